@@ -1,0 +1,13 @@
+/** Wires every activity to its dependencies; the worker registers the result. */
+import type { Db } from '../db/database';
+import { createDiagnosticsActivities } from './diagnostics';
+
+export interface ActivityDeps {
+  db: Db;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createDiagnosticsActivities(deps.db),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The Express application: routing, auth, validation, OpenAPI and problem+json errors. No business
+ * rules live here: handlers call domain/ functions, start or signal workflows, and read db/.
+ */
+import express, { type Express } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import type { ApiDeps } from './deps';
+import { notFoundHandler, problemErrorHandler } from './problem';
+import { codecRoutes } from './routes/codec';
+import { diagnosticsRoutes } from './routes/diagnostics';
+import { healthRoutes } from './routes/health';
+import { ApiRoutes } from './routing';
+
+export const API_INFO = {
+  title: 'Loan lifecycle engine API',
+  version: '0.1.0',
+  description:
+    'Consumer credit from application to the last öre: quotes, applications, loans. Amounts are decimal strings in SEK ' +
+    'with two decimals; dates are Europe/Stockholm calendar dates (YYYY-MM-DD). Errors are RFC 9457 problem details.',
+};
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(express.json({ limit: '1mb' }));
+
+  const routes = new ApiRoutes(deps.jwtSecret);
+  healthRoutes(routes, deps);
+  codecRoutes(routes, deps);
+  diagnosticsRoutes(routes, deps);
+
+  const openApi = routes.openApiDocument(API_INFO);
+  app.get('/openapi.json', (_req, res) => res.json(openApi));
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+  app.use(routes.router);
+  app.use(notFoundHandler);
+  app.use(problemErrorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,15 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/database';
+import type { Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import type { EncryptionCodec } from '../platform/payload-codec';
+
+/** Everything the API needs, handed in by the entry point (or a test). */
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  codec: EncryptionCodec;
+  jwtSecret: string;
+  logger: Logger;
+}

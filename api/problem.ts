@@ -1,0 +1,96 @@
+/**
+ * Errors as RFC 9457 problem details (`application/problem+json`). Every invalid field is named
+ * in `errors`; no stack trace ever reaches a client.
+ */
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ZodError } from 'zod';
+import type { Logger } from '../platform/logger';
+
+export interface FieldError {
+  /** JSON-pointer-like dotted path, prefixed by where it came from: `body.amount`, `query.limit`. */
+  field: string;
+  message: string;
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly type = 'about:blank',
+  ) {
+    super(detail ?? title);
+    this.name = 'ProblemError';
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new ProblemError(400, 'Bad Request', detail, errors, '/problems/validation-error');
+export const unauthorized = (detail: string) => new ProblemError(401, 'Unauthorized', detail);
+export const forbidden = (detail: string) => new ProblemError(403, 'Forbidden', detail);
+export const notFound = (detail: string) => new ProblemError(404, 'Not Found', detail);
+export const conflict = (detail: string) => new ProblemError(409, 'Conflict', detail, undefined, '/problems/conflict');
+
+export function fieldErrors(source: string, error: ZodError): FieldError[] {
+  return error.issues.map((issue) => {
+    // Unknown keys are reported on the object; name each unknown field instead.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({ field: [source, ...issue.path, k].join('.'), message: 'unknown field' }));
+    }
+    return [{ field: [source, ...issue.path].join('.'), message: issue.message }];
+  }).flat();
+}
+
+export function sendProblem(res: Response, problem: ProblemDetails): void {
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route ${req.method} ${req.path}`, instance: req.originalUrl });
+};
+
+/** Last handler: maps every error to a problem; unexpected ones are logged and answered 500. */
+export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (res.headersSent) return;
+    if (err instanceof ProblemError) {
+      sendProblem(res, {
+        type: err.type,
+        title: err.title,
+        status: err.status,
+        ...(err.detail ? { detail: err.detail } : {}),
+        instance: req.originalUrl,
+        ...(err.errors ? { errors: err.errors } : {}),
+      });
+      return;
+    }
+    // body-parser errors carry a `type` and an HTTP status.
+    const parserType = (err as { type?: string }).type;
+    if (parserType === 'entity.parse.failed') {
+      sendProblem(res, {
+        type: '/problems/validation-error', title: 'Bad Request', status: 400,
+        detail: 'request body is not valid JSON', instance: req.originalUrl, errors: [{ field: 'body', message: 'malformed JSON' }],
+      });
+      return;
+    }
+    const status = (err as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendProblem(res, { type: 'about:blank', title: (err as Error).message || 'Bad Request', status, instance: req.originalUrl });
+      return;
+    }
+    logger.error({ err, path: req.path, method: req.method }, 'unhandled error');
+    sendProblem(res, { type: 'about:blank', title: 'Internal Server Error', status: 500, instance: req.originalUrl });
+  };
+}

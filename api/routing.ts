@@ -1,0 +1,143 @@
+/**
+ * One declaration per endpoint: the same zod schemas validate the request and generate the
+ * OpenAPI 3.1 document, so the docs cannot drift from what the API accepts.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import express, { type Request, type Response, type Router } from 'express';
+import { z, type ZodObject, type ZodType } from './zod';
+import { type Principal, type Role, requireRole } from './auth';
+import { badRequest, fieldErrors } from './problem';
+
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteContext<TBody, TQuery, TParams> {
+  body: TBody;
+  query: TQuery;
+  params: TParams;
+  principal: Principal | undefined;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteSpec<TBody extends ZodType, TQuery extends ZodObject, TParams extends ZodObject> {
+  method: HttpMethod;
+  /** Express style: `/v1/applications/:id` */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** `public` or the roles allowed (R-SEC-1). */
+  auth: 'public' | readonly Role[];
+  body?: TBody;
+  query?: TQuery;
+  params?: TParams;
+  responses: Record<number, { description: string; schema?: ZodType }>;
+  handler: (ctx: RouteContext<z.infer<TBody>, z.infer<TQuery>, z.infer<TParams>>) => Promise<RouteResult>;
+}
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+const PROBLEM_RESPONSES: Record<number, string> = {
+  400: 'Invalid input; `errors` names every invalid field',
+  401: 'Missing or invalid bearer token',
+  403: 'The token’s role may not do this',
+  404: 'Not found (or not yours)',
+};
+
+function parseOrThrow<T extends ZodType>(source: string, schema: T | undefined, value: unknown): z.infer<T> {
+  if (!schema) return value as z.infer<T>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(`invalid ${source}`, fieldErrors(source, result.error));
+  return result.data;
+}
+
+export class ApiRoutes {
+  readonly registry = new OpenAPIRegistry();
+  readonly router: Router = express.Router();
+
+  constructor(private readonly jwtSecret: string) {
+    this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  }
+
+  add<TBody extends ZodType = ZodType, TQuery extends ZodObject = ZodObject, TParams extends ZodObject = ZodObject>(
+    spec: RouteSpec<TBody, TQuery, TParams>,
+  ): void {
+    this.register(spec);
+    const guards = spec.auth === 'public' ? [] : [requireRole(this.jwtSecret, spec.auth)];
+    this.router[spec.method](spec.path, ...guards, async (req, res, next) => {
+      try {
+        const body = parseOrThrow('body', spec.body, req.body);
+        const query = parseOrThrow('query', spec.query, req.query);
+        const params = parseOrThrow('params', spec.params, req.params);
+        const result = await spec.handler({ body, query, params, principal: req.principal, req, res });
+        for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
+        if (result.body === undefined) res.status(result.status).end();
+        else res.status(result.status).json(result.body);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+
+  private register(spec: RouteSpec<ZodType, ZodObject, ZodObject>): void {
+    const errorStatuses = [
+      ...(spec.body || spec.query || spec.params ? [400] : []),
+      ...(spec.auth === 'public' ? [] : [401, 403]),
+      ...(spec.params ? [404] : []),
+    ];
+    const responses: Record<string, unknown> = {};
+    for (const [status, r] of Object.entries(spec.responses)) {
+      responses[status] = r.schema
+        ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
+        : { description: r.description };
+    }
+    for (const status of errorStatuses) {
+      responses[status] ??= {
+        description: PROBLEM_RESPONSES[status],
+        content: { 'application/problem+json': { schema: problemSchema } },
+      };
+    }
+    this.registry.registerPath({
+      method: spec.method,
+      path: spec.path.replace(/:(\w+)/g, '{$1}'),
+      operationId: spec.operationId,
+      summary: spec.summary,
+      description: spec.description
+        ? `${spec.description}${spec.auth === 'public' ? '' : `\n\nRoles: ${spec.auth.join(', ')}.`}`
+        : spec.auth === 'public' ? undefined : `Roles: ${spec.auth.join(', ')}.`,
+      tags: spec.tags,
+      security: spec.auth === 'public' ? [] : [{ bearer: [] }],
+      request: {
+        ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.query ? { query: spec.query } : {}),
+        ...(spec.params ? { params: spec.params } : {}),
+      },
+      responses: responses as never,
+    });
+  }
+
+  openApiDocument(info: { title: string; version: string; description: string }): object {
+    return new OpenApiGeneratorV31(this.registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info,
+      servers: [{ url: '/' }],
+    });
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Every migration, named by its timestamp so they sort in the order they were written.
+ * A static list (not a folder scan) works the same under tsx, jest and compiled JavaScript.
+ */
+import type { Migration } from 'kysely';
+import * as diagnostics from './2026-11-21T1300_diagnostics';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-21T1300_diagnostics': diagnostics,
+};

@@ -1,0 +1,121 @@
+/**
+ * `npm start`: the whole engine on one machine with embedded defaults: PostgreSQL (unless
+ * DATABASE_URL is set), the Temporal dev server with its web UI (unless TEMPORAL_ADDRESS is set),
+ * the worker and the API. Data lives in DATA_DIR, so a restart keeps it and running workflows
+ * resume. Ctrl-C stops everything in order.
+ */
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { createDb } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { loadConfig } from '../platform/config';
+import { startEmbeddedPostgres } from '../platform/embedded-postgres';
+import { createLogger } from '../platform/logger';
+import { EncryptionCodec } from '../platform/payload-codec';
+import {
+  connectClient,
+  connectWorkerConnection,
+  resolveEncryptionKeys,
+  resolveJwtSecret,
+} from '../platform/temporal-connection';
+import { startDevServer } from '../platform/temporal-servers';
+import { createEngineWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'engine');
+  const stops: Array<() => Promise<unknown>> = [];
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    logger.info('starting embedded PostgreSQL');
+    const pg = await startEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_POSTGRES_PORT, logger);
+    stops.unshift(() => pg.stop());
+    databaseUrl = pg.databaseUrl;
+  }
+  const db = createDb(databaseUrl);
+  stops.unshift(() => db.destroy());
+  const applied = await migrateToLatest(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  let temporalUiUrl: string | undefined;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    logger.info('starting the Temporal dev server');
+    const port = Number(config.TEMPORAL_ADDRESS.split(':').pop());
+    const server = await startDevServer({
+      dataDir: path.join(config.DATA_DIR, 'temporal'),
+      port,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+    });
+    stops.unshift(() => server.teardown());
+    temporalUiUrl = `http://localhost:${config.TEMPORAL_UI_PORT}`;
+  }
+
+  const keys = resolveEncryptionKeys(config);
+  const codec = new EncryptionCodec(keys);
+  const dataConverter = { payloadCodecs: [codec] };
+  const temporal = await connectClient(config, dataConverter);
+  stops.unshift(() => temporal.connection.close());
+
+  const workerConnection = await connectWorkerConnection(config);
+  const worker: Worker = await createEngineWorker({
+    connection: workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter,
+    deps: { db },
+  });
+  const workerRun = worker.run();
+  stops.unshift(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+    await workerConnection.close();
+  });
+
+  const app = createApp({ config, db, temporal, codec, jwtSecret: resolveJwtSecret(config), logger });
+  const server = app.listen(config.PORT);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  stops.unshift(() => new Promise((resolve) => server.close(resolve)));
+
+  const api = `http://localhost:${config.PORT}`;
+  process.stdout.write(
+    [
+      '',
+      'Loan engine is running.',
+      `  API           ${api}`,
+      `  API docs      ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
+      `  Temporal UI   ${temporalUiUrl ?? `(external cluster at ${config.TEMPORAL_ADDRESS})`}`,
+      `  Dev token     npm run token -- --role operator`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    for (const s of stops) {
+      try {
+        await s();
+      } catch (err) {
+        logger.warn({ err }, 'error while stopping');
+      }
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  workerRun.catch((err) => {
+    logger.fatal({ err }, 'worker stopped unexpectedly');
+    void stop('worker failure');
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`npm start failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

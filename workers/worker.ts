@@ -1,0 +1,38 @@
+/**
+ * Production worker entry (`npm run worker`): connects to TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE
+ * (TLS or API key for a hosted cluster) and DATABASE_URL. Run as many as load needs.
+ */
+import { createDb } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { loadConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { connectWorkerConnection, encryptingDataConverter, resolveEncryptionKeys } from '../platform/temporal-connection';
+import { createEngineWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  if (!config.DATABASE_URL) {
+    logger.fatal('DATABASE_URL is required for `npm run worker` (`npm start` runs an embedded PostgreSQL)');
+    process.exit(78);
+  }
+  const db = createDb(config.DATABASE_URL);
+  await migrateToLatest(db);
+  const connection = await connectWorkerConnection(config);
+  const worker = await createEngineWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter: encryptingDataConverter(resolveEncryptionKeys(config)),
+    deps: { db },
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker polling');
+  await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
+  await connection.close();
+  await db.destroy();
+}
+
+main().catch((err) => {
+  process.stderr.write(`worker failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});
