@@ -9,18 +9,23 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/server-tests.ts'],
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/postgres.global.ts',
+      globalTeardown: '<rootDir>/test/setup/postgres.teardown.ts',
     },
     {
       ...common,
       displayName: 'workflows',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/server-tests.ts'],
       testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/time-skipping.global.ts',
+      globalTeardown: '<rootDir>/test/setup/time-skipping.teardown.ts',
     },
     {
       ...common,
       displayName: 'api',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/server-tests.ts'],
       testMatch: ['<rootDir>/test/api/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/dev-server.global.ts',
       globalTeardown: '<rootDir>/test/setup/dev-server.teardown.ts',

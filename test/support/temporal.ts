@@ -1,0 +1,35 @@
+/** What workflow and API tests share: the test encryption key, the bundle and a worker factory. */
+import { readFileSync } from 'node:fs';
+import type { DataConverter } from '@temporalio/common';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Db } from '../../db/database';
+import type { EncryptionKey } from '../../platform/payload-codec';
+import { encryptingDataConverter } from '../../platform/temporal-connection';
+import { createEngineWorker } from '../../workers/create-worker';
+
+/** A fixed, public test key: payloads in tests are encrypted exactly as in production. */
+export const TEST_KEYS: EncryptionKey[] = [{ id: 'test-1', key: Buffer.alloc(32, 7) }];
+export const testDataConverter: DataConverter = encryptingDataConverter(TEST_KEYS);
+
+export function workflowBundle(envVar: 'TEST_WORKFLOW_BUNDLE' | 'TEST_WORKFLOW_BUNDLE_API' = 'TEST_WORKFLOW_BUNDLE') {
+  const file = process.env[envVar];
+  if (!file) throw new Error(`${envVar} is not set: run through jest (the global setup bundles the workflows)`);
+  return { code: readFileSync(file, 'utf8') };
+}
+
+export async function createTestWorker(options: {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  db: Db;
+  bundleEnvVar?: 'TEST_WORKFLOW_BUNDLE' | 'TEST_WORKFLOW_BUNDLE_API';
+}): Promise<Worker> {
+  return createEngineWorker({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    dataConverter: testDataConverter,
+    deps: { db: options.db },
+    workflowBundle: workflowBundle(options.bundleEnvVar),
+  });
+}
