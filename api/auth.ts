@@ -24,7 +24,11 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function signToken(secret: string, principal: Principal, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+export function signToken(
+  secret: string,
+  principal: Principal,
+  expiresIn: jwt.SignOptions['expiresIn'] = '12h',
+): string {
   const { sub, ...claims } = principal;
   return jwt.sign(claims, secret, { algorithm: 'HS256', subject: sub, expiresIn });
 }

@@ -44,13 +44,15 @@ export const notFound = (detail: string) => new ProblemError(404, 'Not Found', d
 export const conflict = (detail: string) => new ProblemError(409, 'Conflict', detail, undefined, '/problems/conflict');
 
 export function fieldErrors(source: string, error: ZodError): FieldError[] {
-  return error.issues.map((issue) => {
-    // Unknown keys are reported on the object; name each unknown field instead.
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => ({ field: [source, ...issue.path, k].join('.'), message: 'unknown field' }));
-    }
-    return [{ field: [source, ...issue.path].join('.'), message: issue.message }];
-  }).flat();
+  return error.issues
+    .map((issue) => {
+      // Unknown keys are reported on the object; name each unknown field instead.
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => ({ field: [source, ...issue.path, k].join('.'), message: 'unknown field' }));
+      }
+      return [{ field: [source, ...issue.path].join('.'), message: issue.message }];
+    })
+    .flat();
 }
 
 export function sendProblem(res: Response, problem: ProblemDetails): void {
@@ -58,7 +60,13 @@ export function sendProblem(res: Response, problem: ProblemDetails): void {
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendProblem(res, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route ${req.method} ${req.path}`, instance: req.originalUrl });
+  sendProblem(res, {
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: `no route ${req.method} ${req.path}`,
+    instance: req.originalUrl,
+  });
 };
 
 /** Last handler: maps every error to a problem; unexpected ones are logged and answered 500. */
@@ -80,14 +88,23 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
     const parserType = (err as { type?: string }).type;
     if (parserType === 'entity.parse.failed') {
       sendProblem(res, {
-        type: '/problems/validation-error', title: 'Bad Request', status: 400,
-        detail: 'request body is not valid JSON', instance: req.originalUrl, errors: [{ field: 'body', message: 'malformed JSON' }],
+        type: '/problems/validation-error',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'request body is not valid JSON',
+        instance: req.originalUrl,
+        errors: [{ field: 'body', message: 'malformed JSON' }],
       });
       return;
     }
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      sendProblem(res, { type: 'about:blank', title: (err as Error).message || 'Bad Request', status, instance: req.originalUrl });
+      sendProblem(res, {
+        type: 'about:blank',
+        title: (err as Error).message || 'Bad Request',
+        status,
+        instance: req.originalUrl,
+      });
       return;
     }
     logger.error({ err, path: req.path, method: req.method }, 'unhandled error');

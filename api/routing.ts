@@ -8,7 +8,6 @@ import { z, type ZodObject, type ZodType } from './zod';
 import { type Principal, type Role, requireRole } from './auth';
 import { badRequest, fieldErrors } from './problem';
 
-
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteContext<TBody, TQuery, TParams> {
@@ -73,7 +72,11 @@ export class ApiRoutes {
   readonly router: Router = express.Router();
 
   constructor(private readonly jwtSecret: string) {
-    this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    this.registry.registerComponent('securitySchemes', 'bearer', {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
   }
 
   add<TBody extends ZodType = ZodType, TQuery extends ZodObject = ZodObject, TParams extends ZodObject = ZodObject>(
@@ -121,7 +124,9 @@ export class ApiRoutes {
       summary: spec.summary,
       description: spec.description
         ? `${spec.description}${spec.auth === 'public' ? '' : `\n\nRoles: ${spec.auth.join(', ')}.`}`
-        : spec.auth === 'public' ? undefined : `Roles: ${spec.auth.join(', ')}.`,
+        : spec.auth === 'public'
+          ? undefined
+          : `Roles: ${spec.auth.join(', ')}.`,
       tags: spec.tags,
       security: spec.auth === 'public' ? [] : [{ bearer: [] }],
       request: {

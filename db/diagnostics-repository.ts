@@ -1,7 +1,10 @@
 import type { Db } from './database';
 
 /** Inserts once per idempotency key and returns the stored row (the first one on a repeat). */
-export async function recordDiagnosticRun(db: Db, input: { idempotencyKey: string; workflowId: string; requestedBy: string }) {
+export async function recordDiagnosticRun(
+  db: Db,
+  input: { idempotencyKey: string; workflowId: string; requestedBy: string },
+) {
   await db
     .insertInto('diagnostic_runs')
     .values({ id: input.idempotencyKey, workflow_id: input.workflowId, requested_by: input.requestedBy })

@@ -137,7 +137,7 @@ function solveRate(flows: readonly SignedFlow[]): number {
 
   // NPV(0) = paid − drawn: its sign tells which side of 0 the root is on.
   let low = 0;
-  let high = 0;
+  let high: number;
   const atZero = npv(flows, 0);
   if (atZero === 0) return 0;
   if (atZero > 0) {

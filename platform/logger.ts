@@ -6,17 +6,23 @@
 import pino, { type Logger } from 'pino';
 
 const PERSONAL_FIELDS = [
-  'personnummer', 'personalIdentityNumber', 'nationalId', 'name', 'firstName', 'lastName',
-  'email', 'phone', 'phoneNumber', 'address', 'accountNumber',
+  'personnummer',
+  'personalIdentityNumber',
+  'nationalId',
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'phoneNumber',
+  'address',
+  'accountNumber',
 ];
 
 // Top-level `name` is pino's logger name, so names are redacted only inside objects.
 const redactPaths = PERSONAL_FIELDS.flatMap((f) => (f === 'name' ? [] : [f])).concat(
   PERSONAL_FIELDS.flatMap((f) => [`*.${f}`, `*.*.${f}`]),
-  [
-  'req.headers.authorization',
-  'headers.authorization',
-  ],
+  ['req.headers.authorization', 'headers.authorization'],
 );
 
 const PERSONNUMMER = /\b(\d{2})?\d{6}[-+]?\d{4}\b/g;

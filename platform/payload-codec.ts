@@ -66,7 +66,10 @@ export class EncryptionCodec implements PayloadCodec {
       if (data.length < IV_LENGTH + TAG_LENGTH) throw new ValueError('encrypted payload too short');
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_LENGTH));
       decipher.setAuthTag(data.subarray(data.length - TAG_LENGTH));
-      const plain = Buffer.concat([decipher.update(data.subarray(IV_LENGTH, data.length - TAG_LENGTH)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(data.subarray(IV_LENGTH, data.length - TAG_LENGTH)),
+        decipher.final(),
+      ]);
       return temporal.api.common.v1.Payload.decode(plain);
     });
   }

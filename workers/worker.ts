@@ -6,7 +6,11 @@ import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
-import { connectWorkerConnection, encryptingDataConverter, resolveEncryptionKeys } from '../platform/temporal-connection';
+import {
+  connectWorkerConnection,
+  encryptingDataConverter,
+  resolveEncryptionKeys,
+} from '../platform/temporal-connection';
 import { createEngineWorker } from './create-worker';
 
 async function main(): Promise<void> {

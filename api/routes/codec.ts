@@ -22,7 +22,9 @@ function fromJson(p: z.infer<typeof jsonPayload>): Payload {
 
 function toJson(p: Payload): z.infer<typeof jsonPayload> {
   return {
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
     data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
   };
 }
@@ -56,7 +58,9 @@ export function codecRoutes(routes: ApiRoutes, deps: ApiDeps): void {
           const out = direction === 'decode' ? await deps.codec.decode(payloads) : await deps.codec.encode(payloads);
           return { status: 200, body: { payloads: out.map(toJson) } };
         } catch (err) {
-          throw badRequest(`cannot ${direction} payloads: ${(err as Error).message}`, [{ field: 'body.payloads', message: (err as Error).message }]);
+          throw badRequest(`cannot ${direction} payloads: ${(err as Error).message}`, [
+            { field: 'body.payloads', message: (err as Error).message },
+          ]);
         }
       },
     });

@@ -9,7 +9,14 @@ import type { ApiRoutes } from '../routing';
 const THIRTY_DAYS_MS = 30 * 86_400_000;
 
 const startBody = z
-  .strictObject({ sleepSeconds: z.number().int().min(0).max(THIRTY_DAYS_MS / 1000).default(0) })
+  .strictObject({
+    sleepSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(THIRTY_DAYS_MS / 1000)
+      .default(0),
+  })
   .openapi('DiagnosticsRequest');
 const started = z.object({ workflowId: z.string(), runId: z.string() }).openapi('DiagnosticsStarted');
 const statusSchema = z
@@ -20,7 +27,9 @@ const statusSchema = z
     result: z.object({ recordedAt: z.string(), startedAt: z.string(), finishedAt: z.string() }).nullable(),
   })
   .openapi('DiagnosticsStatus');
-const idParams = z.object({ workflowId: z.string().regex(/^diagnostics-[0-9a-f-]{36}$/, 'not a diagnostics workflow id') });
+const idParams = z.object({
+  workflowId: z.string().regex(/^diagnostics-[0-9a-f-]{36}$/, 'not a diagnostics workflow id'),
+});
 
 export function diagnosticsRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   routes.add({

@@ -5,7 +5,10 @@ import type { ApiRoutes } from '../routing';
 
 const checkSchema = z.object({ status: z.enum(['ok', 'failing']), detail: z.string().optional() });
 const readinessSchema = z
-  .object({ status: z.enum(['ready', 'not-ready']), checks: z.object({ postgres: checkSchema, temporal: checkSchema }) })
+  .object({
+    status: z.enum(['ready', 'not-ready']),
+    checks: z.object({ postgres: checkSchema, temporal: checkSchema }),
+  })
   .openapi('Readiness');
 
 async function check(probe: () => Promise<unknown>): Promise<z.infer<typeof checkSchema>> {
@@ -50,7 +53,10 @@ export function healthRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         ),
       ]);
       const ready = postgres.status === 'ok' && temporal.status === 'ok';
-      return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not-ready', checks: { postgres, temporal } } };
+      return {
+        status: ready ? 200 : 503,
+        body: { status: ready ? 'ready' : 'not-ready', checks: { postgres, temporal } },
+      };
     },
   });
 }

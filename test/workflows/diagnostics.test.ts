@@ -52,10 +52,16 @@ describe('diagnostics workflow on the time-skipping server', () => {
     const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue, db });
     const workflowId = `diagnostics-${randomUUID()}`;
     await worker.runUntil(
-      env.client.workflow.execute(diagnosticsWorkflow, { taskQueue, workflowId, args: [{ requestedBy: 'customer-42' }] }),
+      env.client.workflow.execute(diagnosticsWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [{ requestedBy: 'customer-42' }],
+      }),
     );
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-    const started = history.events?.find((e) => e.workflowExecutionStartedEventAttributes)?.workflowExecutionStartedEventAttributes;
+    const started = history.events?.find(
+      (e) => e.workflowExecutionStartedEventAttributes,
+    )?.workflowExecutionStartedEventAttributes;
     const input = started?.input?.payloads?.[0];
     expect(Buffer.from(input?.metadata?.encoding ?? []).toString()).toBe(ENCRYPTED_ENCODING);
     expect(Buffer.from(input?.data ?? []).toString('latin1')).not.toContain('customer-42');
