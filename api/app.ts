@@ -9,6 +9,7 @@ import { notFoundHandler, problemErrorHandler } from './problem';
 import { codecRoutes } from './routes/codec';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
+import { quoteRoutes } from './routes/quotes';
 import { ApiRoutes } from './routing';
 
 export const API_INFO = {
@@ -29,6 +30,7 @@ export function createApp(deps: ApiDeps): Express {
   healthRoutes(routes, deps);
   codecRoutes(routes, deps);
   diagnosticsRoutes(routes, deps);
+  quoteRoutes(routes);
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));

@@ -43,6 +43,14 @@ export function roundOre(d: Decimal): Decimal {
 
 /** Formats an amount as a decimal string with exactly two decimals ("100000.00"). */
 export function formatAmount(d: Decimal): string {
+  // Fast path for values already at öre precision (most of the serialisation cost of a 120-month
+  // plan was toFixed); decimal.js prints plain notation below 1e21.
+  if (d.isFinite() && d.decimalPlaces() <= 2 && d.e < 21 && !d.isNegative()) {
+    const s = d.toString();
+    const dot = s.indexOf('.');
+    if (dot < 0) return `${s}.00`;
+    return dot === s.length - 2 ? `${s}0` : s;
+  }
   return roundOre(d).toFixed(2);
 }
 

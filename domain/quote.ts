@@ -215,42 +215,29 @@ export function quoteFromSchedule(plan: Schedule): Quote {
   };
 }
 
-/**
- * formatAmount for values already at öre precision, without re-rounding (toFixed was most of the
- * serialisation cost of a 120-month plan). Anything else goes through formatAmount.
- */
-function formatOre(d: Decimal): string {
-  // decimal.js switches to exponent notation only from 1e21 on (or below 1e-7).
-  if (!d.isFinite() || d.decimalPlaces() > 2 || d.e >= 21 || d.isNegative()) return formatAmount(d);
-  const s = d.toString();
-  const dot = s.indexOf('.');
-  if (dot < 0) return `${s}.00`;
-  return dot === s.length - 2 ? `${s}0` : s;
-}
-
 /** Serialises a quote for the API (R-MONEY-1): decimal strings with exactly two decimals. */
 export function toQuoteResponse(q: Quote): QuoteResponse {
   return {
-    amount: formatOre(q.amount),
+    amount: formatAmount(q.amount),
     termMonths: q.termMonths,
-    nominalRatePercent: formatOre(q.nominalRatePercent),
+    nominalRatePercent: formatAmount(q.nominalRatePercent),
     noticeChannel: q.noticeChannel,
     payoutDate: q.payoutDate,
-    capitalisedInterest: formatOre(q.capitalisedInterest),
-    monthlyPayment: formatOre(q.monthlyPayment),
-    totalInterest: formatOre(q.totalInterest),
-    totalFees: formatOre(q.totalFees),
-    totalCost: formatOre(q.totalCost),
-    totalPayable: formatOre(q.totalPayable),
-    aprPercent: formatOre(q.aprPercent),
+    capitalisedInterest: formatAmount(q.capitalisedInterest),
+    monthlyPayment: formatAmount(q.monthlyPayment),
+    totalInterest: formatAmount(q.totalInterest),
+    totalFees: formatAmount(q.totalFees),
+    totalCost: formatAmount(q.totalCost),
+    totalPayable: formatAmount(q.totalPayable),
+    aprPercent: formatAmount(q.aprPercent),
     schedule: q.schedule.map((i) => ({
       number: i.number,
       dueDate: i.dueDate,
-      principal: formatOre(i.principal),
-      interest: formatOre(i.interest),
-      fees: formatOre(i.fees),
-      total: formatOre(i.total),
-      balanceAfter: formatOre(i.balanceAfter),
+      principal: formatAmount(i.principal),
+      interest: formatAmount(i.interest),
+      fees: formatAmount(i.fees),
+      total: formatAmount(i.total),
+      balanceAfter: formatAmount(i.balanceAfter),
     })),
   };
 }

@@ -1,0 +1,76 @@
+/**
+ * An API under test wired like production: the real Express app, a real Temporal dev server (from
+ * the api layer's global setup), a real worker and the run's PostgreSQL database.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { type Principal, signToken } from '../../api/auth';
+import type { Db } from '../../db/database';
+import { type Config, parseConfig } from '../../platform/config';
+import { createLogger } from '../../platform/logger';
+import { EncryptionCodec } from '../../platform/payload-codec';
+import { openTestDb } from './db';
+import { createTestWorker, TEST_KEYS, testDataConverter } from './temporal';
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface ApiHarness {
+  app: Express;
+  db: Db;
+  client: Client;
+  worker: Worker;
+  config: Config;
+  token(principal: Principal): string;
+  stop(): Promise<void>;
+}
+
+export async function startApiHarness(env: Record<string, string> = {}): Promise<ApiHarness> {
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run through jest (the api global setup starts it)');
+  const taskQueue = `api-test-${randomUUID()}`;
+  const config = parseConfig({
+    ENGINE_MODE: 'sandbox',
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const db = await openTestDb('API');
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: testDataConverter });
+  const workerConnection = await NativeConnection.connect({ address });
+  const worker = await createTestWorker({
+    connection: workerConnection,
+    taskQueue,
+    db,
+    bundleEnvVar: 'TEST_WORKFLOW_BUNDLE_API',
+  });
+  const running = worker.run();
+  const app = createApp({
+    config,
+    db,
+    temporal: client,
+    codec: new EncryptionCodec(TEST_KEYS),
+    jwtSecret: TEST_JWT_SECRET,
+    logger: createLogger('silent'),
+  });
+  return {
+    app,
+    db,
+    client,
+    worker,
+    config,
+    token: (principal) => signToken(TEST_JWT_SECRET, principal),
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await connection.close();
+      await db.destroy();
+    },
+  };
+}
