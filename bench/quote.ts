@@ -3,10 +3,16 @@
  *
  * In-process: a 120-month payment plan + APR (the most expensive quote), warmed up first, timed one
  * call at a time with process.hrtime.bigint so p50/p99 are per-quote latencies.
- * HTTP: see the marked section at the bottom; `runBenchmarks` takes extra sections as functions.
+ * HTTP: the real Express app on a loopback port, POST /v1/quotes one request at a time.
  */
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../api/app';
+import { createDb } from '../db/database';
 import { Decimal } from '../domain/money';
 import { quote, type QuoteRequest, toQuoteResponse } from '../domain/quote';
+import { parseConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { EncryptionCodec } from '../platform/payload-codec';
 
 export interface LatencyStats {
   section: string;
@@ -110,14 +116,72 @@ async function main(): Promise<void> {
       ` → monthly ${sample.monthlyPayment}, APR ${sample.aprPercent} %\n`,
   );
 
-  // ---- HTTP section (to be added) ------------------------------------------------------------
-  // Push sections timing POST /quotes against a running API, e.g.
-  //   { name: 'HTTP POST /quotes', runOnce: () => fetch(url, { method: 'POST', body, headers }) }
-  // (async runOnce is awaited per call, so latencies are end-to-end).
-  const httpSections: BenchSection[] = [];
-  // ---------------------------------------------------------------------------------------------
+  const rows = await runBenchmarks();
+  const api = await startQuoteApi();
+  try {
+    rows.push(await measure(httpSection(api.url), HTTP_BENCH_OPTIONS));
+  } finally {
+    await api.stop();
+  }
+  printTable(rows);
+}
 
-  printTable(await runBenchmarks(httpSections));
+const HTTP_BENCH_OPTIONS: BenchOptions = { warmupIterations: 300, iterations: 3_000 };
+
+/** POST /v1/quotes over loopback HTTP with keep-alive, one request at a time (end-to-end latency). */
+function httpSection(baseUrl: string): BenchSection {
+  const body = JSON.stringify({
+    amount: BENCH_REQUEST.amount.toFixed(2),
+    termMonths: BENCH_REQUEST.termMonths,
+    nominalRatePercent: BENCH_REQUEST.nominalRatePercent.toFixed(2),
+    noticeChannel: BENCH_REQUEST.noticeChannel,
+    payoutDate: BENCH_REQUEST.payoutDate,
+  });
+  return {
+    name: 'HTTP POST /v1/quotes (loopback)',
+    runOnce: async () => {
+      const res = await fetch(`${baseUrl}/v1/quotes`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      if (res.status !== 200) throw new Error(`quote failed: ${res.status}`);
+      await res.arrayBuffer();
+    },
+  };
+}
+
+/**
+ * The real Express app on an ephemeral port. The quote route needs neither PostgreSQL nor Temporal,
+ * so both are lazy handles that never connect.
+ */
+async function startQuoteApi(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const config = parseConfig({
+    ENGINE_MODE: 'sandbox',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
+  });
+  const db = createDb('postgres://unused@127.0.0.1:1/unused');
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const app = createApp({
+    config,
+    db,
+    temporal,
+    codec: new EncryptionCodec([{ id: 'bench', key: Buffer.alloc(32) }]),
+    jwtSecret: config.JWT_SECRET!,
+    logger: createLogger('silent'),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await db.destroy();
+    },
+  };
 }
 
 if (require.main === module) {
