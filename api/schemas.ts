@@ -10,12 +10,10 @@ export const amountString = z.string().refine((s) => isAmountString(s) && !s.sta
 });
 
 /** A percentage as a decimal string with at most two decimals: "9.95". */
-export const percentString = z
-  .string()
-  .regex(/^\d{1,3}(\.\d{1,2})?$/, {
-    message: 'must be a decimal string with at most 2 decimals, e.g. "9.95"',
-    abort: true,
-  });
+export const percentString = z.string().regex(/^\d{1,3}(\.\d{1,2})?$/, {
+  message: 'must be a decimal string with at most 2 decimals, e.g. "9.95"',
+  abort: true,
+});
 
 /** A calendar date (Europe/Stockholm business date). */
 export const isoDate = z

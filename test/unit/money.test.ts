@@ -19,11 +19,15 @@ describe('money (R-MONEY-1, R-MONEY-2)', () => {
 
   it('R-MONEY-1: formatAmount always writes exactly two decimals, equal to rounding then toFixed', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 14n), max: 10n ** 14n }), fc.integer({ min: 0, max: 6 }), (units, scale) => {
-        const d = new Decimal(units.toString()).dividedBy(new Decimal(10).pow(scale));
-        const text = formatAmount(d);
-        return /^-?\d+\.\d{2}$/.test(text) && text === roundOre(d).toFixed(2);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 14n), max: 10n ** 14n }),
+        fc.integer({ min: 0, max: 6 }),
+        (units, scale) => {
+          const d = new Decimal(units.toString()).dividedBy(new Decimal(10).pow(scale));
+          const text = formatAmount(d);
+          return /^-?\d+\.\d{2}$/.test(text) && text === roundOre(d).toFixed(2);
+        },
+      ),
       { seed: 20261121, numRuns: 2000 },
     );
   });
