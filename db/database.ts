@@ -2,7 +2,7 @@
  * The one Kysely `Database` type and how to open it. Repositories are plain functions taking the
  * `db` (or a transaction) first.
  */
-import { Kysely, PostgresDialect, type Generated } from 'kysely';
+import { type ColumnType, Kysely, PostgresDialect, type Generated } from 'kysely';
 import pg from 'pg';
 
 // numeric and int8 arrive as strings: amounts stay exact (R-MONEY-1), never JS numbers.
@@ -16,8 +16,80 @@ export interface DiagnosticRunTable {
   recorded_at: Generated<Date>;
 }
 
+/** Amounts are `numeric`, read and written as decimal strings (R-MONEY-1). */
+export interface LoanTable {
+  id: string;
+  contract_number: string;
+  customer_id: string;
+  /** ACTIVE | CLOSED (later: TERMINATED, IN_COLLECTION, WITHDRAWN) */
+  status: string;
+  amount: string;
+  term_months: number;
+  nominal_rate_percent: string;
+  notice_channel: string;
+  payout_date: string;
+  monthly_payment: string;
+  ocr_reference: string;
+  closed_on: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface LedgerPostingTable {
+  id: Generated<string>;
+  idempotency_key: string;
+  loan_id: string;
+  type: string;
+  business_date: string;
+  created_at: Generated<Date>;
+}
+
+export interface LedgerEntryTable {
+  id: Generated<string>;
+  posting_id: string;
+  loan_id: string;
+  account: string;
+  amount: string;
+  invoice_number: number | null;
+  line_kind: string | null;
+}
+
+export interface InvoiceTable {
+  loan_id: string;
+  number: number;
+  issue_date: string;
+  due_date: string;
+  ocr_reference: string;
+  /** OPEN | PAID */
+  status: string;
+  paid_date: string | null;
+  /** As issued: [{kind, amount}] with amounts as decimal strings. */
+  lines: ColumnType<{ kind: string; amount: string }[], string, string>;
+  total: string;
+}
+
+export interface PaymentTable {
+  id: string;
+  /** The bank's unique reference: registering the same bank payment twice is one payment. */
+  bank_reference: string;
+  ocr_reference: string;
+  amount: string;
+  payment_date: string;
+  /** null while unmatched (suspense). */
+  loan_id: string | null;
+  /** RECEIVED | APPLIED | SUSPENSE */
+  status: string;
+  allocation: ColumnType<unknown, string | null, string | null> | null;
+  received_at: Generated<Date>;
+}
+
 export interface Database {
   diagnostic_runs: DiagnosticRunTable;
+  loans: LoanTable;
+  ledger_postings: LedgerPostingTable;
+  ledger_entries: LedgerEntryTable;
+  invoices: InvoiceTable;
+  payments: PaymentTable;
 }
 
 export type Db = Kysely<Database>;

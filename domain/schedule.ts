@@ -94,6 +94,38 @@ export function noticeFee(channel: NoticeChannel, product: ProductParameters = D
   return new Decimal(product.fees.notice[channel]);
 }
 
+export interface InstallmentSplit {
+  principal: Decimal;
+  interest: Decimal;
+  /** The installment is the regular annuity (principal + interest = monthlyPayment). */
+  paysAnnuity: boolean;
+}
+
+/**
+ * One month of an annuity (R-PROD-3, R-PROD-4): interest periods are calendar months, so the
+ * interest is balance · r rounded to öre; the principal is the annuity's remainder, and the last
+ * installment takes whatever balance is left. Used by the quote and by the running loan, so both
+ * invoice the same amounts.
+ */
+export function installmentSplit(
+  balance: Decimal,
+  rate: Decimal,
+  monthlyPayment: Decimal,
+  isLast: boolean,
+): InstallmentSplit {
+  const interest = roundOre(balance.times(rate));
+  // Clamping to [0, balance] guards a payment below the interest (impossible for valid
+  // products): it must neither grow the balance nor overshoot it.
+  const annuityPrincipal = monthlyPayment.minus(interest);
+  const paysAnnuity = !isLast && !annuityPrincipal.isNegative() && annuityPrincipal.lessThanOrEqualTo(balance);
+  const principal = paysAnnuity
+    ? annuityPrincipal
+    : isLast
+      ? balance
+      : minAmount(balance, maxAmount(ZERO, annuityPrincipal));
+  return { principal, interest, paysAnnuity };
+}
+
 export function buildSchedule(request: ScheduleRequest): Schedule {
   const { amount, termMonths, nominalRatePercent, noticeChannel, payoutDate } = request;
   const product = request.product ?? DEFAULT_PRODUCT;
@@ -121,19 +153,7 @@ export function buildSchedule(request: ScheduleRequest): Schedule {
   const installments: Installment[] = [];
   let balance = initialPrincipal;
   for (let number = 1; number <= termMonths; number++) {
-    // Interest periods are calendar months (R-PROD-4), so each month's interest is balance · r.
-    const interest = roundOre(balance.times(rate));
-    // R-PROD-3: installments take the annuity's principal part; the last takes whatever is left.
-    // Clamping to [0, balance] guards a payment below the interest (impossible for valid
-    // products): it must neither grow the balance nor overshoot it.
-    const annuityPrincipal = monthlyPayment.minus(interest);
-    const paysAnnuity =
-      number < termMonths && !annuityPrincipal.isNegative() && annuityPrincipal.lessThanOrEqualTo(balance);
-    const principal = paysAnnuity
-      ? annuityPrincipal
-      : number === termMonths
-        ? balance
-        : minAmount(balance, maxAmount(ZERO, annuityPrincipal));
+    const { principal, interest, paysAnnuity } = installmentSplit(balance, rate, monthlyPayment, number === termMonths);
     const installmentSetupFee = number === 1 ? setupFee : ZERO;
     const fees = number === 1 ? perInvoiceFee.plus(setupFee) : perInvoiceFee;
     const total = paysAnnuity && number !== 1 ? regularTotal : principal.plus(interest).plus(fees);

@@ -69,20 +69,26 @@ export const configSchema = z
           .filter(Boolean),
       ),
   })
-  .superRefine((c, ctx) => {
-    // Production never runs on development secrets: both must be given explicitly.
-    if (c.ENGINE_MODE === 'production') {
-      if (!c.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production mode' });
-      if (!c.PAYLOAD_ENCRYPTION_KEYS)
-        ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'required in production mode' });
-    }
-    if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TEMPORAL_TLS_CERT_PATH'],
-        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
-      });
-  });
+  .superRefine(
+    (c, ctx) => {
+      // Production never runs on development secrets: both must be given explicitly.
+      if (c.ENGINE_MODE === 'production') {
+        if (!c.JWT_SECRET)
+          ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production mode' });
+        if (!c.PAYLOAD_ENCRYPTION_KEYS)
+          ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'required in production mode' });
+      }
+      if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TEMPORAL_TLS_CERT_PATH'],
+          message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
+        });
+    },
+    // Run even when a field already failed (zod skips refinements after an issue by default), so
+    // one start reports every bad variable.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 export type Config = z.infer<typeof configSchema>;
 

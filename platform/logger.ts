@@ -27,7 +27,8 @@ const redactPaths = PERSONAL_FIELDS.flatMap((f) => (f === 'name' ? [] : [f])).co
 
 const PERSONNUMMER = /\b(\d{2})?\d{6}[-+]?\d{4}\b/g;
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/g;
-const PHONE = /(\+46|0)7\d[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}\b/g;
+// Swedish mobiles: 07x…, +46 7x… and 0046 7x…, with the usual space or hyphen grouping.
+const PHONE = /(\+46[\s-]?|0046[\s-]?|0)7\d[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}\b/g;
 
 export function redactText(text: string): string {
   return text.replace(EMAIL, '[email]').replace(PHONE, '[phone]').replace(PERSONNUMMER, '[personnummer]');

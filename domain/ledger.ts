@@ -1,0 +1,212 @@
+/**
+ * The loan's double-entry ledger (ARCHITECTURE.md "Sources of truth"): every posting is a balanced
+ * set of entries (debit positive, credit negative) so the sum over every loan's entries is zero.
+ * This module builds postings from business facts; db/ledger-repository.ts stores them.
+ *
+ * The customer's debt is the sum of the receivable accounts; what is left unpaid on an invoice line
+ * is the sum of the receivable entries tagged with that invoice number and line kind.
+ */
+import type { AllocationResult, OpenLineKind } from './allocation';
+import type { IsoDate } from './dates';
+import { Decimal, sumAmounts, ZERO } from './money';
+
+export const RECEIVABLE_ACCOUNTS = [
+  /** Principal not yet invoiced. */
+  'principal_outstanding',
+  /** Invoiced principal not yet paid. */
+  'principal_invoiced',
+  'interest_receivable',
+  'default_interest_receivable',
+  'fees_receivable',
+] as const;
+
+export const LEDGER_ACCOUNTS = [...RECEIVABLE_ACCOUNTS, 'bank', 'interest_income', 'fee_income'] as const;
+export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
+export type ReceivableAccount = (typeof RECEIVABLE_ACCOUNTS)[number];
+
+export type PostingType =
+  'disbursement' | 'capitalised-interest' | 'invoice' | 'late-fee' | 'reminder-fee' | 'default-interest' | 'payment';
+
+export interface LedgerEntry {
+  account: LedgerAccount;
+  /** Debit positive, credit negative, öre precision. */
+  amount: Decimal;
+  /** The invoice and line a receivable entry belongs to (null for principal_outstanding). */
+  invoiceNumber?: number;
+  lineKind?: OpenLineKind;
+}
+
+export interface Posting {
+  /** Unique: a repeated posting with the same key is the same fact (idempotent activities). */
+  idempotencyKey: string;
+  loanId: string;
+  type: PostingType;
+  businessDate: IsoDate;
+  entries: LedgerEntry[];
+}
+
+export class UnbalancedPostingError extends Error {
+  constructor(
+    readonly idempotencyKey: string,
+    readonly sum: string,
+  ) {
+    super(`posting ${idempotencyKey} does not balance: entries sum to ${sum}`);
+    this.name = 'UnbalancedPostingError';
+  }
+}
+
+/** Throws unless the entries sum to exactly zero and every amount is in öre. */
+export function assertBalanced(posting: Posting): Posting {
+  const sum = sumAmounts(posting.entries.map((e) => e.amount));
+  const oreOnly = posting.entries.every((e) => e.amount.decimalPlaces() <= 2);
+  if (!sum.isZero() || !oreOnly) throw new UnbalancedPostingError(posting.idempotencyKey, sum.toString());
+  return posting;
+}
+
+const RECEIVABLE_OF_LINE: Record<OpenLineKind, ReceivableAccount> = {
+  principal: 'principal_invoiced',
+  interest: 'interest_receivable',
+  'default-interest': 'default_interest_receivable',
+  'setup-fee': 'fees_receivable',
+  'notice-fee': 'fees_receivable',
+  'late-fee': 'fees_receivable',
+  'reminder-fee': 'fees_receivable',
+  'collection-fee': 'fees_receivable',
+  'other-fee': 'fees_receivable',
+};
+
+const INCOME_OF_LINE = (kind: OpenLineKind): LedgerAccount =>
+  kind === 'interest' || kind === 'default-interest' ? 'interest_income' : 'fee_income';
+
+export function receivableAccountOf(kind: OpenLineKind): ReceivableAccount {
+  return RECEIVABLE_OF_LINE[kind];
+}
+
+/** Payout: the customer owes the amount paid out from the bank. */
+export function disbursementPosting(loanId: string, payoutDate: IsoDate, amount: Decimal): Posting {
+  return assertBalanced({
+    idempotencyKey: `${loanId}:disbursement`,
+    loanId,
+    type: 'disbursement',
+    businessDate: payoutDate,
+    entries: [
+      { account: 'principal_outstanding', amount },
+      { account: 'bank', amount: amount.negated() },
+    ],
+  });
+}
+
+/** R-PROD-4: interest from payout to the first interest period is added to the debt. */
+export function capitalisedInterestPosting(loanId: string, payoutDate: IsoDate, interest: Decimal): Posting {
+  return assertBalanced({
+    idempotencyKey: `${loanId}:capitalised-interest`,
+    loanId,
+    type: 'capitalised-interest',
+    businessDate: payoutDate,
+    entries: [
+      { account: 'principal_outstanding', amount: interest },
+      { account: 'interest_income', amount: interest.negated() },
+    ],
+  });
+}
+
+export interface InvoiceLine {
+  kind: OpenLineKind;
+  amount: Decimal;
+}
+
+/**
+ * R-LOAN-1: an invoice moves its principal from outstanding to invoiced and makes its interest and
+ * fees receivable (earned as income when invoiced).
+ */
+export function invoicePosting(
+  loanId: string,
+  invoiceNumber: number,
+  issueDate: IsoDate,
+  lines: readonly InvoiceLine[],
+): Posting {
+  const entries: LedgerEntry[] = [];
+  for (const line of lines) {
+    if (line.amount.isZero()) continue;
+    entries.push({ account: receivableAccountOf(line.kind), amount: line.amount, invoiceNumber, lineKind: line.kind });
+    entries.push({
+      account: line.kind === 'principal' ? 'principal_outstanding' : INCOME_OF_LINE(line.kind),
+      amount: line.amount.negated(),
+    });
+  }
+  return assertBalanced({
+    idempotencyKey: `${loanId}:invoice:${invoiceNumber}`,
+    loanId,
+    type: 'invoice',
+    businessDate: issueDate,
+    entries,
+  });
+}
+
+/** A charge added to an existing invoice (late fee, reminder fee, default interest: R-LOAN-3). */
+export function chargePosting(
+  loanId: string,
+  invoiceNumber: number,
+  businessDate: IsoDate,
+  kind: 'late-fee' | 'reminder-fee' | 'default-interest',
+  amount: Decimal,
+  idempotencyKey: string,
+): Posting {
+  return assertBalanced({
+    idempotencyKey,
+    loanId,
+    type: kind,
+    businessDate,
+    entries: [
+      { account: receivableAccountOf(kind), amount, invoiceNumber, lineKind: kind },
+      { account: INCOME_OF_LINE(kind), amount: amount.negated() },
+    ],
+  });
+}
+
+/**
+ * R-LOAN-2: a payment into the bank settles receivables as allocated; the excess reduces
+ * principal not yet invoiced (R-LOAN-7).
+ */
+export function paymentPosting(
+  loanId: string,
+  paymentId: string,
+  paymentDate: IsoDate,
+  allocation: AllocationResult,
+): Posting {
+  const entries: LedgerEntry[] = [{ account: 'bank', amount: allocation.payment }];
+  for (const item of allocation.items) {
+    for (const line of item.lines) {
+      if (line.allocated.isZero()) continue;
+      entries.push({
+        account: receivableAccountOf(line.kind),
+        amount: line.allocated.negated(),
+        invoiceNumber: Number(item.id),
+        lineKind: line.kind,
+      });
+    }
+  }
+  if (allocation.excess.greaterThan(ZERO))
+    entries.push({ account: 'principal_outstanding', amount: allocation.excess.negated() });
+  return assertBalanced({
+    idempotencyKey: `${loanId}:payment:${paymentId}`,
+    loanId,
+    type: 'payment',
+    businessDate: paymentDate,
+    entries,
+  });
+}
+
+/** Sum per account, from entries (what the repository reads back). */
+export function balancesByAccount(
+  entries: readonly Pick<LedgerEntry, 'account' | 'amount'>[],
+): Record<LedgerAccount, Decimal> {
+  const out = Object.fromEntries(LEDGER_ACCOUNTS.map((a) => [a, new Decimal(0)])) as Record<LedgerAccount, Decimal>;
+  for (const e of entries) out[e.account] = out[e.account].plus(e.amount);
+  return out;
+}
+
+/** What the customer owes: the sum of the receivable accounts. */
+export function customerDebt(balances: Record<LedgerAccount, Decimal>): Decimal {
+  return sumAmounts(RECEIVABLE_ACCOUNTS.map((a) => balances[a]));
+}
