@@ -1,6 +1,7 @@
 /** Wires every activity to its dependencies; the worker registers the result. */
 import type { Db } from '../db/database';
 import { createDiagnosticsActivities } from './diagnostics';
+import { createLoanActivities } from './loan';
 
 export interface ActivityDeps {
   db: Db;
@@ -9,5 +10,6 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps.db),
+    ...createLoanActivities(deps.db),
   };
 }

@@ -63,6 +63,10 @@ export interface InvoiceTable {
   /** OPEN | PAID */
   status: string;
   paid_date: string | null;
+  /** R-LOAN-3 */
+  late_fee_charged_on: string | null;
+  reminder_sent_on: string | null;
+  reminder_due_date: string | null;
   /** As issued: [{kind, amount}] with amounts as decimal strings. */
   lines: ColumnType<{ kind: string; amount: string }[], string, string>;
   total: string;

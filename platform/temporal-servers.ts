@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { resolveTemporalExecutable } from './temporal-binaries';
@@ -46,12 +47,20 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Te
 }
 
 export async function startTimeSkippingServer(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
-  return withStartupRetries(() =>
+  const env = await withStartupRetries(() =>
     TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: resolveTemporalExecutable('test-server') },
       client: { dataConverter },
     }),
   );
+  // The test server knows no custom search attributes until they are registered.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!]),
+    ),
+  });
+  return env;
 }
 
 /**
@@ -64,9 +73,7 @@ async function withStartupRetries<T>(start: () => Promise<T>, attempts = 3): Pro
       return await start();
     } catch (err) {
       if (attempt >= attempts) throw err;
-      process.stderr.write(
-        `Temporal server start failed (attempt ${attempt}/${attempts}): ${(err as Error).message}\n`,
-      );
+      process.stderr.write(`Temporal server start failed (attempt ${attempt}/${attempts}): ${(err as Error).message}\n`);
     }
   }
 }

@@ -1,2 +1,4 @@
 /** The workflow bundle's entry: every workflow type the engine registers. */
 export { diagnosticsWorkflow } from './diagnostics';
+export { loanWorkflow } from './loan';
+export { simulatedBorrowerWorkflow } from './simulated-borrower';

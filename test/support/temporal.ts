@@ -1,6 +1,8 @@
 /** What workflow and API tests share: the test encryption key, the bundle and a worker factory. */
 import { readFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Db } from '../../db/database';
 import type { EncryptionKey } from '../../platform/payload-codec';
@@ -32,4 +34,23 @@ export async function createTestWorker(options: {
     deps: { db: options.db },
     workflowBundle: workflowBundle(options.bundleEnvVar),
   });
+}
+
+/** Every run of a workflow chain (continue-as-new), first to last, with its history length. */
+export async function workflowRuns(
+  client: Client,
+  workflowId: string,
+  firstRunId: string,
+): Promise<{ runId: string; historyEvents: number }[]> {
+  const runs: { runId: string; historyEvents: number }[] = [];
+  let runId: string | undefined = firstRunId;
+  while (runId) {
+    const history: { events?: temporal.api.history.v1.IHistoryEvent[] | null } = await client.workflow
+      .getHandle(workflowId, runId)
+      .fetchHistory();
+    const events = history.events ?? [];
+    runs.push({ runId, historyEvents: events.length });
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
 }

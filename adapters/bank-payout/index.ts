@@ -1,0 +1,8 @@
+export * from './types';
+export { BankPayoutHttpClient, type BankPayoutClientSettings } from './client';
+export {
+  BankPayoutSandbox,
+  type BankPayoutSandboxOptions,
+  type BankPayoutSandboxSteering,
+  type PayoutView,
+} from './sandbox';

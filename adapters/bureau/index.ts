@@ -1,0 +1,10 @@
+export * from './types';
+export { BureauHttpClient, type BureauClientSettings } from './client';
+export {
+  BureauSandbox,
+  DEFAULT_BUREAU_PROFILE,
+  type BureauInquiry,
+  type BureauPersonProfile,
+  type BureauSandboxOptions,
+  type BureauSandboxSteering,
+} from './sandbox';

@@ -1,0 +1,4 @@
+export * from './types';
+export { SmtpEmailClient, emailError, messageIdFor, type EmailClientSettings } from './client';
+export { SmtpSandbox, type EmailSandboxOptions, type EmailSandboxSteering, type RecordedEmail } from './sandbox';
+export { parseMail, type ParsedMail } from './mime';

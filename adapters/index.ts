@@ -1,0 +1,298 @@
+/**
+ * The adapters of the external systems, and the factories that build them.
+ *
+ * Each system has an interface (what activities depend on), a real client speaking the real
+ * protocol, and a sandbox double that behaves like the real system (see the module headers):
+ *
+ *   bankId       BankID RP API v6.0              ./bankid        (HTTP double)
+ *   bureau       credit bureau                   ./bureau        (HTTP double)
+ *   openBanking  open-banking income verification ./open-banking (HTTP double)
+ *   bankPayout   bank payouts                    ./bank-payout   (HTTP double)
+ *   email        SMTP via nodemailer             ./email         (local SMTP server that records)
+ *   sms          HTTP SMS gateway                ./sms           (HTTP double)
+ *
+ * In sandbox mode the real clients are pointed at the doubles, so the code that runs is the code
+ * that would run in production, down to the protocol. `SandboxSteering` is what the API's
+ * `/v1/sandbox/...` endpoints call (errors from it are `SandboxSteeringError` with kind
+ * not_found | conflict | invalid → 404 | 409 | 400). Every steering call is async, so a remote
+ * implementation (doubles in another process) can replace the in-process one without changing
+ * callers.
+ *
+ * Suggested environment variables for `createProductionAdapters` (to be added to platform/config):
+ *   BANKID_BASE_URL               https://appapi2.bankid.com (test: https://appapi2.test.bankid.com)
+ *   BANKID_CLIENT_PFX_PATH        RP certificate, PKCS#12
+ *   BANKID_CLIENT_PFX_PASSPHRASE
+ *   BANKID_CA_PATH                BankID's issuing CA (PEM)
+ *   BUREAU_BASE_URL, BUREAU_API_KEY
+ *   OPEN_BANKING_BASE_URL, OPEN_BANKING_API_KEY
+ *   BANK_PAYOUT_BASE_URL, BANK_PAYOUT_API_KEY
+ *   SMTP_HOST, SMTP_PORT (587), SMTP_SECURE (false; true for 465), SMTP_REQUIRE_TLS (true),
+ *   SMTP_USER, SMTP_PASSWORD, EMAIL_FROM
+ *   SMS_GATEWAY_BASE_URL, SMS_GATEWAY_API_KEY, SMS_SENDER_ID
+ *   ADAPTER_TIMEOUT_MS            per-request deadline for the HTTP adapters (default 10000)
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../platform/logger';
+import {
+  BankPayoutHttpClient,
+  BankPayoutSandbox,
+  type BankPayoutClient,
+  type BankPayoutClientSettings,
+} from './bank-payout';
+import type { BankPayoutSandboxSteering } from './bank-payout';
+import { BankIdHttpClient, BankIdSandbox, type BankIdClient, type BankIdClientSettings } from './bankid';
+import type { BankIdSandboxSteering } from './bankid';
+import { BureauHttpClient, BureauSandbox, type BureauClient, type BureauClientSettings } from './bureau';
+import type { BureauSandboxSteering } from './bureau';
+import { SmtpEmailClient, SmtpSandbox, type EmailClientSettings, type EmailSender } from './email';
+import type { EmailSandboxSteering } from './email';
+import {
+  OpenBankingHttpClient,
+  OpenBankingSandbox,
+  type OpenBankingClient,
+  type OpenBankingClientSettings,
+} from './open-banking';
+import type { OpenBankingSandboxSteering } from './open-banking';
+import type { Clock } from './shared/clock';
+import { SmsHttpClient, SmsSandbox, type SmsClientSettings, type SmsSender } from './sms';
+import type { SmsSandboxSteering } from './sms';
+
+export * from './shared/errors';
+export { SandboxSteeringError } from './shared/sandbox-server';
+export type { Clock } from './shared/clock';
+export * as bankid from './bankid';
+export * as bureau from './bureau';
+export * as openBanking from './open-banking';
+export * as bankPayout from './bank-payout';
+export * as email from './email';
+export * as sms from './sms';
+
+/** What activities use. */
+export interface Adapters {
+  bankId: BankIdClient;
+  bureau: BureauClient;
+  openBanking: OpenBankingClient;
+  bankPayout: BankPayoutClient;
+  email: EmailSender;
+  sms: SmsSender;
+}
+
+/** What the `/v1/sandbox/...` endpoints use. */
+export interface SandboxSteering {
+  bankId: BankIdSandboxSteering;
+  bureau: BureauSandboxSteering;
+  openBanking: OpenBankingSandboxSteering;
+  bankPayout: BankPayoutSandboxSteering;
+  email: EmailSandboxSteering;
+  sms: SmsSandboxSteering;
+}
+
+/** Where the doubles listen (for logs, or for a second process pointing real clients at them). */
+export interface SandboxEndpoints {
+  bankIdBaseUrl: string;
+  bureauBaseUrl: string;
+  openBankingBaseUrl: string;
+  bankPayoutBaseUrl: string;
+  smsBaseUrl: string;
+  smtp: { host: string; port: number };
+}
+
+export interface AdapterSet {
+  adapters: Adapters;
+  /** Present in sandbox mode only. */
+  sandbox?: SandboxSteering;
+  /** Closes clients and, in sandbox mode, stops the doubles. */
+  stop(): Promise<void>;
+}
+
+/** The bearer tokens and SMTP login the doubles require. */
+export interface SandboxCredentials {
+  bureauApiKey: string;
+  openBankingApiKey: string;
+  bankPayoutApiKey: string;
+  smsApiKey: string;
+  smtp: { user: string; pass: string };
+}
+
+export interface SandboxAdapterSet extends AdapterSet {
+  sandbox: SandboxSteering;
+  endpoints: SandboxEndpoints;
+  /** For `connectToSandbox` in another process. */
+  credentials: SandboxCredentials;
+}
+
+export interface SandboxAdapterOptions {
+  /** Time for the doubles (BankID order expiry, payout execution, timestamps). Default: wall clock. */
+  clock?: () => Date;
+  /** BankID order lifetime. Default 180 000 ms, as BankID. */
+  bankIdOrderTtlMs?: number;
+  /** Interface for all doubles. Default 127.0.0.1. */
+  host?: string;
+  /** Default: generated. Fix them (with `ports`) when another process connects with `connectToSandbox`. */
+  credentials?: SandboxCredentials;
+  /** Fixed ports (0 or absent: ephemeral). */
+  ports?: Partial<Record<'bankId' | 'bureau' | 'openBanking' | 'bankPayout' | 'sms' | 'smtp', number>>;
+  logger?: Logger;
+}
+
+/**
+ * Starts every double on 127.0.0.1 (ephemeral ports unless given) and returns the real clients
+ * pointed at them, the steering API and `stop()`. The HTTP doubles require bearer tokens and the
+ * SMTP double requires AUTH, with credentials generated here, so the clients' auth is exercised.
+ */
+export async function createSandboxAdapters(options: SandboxAdapterOptions = {}): Promise<SandboxAdapterSet> {
+  const clock: Clock | undefined = options.clock;
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? {};
+  const secret = () => randomBytes(18).toString('base64url');
+  const credentials: SandboxCredentials = options.credentials ?? {
+    bureauApiKey: secret(),
+    openBankingApiKey: secret(),
+    bankPayoutApiKey: secret(),
+    smsApiKey: secret(),
+    smtp: { user: 'sandbox', pass: secret() },
+  };
+
+  const started: { close(): Promise<void> }[] = [];
+  const track = async <T extends { close(): Promise<void> }>(p: Promise<T>): Promise<T> => {
+    const value = await p;
+    started.push(value);
+    return value;
+  };
+  const stopAll = async () => {
+    await Promise.allSettled(started.splice(0).map((s) => s.close()));
+  };
+
+  // All settled before anything is returned or stopped, so a failed start leaves nothing running.
+  const [bankIdStart, bureauStart, openBankingStart, payoutStart, smsStart, smtpStart] = await Promise.allSettled([
+    track(BankIdSandbox.start({ clock, orderTtlMs: options.bankIdOrderTtlMs, host, port: ports.bankId })),
+    track(BureauSandbox.start({ clock, apiKey: credentials.bureauApiKey, host, port: ports.bureau })),
+    track(OpenBankingSandbox.start({ clock, apiKey: credentials.openBankingApiKey, host, port: ports.openBanking })),
+    track(BankPayoutSandbox.start({ clock, apiKey: credentials.bankPayoutApiKey, host, port: ports.bankPayout })),
+    track(SmsSandbox.start({ clock, apiKey: credentials.smsApiKey, host, port: ports.sms })),
+    track(SmtpSandbox.start({ clock, auth: credentials.smtp, host, port: ports.smtp })),
+  ]);
+  if (
+    bankIdStart.status === 'rejected' ||
+    bureauStart.status === 'rejected' ||
+    openBankingStart.status === 'rejected' ||
+    payoutStart.status === 'rejected' ||
+    smsStart.status === 'rejected' ||
+    smtpStart.status === 'rejected'
+  ) {
+    await stopAll();
+    const failed = [bankIdStart, bureauStart, openBankingStart, payoutStart, smsStart, smtpStart].find(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    );
+    throw failed?.reason;
+  }
+  const bankIdDouble = bankIdStart.value;
+  const bureauDouble = bureauStart.value;
+  const openBankingDouble = openBankingStart.value;
+  const payoutDouble = payoutStart.value;
+  const smsDouble = smsStart.value;
+  const smtpDouble = smtpStart.value;
+  const endpoints: SandboxEndpoints = {
+    bankIdBaseUrl: bankIdDouble.url,
+    bureauBaseUrl: bureauDouble.url,
+    openBankingBaseUrl: openBankingDouble.url,
+    bankPayoutBaseUrl: payoutDouble.url,
+    smsBaseUrl: smsDouble.url,
+    smtp: { host: smtpDouble.host, port: smtpDouble.port },
+  };
+  const adapters = connectToSandbox(endpoints, credentials, options.logger);
+  return {
+    adapters: adapters.adapters,
+    sandbox: {
+      bankId: bankIdDouble,
+      bureau: bureauDouble,
+      openBanking: openBankingDouble,
+      bankPayout: payoutDouble,
+      email: smtpDouble,
+      sms: smsDouble,
+    },
+    endpoints,
+    credentials,
+    stop: async () => {
+      await adapters.stop();
+      await stopAll();
+    },
+  };
+}
+
+/**
+ * The real clients pointed at doubles started elsewhere (another process's
+ * `createSandboxAdapters` with fixed ports and credentials). Steering stays with the process that
+ * owns the doubles.
+ */
+export function connectToSandbox(
+  endpoints: SandboxEndpoints,
+  credentials: SandboxCredentials,
+  logger?: Logger,
+): AdapterSet {
+  return createProductionAdapters({
+    logger,
+    bankId: { baseUrl: endpoints.bankIdBaseUrl },
+    bureau: { baseUrl: endpoints.bureauBaseUrl, apiKey: credentials.bureauApiKey },
+    openBanking: { baseUrl: endpoints.openBankingBaseUrl, apiKey: credentials.openBankingApiKey },
+    bankPayout: { baseUrl: endpoints.bankPayoutBaseUrl, apiKey: credentials.bankPayoutApiKey },
+    sms: { baseUrl: endpoints.smsBaseUrl, apiKey: credentials.smsApiKey, from: 'LoanEngine' },
+    email: {
+      host: endpoints.smtp.host,
+      port: endpoints.smtp.port,
+      secure: false,
+      auth: credentials.smtp,
+      from: '"Loan Engine (sandbox)" <no-reply@sandbox.loan-engine.local>',
+    },
+  });
+}
+
+/** Explicit settings for the real clients (from the environment; see the names above). */
+export interface ProductionAdapterSettings {
+  bankId: BankIdClientSettings;
+  bureau: BureauClientSettings;
+  openBanking: OpenBankingClientSettings;
+  bankPayout: BankPayoutClientSettings;
+  email: EmailClientSettings;
+  sms: SmsClientSettings;
+  /** Default per-request deadline for the HTTP clients. */
+  timeoutMs?: number;
+  /** Debug lines per call (system, operation, status, duration: never bodies). */
+  logger?: Logger;
+}
+
+/** The real clients from explicit settings. Starts nothing. */
+export function createProductionAdapters(settings: ProductionAdapterSettings): AdapterSet {
+  const common = { timeoutMs: settings.timeoutMs, logger: settings.logger };
+  const email = new SmtpEmailClient({ logger: settings.logger, ...settings.email });
+  return {
+    adapters: {
+      bankId: new BankIdHttpClient({ ...common, ...settings.bankId }),
+      bureau: new BureauHttpClient({ ...common, ...settings.bureau }),
+      openBanking: new OpenBankingHttpClient({ ...common, ...settings.openBanking }),
+      bankPayout: new BankPayoutHttpClient({ ...common, ...settings.bankPayout }),
+      email,
+      sms: new SmsHttpClient({ ...common, ...settings.sms }),
+    },
+    stop: () => email.close(),
+  };
+}
+
+export interface CreateAdaptersOptions {
+  /** Required in production mode. */
+  production?: ProductionAdapterSettings;
+  sandbox?: SandboxAdapterOptions;
+}
+
+/**
+ * By engine mode: `sandbox` starts the doubles and returns the steering API; `production` builds
+ * the real clients from `options.production` and never starts or exposes a double.
+ */
+export async function createAdapters(
+  config: { ENGINE_MODE: 'sandbox' | 'production' },
+  options: CreateAdaptersOptions = {},
+): Promise<AdapterSet> {
+  if (config.ENGINE_MODE === 'sandbox') return createSandboxAdapters(options.sandbox);
+  if (!options.production) throw new Error('production mode needs adapter settings (createProductionAdapters)');
+  return createProductionAdapters(options.production);
+}

@@ -1,0 +1,8 @@
+export * from './types';
+export { OpenBankingHttpClient, type OpenBankingClientSettings } from './client';
+export {
+  OpenBankingSandbox,
+  type OpenBankingSandboxOptions,
+  type OpenBankingSandboxSteering,
+  type OpenBankingVerificationView,
+} from './sandbox';

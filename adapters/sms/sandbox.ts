@@ -1,0 +1,120 @@
+/**
+ * The SMS gateway double: an HTTP server implementing the contract in ./client.ts that records
+ * every message instead of sending it. A repeat under the same idempotency key (same body) returns
+ * the first messageId and records nothing; a different body under the same key answers 409.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { systemClock, type Clock } from '../shared/clock';
+import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
+import {
+  startSandboxServer,
+  type RunningSandboxServer,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../shared/sandbox-server';
+
+export interface RecordedSms {
+  messageId: string;
+  idempotencyKey: string;
+  to: string;
+  from?: string;
+  text: string;
+  receivedAt: string;
+}
+
+export interface SmsSandboxSteering {
+  /** Messages received, oldest first; `to` filters by recipient. */
+  listMessages(filter?: { to?: string }): Promise<RecordedSms[]>;
+}
+
+export interface SmsSandboxOptions {
+  clock?: Clock;
+  apiKey?: string;
+  host?: string;
+  port?: number;
+}
+
+const requestSchema = z.object({
+  to: z.string(),
+  text: z.string(),
+  idempotencyKey: z.string(),
+  from: z.string().optional(),
+});
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+const problem = (status: number, error: string, message: string): SandboxResponse => ({
+  status,
+  body: { error, message },
+});
+
+export class SmsSandbox implements SmsSandboxSteering {
+  private readonly messages: RecordedSms[] = [];
+  private readonly byKey = new IdempotencyStore<string>();
+  private readonly clock: Clock;
+  private server?: RunningSandboxServer;
+
+  private constructor(options: SmsSandboxOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  static async start(options: SmsSandboxOptions = {}): Promise<SmsSandbox> {
+    const sandbox = new SmsSandbox(options);
+    sandbox.server = await startSandboxServer({
+      name: 'sms',
+      host: options.host,
+      port: options.port,
+      bearerToken: options.apiKey,
+      errorBody: (error, message) => ({ error, message }),
+      routes: [{ method: 'POST', pattern: '/messages', handler: (req) => sandbox.receive(req) }],
+    });
+    return sandbox;
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error('sms sandbox not started');
+    return this.server.url;
+  }
+
+  async close(): Promise<void> {
+    await this.server?.close();
+  }
+
+  private receive(req: SandboxRequest): SandboxResponse {
+    const parsed = requestSchema.safeParse(req.body);
+    if (!parsed.success) return problem(400, 'invalid_request', 'to, text and idempotencyKey are required');
+    const message = parsed.data;
+    if (!isValidIdempotencyKey(message.idempotencyKey)) {
+      return problem(400, 'invalid_request', 'idempotencyKey must be 1–255 printable ASCII characters');
+    }
+    if (!E164.test(message.to)) return problem(422, 'invalid_recipient', 'recipient must be an E.164 number');
+    if (message.text.length < 1 || message.text.length > 1600) {
+      return problem(422, 'invalid_text', 'text must be 1–1600 characters');
+    }
+    const seen = this.byKey.lookup(message.idempotencyKey, message);
+    if (seen.kind === 'conflict') return problem(409, 'idempotency_conflict', 'key used with another message');
+    if (seen.kind === 'replay') {
+      return {
+        status: 200,
+        body: { messageId: seen.value, status: 'queued' },
+        headers: { 'idempotent-replayed': 'true' },
+      };
+    }
+    const recorded: RecordedSms = {
+      messageId: randomUUID(),
+      idempotencyKey: message.idempotencyKey,
+      to: message.to,
+      text: message.text,
+      receivedAt: this.clock().toISOString(),
+    };
+    if (message.from) recorded.from = message.from;
+    this.messages.push(recorded);
+    this.byKey.remember(message.idempotencyKey, message, recorded.messageId);
+    return { status: 201, body: { messageId: recorded.messageId, status: 'queued' } };
+  }
+
+  async listMessages(filter: { to?: string } = {}): Promise<RecordedSms[]> {
+    return this.messages.filter((m) => filter.to === undefined || m.to === filter.to).map((m) => ({ ...m }));
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The ledger in PostgreSQL: postings are written once per idempotency key, in one transaction
+ * with their entries; the database refuses an unbalanced posting (deferred trigger).
+ */
+import { sql } from 'kysely';
+import type { OpenItem, OpenLineKind } from '../domain/allocation';
+import { balancesByAccount, type LedgerAccount, type Posting, RECEIVABLE_ACCOUNTS } from '../domain/ledger';
+import { Decimal } from '../domain/money';
+import type { Db } from './database';
+
+/** Writes the posting unless its idempotency key exists; true when this call wrote it. */
+export async function postToLedger(db: Db, posting: Posting): Promise<boolean> {
+  return db.transaction().execute(async (trx) => postInTransaction(trx, posting));
+}
+
+/** For callers that combine a posting with other writes in one transaction. */
+export async function postInTransaction(trx: Db, posting: Posting): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('ledger_postings')
+    .values({
+      idempotency_key: posting.idempotencyKey,
+      loan_id: posting.loanId,
+      type: posting.type,
+      business_date: posting.businessDate,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return false;
+  await trx
+    .insertInto('ledger_entries')
+    .values(
+      posting.entries.map((e) => ({
+        posting_id: inserted.id,
+        loan_id: posting.loanId,
+        account: e.account,
+        amount: e.amount.toFixed(2),
+        invoice_number: e.invoiceNumber ?? null,
+        line_kind: e.lineKind ?? null,
+      })),
+    )
+    .execute();
+  return true;
+}
+
+export async function loanAccountBalances(db: Db, loanId: string): Promise<Record<LedgerAccount, Decimal>> {
+  const rows = await db
+    .selectFrom('ledger_entries')
+    .select(['account', (eb) => eb.fn.sum<string>('amount').as('amount')])
+    .where('loan_id', '=', loanId)
+    .groupBy('account')
+    .execute();
+  return balancesByAccount(rows.map((r) => ({ account: r.account as LedgerAccount, amount: new Decimal(r.amount) })));
+}
+
+/**
+ * Open items for allocation (R-LOAN-2): what remains unpaid per invoice line, read from the
+ * receivable entries tagged with invoice and line, oldest due date first.
+ */
+export async function openInvoiceItems(db: Db, loanId: string): Promise<OpenItem[]> {
+  const rows = await db
+    .selectFrom('ledger_entries as e')
+    .innerJoin('invoices as i', (j) =>
+      j.onRef('i.loan_id', '=', 'e.loan_id').onRef('i.number', '=', 'e.invoice_number'),
+    )
+    .select(['e.invoice_number', 'e.line_kind', 'i.due_date', (eb) => eb.fn.sum<string>('e.amount').as('remaining')])
+    .where('e.loan_id', '=', loanId)
+    .where('e.account', 'in', [...RECEIVABLE_ACCOUNTS])
+    .groupBy(['e.invoice_number', 'e.line_kind', 'i.due_date'])
+    .having(sql`sum(e.amount)`, '<>', 0)
+    .orderBy('i.due_date')
+    .orderBy('e.invoice_number')
+    .execute();
+  const items = new Map<number, { id: string; dueDate: string; lines: { kind: OpenLineKind; remaining: Decimal }[] }>();
+  for (const r of rows) {
+    const number = r.invoice_number!;
+    const item = items.get(number) ?? { id: String(number), dueDate: r.due_date, lines: [] };
+    item.lines.push({ kind: r.line_kind as OpenLineKind, remaining: new Decimal(r.remaining) });
+    items.set(number, item);
+  }
+  // Lines in the order fees, interest, principal are then ordered by allocation itself.
+  return [...items.values()];
+}
+
+/** The invariant every test that touches money asserts: each loan's entries sum to zero. */
+export async function unbalancedLoans(db: Db): Promise<{ loanId: string; sum: string }[]> {
+  const rows = await db
+    .selectFrom('ledger_entries')
+    .select(['loan_id', (eb) => eb.fn.sum<string>('amount').as('sum')])
+    .groupBy('loan_id')
+    .having(sql`sum(amount)`, '<>', 0)
+    .execute();
+  return rows.map((r) => ({ loanId: r.loan_id, sum: r.sum }));
+}
+
+export async function ledgerEntryCount(db: Db, loanId: string): Promise<number> {
+  const row = await db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('loan_id', '=', loanId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,111 @@
+/** Loans, their invoices and incoming payments: plain functions taking the db first. */
+import type { Db, InvoiceTable, LoanTable, PaymentTable } from './database';
+import type { Insertable, Selectable } from 'kysely';
+
+export type LoanRow = Selectable<LoanTable>;
+export type InvoiceRow = Selectable<InvoiceTable>;
+export type PaymentRow = Selectable<PaymentTable>;
+
+export async function insertLoan(db: Db, loan: Insertable<LoanTable>): Promise<void> {
+  await db
+    .insertInto('loans')
+    .values(loan)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+export async function findLoan(db: Db, loanId: string): Promise<LoanRow | undefined> {
+  return db.selectFrom('loans').selectAll().where('id', '=', loanId).executeTakeFirst();
+}
+
+export async function setLoanStatus(db: Db, loanId: string, status: string, closedOn?: string): Promise<void> {
+  await db
+    .updateTable('loans')
+    .set({ status, closed_on: closedOn ?? null, updated_at: new Date() })
+    .where('id', '=', loanId)
+    .execute();
+}
+
+export async function insertInvoice(db: Db, invoice: Insertable<InvoiceTable>): Promise<void> {
+  await db
+    .insertInto('invoices')
+    .values(invoice)
+    .onConflict((oc) => oc.columns(['loan_id', 'number']).doNothing())
+    .execute();
+}
+
+export async function findInvoice(db: Db, loanId: string, number: number): Promise<InvoiceRow | undefined> {
+  return db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('loan_id', '=', loanId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+}
+
+export async function listInvoices(db: Db, loanId: string): Promise<InvoiceRow[]> {
+  return db.selectFrom('invoices').selectAll().where('loan_id', '=', loanId).orderBy('number').execute();
+}
+
+export async function updateInvoice(
+  db: Db,
+  loanId: string,
+  number: number,
+  changes: Partial<
+    Pick<InvoiceRow, 'status' | 'paid_date' | 'late_fee_charged_on' | 'reminder_sent_on' | 'reminder_due_date'>
+  >,
+): Promise<void> {
+  await db.updateTable('invoices').set(changes).where('loan_id', '=', loanId).where('number', '=', number).execute();
+}
+
+/**
+ * Registers an incoming bank payment once per bank reference and matches its OCR reference to an
+ * invoice or a loan; unmatched payments wait in suspense for an operator.
+ */
+export async function registerPayment(
+  db: Db,
+  payment: { id: string; bankReference: string; ocrReference: string; amount: string; paymentDate: string },
+): Promise<PaymentRow> {
+  const byInvoice = await db
+    .selectFrom('invoices')
+    .select('loan_id')
+    .where('ocr_reference', '=', payment.ocrReference)
+    .executeTakeFirst();
+  const loanId =
+    byInvoice?.loan_id ??
+    (await db.selectFrom('loans').select('id').where('ocr_reference', '=', payment.ocrReference).executeTakeFirst())
+      ?.id;
+  await db
+    .insertInto('payments')
+    .values({
+      id: payment.id,
+      bank_reference: payment.bankReference,
+      ocr_reference: payment.ocrReference,
+      amount: payment.amount,
+      payment_date: payment.paymentDate,
+      loan_id: loanId ?? null,
+      status: loanId ? 'RECEIVED' : 'SUSPENSE',
+      allocation: null,
+    })
+    .onConflict((oc) => oc.column('bank_reference').doNothing())
+    .execute();
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('bank_reference', '=', payment.bankReference)
+    .executeTakeFirstOrThrow();
+}
+
+export async function findPayment(db: Db, paymentId: string): Promise<PaymentRow | undefined> {
+  return db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+}
+
+export async function listPayments(db: Db, loanId: string): Promise<PaymentRow[]> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('loan_id', '=', loanId)
+    .orderBy('payment_date')
+    .orderBy('received_at')
+    .execute();
+}

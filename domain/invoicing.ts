@@ -1,0 +1,51 @@
+/**
+ * The running loan's monthly cycle (R-LOAN-1, R-LOAN-3): when an invoice is issued, what it
+ * contains, and when a late invoice gets its late fee and its reminder.
+ */
+import type { OpenLineKind } from './allocation';
+import { bankingDayOnOrAfter, nextBankingDayAfter } from './calendar';
+import { addDays, addMonths, firstOfMonth, formatIsoDate, type IsoDate, parseIsoDate } from './dates';
+import type { InvoiceLine } from './ledger';
+import { type Decimal, sumAmounts } from './money';
+import { DEFAULT_PRODUCT, type ProductParameters } from './product';
+
+/** R-LOAN-1: the invoice for an installment due in month M is issued on M's 15th or the next banking day. */
+export function invoiceIssueDate(dueDate: IsoDate, product: ProductParameters = DEFAULT_PRODUCT): IsoDate {
+  const { year, month } = parseIsoDate(dueDate);
+  return bankingDayOnOrAfter(formatIsoDate({ year, month, day: product.loan.invoiceDayOfMonth }));
+}
+
+/** R-LOAN-3: an invoice not fully paid by its due date is late from the next banking day. */
+export function lateFeeDate(dueDate: IsoDate): IsoDate {
+  return nextBankingDayAfter(dueDate);
+}
+
+/** R-LOAN-3: the reminder goes out at the beginning of the month after the due date. */
+export function reminderDate(dueDate: IsoDate): IsoDate {
+  return bankingDayOnOrAfter(addMonths(firstOfMonth(dueDate), 1));
+}
+
+/** R-LOAN-3: the reminder's new due date (default 14 days after it is sent). */
+export function reminderDueDate(sentOn: IsoDate, product: ProductParameters = DEFAULT_PRODUCT): IsoDate {
+  return addDays(sentOn, product.loan.reminderDueDays);
+}
+
+/** An installment's invoice lines, fees first (the order allocation settles them, R-LOAN-2). */
+export function installmentInvoiceLines(parts: {
+  principal: Decimal;
+  interest: Decimal;
+  noticeFee: Decimal;
+  setupFee: Decimal;
+}): InvoiceLine[] {
+  const lines: { kind: OpenLineKind; amount: Decimal }[] = [
+    { kind: 'setup-fee', amount: parts.setupFee },
+    { kind: 'notice-fee', amount: parts.noticeFee },
+    { kind: 'interest', amount: parts.interest },
+    { kind: 'principal', amount: parts.principal },
+  ];
+  return lines.filter((l) => !l.amount.isZero());
+}
+
+export function invoiceTotal(lines: readonly InvoiceLine[]): Decimal {
+  return sumAmounts(lines.map((l) => l.amount));
+}

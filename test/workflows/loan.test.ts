@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Db } from '../../db/database';
+import { loanAccountBalances } from '../../db/ledger-repository';
+import { findLoan, listInvoices, listPayments } from '../../db/loan-repository';
+import { stockholmDate } from '../../domain/dates';
+import { customerDebt } from '../../domain/ledger';
+import { Decimal } from '../../domain/money';
+import { buildSchedule } from '../../domain/schedule';
+import { startTimeSkippingServer } from '../../platform/temporal-servers';
+import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../../workflows/loan';
+import { simulatedBorrowerWorkflow } from '../../workflows/simulated-borrower';
+import { openTestDb } from '../support/db';
+import { expectLedgerBalanced } from '../support/ledger';
+import { createTestWorker, testDataConverter, workflowRuns } from '../support/temporal';
+
+describe('loan workflow on the time-skipping server', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Db;
+
+  beforeAll(async () => {
+    env = await startTimeSkippingServer(testDataConverter);
+    db = await openTestDb('WORKFLOWS');
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await db?.destroy();
+  });
+
+  async function terms(overrides: Partial<LoanTerms> = {}): Promise<LoanTerms> {
+    const loanId = randomUUID();
+    return {
+      loanId,
+      contractNumber: String(100_000_000 + Math.floor(Math.random() * 899_999_999)),
+      customerId: `customer-${loanId}`,
+      amount: '100000.00',
+      termMonths: 120,
+      nominalRatePercent: '9.95',
+      noticeChannel: 'e-invoice',
+      payoutDate: stockholmDate(new Date(await env.currentTimeMs())),
+      ...overrides,
+    };
+  }
+
+  it('R-LOAN-1/2, R-PROD-3: a 10-year loan paid on time invoices exactly the quote’s schedule and closes at 0.00', async () => {
+    const t = await terms();
+    const taskQueue = `loan-${t.loanId}`;
+    const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue, db });
+    const wallStart = Date.now();
+    const { result, runs } = await worker.runUntil(async () => {
+      const loan = await env.client.workflow.start(loanWorkflow, {
+        taskQueue,
+        workflowId: loanWorkflowId(t.loanId),
+        args: [{ terms: t }],
+      });
+      const borrower = await env.client.workflow.start(simulatedBorrowerWorkflow, {
+        taskQueue,
+        workflowId: `borrower-${t.loanId}`,
+        args: [{ loanId: t.loanId, payoutDate: t.payoutDate, termMonths: t.termMonths, daysBeforeDue: 5 }],
+      });
+      const result = await loan.result();
+      expect(await borrower.result()).toBe(120);
+      return { result, runs: await workflowRuns(env.client, loan.workflowId, loan.firstExecutionRunId) };
+    });
+    const wallSeconds = (Date.now() - wallStart) / 1000;
+
+    expect(result.status).toBe('CLOSED');
+    const schedule = buildSchedule({
+      amount: new Decimal(t.amount),
+      termMonths: t.termMonths,
+      nominalRatePercent: new Decimal(t.nominalRatePercent),
+      noticeChannel: t.noticeChannel,
+      payoutDate: t.payoutDate,
+    });
+    const invoices = await listInvoices(db, t.loanId);
+    expect(invoices).toHaveLength(120);
+    for (const [i, invoice] of invoices.entries()) {
+      const planned = schedule.installments[i]!;
+      expect({
+        number: invoice.number,
+        dueDate: invoice.due_date,
+        total: invoice.total,
+        status: invoice.status,
+      }).toEqual({
+        number: planned.number,
+        dueDate: planned.dueDate,
+        total: planned.total.toFixed(2),
+        status: 'PAID',
+      });
+      const line = (kind: string) => invoice.lines.find((l) => l.kind === kind)?.amount;
+      expect(line('principal')).toBe(planned.principal.toFixed(2));
+      expect(line('interest')).toBe(planned.interest.toFixed(2));
+      expect(invoice.paid_date! <= invoice.due_date).toBe(true);
+      expect(invoice.late_fee_charged_on).toBeNull();
+    }
+    expect(await listPayments(db, t.loanId)).toHaveLength(120);
+    const loan = await findLoan(db, t.loanId);
+    expect(loan?.status).toBe('CLOSED');
+    expect(customerDebt(await loanAccountBalances(db, t.loanId)).toFixed(2)).toBe('0.00');
+    expect(runs.length).toBeGreaterThanOrEqual(10); // continue-as-new per loan-year
+    for (const run of runs) expect(run.historyEvents).toBeLessThan(10_240); // far from Temporal's warning limit
+    expect(wallSeconds).toBeLessThan(300); // guards against real-time waits, not a speed target
+    await expectLedgerBalanced(db);
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * One durable workflow per loan (R-LOAN-1…3): from payout it issues the monthly invoices, applies
+ * payments as they arrive, charges the late fee and sends the reminder for late invoices, and
+ * closes the loan when everything is paid. The ledger in PostgreSQL holds every öre; the workflow
+ * keeps only what it needs to decide its next step, small enough to carry across continue-as-new.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { LoanActivities, PaymentOutcome } from '../activities/loan';
+import { compareDates, type IsoDate, stockholmDate } from '../domain/dates';
+import {
+  installmentInvoiceLines,
+  invoiceIssueDate,
+  lateFeeDate,
+  reminderDate,
+  reminderDueDate,
+} from '../domain/invoicing';
+import { Decimal, formatAmount, ZERO } from '../domain/money';
+import { DEFAULT_PRODUCT, type NoticeChannel } from '../domain/product';
+import { buildSchedule, installmentDueDate, installmentSplit, noticeFee } from '../domain/schedule';
+import { monthlyRate } from '../domain/annuity';
+import { ContractNumber, LoanStatus } from './search-attributes';
+
+export interface LoanTerms {
+  loanId: string;
+  contractNumber: string;
+  customerId: string;
+  amount: string;
+  termMonths: number;
+  nominalRatePercent: string;
+  noticeChannel: NoticeChannel;
+  payoutDate: IsoDate;
+}
+
+export type LoanLifecycleStatus = 'ACTIVE' | 'CLOSED';
+
+interface OpenInvoice {
+  number: number;
+  dueDate: IsoDate;
+  lateFeeCharged: boolean;
+  reminderSent: boolean;
+}
+
+/** Everything carried across continue-as-new: small and explicit. */
+export interface LoanState {
+  status: LoanLifecycleStatus;
+  /** The next installment to invoice (1-based). */
+  nextInstallment: number;
+  /** Principal not yet invoiced (from the ledger after each payment). */
+  principalOutstanding: string;
+  monthlyPayment: string;
+  openInvoices: OpenInvoice[];
+  /** Payments signalled but not yet applied when the run continued as new. */
+  pendingPayments: string[];
+}
+
+export interface LoanWorkflowInput {
+  terms: LoanTerms;
+  state?: LoanState;
+}
+
+export interface LoanView {
+  status: LoanLifecycleStatus;
+  step: string;
+  nextInstallment: number;
+  principalOutstanding: string;
+  openInvoices: OpenInvoice[];
+}
+
+/** A fact from outside: a payment was registered for this loan (R-LOAN-2). */
+export const paymentReceivedSignal = defineSignal<[{ paymentId: string }]>('paymentReceived');
+export const loanViewQuery = defineQuery<LoanView>('view');
+
+export function loanWorkflowId(loanId: string): string {
+  return `loan-${loanId}`;
+}
+
+const activities = proxyActivities<LoanActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Business events happen during the Stockholm business day; 05:00 UTC is that date all year. */
+function instantOf(date: IsoDate): number {
+  return Date.parse(`${date}T05:00:00Z`);
+}
+
+function today(): IsoDate {
+  return stockholmDate(new Date()); // the workflow clock (R-TIME-1)
+}
+
+type LoanEvent =
+  | { kind: 'invoice'; date: IsoDate }
+  | { kind: 'late-fee'; date: IsoDate; invoice: OpenInvoice }
+  | { kind: 'reminder'; date: IsoDate; invoice: OpenInvoice };
+
+function nextEvent(terms: LoanTerms, state: LoanState): LoanEvent | undefined {
+  const candidates: LoanEvent[] = [];
+  if (state.nextInstallment <= terms.termMonths && new Decimal(state.principalOutstanding).greaterThan(0)) {
+    candidates.push({
+      kind: 'invoice',
+      date: invoiceIssueDate(installmentDueDate(terms.payoutDate, state.nextInstallment)),
+    });
+  }
+  for (const invoice of state.openInvoices) {
+    if (!invoice.lateFeeCharged) candidates.push({ kind: 'late-fee', date: lateFeeDate(invoice.dueDate), invoice });
+    else if (!invoice.reminderSent) candidates.push({ kind: 'reminder', date: reminderDate(invoice.dueDate), invoice });
+  }
+  return candidates.sort((a, b) => compareDates(a.date, b.date))[0];
+}
+
+function initialState(terms: LoanTerms): { state: LoanState; capitalisedInterest: string } {
+  const schedule = buildSchedule({
+    amount: new Decimal(terms.amount),
+    termMonths: terms.termMonths,
+    nominalRatePercent: new Decimal(terms.nominalRatePercent),
+    noticeChannel: terms.noticeChannel,
+    payoutDate: terms.payoutDate,
+  });
+  return {
+    capitalisedInterest: formatAmount(schedule.capitalisedInterest),
+    state: {
+      status: 'ACTIVE',
+      nextInstallment: 1,
+      principalOutstanding: formatAmount(schedule.initialPrincipal),
+      monthlyPayment: formatAmount(schedule.monthlyPayment),
+      openInvoices: [],
+      pendingPayments: [],
+    },
+  };
+}
+
+export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: LoanLifecycleStatus }> {
+  const { terms } = input;
+  let step = 'starting';
+  let state: LoanState;
+  if (input.state) {
+    state = input.state;
+  } else {
+    const initial = initialState(terms);
+    state = initial.state;
+    step = 'opening';
+    await activities.openLoan({
+      ...terms,
+      capitalisedInterest: initial.capitalisedInterest,
+      monthlyPayment: state.monthlyPayment,
+    });
+  }
+  const pending = state.pendingPayments;
+  setHandler(paymentReceivedSignal, ({ paymentId }) => {
+    if (!pending.includes(paymentId)) pending.push(paymentId);
+  });
+  setHandler(loanViewQuery, () => ({
+    status: state.status,
+    step,
+    nextInstallment: state.nextInstallment,
+    principalOutstanding: state.principalOutstanding,
+    openInvoices: state.openInvoices,
+  }));
+  upsertSearchAttributes([
+    { key: LoanStatus, value: state.status },
+    { key: ContractNumber, value: terms.contractNumber },
+  ]);
+
+  const rate = monthlyRate(new Decimal(terms.nominalRatePercent));
+  const runStartInstallment = state.nextInstallment;
+
+  while (state.status === 'ACTIVE') {
+    const event = nextEvent(terms, state);
+    if (!event && state.openInvoices.length > 0) {
+      // Reminded and still unpaid: wait for payments (termination, R-LOAN-4, comes here).
+      step = 'waiting for payment of reminded invoices';
+      await condition(() => pending.length > 0);
+    } else if (!event) {
+      // Nothing left to invoice and nothing open: the loan is repaid.
+      step = 'closing';
+      await activities.closeLoan({ loanId: terms.loanId, date: today() });
+      state.status = 'CLOSED';
+      upsertSearchAttributes([{ key: LoanStatus, value: state.status }]);
+      break;
+    }
+    if (event) {
+      step = `waiting for ${event.kind} on ${event.date}`;
+      const wait = instantOf(event.date) - Date.now();
+      if (wait > 0) await condition(() => pending.length > 0, wait);
+    }
+
+    if (pending.length > 0) {
+      step = 'applying payment';
+      const outcome = await activities.applyPayment({ loanId: terms.loanId, paymentId: pending[0]! });
+      pending.shift();
+      applyOutcome(state, outcome);
+      continue;
+    }
+    if (!event) continue;
+
+    switch (event.kind) {
+      case 'invoice': {
+        step = `issuing invoice ${state.nextInstallment}`;
+        const number = state.nextInstallment;
+        const dueDate = installmentDueDate(terms.payoutDate, number);
+        const isLast = number === terms.termMonths;
+        const split = installmentSplit(
+          new Decimal(state.principalOutstanding),
+          rate,
+          new Decimal(state.monthlyPayment),
+          isLast,
+        );
+        const lines = installmentInvoiceLines({
+          principal: split.principal,
+          interest: split.interest,
+          noticeFee: noticeFee(terms.noticeChannel),
+          setupFee: number === 1 ? new Decimal(DEFAULT_PRODUCT.fees.setup) : ZERO,
+        });
+        await activities.issueInvoice({
+          loanId: terms.loanId,
+          contractNumber: terms.contractNumber,
+          number,
+          issueDate: event.date,
+          dueDate,
+          lines: lines.map((l) => ({ kind: l.kind, amount: formatAmount(l.amount) })),
+        });
+        state.principalOutstanding = formatAmount(new Decimal(state.principalOutstanding).minus(split.principal));
+        state.nextInstallment = number + 1;
+        state.openInvoices.push({ number, dueDate, lateFeeCharged: false, reminderSent: false });
+        break;
+      }
+      case 'late-fee': {
+        step = `charging late fee on invoice ${event.invoice.number}`;
+        await activities.chargeLateFee({
+          loanId: terms.loanId,
+          invoiceNumber: event.invoice.number,
+          date: event.date,
+          fee: DEFAULT_PRODUCT.fees.late,
+        });
+        event.invoice.lateFeeCharged = true;
+        break;
+      }
+      case 'reminder': {
+        step = `sending reminder for invoice ${event.invoice.number}`;
+        await activities.sendReminder({
+          loanId: terms.loanId,
+          invoiceNumber: event.invoice.number,
+          date: event.date,
+          fee: DEFAULT_PRODUCT.fees.reminder,
+          newDueDate: reminderDueDate(event.date),
+        });
+        event.invoice.reminderSent = true;
+        break;
+      }
+    }
+
+    // A loan-year per run keeps each history small (ARCHITECTURE.md "Long life").
+    const yearDone = state.nextInstallment - runStartInstallment >= 12;
+    if ((yearDone || workflowInfo().continueAsNewSuggested) && pending.length === 0) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof loanWorkflow>({ terms, state: { ...state, pendingPayments: [...pending] } });
+    }
+  }
+  return { status: state.status };
+}
+
+function applyOutcome(state: LoanState, outcome: PaymentOutcome): void {
+  state.principalOutstanding = outcome.principalOutstanding;
+  state.openInvoices = state.openInvoices.filter((i) => outcome.openInvoices.includes(i.number));
+}
