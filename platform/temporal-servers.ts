@@ -73,7 +73,9 @@ async function withStartupRetries<T>(start: () => Promise<T>, attempts = 3): Pro
       return await start();
     } catch (err) {
       if (attempt >= attempts) throw err;
-      process.stderr.write(`Temporal server start failed (attempt ${attempt}/${attempts}): ${(err as Error).message}\n`);
+      process.stderr.write(
+        `Temporal server start failed (attempt ${attempt}/${attempts}): ${(err as Error).message}\n`,
+      );
     }
   }
 }
