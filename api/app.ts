@@ -9,6 +9,8 @@ import { notFoundHandler, problemErrorHandler } from './problem';
 import { codecRoutes } from './routes/codec';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
+import { loanRoutes } from './routes/loans';
+import { paymentRoutes } from './routes/payments';
 import { quoteRoutes } from './routes/quotes';
 import { ApiRoutes } from './routing';
 
@@ -31,6 +33,8 @@ export function createApp(deps: ApiDeps): Express {
   codecRoutes(routes, deps);
   diagnosticsRoutes(routes, deps);
   quoteRoutes(routes);
+  loanRoutes(routes, deps);
+  paymentRoutes(routes, deps);
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));

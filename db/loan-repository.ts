@@ -109,3 +109,22 @@ export async function listPayments(db: Db, loanId: string): Promise<PaymentRow[]
     .orderBy('received_at')
     .execute();
 }
+
+export async function listSuspensePayments(db: Db): Promise<PaymentRow[]> {
+  return db.selectFrom('payments').selectAll().where('status', '=', 'SUSPENSE').orderBy('received_at').execute();
+}
+
+/** Moves a suspense payment to a loan (status RECEIVED), once. */
+export async function assignPayment(db: Db, paymentId: string, loanId: string): Promise<PaymentRow> {
+  return db
+    .updateTable('payments')
+    .set({ loan_id: loanId, status: 'RECEIVED' })
+    .where('id', '=', paymentId)
+    .where('status', '=', 'SUSPENSE')
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function listCustomerLoans(db: Db, customerId: string): Promise<LoanRow[]> {
+  return db.selectFrom('loans').selectAll().where('customer_id', '=', customerId).orderBy('created_at').execute();
+}

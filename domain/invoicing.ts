@@ -6,8 +6,10 @@ import type { OpenLineKind } from './allocation';
 import { bankingDayOnOrAfter, nextBankingDayAfter } from './calendar';
 import { addDays, addMonths, firstOfMonth, formatIsoDate, type IsoDate, parseIsoDate } from './dates';
 import type { InvoiceLine } from './ledger';
-import { type Decimal, sumAmounts } from './money';
-import { DEFAULT_PRODUCT, type ProductParameters } from './product';
+import { monthlyRate } from './annuity';
+import { Decimal, sumAmounts } from './money';
+import { DEFAULT_PRODUCT, type NoticeChannel, type ProductParameters } from './product';
+import { installmentDueDate, installmentSplit, noticeFee } from './schedule';
 
 /** R-LOAN-1: the invoice for an installment due in month M is issued on M's 15th or the next banking day. */
 export function invoiceIssueDate(dueDate: IsoDate, product: ProductParameters = DEFAULT_PRODUCT): IsoDate {
@@ -48,4 +50,49 @@ export function installmentInvoiceLines(parts: {
 
 export function invoiceTotal(lines: readonly InvoiceLine[]): Decimal {
   return sumAmounts(lines.map((l) => l.amount));
+}
+
+export interface PlannedInstallment {
+  number: number;
+  dueDate: IsoDate;
+  principal: Decimal;
+  interest: Decimal;
+  fees: Decimal;
+  total: Decimal;
+  balanceAfter: Decimal;
+}
+
+/**
+ * R-LOAN-12: every installment not yet invoiced, split into principal, interest and fees, from the
+ * loan's current principal, rate and monthly payment (so it follows rate changes and repayments).
+ */
+export function remainingPaymentPlan(loan: {
+  payoutDate: IsoDate;
+  termMonths: number;
+  nextNumber: number;
+  principalOutstanding: Decimal;
+  nominalRatePercent: Decimal;
+  monthlyPayment: Decimal;
+  noticeChannel: NoticeChannel;
+  product?: ProductParameters;
+}): PlannedInstallment[] {
+  const product = loan.product ?? DEFAULT_PRODUCT;
+  const rate = monthlyRate(loan.nominalRatePercent);
+  const plan: PlannedInstallment[] = [];
+  let balance = loan.principalOutstanding;
+  for (let number = loan.nextNumber; number <= loan.termMonths && balance.greaterThan(0); number++) {
+    const { principal, interest } = installmentSplit(balance, rate, loan.monthlyPayment, number === loan.termMonths);
+    const fees = noticeFee(loan.noticeChannel, product).plus(number === 1 ? new Decimal(product.fees.setup) : 0);
+    balance = balance.minus(principal);
+    plan.push({
+      number,
+      dueDate: installmentDueDate(loan.payoutDate, number),
+      principal,
+      interest,
+      fees,
+      total: principal.plus(interest).plus(fees),
+      balanceAfter: balance,
+    });
+  }
+  return plan;
 }

@@ -1,0 +1,143 @@
+/**
+ * Incoming payments (R-LOAN-2): what a bank file import calls. A payment is registered once per
+ * bank reference, matched by its OCR reference to a loan, and the loan workflow is told; an
+ * unmatched payment waits in the suspense list until an operator assigns it.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  findLoan,
+  findPayment,
+  listSuspensePayments,
+  registerPayment,
+  assignPayment,
+  type PaymentRow,
+} from '../../db/loan-repository';
+import { formatAmount, parseAmount } from '../../domain/money';
+import { loanWorkflowId, paymentReceivedSignal } from '../../workflows/loan';
+import type { ApiDeps } from '../deps';
+import { badRequest, conflict, notFound } from '../problem';
+import type { ApiRoutes } from '../routing';
+import { amountString, isoDate } from '../schemas';
+import { z } from '../zod';
+
+const paymentSchema = z
+  .object({
+    paymentId: z.string(),
+    bankReference: z.string(),
+    ocrReference: z.string(),
+    amount: z.string(),
+    paymentDate: z.string(),
+    status: z.enum(['RECEIVED', 'APPLIED', 'SUSPENSE']),
+    loanId: z.string().nullable(),
+    allocation: z.unknown().nullable(),
+  })
+  .openapi('Payment');
+
+export function toPaymentView(p: PaymentRow): z.infer<typeof paymentSchema> {
+  return {
+    paymentId: p.id,
+    bankReference: p.bank_reference,
+    ocrReference: p.ocr_reference,
+    amount: p.amount,
+    paymentDate: p.payment_date,
+    status: p.status as 'RECEIVED' | 'APPLIED' | 'SUSPENSE',
+    loanId: p.loan_id,
+    allocation: p.allocation ?? null,
+  };
+}
+
+const registerBody = z
+  .strictObject({
+    bankReference: z.string().min(1).max(100).describe('the bank’s unique reference: a repeat registers nothing new'),
+    ocrReference: z.string().regex(/^\d{2,25}$/, 'must be 2–25 digits'),
+    amount: amountString.refine((s) => parseAmount(s).greaterThan(0), { message: 'must be greater than 0' }),
+    paymentDate: isoDate,
+  })
+  .openapi('PaymentRegistration');
+
+export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
+  const tellLoan = async (payment: PaymentRow) => {
+    if (payment.loan_id && payment.status === 'RECEIVED') {
+      await deps.temporal.workflow
+        .getHandle(loanWorkflowId(payment.loan_id))
+        .signal(paymentReceivedSignal, { paymentId: payment.id });
+    }
+  };
+
+  routes.add({
+    method: 'post',
+    path: '/v1/payments',
+    operationId: 'registerPayment',
+    summary: 'Register an incoming bank payment (OCR reference, amount, date)',
+    description: 'Idempotent on bankReference. Unmatched OCR references go to the suspense list.',
+    tags: ['payments'],
+    auth: ['operator'],
+    body: registerBody,
+    responses: {
+      201: { description: 'registered', schema: paymentSchema },
+      200: { description: 'already registered (same bankReference)', schema: paymentSchema },
+    },
+    handler: async ({ body }) => {
+      const amount = formatAmount(parseAmount(body.amount));
+      const existing = await deps.db
+        .selectFrom('payments')
+        .selectAll()
+        .where('bank_reference', '=', body.bankReference)
+        .executeTakeFirst();
+      if (existing) {
+        if (
+          existing.ocr_reference !== body.ocrReference ||
+          existing.amount !== amount ||
+          existing.payment_date !== body.paymentDate
+        )
+          throw conflict(`bank reference ${body.bankReference} was registered with other details`);
+        return { status: 200, body: toPaymentView(existing) };
+      }
+      const payment = await registerPayment(deps.db, {
+        id: randomUUID(),
+        bankReference: body.bankReference,
+        ocrReference: body.ocrReference,
+        amount,
+        paymentDate: body.paymentDate,
+      });
+      await tellLoan(payment);
+      return { status: 201, body: toPaymentView(payment) };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/payments/suspense',
+    operationId: 'listSuspensePayments',
+    summary: 'Payments whose OCR reference matched no loan',
+    tags: ['payments'],
+    auth: ['operator'],
+    responses: { 200: { description: 'the suspense list', schema: z.object({ payments: z.array(paymentSchema) }) } },
+    handler: async () => ({
+      status: 200,
+      body: { payments: (await listSuspensePayments(deps.db)).map(toPaymentView) },
+    }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/payments/:paymentId/assign',
+    operationId: 'assignSuspensePayment',
+    summary: 'Assign a suspense payment to a loan; it is then allocated like any payment',
+    tags: ['payments'],
+    auth: ['operator'],
+    params: z.object({ paymentId: z.string().uuid('not a payment id') }),
+    body: z.strictObject({ loanId: z.string().min(1) }).openapi('PaymentAssignment'),
+    responses: { 200: { description: 'assigned', schema: paymentSchema } },
+    handler: async ({ params, body }) => {
+      const payment = await findPayment(deps.db, params.paymentId);
+      if (!payment) throw notFound(`no payment ${params.paymentId}`);
+      if (payment.status !== 'SUSPENSE') throw conflict(`payment ${params.paymentId} is not in suspense`);
+      if (!(await findLoan(deps.db, body.loanId)))
+        throw badRequest('unknown loan', [{ field: 'body.loanId', message: 'no such loan' }]);
+      const assigned = await assignPayment(deps.db, params.paymentId, body.loanId);
+      await tellLoan(assigned);
+      return { status: 200, body: toPaymentView(assigned) };
+    },
+  });
+}
