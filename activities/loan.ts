@@ -15,7 +15,11 @@ import {
   setLoanStatus,
   updateInvoice,
 } from '../db/loan-repository';
-import { allocatePayment, type OpenLineKind, totalRemaining } from '../domain/allocation';
+import { allocatePayment, type OpenItem, type OpenLineKind, totalRemaining } from '../domain/allocation';
+import { compareDates } from '../domain/dates';
+import { defaultInterestOnAmount, postedDefaultInterest } from '../domain/default-interest';
+import { DEFAULT_PRODUCT } from '../domain/product';
+import { evaluateTerminationGrounds, terminationNoticeEndDate } from '../domain/termination';
 import {
   capitalisedInterestPosting,
   chargePosting,
@@ -24,7 +28,7 @@ import {
   invoicePosting,
   paymentPosting,
 } from '../domain/ledger';
-import { Decimal, formatAmount } from '../domain/money';
+import { Decimal, formatAmount, maxAmount, sumAmounts, ZERO } from '../domain/money';
 import { invoiceOcrReference, loanOcrReference } from '../domain/ocr';
 import { invoiceTotal } from '../domain/invoicing';
 import type { NoticeChannel } from '../domain/product';
@@ -64,6 +68,66 @@ export interface PaymentOutcome {
   principalOutstanding: string;
   /** Everything the customer owes. */
   debt: string;
+}
+
+/** What bears default interest and counts for termination: the installment, not fees (R-LOAN-3). */
+const OVERDUE_KINDS: readonly OpenLineKind[] = ['principal', 'interest'];
+
+function overdueAmount(item: OpenItem, kinds: readonly OpenLineKind[] = OVERDUE_KINDS): Decimal {
+  return sumAmounts(item.lines.filter((l) => kinds.includes(l.kind)).map((l) => l.remaining));
+}
+
+/**
+ * R-LOAN-3: posts default interest (rate + 5 pp, actual/365) on each overdue installment from the
+ * last accrual (or its due date) up to and including `until`, on the oldest overdue invoice. Runs
+ * inside the caller's transaction before anything changes the overdue amounts, so between two
+ * accruals every overdue amount is constant and the result is exact to the day.
+ */
+async function accrueDefaultInterest(trx: Db, loanId: string, until: string): Promise<Decimal> {
+  const loan = await trx
+    .selectFrom('loans')
+    .select(['nominal_rate_percent', 'default_interest_accrued_until'])
+    .where('id', '=', loanId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const from = loan.default_interest_accrued_until;
+  if (from && compareDates(from, until) >= 0) return ZERO;
+  const overdue = (await openInvoiceItems(trx, loanId)).filter((i) => compareDates(i.dueDate, until) < 0);
+  let interest = ZERO;
+  for (const item of overdue) {
+    const start = from && compareDates(from, item.dueDate) > 0 ? from : item.dueDate;
+    interest = interest.plus(
+      defaultInterestOnAmount({
+        overdueAmount: overdueAmount(item),
+        nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+        dueDate: start,
+        until,
+      }).interest,
+    );
+  }
+  const posted = postedDefaultInterest(interest);
+  if (posted.greaterThan(0)) {
+    await postInTransaction(
+      trx,
+      chargePosting(
+        loanId,
+        Number(overdue[0]!.id),
+        until,
+        'default-interest',
+        posted,
+        `${loanId}:default-interest:${until}`,
+      ),
+    );
+  }
+  await trx.updateTable('loans').set({ default_interest_accrued_until: until }).where('id', '=', loanId).execute();
+  return posted;
+}
+
+export interface TerminationOutcome {
+  sent: boolean;
+  sequence?: number;
+  endsOn?: string;
+  grounds: string[];
 }
 
 export function createLoanActivities(db: Db) {
@@ -130,6 +194,7 @@ export function createLoanActivities(db: Db) {
         const settledInvoices: number[] = [];
         let excess: string;
         if (payment.status !== 'APPLIED') {
+          await accrueDefaultInterest(trx, input.loanId, payment.payment_date);
           const before = await openInvoiceItems(trx, input.loanId);
           const allocation = allocatePayment(new Decimal(payment.amount), before);
           await postInTransaction(trx, paymentPosting(input.loanId, payment.id, payment.payment_date, allocation));
@@ -182,6 +247,7 @@ export function createLoanActivities(db: Db) {
     /** R-LOAN-3: late fee on an invoice not paid by its due date. */
     async chargeLateFee(input: { loanId: string; invoiceNumber: number; date: string; fee: string }): Promise<void> {
       await db.transaction().execute(async (trx) => {
+        await accrueDefaultInterest(trx, input.loanId, input.date);
         await postInTransaction(
           trx,
           chargePosting(
@@ -206,6 +272,7 @@ export function createLoanActivities(db: Db) {
       newDueDate: string;
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
+        await accrueDefaultInterest(trx, input.loanId, input.date);
         await postInTransaction(
           trx,
           chargePosting(
@@ -221,6 +288,134 @@ export function createLoanActivities(db: Db) {
           reminder_sent_on: input.date,
           reminder_due_date: input.newDueDate,
         });
+      });
+    },
+
+    /**
+     * R-LOAN-4: evaluates grounds (a) and (b) on `date` and, when one holds, records a termination
+     * notice with four weeks' notice. Idempotent per (loan, sequence).
+     */
+    async evaluateTermination(input: {
+      loanId: string;
+      date: string;
+      claim: string;
+      sequence: number;
+    }): Promise<TerminationOutcome> {
+      return db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('termination_notices')
+          .selectAll()
+          .where('loan_id', '=', input.loanId)
+          .where('sequence', '=', input.sequence)
+          .executeTakeFirst();
+        if (existing)
+          return { sent: true, sequence: existing.sequence, endsOn: existing.ends_on, grounds: existing.grounds };
+        await accrueDefaultInterest(trx, input.loanId, input.date);
+        const items = await openInvoiceItems(trx, input.loanId);
+        const grounds = evaluateTerminationGrounds({
+          claim: new Decimal(input.claim),
+          evaluationDate: input.date,
+          overdueItems: items.map((i) => ({
+            id: i.id,
+            dueDate: i.dueDate,
+            unpaid: overdueAmount(i, ['principal', 'interest', 'setup-fee', 'notice-fee', 'late-fee', 'reminder-fee']),
+          })),
+        });
+        if (!grounds.allowed) return { sent: false, grounds: [] };
+        const endsOn = terminationNoticeEndDate(input.date);
+        await trx
+          .insertInto('termination_notices')
+          .values({
+            loan_id: input.loanId,
+            sequence: input.sequence,
+            sent_on: input.date,
+            ends_on: endsOn,
+            grounds: JSON.stringify(grounds.grounds),
+            overdue_amount: formatAmount(grounds.amountMoreThanOneMonthLate),
+            status: 'OPEN',
+            resolved_on: null,
+          })
+          .execute();
+        await setLoanStatus(trx, input.loanId, 'TERMINATION_NOTICE');
+        return { sent: true, sequence: input.sequence, endsOn, grounds: grounds.grounds };
+      });
+    },
+
+    /** R-LOAN-4: everything overdue plus default interest was paid in time: the termination lapses. */
+    async lapseTermination(input: { loanId: string; sequence: number; date: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('termination_notices')
+          .set({ status: 'CURED', resolved_on: input.date })
+          .where('loan_id', '=', input.loanId)
+          .where('sequence', '=', input.sequence)
+          .execute();
+        await setLoanStatus(trx, input.loanId, 'ACTIVE');
+      });
+    },
+
+    /**
+     * R-LOAN-4, R-COLL-1: the notice ended uncured: the whole debt is due and the loan goes to
+     * collection with a case holding the claim (principal, interest, fees, default interest and the
+     * statutory collection fee). Idempotent: one case per loan.
+     */
+    async handOverToCollection(input: {
+      loanId: string;
+      sequence: number;
+      date: string;
+    }): Promise<{ caseId: string; total: string }> {
+      return db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('collection_cases')
+          .selectAll()
+          .where('loan_id', '=', input.loanId)
+          .executeTakeFirst();
+        if (existing) return { caseId: existing.id, total: existing.total };
+        await accrueDefaultInterest(trx, input.loanId, input.date);
+        const lastInvoice = await trx
+          .selectFrom('invoices')
+          .select((eb) => eb.fn.max('number').as('n'))
+          .where('loan_id', '=', input.loanId)
+          .executeTakeFirstOrThrow();
+        const collectionFee = new Decimal(DEFAULT_PRODUCT.fees.collection);
+        await postInTransaction(
+          trx,
+          chargePosting(
+            input.loanId,
+            Number(lastInvoice.n ?? 0),
+            input.date,
+            'collection-fee',
+            collectionFee,
+            `${input.loanId}:collection-fee`,
+          ),
+        );
+        const b = await loanAccountBalances(trx, input.loanId);
+        const fees = maxAmount(ZERO, b.fees_receivable.minus(collectionFee));
+        const caseId = `collection-${input.loanId}`;
+        const total = customerDebt(b);
+        await trx
+          .insertInto('collection_cases')
+          .values({
+            id: caseId,
+            loan_id: input.loanId,
+            opened_on: input.date,
+            principal: formatAmount(b.principal_outstanding.plus(b.principal_invoiced)),
+            interest: formatAmount(b.interest_receivable),
+            fees: formatAmount(fees),
+            default_interest: formatAmount(b.default_interest_receivable),
+            collection_fee: formatAmount(collectionFee),
+            total: formatAmount(total),
+            status: 'OPEN',
+          })
+          .execute();
+        await trx
+          .updateTable('termination_notices')
+          .set({ status: 'EXPIRED', resolved_on: input.date })
+          .where('loan_id', '=', input.loanId)
+          .where('sequence', '=', input.sequence)
+          .execute();
+        await setLoanStatus(trx, input.loanId, 'IN_COLLECTION');
+        return { caseId, total: formatAmount(total) };
       });
     },
 

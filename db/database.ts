@@ -31,8 +31,37 @@ export interface LoanTable {
   monthly_payment: string;
   ocr_reference: string;
   closed_on: string | null;
+  /** R-LOAN-3: default interest is posted up to and including this date. */
+  default_interest_accrued_until: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+export interface TerminationNoticeTable {
+  loan_id: string;
+  sequence: number;
+  sent_on: string;
+  ends_on: string;
+  grounds: ColumnType<string[], string, string>;
+  overdue_amount: string;
+  /** OPEN | CURED | EXPIRED */
+  status: string;
+  resolved_on: string | null;
+}
+
+/** R-COLL-1: the claim handed to collection when a termination is not cured. */
+export interface CollectionCaseTable {
+  id: string;
+  loan_id: string;
+  opened_on: string;
+  principal: string;
+  interest: string;
+  fees: string;
+  default_interest: string;
+  collection_fee: string;
+  total: string;
+  status: string;
+  created_at: Generated<Date>;
 }
 
 export interface LedgerPostingTable {
@@ -94,6 +123,8 @@ export interface Database {
   ledger_entries: LedgerEntryTable;
   invoices: InvoiceTable;
   payments: PaymentTable;
+  termination_notices: TerminationNoticeTable;
+  collection_cases: CollectionCaseTable;
 }
 
 export type Db = Kysely<Database>;

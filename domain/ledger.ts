@@ -25,7 +25,14 @@ export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
 export type ReceivableAccount = (typeof RECEIVABLE_ACCOUNTS)[number];
 
 export type PostingType =
-  'disbursement' | 'capitalised-interest' | 'invoice' | 'late-fee' | 'reminder-fee' | 'default-interest' | 'payment';
+  | 'disbursement'
+  | 'capitalised-interest'
+  | 'invoice'
+  | 'late-fee'
+  | 'reminder-fee'
+  | 'default-interest'
+  | 'collection-fee'
+  | 'payment';
 
 export interface LedgerEntry {
   account: LedgerAccount;
@@ -143,12 +150,15 @@ export function invoicePosting(
   });
 }
 
-/** A charge added to an existing invoice (late fee, reminder fee, default interest: R-LOAN-3). */
+/**
+ * A charge added to an existing invoice (late fee, reminder fee, default interest: R-LOAN-3; the
+ * collection fee at handover: R-COLL-1).
+ */
 export function chargePosting(
   loanId: string,
   invoiceNumber: number,
   businessDate: IsoDate,
-  kind: 'late-fee' | 'reminder-fee' | 'default-interest',
+  kind: 'late-fee' | 'reminder-fee' | 'default-interest' | 'collection-fee',
   amount: Decimal,
   idempotencyKey: string,
 ): Posting {

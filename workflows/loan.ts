@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoanActivities, PaymentOutcome } from '../activities/loan';
-import { compareDates, type IsoDate, stockholmDate } from '../domain/dates';
+import { addDays, compareDates, type IsoDate, stockholmDate } from '../domain/dates';
 import {
   installmentInvoiceLines,
   invoiceIssueDate,
@@ -28,7 +28,8 @@ import { Decimal, formatAmount, ZERO } from '../domain/money';
 import { DEFAULT_PRODUCT, type NoticeChannel } from '../domain/product';
 import { buildSchedule, installmentDueDate, installmentSplit, noticeFee } from '../domain/schedule';
 import { monthlyRate } from '../domain/annuity';
-import { ContractNumber, LoanStatus } from './search-attributes';
+import { firstDayMoreThanOneMonthLate, loanClaim } from '../domain/termination';
+import { ContractNumber, InCollection, LoanStatus } from './search-attributes';
 
 export interface LoanTerms {
   loanId: string;
@@ -41,13 +42,21 @@ export interface LoanTerms {
   payoutDate: IsoDate;
 }
 
-export type LoanLifecycleStatus = 'ACTIVE' | 'CLOSED';
+export type LoanLifecycleStatus = 'ACTIVE' | 'CLOSED' | 'IN_COLLECTION';
 
 interface OpenInvoice {
   number: number;
   dueDate: IsoDate;
   lateFeeCharged: boolean;
   reminderSent: boolean;
+  /** R-LOAN-4 grounds were evaluated when this invoice became more than a month late. */
+  terminationChecked: boolean;
+}
+
+interface OpenTermination {
+  sequence: number;
+  sentOn: IsoDate;
+  endsOn: IsoDate;
 }
 
 /** Everything carried across continue-as-new: small and explicit. */
@@ -61,6 +70,11 @@ export interface LoanState {
   openInvoices: OpenInvoice[];
   /** Payments signalled but not yet applied when the run continued as new. */
   pendingPayments: string[];
+  /** R-LOAN-4: the loan claim (everything the agreement says the borrower pays). */
+  claim: string;
+  termination?: OpenTermination;
+  terminationsSent: number;
+  curesUsed: number;
 }
 
 export interface LoanWorkflowInput {
@@ -74,6 +88,8 @@ export interface LoanView {
   nextInstallment: number;
   principalOutstanding: string;
   openInvoices: OpenInvoice[];
+  termination: OpenTermination | null;
+  curesUsed: number;
 }
 
 /** A fact from outside: a payment was registered for this loan (R-LOAN-2). */
@@ -101,7 +117,9 @@ function today(): IsoDate {
 type LoanEvent =
   | { kind: 'invoice'; date: IsoDate }
   | { kind: 'late-fee'; date: IsoDate; invoice: OpenInvoice }
-  | { kind: 'reminder'; date: IsoDate; invoice: OpenInvoice };
+  | { kind: 'reminder'; date: IsoDate; invoice: OpenInvoice }
+  | { kind: 'termination-check'; date: IsoDate; invoice: OpenInvoice }
+  | { kind: 'termination-end'; date: IsoDate; termination: OpenTermination };
 
 function nextEvent(terms: LoanTerms, state: LoanState): LoanEvent | undefined {
   const candidates: LoanEvent[] = [];
@@ -114,6 +132,17 @@ function nextEvent(terms: LoanTerms, state: LoanState): LoanEvent | undefined {
   for (const invoice of state.openInvoices) {
     if (!invoice.lateFeeCharged) candidates.push({ kind: 'late-fee', date: lateFeeDate(invoice.dueDate), invoice });
     else if (!invoice.reminderSent) candidates.push({ kind: 'reminder', date: reminderDate(invoice.dueDate), invoice });
+    if (!invoice.terminationChecked && !state.termination) {
+      candidates.push({ kind: 'termination-check', date: firstDayMoreThanOneMonthLate(invoice.dueDate), invoice });
+    }
+  }
+  if (state.termination) {
+    // The notice's last day still counts for a cure; the debt falls due the day after (R-LOAN-4).
+    candidates.push({
+      kind: 'termination-end',
+      date: addDays(state.termination.endsOn, 1),
+      termination: state.termination,
+    });
   }
   return candidates.sort((a, b) => compareDates(a.date, b.date))[0];
 }
@@ -135,6 +164,9 @@ function initialState(terms: LoanTerms): { state: LoanState; capitalisedInterest
       monthlyPayment: formatAmount(schedule.monthlyPayment),
       openInvoices: [],
       pendingPayments: [],
+      claim: formatAmount(loanClaim(schedule.installments)),
+      terminationsSent: 0,
+      curesUsed: 0,
     },
   };
 }
@@ -165,10 +197,13 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     nextInstallment: state.nextInstallment,
     principalOutstanding: state.principalOutstanding,
     openInvoices: state.openInvoices,
+    termination: state.termination ?? null,
+    curesUsed: state.curesUsed,
   }));
   upsertSearchAttributes([
     { key: LoanStatus, value: state.status },
     { key: ContractNumber, value: terms.contractNumber },
+    { key: InCollection, value: false },
   ]);
 
   const rate = monthlyRate(new Decimal(terms.nominalRatePercent));
@@ -199,6 +234,16 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       const outcome = await activities.applyPayment({ loanId: terms.loanId, paymentId: pending[0]! });
       pending.shift();
       applyOutcome(state, outcome);
+      if (state.termination && isCured(state, outcome.paymentDate)) {
+        step = 'lapsing the termination';
+        await activities.lapseTermination({
+          loanId: terms.loanId,
+          sequence: state.termination.sequence,
+          date: outcome.paymentDate,
+        });
+        state.termination = undefined;
+        state.curesUsed++;
+      }
       continue;
     }
     if (!event) continue;
@@ -231,7 +276,45 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         });
         state.principalOutstanding = formatAmount(new Decimal(state.principalOutstanding).minus(split.principal));
         state.nextInstallment = number + 1;
-        state.openInvoices.push({ number, dueDate, lateFeeCharged: false, reminderSent: false });
+        state.openInvoices.push({
+          number,
+          dueDate,
+          lateFeeCharged: false,
+          reminderSent: false,
+          terminationChecked: false,
+        });
+        break;
+      }
+      case 'termination-check': {
+        step = `evaluating termination grounds (invoice ${event.invoice.number} more than a month late)`;
+        const sequence = state.terminationsSent + 1;
+        const outcome = await activities.evaluateTermination({
+          loanId: terms.loanId,
+          date: event.date,
+          claim: state.claim,
+          sequence,
+        });
+        event.invoice.terminationChecked = true;
+        if (outcome.sent) {
+          state.terminationsSent = sequence;
+          state.termination = { sequence, sentOn: event.date, endsOn: outcome.endsOn! };
+          for (const invoice of state.openInvoices) invoice.terminationChecked = true;
+        }
+        break;
+      }
+      case 'termination-end': {
+        step = 'handing over to collection';
+        await activities.handOverToCollection({
+          loanId: terms.loanId,
+          sequence: event.termination.sequence,
+          date: event.date,
+        });
+        state.status = 'IN_COLLECTION';
+        state.termination = undefined;
+        upsertSearchAttributes([
+          { key: LoanStatus, value: state.status },
+          { key: InCollection, value: true },
+        ]);
         break;
       }
       case 'late-fee': {
@@ -267,6 +350,15 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     }
   }
   return { status: state.status };
+}
+
+/**
+ * R-LOAN-4: a termination lapses when nothing that fell due before the payment is unpaid any more
+ * (default interest included: it sits on those invoices), once per loan.
+ */
+function isCured(state: LoanState, paidOn: IsoDate): boolean {
+  const stillOverdue = state.openInvoices.some((i) => compareDates(i.dueDate, paidOn) < 0);
+  return !stillOverdue && state.curesUsed < DEFAULT_PRODUCT.loan.terminationCuresAllowed;
 }
 
 function applyOutcome(state: LoanState, outcome: PaymentOutcome): void {

@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Db } from '../../db/database';
+import { loanAccountBalances, openInvoiceItems } from '../../db/ledger-repository';
+import { findInvoice, findLoan, listInvoices, registerPayment } from '../../db/loan-repository';
+import { totalRemaining } from '../../domain/allocation';
+import { addDays, compareDates, type IsoDate, stockholmDate } from '../../domain/dates';
+import { customerDebt } from '../../domain/ledger';
+import { formatAmount } from '../../domain/money';
+import { reminderDate } from '../../domain/invoicing';
+import { DEFAULT_PRODUCT } from '../../domain/product';
+import { installmentDueDate } from '../../domain/schedule';
+import { firstDayMoreThanOneMonthLate } from '../../domain/termination';
+import { startTimeSkippingServer } from '../../platform/temporal-servers';
+import {
+  type LoanTerms,
+  loanViewQuery,
+  loanWorkflow,
+  loanWorkflowId,
+  paymentReceivedSignal,
+} from '../../workflows/loan';
+import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../../workflows/simulated-borrower';
+import { openTestDb } from '../support/db';
+import { expectLedgerBalanced } from '../support/ledger';
+import { createTestWorker, testDataConverter } from '../support/temporal';
+
+describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the time-skipping server', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Db;
+
+  beforeAll(async () => {
+    env = await startTimeSkippingServer(testDataConverter);
+    db = await openTestDb('WORKFLOWS');
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await db?.destroy();
+  });
+
+  async function newLoan(overrides: Partial<LoanTerms> = {}): Promise<LoanTerms> {
+    const loanId = randomUUID();
+    return {
+      loanId,
+      contractNumber: String(300_000_000 + Math.floor(Math.random() * 699_999_999)),
+      customerId: `customer-${loanId}`,
+      amount: '100000.00',
+      termMonths: 24,
+      nominalRatePercent: '9.95',
+      noticeChannel: 'autogiro',
+      payoutDate: stockholmDate(new Date(await env.currentTimeMs())),
+      ...overrides,
+    };
+  }
+
+  async function start(
+    worker: Worker,
+    terms: LoanTerms,
+    borrower: Omit<SimulatedBorrowerInput, 'loanId' | 'payoutDate' | 'termMonths'>,
+  ) {
+    const loan = await env.client.workflow.start(loanWorkflow, {
+      taskQueue: worker.options.taskQueue,
+      workflowId: loanWorkflowId(terms.loanId),
+      args: [{ terms }],
+    });
+    await env.client.workflow.start(simulatedBorrowerWorkflow, {
+      taskQueue: worker.options.taskQueue,
+      workflowId: `borrower-${terms.loanId}`,
+      args: [{ loanId: terms.loanId, payoutDate: terms.payoutDate, termMonths: terms.termMonths, ...borrower }],
+    });
+    return loan;
+  }
+
+  /** Lets simulated time pass until noon (Stockholm) of `date`. */
+  async function sleepUntil(date: IsoDate): Promise<void> {
+    const target = Date.parse(`${date}T11:00:00Z`);
+    const now = await env.currentTimeMs();
+    if (target > now) await env.sleep(target - now);
+  }
+
+  /**
+   * The borrower pays what the statement shows as overdue, then (like a real borrower seeing the
+   * default interest of the last days) the small remainder, until nothing that fell due before
+   * `date` is unpaid.
+   */
+  async function payOverdue(terms: LoanTerms, date: IsoDate): Promise<void> {
+    const loan = await findLoan(db, terms.loanId);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const overdue = (await openInvoiceItems(db, terms.loanId)).filter((i) => compareDates(i.dueDate, date) < 0);
+      if (overdue.length === 0) return;
+      const payment = await registerPayment(db, {
+        id: randomUUID(),
+        bankReference: `test:${terms.loanId}:${date}:${attempt}`,
+        ocrReference: loan!.ocr_reference,
+        amount: formatAmount(totalRemaining(overdue)),
+        paymentDate: date,
+      });
+      await env.client.workflow
+        .getHandle(loanWorkflowId(terms.loanId))
+        .signal(paymentReceivedSignal, { paymentId: payment.id });
+      await waitUntilApplied(payment.id);
+    }
+    throw new Error('overdue amounts remain after three payments');
+  }
+
+  /** Real-time polling while the simulated clock stands still: the worker applies the payment. */
+  async function waitUntilApplied(paymentId: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const row = await db.selectFrom('payments').select('status').where('id', '=', paymentId).executeTakeFirst();
+      if (row?.status === 'APPLIED') return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`payment ${paymentId} was not applied`);
+  }
+
+  it('R-LOAN-3: a missed invoice gets a late fee, a reminder and default interest, and is recovered after the reminder', async () => {
+    // The borrower misses invoice 2 and pays everything overdue two days after the reminder, before
+    // invoice 3 falls due; R-LOAN-2 then settles invoice 2 first.
+    const terms = await newLoan();
+    const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue: `q-${terms.loanId}`, db });
+    await worker.runUntil(async () => {
+      const loan = await start(worker, terms, { daysBeforeDue: 3, missInvoices: [2] });
+      const due2 = installmentDueDate(terms.payoutDate, 2);
+      const afterReminder = reminderDate(due2);
+      await sleepUntil(afterReminder);
+      await sleepUntil(addDays(afterReminder, 2));
+
+      const invoice2 = await findInvoice(db, terms.loanId, 2);
+      expect(invoice2?.status).toBe('OPEN');
+      expect(invoice2?.late_fee_charged_on).not.toBeNull();
+      expect(invoice2?.reminder_sent_on).toBe(afterReminder);
+      expect(compareDates(invoice2!.reminder_due_date!, afterReminder)).toBeGreaterThan(0);
+
+      const payDate = stockholmDate(new Date(await env.currentTimeMs()));
+      await payOverdue(terms, payDate);
+      expect((await loan.result()).status).toBe('CLOSED');
+    });
+
+    const invoice2 = await findInvoice(db, terms.loanId, 2);
+    expect(invoice2?.status).toBe('PAID');
+    const charges = await db
+      .selectFrom('ledger_entries')
+      .select(['line_kind', (eb) => eb.fn.sum<string>('amount').as('amount')])
+      .where('loan_id', '=', terms.loanId)
+      .where('invoice_number', '=', 2)
+      .where('line_kind', 'in', ['late-fee', 'reminder-fee', 'default-interest'])
+      .where('amount', '>', '0')
+      .groupBy('line_kind')
+      .execute();
+    const charged = Object.fromEntries(charges.map((c) => [c.line_kind, c.amount]));
+    expect(charged['late-fee']).toBe(DEFAULT_PRODUCT.fees.late);
+    expect(charged['reminder-fee']).toBe(DEFAULT_PRODUCT.fees.reminder);
+    expect(Number(charged['default-interest'])).toBeGreaterThan(0);
+    // Only invoice 2 was late: no other invoice got a fee.
+    const late = (await listInvoices(db, terms.loanId)).filter((i) => i.late_fee_charged_on);
+    expect(late.map((i) => i.number)).toEqual([2]);
+    expect(customerDebt(await loanAccountBalances(db, terms.loanId)).toFixed(2)).toBe('0.00');
+    expect(
+      await db.selectFrom('termination_notices').selectAll().where('loan_id', '=', terms.loanId).execute(),
+    ).toEqual([]);
+    await expectLedgerBalanced(db);
+  });
+
+  it('R-LOAN-4: a termination is cured once; the second cannot be cured and the loan goes to collection', async () => {
+    const terms = await newLoan();
+    const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue: `q-${terms.loanId}`, db });
+    const result = await worker.runUntil(async () => {
+      // The borrower stops paying after invoice 1. Ground (b) holds once invoice 3 is more than a
+      // month late: invoices 2 and 3 unpaid, above 5 % of the claim, at two due dates.
+      const loan = await start(worker, terms, { daysBeforeDue: 5, stopFromInvoice: 2 });
+      const due3 = installmentDueDate(terms.payoutDate, 3);
+      await sleepUntil(firstDayMoreThanOneMonthLate(due3));
+      const first = await db
+        .selectFrom('termination_notices')
+        .selectAll()
+        .where('loan_id', '=', terms.loanId)
+        .execute();
+      expect(first).toHaveLength(1);
+      expect(first[0]).toMatchObject({ sequence: 1, status: 'OPEN', sent_on: firstDayMoreThanOneMonthLate(due3) });
+      expect(first[0]!.grounds).toContain('b');
+      expect((await findLoan(db, terms.loanId))?.status).toBe('TERMINATION_NOTICE');
+
+      // Paying everything overdue plus default interest within the four weeks cures it (once).
+      const cureDate = stockholmDate(new Date(await env.currentTimeMs()));
+      await payOverdue(terms, cureDate);
+      await sleepUntil(addDays(cureDate, 1));
+      const view = await loan.query(loanViewQuery);
+      expect(view.curesUsed).toBe(1);
+      expect(view.termination).toBeNull();
+
+      return loan.result();
+    });
+
+    expect(result.status).toBe('IN_COLLECTION');
+    const notices = await db
+      .selectFrom('termination_notices')
+      .selectAll()
+      .where('loan_id', '=', terms.loanId)
+      .orderBy('sequence')
+      .execute();
+    expect(notices.map((n) => n.status)).toEqual(['CURED', 'EXPIRED']);
+    const collection = await db
+      .selectFrom('collection_cases')
+      .selectAll()
+      .where('loan_id', '=', terms.loanId)
+      .executeTakeFirstOrThrow();
+    const balances = await loanAccountBalances(db, terms.loanId);
+    expect(collection).toMatchObject({
+      collection_fee: DEFAULT_PRODUCT.fees.collection,
+      principal: formatAmount(balances.principal_outstanding.plus(balances.principal_invoiced)),
+      default_interest: formatAmount(balances.default_interest_receivable),
+      total: formatAmount(customerDebt(balances)),
+      status: 'OPEN',
+    });
+    expect(Number(collection.default_interest)).toBeGreaterThan(0);
+    expect((await findLoan(db, terms.loanId))?.status).toBe('IN_COLLECTION');
+    await expectLedgerBalanced(db);
+  });
+
+  it('R-LOAN-3: a payment on the due date itself is on time', async () => {
+    const terms = await newLoan({ termMonths: 24, noticeChannel: 'paper' });
+    const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue: `q-${terms.loanId}`, db });
+    const result = await worker.runUntil(async () => (await start(worker, terms, { daysBeforeDue: 0 })).result());
+    expect(result.status).toBe('CLOSED');
+    const invoices = await listInvoices(db, terms.loanId);
+    expect(invoices).toHaveLength(24);
+    expect(invoices.every((i) => i.paid_date === i.due_date && i.late_fee_charged_on === null)).toBe(true);
+    expect(customerDebt(await loanAccountBalances(db, terms.loanId)).toFixed(2)).toBe('0.00');
+    await expectLedgerBalanced(db);
+  });
+});
