@@ -1,0 +1,103 @@
+/**
+ * Records workflow histories for the replay tests (`npm run record:histories`): runs the loan
+ * workflow through its main paths on the time-skipping server and writes every run's history to
+ * test/replay/. Re-record only when a change is meant to be incompatible (and then add patched()
+ * for running workflows instead, ARCHITECTURE.md "Long life").
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { createDb } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { stockholmDate } from '../domain/dates';
+import { PROJECT_ROOT } from '../platform/config';
+import { startTimeSkippingServer } from '../platform/temporal-servers';
+import { createTestDatabase } from '../test/setup/postgres';
+import { TEST_KEYS } from '../test/support/temporal';
+import { encryptingDataConverter } from '../platform/temporal-connection';
+import { createEngineWorker, WORKFLOWS_PATH } from '../workers/create-worker';
+import { loanWorkflow, loanWorkflowId, type LoanTerms } from '../workflows/loan';
+import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../workflows/simulated-borrower';
+
+const OUT = path.join(PROJECT_ROOT, 'test', 'replay');
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const database = await createTestDatabase('replay');
+  const db = createDb(database.url);
+  await migrateToLatest(db);
+  const dataConverter = encryptingDataConverter(TEST_KEYS);
+  const env = await startTimeSkippingServer(dataConverter);
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const taskQueue = 'record';
+  const worker = await createEngineWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    dataConverter,
+    deps: { db },
+    workflowBundle: { code },
+  });
+  const scenarios: { name: string; borrower: Partial<SimulatedBorrowerInput> }[] = [
+    { name: 'on-time', borrower: { daysBeforeDue: 5 } },
+    { name: 'stops-paying', borrower: { daysBeforeDue: 5, stopFromInvoice: 3 } },
+  ];
+  try {
+    await worker.runUntil(async () => {
+      for (const scenario of scenarios) {
+        const loanId = randomUUID();
+        const terms: LoanTerms = {
+          loanId,
+          contractNumber: String(400_000_000 + scenarios.indexOf(scenario)),
+          customerId: `customer-${scenario.name}`,
+          amount: '60000.00',
+          termMonths: 24,
+          nominalRatePercent: '11.50',
+          noticeChannel: 'e-invoice',
+          payoutDate: stockholmDate(new Date(await env.currentTimeMs())),
+        };
+        const loan = await env.client.workflow.start(loanWorkflow, {
+          taskQueue,
+          workflowId: loanWorkflowId(loanId),
+          args: [{ terms }],
+        });
+        const borrower = await env.client.workflow.start(simulatedBorrowerWorkflow, {
+          taskQueue,
+          workflowId: `borrower-${loanId}`,
+          args: [
+            {
+              loanId,
+              payoutDate: terms.payoutDate,
+              termMonths: terms.termMonths,
+              daysBeforeDue: 5,
+              ...scenario.borrower,
+            },
+          ],
+        });
+        await loan.result();
+        await borrower.result();
+        let runId: string | undefined = loan.firstExecutionRunId;
+        for (let run = 1; runId; run++) {
+          const history = await env.client.workflow.getHandle(loan.workflowId, runId).fetchHistory();
+          // Binary protobuf: exact, compact, and independent of JSON converters.
+          const file = path.join(OUT, `loan-${scenario.name}-run${run}.history.pb`);
+          writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+          process.stderr.write(`wrote ${path.relative(PROJECT_ROOT, file)} (${history.events?.length} events)\n`);
+          runId =
+            history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+        }
+      }
+    });
+  } finally {
+    await env.teardown();
+    await db.destroy();
+    await database.drop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});
