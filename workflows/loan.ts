@@ -10,13 +10,14 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoanActivities, PaymentOutcome } from '../activities/loan';
-import { addDays, compareDates, type IsoDate, stockholmDate } from '../domain/dates';
+import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from '../domain/dates';
 import {
   installmentInvoiceLines,
   invoiceIssueDate,
@@ -29,7 +30,7 @@ import { DEFAULT_PRODUCT, type NoticeChannel } from '../domain/product';
 import { buildSchedule, installmentDueDate, installmentSplit, noticeFee } from '../domain/schedule';
 import { monthlyRate } from '../domain/annuity';
 import { firstDayMoreThanOneMonthLate, loanClaim } from '../domain/termination';
-import { ContractNumber, InCollection, LoanStatus } from './search-attributes';
+import { ContractNumber, DaysPastDue, InCollection, LoanStatus } from './search-attributes';
 
 export interface LoanTerms {
   loanId: string;
@@ -234,6 +235,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       const outcome = await activities.applyPayment({ loanId: terms.loanId, paymentId: pending[0]! });
       pending.shift();
       applyOutcome(state, outcome);
+      publishDaysPastDue(state);
       if (state.termination && isCured(state, outcome.paymentDate)) {
         step = 'lapsing the termination';
         await activities.lapseTermination({
@@ -326,6 +328,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
           fee: DEFAULT_PRODUCT.fees.late,
         });
         event.invoice.lateFeeCharged = true;
+        publishDaysPastDue(state);
         break;
       }
       case 'reminder': {
@@ -338,6 +341,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
           newDueDate: reminderDueDate(event.date),
         });
         event.invoice.reminderSent = true;
+        publishDaysPastDue(state);
         break;
       }
     }
@@ -350,6 +354,23 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     }
   }
   return { status: state.status };
+}
+
+let publishedDaysPastDue = 0;
+
+/**
+ * Operators filter late loans in the Temporal UI by DaysPastDue: days since the oldest unpaid due
+ * date, published when it changes (a payment, a late fee, a reminder). Added after loans were
+ * already running, hence the patch marker.
+ */
+function publishDaysPastDue(state: LoanState): void {
+  if (!patched('days-past-due-search-attribute')) return;
+  const today = stockholmDate(new Date());
+  const oldest = state.openInvoices.map((i) => i.dueDate).sort(compareDates)[0];
+  const days = oldest ? Math.max(0, daysBetween(oldest, today)) : 0;
+  if (days === publishedDaysPastDue) return;
+  publishedDaysPastDue = days;
+  upsertSearchAttributes([{ key: DaysPastDue, value: days }]);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database';
 import { loanAccountBalances, openInvoiceItems } from '../../db/ledger-repository';
 import { findInvoice, findLoan, listInvoices, registerPayment } from '../../db/loan-repository';
 import { totalRemaining } from '../../domain/allocation';
-import { addDays, compareDates, type IsoDate, stockholmDate } from '../../domain/dates';
+import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from '../../domain/dates';
 import { customerDebt } from '../../domain/ledger';
 import { formatAmount } from '../../domain/money';
 import { reminderDate } from '../../domain/invoicing';
@@ -20,6 +20,7 @@ import {
   loanWorkflowId,
   paymentReceivedSignal,
 } from '../../workflows/loan';
+import { DaysPastDue } from '../../workflows/search-attributes';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../../workflows/simulated-borrower';
 import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
@@ -130,6 +131,9 @@ describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the t
       expect(invoice2?.late_fee_charged_on).not.toBeNull();
       expect(invoice2?.reminder_sent_on).toBe(afterReminder);
       expect(compareDates(invoice2!.reminder_due_date!, afterReminder)).toBeGreaterThan(0);
+      // Operators see how late the loan is in the Temporal UI.
+      const described = await loan.describe();
+      expect(described.typedSearchAttributes.get(DaysPastDue)).toBe(daysBetween(due2, afterReminder));
 
       const payDate = stockholmDate(new Date(await env.currentTimeMs()));
       await payOverdue(terms, payDate);
