@@ -25,6 +25,8 @@ export async function createTestWorker(options: {
   taskQueue: string;
   db: Db;
   bundleEnvVar?: 'TEST_WORKFLOW_BUNDLE' | 'TEST_WORKFLOW_BUNDLE_API';
+  /** Sticky caching off: a worker stopped mid-run leaves no workflow tasks bound to it. */
+  noCache?: boolean;
 }): Promise<Worker> {
   return createEngineWorker({
     connection: options.connection,
@@ -33,6 +35,7 @@ export async function createTestWorker(options: {
     dataConverter: testDataConverter,
     deps: { db: options.db },
     workflowBundle: workflowBundle(options.bundleEnvVar),
+    ...(options.noCache ? { tuning: { maxCachedWorkflows: 0 } } : {}),
   });
 }
 

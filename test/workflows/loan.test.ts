@@ -3,10 +3,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../db/database';
 import { loanAccountBalances } from '../../db/ledger-repository';
 import { findLoan, listInvoices, listPayments } from '../../db/loan-repository';
-import { stockholmDate } from '../../domain/dates';
+import { addDays, stockholmDate } from '../../domain/dates';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal } from '../../domain/money';
-import { buildSchedule } from '../../domain/schedule';
+import { buildSchedule, installmentDueDate } from '../../domain/schedule';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../../workflows/loan';
 import { simulatedBorrowerWorkflow } from '../../workflows/simulated-borrower';
@@ -100,6 +100,40 @@ describe('loan workflow on the time-skipping server', () => {
     expect(runs.length).toBeGreaterThanOrEqual(10); // continue-as-new per loan-year
     for (const run of runs) expect(run.historyEvents).toBeLessThan(10_240); // far from Temporal's warning limit
     expect(wallSeconds).toBeLessThan(300); // guards against real-time waits, not a speed target
+    await expectLedgerBalanced(db);
+  });
+
+  it('a worker restart in the middle of a month loses nothing: every invoice once, every payment once', async () => {
+    const t = await terms({ termMonths: 24, noticeChannel: 'paper' });
+    const taskQueue = `loan-${t.loanId}`;
+    const first = await createTestWorker({ connection: env.nativeConnection, taskQueue, db, noCache: true });
+    const loan = await first.runUntil(async () => {
+      const handle = await env.client.workflow.start(loanWorkflow, {
+        taskQueue,
+        workflowId: loanWorkflowId(t.loanId),
+        args: [{ terms: t }],
+      });
+      await env.client.workflow.start(simulatedBorrowerWorkflow, {
+        taskQueue,
+        workflowId: `borrower-${t.loanId}`,
+        args: [{ loanId: t.loanId, payoutDate: t.payoutDate, termMonths: t.termMonths, daysBeforeDue: 5 }],
+      });
+      // Into month 3: invoice 3 issued, not yet due or paid.
+      const midMonth = Date.parse(`${addDays(installmentDueDate(t.payoutDate, 3), -10)}T12:00:00Z`);
+      await env.sleep(midMonth - (await env.currentTimeMs()));
+      return handle;
+    });
+    expect((await listInvoices(db, t.loanId)).map((i) => i.status)).toEqual(['PAID', 'PAID', 'OPEN']);
+
+    // A new worker process picks the loan up where the old one stopped.
+    const second = await createTestWorker({ connection: env.nativeConnection, taskQueue, db });
+    const result = await second.runUntil(loan.result());
+    expect(result.status).toBe('CLOSED');
+    const invoices = await listInvoices(db, t.loanId);
+    expect(invoices.map((i) => i.number)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(invoices.every((i) => i.status === 'PAID' && i.late_fee_charged_on === null)).toBe(true);
+    expect(await listPayments(db, t.loanId)).toHaveLength(24);
+    expect(customerDebt(await loanAccountBalances(db, t.loanId)).toFixed(2)).toBe('0.00');
     await expectLedgerBalanced(db);
   });
 });
