@@ -2,6 +2,7 @@
 import type { Db } from '../db/database';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createLoanActivities } from './loan';
+import { createSimulationActivities } from './simulation';
 
 export interface ActivityDeps {
   db: Db;
@@ -11,5 +12,6 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps.db),
     ...createLoanActivities(deps.db),
+    ...createSimulationActivities(deps.db),
   };
 }

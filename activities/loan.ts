@@ -123,6 +123,34 @@ async function accrueDefaultInterest(trx: Db, loanId: string, until: string): Pr
   return posted;
 }
 
+/**
+ * A fee on an invoice (R-LOAN-3), once per invoice and kind: default interest is accrued first (the
+ * fee changes nothing it bears on, but the accrual date moves with every event), then the fee is
+ * posted and the invoice records it.
+ */
+async function chargeInvoiceFee(
+  db: Db,
+  input: { loanId: string; invoiceNumber: number; date: string; fee: string },
+  kind: 'late-fee' | 'reminder-fee',
+  invoiceChanges: Parameters<typeof updateInvoice>[3],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await accrueDefaultInterest(trx, input.loanId, input.date);
+    await postInTransaction(
+      trx,
+      chargePosting(
+        input.loanId,
+        input.invoiceNumber,
+        input.date,
+        kind,
+        new Decimal(input.fee),
+        `${input.loanId}:${kind}:${input.invoiceNumber}`,
+      ),
+    );
+    await updateInvoice(trx, input.loanId, input.invoiceNumber, invoiceChanges);
+  });
+}
+
 export interface TerminationOutcome {
   sent: boolean;
   sequence?: number;
@@ -246,21 +274,7 @@ export function createLoanActivities(db: Db) {
 
     /** R-LOAN-3: late fee on an invoice not paid by its due date. */
     async chargeLateFee(input: { loanId: string; invoiceNumber: number; date: string; fee: string }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await accrueDefaultInterest(trx, input.loanId, input.date);
-        await postInTransaction(
-          trx,
-          chargePosting(
-            input.loanId,
-            input.invoiceNumber,
-            input.date,
-            'late-fee',
-            new Decimal(input.fee),
-            `${input.loanId}:late-fee:${input.invoiceNumber}`,
-          ),
-        );
-        await updateInvoice(trx, input.loanId, input.invoiceNumber, { late_fee_charged_on: input.date });
-      });
+      await chargeInvoiceFee(db, input, 'late-fee', { late_fee_charged_on: input.date });
     },
 
     /** R-LOAN-3: a reminder by post with the reminder fee and a new due date. */
@@ -271,23 +285,9 @@ export function createLoanActivities(db: Db) {
       fee: string;
       newDueDate: string;
     }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await accrueDefaultInterest(trx, input.loanId, input.date);
-        await postInTransaction(
-          trx,
-          chargePosting(
-            input.loanId,
-            input.invoiceNumber,
-            input.date,
-            'reminder-fee',
-            new Decimal(input.fee),
-            `${input.loanId}:reminder:${input.invoiceNumber}`,
-          ),
-        );
-        await updateInvoice(trx, input.loanId, input.invoiceNumber, {
-          reminder_sent_on: input.date,
-          reminder_due_date: input.newDueDate,
-        });
+      await chargeInvoiceFee(db, input, 'reminder-fee', {
+        reminder_sent_on: input.date,
+        reminder_due_date: input.newDueDate,
       });
     },
 

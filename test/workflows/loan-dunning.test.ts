@@ -13,16 +13,10 @@ import { DEFAULT_PRODUCT } from '../../domain/product';
 import { installmentDueDate } from '../../domain/schedule';
 import { firstDayMoreThanOneMonthLate } from '../../domain/termination';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import {
-  type LoanTerms,
-  loanViewQuery,
-  loanWorkflow,
-  loanWorkflowId,
-  paymentReceivedSignal,
-} from '../../workflows/loan';
+import { type LoanTerms, loanViewQuery, loanWorkflowId, paymentReceivedSignal } from '../../workflows/loan';
 import { DaysPastDue } from '../../workflows/search-attributes';
-import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../../workflows/simulated-borrower';
 import { openTestDb } from '../support/db';
+import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
 import { expectLedgerBalanced } from '../support/ledger';
 import { createTestWorker, testDataConverter } from '../support/temporal';
 
@@ -39,37 +33,10 @@ describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the t
     await db?.destroy();
   });
 
-  async function newLoan(overrides: Partial<LoanTerms> = {}): Promise<LoanTerms> {
-    const loanId = randomUUID();
-    return {
-      loanId,
-      contractNumber: String(300_000_000 + Math.floor(Math.random() * 699_999_999)),
-      customerId: `customer-${loanId}`,
-      amount: '100000.00',
-      termMonths: 24,
-      nominalRatePercent: '9.95',
-      noticeChannel: 'autogiro',
-      payoutDate: stockholmDate(new Date(await env.currentTimeMs())),
-      ...overrides,
-    };
-  }
+  const newLoan = (overrides: Partial<LoanTerms> = {}) => newLoanTerms(env, overrides);
 
-  async function start(
-    worker: Worker,
-    terms: LoanTerms,
-    borrower: Omit<SimulatedBorrowerInput, 'loanId' | 'payoutDate' | 'termMonths'>,
-  ) {
-    const loan = await env.client.workflow.start(loanWorkflow, {
-      taskQueue: worker.options.taskQueue,
-      workflowId: loanWorkflowId(terms.loanId),
-      args: [{ terms }],
-    });
-    await env.client.workflow.start(simulatedBorrowerWorkflow, {
-      taskQueue: worker.options.taskQueue,
-      workflowId: `borrower-${terms.loanId}`,
-      args: [{ loanId: terms.loanId, payoutDate: terms.payoutDate, termMonths: terms.termMonths, ...borrower }],
-    });
-    return loan;
+  async function start(worker: Worker, terms: LoanTerms, borrower: Parameters<typeof startLoanWithBorrower>[3]) {
+    return (await startLoanWithBorrower(env, worker.options.taskQueue, terms, borrower)).loan;
   }
 
   /** Lets simulated time pass until noon (Stockholm) of `date`. */

@@ -1,16 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../db/database';
 import { loanAccountBalances } from '../../db/ledger-repository';
 import { findLoan, listInvoices, listPayments } from '../../db/loan-repository';
-import { addDays, stockholmDate } from '../../domain/dates';
+import { addDays } from '../../domain/dates';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal } from '../../domain/money';
 import { buildSchedule, installmentDueDate } from '../../domain/schedule';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../../workflows/loan';
-import { simulatedBorrowerWorkflow } from '../../workflows/simulated-borrower';
+import type { LoanTerms } from '../../workflows/loan';
 import { openTestDb } from '../support/db';
+import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
 import { expectLedgerBalanced } from '../support/ledger';
 import { createTestWorker, testDataConverter, workflowRuns } from '../support/temporal';
 
@@ -27,20 +26,8 @@ describe('loan workflow on the time-skipping server', () => {
     await db?.destroy();
   });
 
-  async function terms(overrides: Partial<LoanTerms> = {}): Promise<LoanTerms> {
-    const loanId = randomUUID();
-    return {
-      loanId,
-      contractNumber: String(100_000_000 + Math.floor(Math.random() * 899_999_999)),
-      customerId: `customer-${loanId}`,
-      amount: '100000.00',
-      termMonths: 120,
-      nominalRatePercent: '9.95',
-      noticeChannel: 'e-invoice',
-      payoutDate: stockholmDate(new Date(await env.currentTimeMs())),
-      ...overrides,
-    };
-  }
+  const terms = (overrides: Partial<LoanTerms> = {}) =>
+    newLoanTerms(env, { termMonths: 120, noticeChannel: 'e-invoice', ...overrides });
 
   it('R-LOAN-1/2, R-PROD-3: a 10-year loan paid on time invoices exactly the quote’s schedule and closes at 0.00', async () => {
     const t = await terms();
@@ -48,16 +35,7 @@ describe('loan workflow on the time-skipping server', () => {
     const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue, db });
     const wallStart = Date.now();
     const { result, runs } = await worker.runUntil(async () => {
-      const loan = await env.client.workflow.start(loanWorkflow, {
-        taskQueue,
-        workflowId: loanWorkflowId(t.loanId),
-        args: [{ terms: t }],
-      });
-      const borrower = await env.client.workflow.start(simulatedBorrowerWorkflow, {
-        taskQueue,
-        workflowId: `borrower-${t.loanId}`,
-        args: [{ loanId: t.loanId, payoutDate: t.payoutDate, termMonths: t.termMonths, daysBeforeDue: 5 }],
-      });
+      const { loan, borrower } = await startLoanWithBorrower(env, taskQueue, t, { daysBeforeDue: 5 });
       const result = await loan.result();
       expect(await borrower.result()).toBe(120);
       return { result, runs: await workflowRuns(env.client, loan.workflowId, loan.firstExecutionRunId) };
@@ -108,16 +86,7 @@ describe('loan workflow on the time-skipping server', () => {
     const taskQueue = `loan-${t.loanId}`;
     const first = await createTestWorker({ connection: env.nativeConnection, taskQueue, db, noCache: true });
     const loan = await first.runUntil(async () => {
-      const handle = await env.client.workflow.start(loanWorkflow, {
-        taskQueue,
-        workflowId: loanWorkflowId(t.loanId),
-        args: [{ terms: t }],
-      });
-      await env.client.workflow.start(simulatedBorrowerWorkflow, {
-        taskQueue,
-        workflowId: `borrower-${t.loanId}`,
-        args: [{ loanId: t.loanId, payoutDate: t.payoutDate, termMonths: t.termMonths, daysBeforeDue: 5 }],
-      });
+      const { loan: handle } = await startLoanWithBorrower(env, taskQueue, t, { daysBeforeDue: 5 });
       // Into month 3: invoice 3 issued, not yet due or paid.
       const midMonth = Date.parse(`${addDays(installmentDueDate(t.payoutDate, 3), -10)}T12:00:00Z`);
       await env.sleep(midMonth - (await env.currentTimeMs()));

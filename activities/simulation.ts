@@ -1,0 +1,84 @@
+/**
+ * The lifecycle simulator's borrower side (workflows/simulated-borrower.ts): payments registered
+ * through the same path a bank payment file takes (`registerPayment`, matched by OCR reference),
+ * never written around it. Each registration is idempotent by its bank reference.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database';
+import { openInvoiceItems } from '../db/ledger-repository';
+import { findInvoice, findLoan, registerPayment } from '../db/loan-repository';
+import { totalRemaining } from '../domain/allocation';
+import { formatAmount } from '../domain/money';
+
+export interface SimulatedPaymentResult {
+  /** The registered payment, or null when there was nothing to pay. */
+  paymentId: string | null;
+  /** False once the loan has ended (closed, withdrawn, in collection): the borrower stops. */
+  loanOpen: boolean;
+}
+
+/** Loan statuses after which nothing is paid to the loan any more (db/database.ts LoanTable.status). */
+export const ENDED_LOAN_STATUSES: readonly string[] = ['CLOSED', 'WITHDRAWN', 'IN_COLLECTION'];
+
+export function createSimulationActivities(db: Db) {
+  async function loanStatus(loanId: string): Promise<string> {
+    const loan = await findLoan(db, loanId);
+    // The loan workflow opens the loan first; until then this activity is retried.
+    if (!loan) throw new Error(`loan ${loanId} is not opened yet`);
+    return loan.status;
+  }
+
+  return {
+    /**
+     * The simulated borrower pays whatever is still unpaid on one invoice, to the invoice's OCR
+     * reference. Nothing is paid when the invoice is settled, not issued (the loan ended early or
+     * skipped it) or the loan has ended.
+     */
+    async simulatedBorrowerPaysInvoice(input: {
+      loanId: string;
+      invoiceNumber: number;
+      paymentDate: string;
+    }): Promise<SimulatedPaymentResult> {
+      if (ENDED_LOAN_STATUSES.includes(await loanStatus(input.loanId))) return { paymentId: null, loanOpen: false };
+      const invoice = await findInvoice(db, input.loanId, input.invoiceNumber);
+      if (!invoice) return { paymentId: null, loanOpen: true };
+      const open = (await openInvoiceItems(db, input.loanId)).filter((i) => i.id === String(input.invoiceNumber));
+      const due = totalRemaining(open);
+      if (due.lessThanOrEqualTo(0)) return { paymentId: null, loanOpen: true };
+      const payment = await registerPayment(db, {
+        id: randomUUID(),
+        bankReference: `borrower:${input.loanId}:${input.invoiceNumber}:${input.paymentDate}`,
+        ocrReference: invoice.ocr_reference,
+        amount: formatAmount(due),
+        paymentDate: input.paymentDate,
+      });
+      return { paymentId: payment.id, loanOpen: true };
+    },
+
+    /**
+     * A scenario's dated payment of an arbitrary amount to the loan's OCR reference (what a
+     * borrower paying "to the loan" rather than to one invoice does). `reference` makes the bank
+     * reference unique per scenario event, so a retried activity registers it once.
+     */
+    async registerSimulatedPayment(input: {
+      loanId: string;
+      amount: string;
+      paymentDate: string;
+      reference: string;
+    }): Promise<SimulatedPaymentResult> {
+      const loan = await findLoan(db, input.loanId);
+      if (!loan) throw new Error(`loan ${input.loanId} is not opened yet`);
+      if (ENDED_LOAN_STATUSES.includes(loan.status)) return { paymentId: null, loanOpen: false };
+      const payment = await registerPayment(db, {
+        id: randomUUID(),
+        bankReference: `simulation:${input.loanId}:${input.reference}`,
+        ocrReference: loan.ocr_reference,
+        amount: input.amount,
+        paymentDate: input.paymentDate,
+      });
+      return { paymentId: payment.id, loanOpen: true };
+    },
+  };
+}
+
+export type SimulationActivities = ReturnType<typeof createSimulationActivities>;

@@ -1,0 +1,212 @@
+/**
+ * Runs one scenario: the real loan workflow and activities, a simulated borrower, the time-skipping
+ * test server and real PostgreSQL, then reads the result back from PostgreSQL.
+ *
+ * Payout date: the time-skipping server's clock starts at the real current time and only moves
+ * forward. A payout date in the future is reached by sleeping the environment (instant, skipped
+ * time) before the loan starts; a payout date before the server's today is refused (exit code 2 in
+ * the CLI), because the loan's timers would all be in the past and fire at once, out of order with
+ * the borrower. Omitting `loan.payoutDate` means "today on the simulation clock".
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import type { DataConverter } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { Db } from '../db/database';
+import { addMonths, compareDates, type IsoDate, stockholmDate } from '../domain/dates';
+import { installmentDueDate } from '../domain/schedule';
+import type { NoticeChannel } from '../domain/product';
+import { createEngineWorker, WORKFLOWS_PATH } from '../workers/create-worker';
+import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../workflows/loan';
+import { type SimulatedBorrowerInput, simulatedBorrowerWorkflow } from '../workflows/simulated-borrower';
+import { unsupportedEventIssues } from './capabilities';
+import { type RunHistory, workflowChain } from './history';
+import { assembleOutput, chainOutput, type SimulationOutput } from './output';
+import { type Scenario, ScenarioError, type ScenarioIssue } from './scenario';
+
+export interface SimulationContext {
+  /** A time-skipping environment (startTimeSkippingServer). */
+  env: TestWorkflowEnvironment;
+  /** A migrated database; the simulator only adds rows for its own loan. */
+  db: Db;
+  /** The converter the environment's client uses (workers must use the same). */
+  dataConverter: DataConverter;
+  /** A prebuilt workflow bundle (`bundleWorkflows()`); built on each run when absent. */
+  workflowBundle?: { code: string };
+  /** Progress lines (the CLI writes them to stderr). */
+  log?: (message: string) => void;
+}
+
+/** Months after the last due date that "untilClosed" waits before giving up (loan never closes). */
+export const UNTIL_CLOSED_HORIZON_MONTHS = 12;
+
+/** The simulated day ends after the loan's (05:00 UTC) and the borrower's (09:00 UTC…) events. */
+function endOfDay(date: IsoDate): number {
+  return Date.parse(`${date}T21:00:00Z`);
+}
+
+/** Bundles the workflows once, for callers that run many scenarios (the bench, the tests). */
+export async function bundleWorkflows(): Promise<{ code: string }> {
+  const noop = () => undefined;
+  const logger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger });
+  return { code };
+}
+
+export function borrowerInput(scenario: Scenario, loanId: string, payoutDate: IsoDate): SimulatedBorrowerInput {
+  const stop = scenario.events.find((e) => e.type === 'stop-paying');
+  return {
+    loanId,
+    payoutDate,
+    termMonths: scenario.loan.termMonths,
+    ...('never' in scenario.borrower && scenario.borrower.never
+      ? { never: true }
+      : { daysBeforeDue: scenario.borrower.paysDaysBeforeDue ?? 0 }),
+    missInvoices: scenario.events.flatMap((e) => (e.type === 'miss-invoice' ? [e.invoice] : [])),
+    ...(stop ? { stopFromInvoice: stop.fromInvoice } : {}),
+    payments: scenario.events.flatMap((e) => (e.type === 'payment' ? [{ amount: e.amount, date: e.date }] : [])),
+  };
+}
+
+async function stateAtEnd(ctx: SimulationContext, workflowId: string): Promise<{ state: string; closedOn?: IsoDate }> {
+  const d = await ctx.env.client.workflow.getHandle(workflowId).describe();
+  return { state: d.status.name, closedOn: d.closeTime ? stockholmDate(d.closeTime) : undefined };
+}
+
+/**
+ * What the runner refuses before starting anything: events the loan workflow cannot take yet, and
+ * dates before the simulation clock's `today` (the CLI checks with the wall clock, which is where
+ * a fresh time-skipping server starts; the runner checks again with the server's clock).
+ */
+export function preflightIssues(scenario: Scenario, today: IsoDate): ScenarioIssue[] {
+  const issues = unsupportedEventIssues(scenario);
+  const payoutDate = scenario.loan.payoutDate ?? today;
+  if (compareDates(payoutDate, today) < 0)
+    issues.push({
+      field: 'loan.payoutDate',
+      message: `${payoutDate} is before the simulation clock's today (${today}); the time-skipping server cannot go back in time: use ${today} or later, or omit it`,
+    });
+  else if (scenario.end.until && compareDates(scenario.end.until, payoutDate) < 0)
+    issues.push({ field: 'end.until', message: `must not be before the payout date ${payoutDate}` });
+  return issues;
+}
+
+export interface SimulationResult {
+  output: SimulationOutput;
+  /** Every run's history with event counts by type (the bench's breakdown). */
+  histories: { loan: RunHistory[]; borrower: RunHistory[] };
+}
+
+export async function runScenario(
+  ctx: SimulationContext,
+  scenario: Scenario,
+  options: { loanId?: string } = {},
+): Promise<SimulationResult> {
+  const log = ctx.log ?? (() => undefined);
+  const today = stockholmDate(new Date(await ctx.env.currentTimeMs()));
+  const refused = preflightIssues(scenario, today);
+  if (refused.length > 0) throw new ScenarioError(refused);
+  const notes: string[] = [];
+  const payoutDate = scenario.loan.payoutDate ?? today;
+  if (!scenario.loan.payoutDate) notes.push(`loan.payoutDate omitted: the simulation clock's today (${today})`);
+  const horizon = addMonths(installmentDueDate(payoutDate, scenario.loan.termMonths), UNTIL_CLOSED_HORIZON_MONTHS);
+  const endDate = scenario.end.until ?? horizon;
+
+  // Reach the payout date first (skipped time: instant).
+  const payoutInstant = Date.parse(`${payoutDate}T03:00:00Z`);
+  const before = payoutInstant - (await ctx.env.currentTimeMs());
+  if (before > 0) {
+    log(`skipping the clock forward to the payout date ${payoutDate}`);
+    await ctx.env.sleep(before);
+  }
+
+  const loanId = options.loanId ?? randomUUID();
+  const terms: LoanTerms = {
+    loanId,
+    contractNumber: String(randomInt(100_000_000, 999_999_999)),
+    customerId: `simulated-customer-${loanId}`,
+    amount: scenario.loan.amount,
+    termMonths: scenario.loan.termMonths,
+    nominalRatePercent: scenario.loan.nominalRatePercent,
+    noticeChannel: scenario.loan.noticeChannel as NoticeChannel,
+    payoutDate,
+  };
+  const taskQueue = `simulation-${loanId}`;
+  const worker = await createEngineWorker({
+    connection: ctx.env.nativeConnection,
+    namespace: ctx.env.namespace ?? 'default',
+    taskQueue,
+    dataConverter: ctx.dataConverter,
+    deps: { db: ctx.db },
+    workflowBundle: ctx.workflowBundle ?? (await bundleWorkflows()),
+  });
+
+  const client = ctx.env.client;
+  const loanWfId = loanWorkflowId(loanId);
+  const borrowerWfId = `simulated-borrower-${loanId}`;
+  log(`simulating loan ${loanId} from ${payoutDate} ${scenario.end.until ? `until ${endDate}` : 'until closed'}`);
+
+  const wallStart = process.hrtime.bigint();
+  const collected = await worker.runUntil(async () => {
+    const loan = await client.workflow.start(loanWorkflow, {
+      taskQueue,
+      workflowId: loanWfId,
+      args: [{ terms }],
+    });
+    const borrower = await client.workflow.start(simulatedBorrowerWorkflow, {
+      taskQueue,
+      workflowId: borrowerWfId,
+      args: [borrowerInput(scenario, loanId, payoutDate)],
+    });
+    // Skipped time: the server fires every timer up to the end, waiting for each workflow task and
+    // activity it causes, so on return everything due by then has happened.
+    const remaining = endOfDay(endDate) - (await ctx.env.currentTimeMs());
+    if (remaining > 0) await ctx.env.sleep(remaining);
+    const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
+
+    const loanEnd = await stateAtEnd(ctx, loanWfId);
+    const borrowerEnd = await stateAtEnd(ctx, borrowerWfId);
+    for (const [id, state, what] of [
+      [loanWfId, loanEnd.state, 'loan'],
+      [borrowerWfId, borrowerEnd.state, 'borrower'],
+    ] as const) {
+      if (state !== 'RUNNING') continue;
+      await client.workflow.getHandle(id).terminate('the simulated period ended');
+      if (what === 'loan')
+        notes.push(`the loan workflow was still running on ${endDate}; the simulator terminated it there`);
+    }
+    return {
+      wallSeconds,
+      loanState: loanEnd.state,
+      loanEndedOn: loanEnd.closedOn,
+      borrowerState: borrowerEnd.state,
+      loanRuns: await workflowChain(client, loanWfId, loan.firstExecutionRunId),
+      borrowerRuns: await workflowChain(client, borrowerWfId, borrower.firstExecutionRunId),
+    };
+  });
+
+  const closed = collected.loanState === 'COMPLETED';
+  if (!closed && collected.loanState !== 'RUNNING')
+    notes.push(`the loan workflow ended as ${collected.loanState}: see its history in the Temporal UI or logs above`);
+  if (!closed && !scenario.end.until)
+    notes.push(
+      `untilClosed: the loan had not ended ${UNTIL_CLOSED_HORIZON_MONTHS} months after its last due date (${horizon}); stopped there`,
+    );
+  const output = await assembleOutput(ctx.db, {
+    loanId,
+    description: scenario.description,
+    simulated: {
+      from: payoutDate,
+      to: endDate,
+      endedBy: closed ? 'loan-ended' : scenario.end.until ? 'until' : 'horizon',
+    },
+    temporal: {
+      wallSeconds: Math.round(collected.wallSeconds * 100) / 100,
+      ...chainOutput(loanWfId, collected.loanState, collected.loanRuns),
+      borrower: chainOutput(borrowerWfId, collected.borrowerState, collected.borrowerRuns),
+    },
+    notes,
+  });
+  if (closed) output.simulated.to = output.loan.closedOn ?? collected.loanEndedOn ?? endDate;
+  return { output, histories: { loan: collected.loanRuns, borrower: collected.borrowerRuns } };
+}
