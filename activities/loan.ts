@@ -225,7 +225,11 @@ export function createLoanActivities(db: Db) {
           await accrueDefaultInterest(trx, input.loanId, payment.payment_date);
           const before = await openInvoiceItems(trx, input.loanId);
           const allocation = allocatePayment(new Decimal(payment.amount), before);
-          await postInTransaction(trx, paymentPosting(input.loanId, payment.id, payment.payment_date, allocation));
+          const { principal_outstanding } = await loanAccountBalances(trx, input.loanId);
+          await postInTransaction(
+            trx,
+            paymentPosting(input.loanId, payment.id, payment.payment_date, allocation, principal_outstanding),
+          );
           for (const item of allocation.items) {
             if (item.settled && !item.allocated.isZero()) {
               settledInvoices.push(Number(item.id));

@@ -8,7 +8,7 @@
  */
 import type { AllocationResult, OpenLineKind } from './allocation';
 import type { IsoDate } from './dates';
-import { Decimal, sumAmounts, ZERO } from './money';
+import { Decimal, maxAmount, minAmount, sumAmounts, ZERO } from './money';
 
 export const RECEIVABLE_ACCOUNTS = [
   /** Principal not yet invoiced. */
@@ -20,7 +20,14 @@ export const RECEIVABLE_ACCOUNTS = [
   'fees_receivable',
 ] as const;
 
-export const LEDGER_ACCOUNTS = [...RECEIVABLE_ACCOUNTS, 'bank', 'interest_income', 'fee_income'] as const;
+export const LEDGER_ACCOUNTS = [
+  ...RECEIVABLE_ACCOUNTS,
+  'bank',
+  'interest_income',
+  'fee_income',
+  /** Money the lender owes the customer: a payment beyond the whole debt, to be refunded. */
+  'customer_credit',
+] as const;
 export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
 export type ReceivableAccount = (typeof RECEIVABLE_ACCOUNTS)[number];
 
@@ -175,14 +182,16 @@ export function chargePosting(
 }
 
 /**
- * R-LOAN-2: a payment into the bank settles receivables as allocated; the excess reduces
- * principal not yet invoiced (R-LOAN-7).
+ * R-LOAN-2: a payment into the bank settles receivables as allocated; the excess reduces principal
+ * not yet invoiced (R-LOAN-7) and whatever exceeds even that is a credit owed back to the customer,
+ * so the debt never goes negative.
  */
 export function paymentPosting(
   loanId: string,
   paymentId: string,
   paymentDate: IsoDate,
   allocation: AllocationResult,
+  principalOutstanding: Decimal,
 ): Posting {
   const entries: LedgerEntry[] = [{ account: 'bank', amount: allocation.payment }];
   for (const item of allocation.items) {
@@ -196,8 +205,10 @@ export function paymentPosting(
       });
     }
   }
-  if (allocation.excess.greaterThan(ZERO))
-    entries.push({ account: 'principal_outstanding', amount: allocation.excess.negated() });
+  const toPrincipal = minAmount(allocation.excess, maxAmount(ZERO, principalOutstanding));
+  const toCredit = allocation.excess.minus(toPrincipal);
+  if (toPrincipal.greaterThan(ZERO)) entries.push({ account: 'principal_outstanding', amount: toPrincipal.negated() });
+  if (toCredit.greaterThan(ZERO)) entries.push({ account: 'customer_credit', amount: toCredit.negated() });
   return assertBalanced({
     idempotencyKey: `${loanId}:payment:${paymentId}`,
     loanId,
