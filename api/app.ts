@@ -12,6 +12,8 @@ import { healthRoutes } from './routes/health';
 import { loanRoutes } from './routes/loans';
 import { paymentRoutes } from './routes/payments';
 import { quoteRoutes } from './routes/quotes';
+import { applicationRoutes } from './routes/applications';
+import { sandboxRoutes } from './routes/sandbox';
 import { ApiRoutes } from './routing';
 
 export const API_INFO = {
@@ -33,6 +35,9 @@ export function createApp(deps: ApiDeps): Express {
   codecRoutes(routes, deps);
   diagnosticsRoutes(routes, deps);
   quoteRoutes(routes);
+  applicationRoutes(routes, deps);
+  // The doubles' steering exists only in sandbox mode, and is never mounted in production.
+  if (deps.config.ENGINE_MODE === 'sandbox' && deps.sandbox) sandboxRoutes(routes, deps.sandbox, deps);
   loanRoutes(routes, deps);
   paymentRoutes(routes, deps);
 

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { SandboxSteering } from '../adapters';
 import type { Db } from '../db/database';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -12,4 +13,6 @@ export interface ApiDeps {
   codec: EncryptionCodec;
   jwtSecret: string;
   logger: Logger;
+  /** Sandbox mode: steering of the adapter doubles behind `/v1/sandbox/...` (never in production). */
+  sandbox?: SandboxSteering;
 }

@@ -116,6 +116,101 @@ export interface PaymentTable {
   received_at: Generated<Date>;
 }
 
+/** Vendors' notification addresses (R-APP-4: the vendor gets an email when an application is submitted). */
+export interface VendorTable {
+  id: string;
+  name: string;
+  email: string;
+  updated_at: Generated<Date>;
+}
+
+/** JSON columns: read as parsed values, written as JSON text. */
+type Json<T> = ColumnType<T, string, string>;
+
+/** The application projection (R-APP-2…4), kept current by the application workflow's activities. */
+export interface ApplicationTable {
+  id: string;
+  reference: string;
+  workflow_id: string;
+  contract_number: string | null;
+  vendor_id: string | null;
+  /** customer | vendor */
+  created_by: string;
+  creator_customer_id: string | null;
+  status: string;
+  step: string;
+  amount: string;
+  term_months: number;
+  notice_channel: string;
+  payout_account: Json<unknown> | null;
+  consolidation_loans: Json<unknown>;
+  decision: Json<unknown> | null;
+  offer: Json<unknown> | null;
+  income_verification: Json<unknown> | null;
+  payout_status: string | null;
+  loan_id: string | null;
+  /** Projection writes carry the workflow's state version; an older one never overwrites a newer. */
+  state_version: number;
+  created_at: Date | string;
+  valid_until: Date | string;
+  submitted_at: Date | string | null;
+  decided_at: Date | string | null;
+  closed_at: Date | string | null;
+  updated_at: Date | string;
+}
+
+export interface ApplicantTable {
+  application_id: string;
+  idx: number;
+  /** Normalised 12 digits: personal data (R-SEC-2). */
+  personnummer: string;
+  email: string;
+  phone: string;
+  customer_id: string | null;
+  status: string;
+  /** sha256 of the invitation code in the link (R-APP-3). */
+  invite_code_hash: string | null;
+  identified_at: Date | string | null;
+  submitted_at: Date | string | null;
+  signed_at: Date | string | null;
+}
+
+export interface ApplicationAnswersTable {
+  application_id: string;
+  applicant_idx: number;
+  personnummer: string;
+  answers: Json<unknown>;
+  /** Business date of submission; null for a draft (R-APP-6 prefill reads submitted answers). */
+  submitted_on: string | null;
+  updated_at: Date | string;
+}
+
+/** What happened to an application, for operators: no personal data in `detail`. */
+export interface ApplicationEventTable {
+  id: Generated<string>;
+  application_id: string;
+  seq: number;
+  type: string;
+  status: string;
+  actor: string | null;
+  detail: Json<unknown>;
+  occurred_at: Date | string;
+}
+
+export interface ApplicationPayoutTable {
+  idempotency_key: string;
+  application_id: string;
+  /** `creditor:<n>` or `applicant` (R-APP-10) */
+  leg: string;
+  payout_id: string;
+  amount: string;
+  execution_date: string;
+  /** accepted | executed */
+  status: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   diagnostic_runs: DiagnosticRunTable;
   loans: LoanTable;
@@ -125,6 +220,12 @@ export interface Database {
   payments: PaymentTable;
   termination_notices: TerminationNoticeTable;
   collection_cases: CollectionCaseTable;
+  vendors: VendorTable;
+  applications: ApplicationTable;
+  applicants: ApplicantTable;
+  application_answers: ApplicationAnswersTable;
+  application_events: ApplicationEventTable;
+  application_payouts: ApplicationPayoutTable;
 }
 
 export type Db = Kysely<Database>;

@@ -59,6 +59,30 @@ export const configSchema = z
     TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PAYLOAD_ENCRYPTION_KEYS: encryptionKeysSchema.optional(),
+    // Applications (issue 4): where links in invitations point, and the real adapters' settings
+    // (production mode; sandbox mode starts local doubles and ignores them).
+    APPLICATION_LINK_BASE_URL: z.url().default('http://localhost:3000/apply'),
+    BANKID_BASE_URL: z.url().optional(),
+    BANKID_CLIENT_PFX_PATH: z.string().optional(),
+    BANKID_CLIENT_PFX_PASSPHRASE: z.string().optional(),
+    BANKID_CA_PATH: z.string().optional(),
+    BUREAU_BASE_URL: z.url().optional(),
+    BUREAU_API_KEY: z.string().optional(),
+    OPEN_BANKING_BASE_URL: z.url().optional(),
+    OPEN_BANKING_API_KEY: z.string().optional(),
+    BANK_PAYOUT_BASE_URL: z.url().optional(),
+    BANK_PAYOUT_API_KEY: z.string().optional(),
+    SMTP_HOST: z.string().optional(),
+    SMTP_PORT: port.default(587),
+    SMTP_SECURE: boolean.default(false),
+    SMTP_REQUIRE_TLS: boolean.default(true),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    EMAIL_FROM: z.string().optional(),
+    SMS_GATEWAY_BASE_URL: z.url().optional(),
+    SMS_GATEWAY_API_KEY: z.string().optional(),
+    SMS_SENDER_ID: z.string().max(11).optional(),
+    ADAPTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     CODEC_CORS_ORIGINS: z
       .string()
       .default('http://localhost:8233,http://localhost:8080')

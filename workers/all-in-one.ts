@@ -20,7 +20,7 @@ import {
   resolveJwtSecret,
 } from '../platform/temporal-connection';
 import { startDevServer } from '../platform/temporal-servers';
-import { createEngineWorker } from './create-worker';
+import { createEngineAdapters, createEngineWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -59,13 +59,17 @@ async function main(): Promise<void> {
   const temporal = await connectClient(config, dataConverter);
   stops.unshift(() => temporal.connection.close());
 
+  // External systems: sandbox doubles (steered from /v1/sandbox/...) or the real clients.
+  const adapterSet = await createEngineAdapters(config, logger);
+  stops.unshift(() => adapterSet.stop());
+
   const workerConnection = await connectWorkerConnection(config);
   const worker: Worker = await createEngineWorker({
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
-    deps: { db },
+    deps: { db, adapters: adapterSet.adapters },
   });
   const workerRun = worker.run();
   stops.unshift(async () => {
@@ -74,7 +78,15 @@ async function main(): Promise<void> {
     await workerConnection.close();
   });
 
-  const app = createApp({ config, db, temporal, codec, jwtSecret: resolveJwtSecret(config), logger });
+  const app = createApp({
+    config,
+    db,
+    temporal,
+    codec,
+    jwtSecret: resolveJwtSecret(config),
+    logger,
+    sandbox: adapterSet.sandbox,
+  });
   const server = app.listen(config.PORT);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   stops.unshift(() => new Promise((resolve) => server.close(resolve)));

@@ -2,9 +2,13 @@
  * One way to build the engine's worker: the encrypting data converter, every workflow and every
  * activity on one task queue. Used by `npm run worker`, `npm start` and the tests.
  */
+import { readFileSync } from 'node:fs';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
+import { type AdapterSet, createProductionAdapters, createSandboxAdapters } from '../adapters';
+import type { Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
 
 export interface EngineWorkerOptions {
   connection: NativeConnection;
@@ -31,5 +35,52 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     activities: createActivities(options.deps),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...options.tuning,
+  });
+}
+
+/**
+ * The external systems for a process (issue 4): in sandbox mode the local doubles (BankID, bureau,
+ * open banking, bank payout, SMTP, SMS) with their steering API; in production mode the real
+ * clients from the environment (a missing setting stops the process with the names of all missing).
+ */
+export async function createEngineAdapters(config: Config, logger?: Logger): Promise<AdapterSet> {
+  if (config.ENGINE_MODE === 'sandbox') return createSandboxAdapters({ logger });
+  const required = {
+    BANKID_BASE_URL: config.BANKID_BASE_URL,
+    BANKID_CLIENT_PFX_PATH: config.BANKID_CLIENT_PFX_PATH,
+    BUREAU_BASE_URL: config.BUREAU_BASE_URL,
+    OPEN_BANKING_BASE_URL: config.OPEN_BANKING_BASE_URL,
+    BANK_PAYOUT_BASE_URL: config.BANK_PAYOUT_BASE_URL,
+    SMTP_HOST: config.SMTP_HOST,
+    EMAIL_FROM: config.EMAIL_FROM,
+    SMS_GATEWAY_BASE_URL: config.SMS_GATEWAY_BASE_URL,
+  };
+  const missing = Object.entries(required)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length > 0) throw new Error(`production mode needs adapter settings: ${missing.join(', ')}`);
+  return createProductionAdapters({
+    logger,
+    timeoutMs: config.ADAPTER_TIMEOUT_MS,
+    bankId: {
+      baseUrl: config.BANKID_BASE_URL!,
+      tls: {
+        pfx: readFileSync(config.BANKID_CLIENT_PFX_PATH!),
+        passphrase: config.BANKID_CLIENT_PFX_PASSPHRASE,
+        ca: config.BANKID_CA_PATH ? readFileSync(config.BANKID_CA_PATH) : undefined,
+      },
+    },
+    bureau: { baseUrl: config.BUREAU_BASE_URL!, apiKey: config.BUREAU_API_KEY },
+    openBanking: { baseUrl: config.OPEN_BANKING_BASE_URL!, apiKey: config.OPEN_BANKING_API_KEY },
+    bankPayout: { baseUrl: config.BANK_PAYOUT_BASE_URL!, apiKey: config.BANK_PAYOUT_API_KEY },
+    email: {
+      host: config.SMTP_HOST!,
+      port: config.SMTP_PORT,
+      secure: config.SMTP_SECURE,
+      requireTLS: config.SMTP_REQUIRE_TLS,
+      auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
+      from: config.EMAIL_FROM!,
+    },
+    sms: { baseUrl: config.SMS_GATEWAY_BASE_URL!, apiKey: config.SMS_GATEWAY_API_KEY, from: config.SMS_SENDER_ID },
   });
 }

@@ -11,7 +11,7 @@ import {
   encryptingDataConverter,
   resolveEncryptionKeys,
 } from '../platform/temporal-connection';
-import { createEngineWorker } from './create-worker';
+import { createEngineAdapters, createEngineWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,17 +22,20 @@ async function main(): Promise<void> {
   }
   const db = createDb(config.DATABASE_URL);
   await migrateToLatest(db);
+  // In sandbox mode this process runs its own doubles (steerable only from an all-in-one API).
+  const adapterSet = await createEngineAdapters(config, logger);
   const connection = await connectWorkerConnection(config);
   const worker = await createEngineWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter: encryptingDataConverter(resolveEncryptionKeys(config)),
-    deps: { db },
+    deps: { db, adapters: adapterSet.adapters },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker polling');
   await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
   await connection.close();
+  await adapterSet.stop();
   await db.destroy();
 }
 

@@ -2,3 +2,5 @@
 export { diagnosticsWorkflow } from './diagnostics';
 export { loanWorkflow } from './loan';
 export { simulatedBorrowerWorkflow } from './simulated-borrower';
+export { applicationWorkflow } from './application';
+export { applicationBaselineWorkflow } from './application-bench';

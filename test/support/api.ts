@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
+import { createSandboxAdapters, type SandboxAdapterSet } from '../../adapters';
 import { createApp } from '../../api/app';
 import { type Principal, signToken } from '../../api/auth';
 import type { Db } from '../../db/database';
@@ -23,6 +24,8 @@ export interface ApiHarness {
   client: Client;
   worker: Worker;
   config: Config;
+  /** The sandbox doubles the worker calls and `/v1/sandbox/...` steers. */
+  sandbox: SandboxAdapterSet;
   token(principal: Principal): string;
   stop(): Promise<void>;
 }
@@ -43,11 +46,14 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: testDataConverter });
   const workerConnection = await NativeConnection.connect({ address });
+  const sandbox = await createSandboxAdapters();
   const worker = await createTestWorker({
     connection: workerConnection,
     taskQueue,
     db,
     bundleEnvVar: 'TEST_WORKFLOW_BUNDLE_API',
+    adapters: sandbox.adapters,
+    application: { bankIdPollIntervalMs: 100 },
   });
   const running = worker.run();
   const app = createApp({
@@ -57,6 +63,7 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     codec: new EncryptionCodec(TEST_KEYS),
     jwtSecret: TEST_JWT_SECRET,
     logger: createLogger('silent'),
+    sandbox: sandbox.sandbox,
   });
   return {
     app,
@@ -64,11 +71,13 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     client,
     worker,
     config,
+    sandbox,
     token: (principal) => signToken(TEST_JWT_SECRET, principal),
     stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await workerConnection.close();
+      await sandbox.stop();
       await connection.close();
       await db.destroy();
     },

@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { ApplicationActivityOptions } from '../../activities/application';
+import type { Adapters } from '../../adapters';
 import type { Db } from '../../db/database';
 import type { EncryptionKey } from '../../platform/payload-codec';
 import { encryptingDataConverter } from '../../platform/temporal-connection';
@@ -25,6 +27,9 @@ export async function createTestWorker(options: {
   taskQueue: string;
   db: Db;
   bundleEnvVar?: 'TEST_WORKFLOW_BUNDLE' | 'TEST_WORKFLOW_BUNDLE_API';
+  /** External systems (e.g. `createSandboxAdapters().adapters`); without them application activities fail. */
+  adapters?: Adapters;
+  application?: ApplicationActivityOptions;
   /** Sticky caching off: a worker stopped mid-run leaves no workflow tasks bound to it. */
   noCache?: boolean;
 }): Promise<Worker> {
@@ -33,7 +38,7 @@ export async function createTestWorker(options: {
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     dataConverter: testDataConverter,
-    deps: { db: options.db },
+    deps: { db: options.db, adapters: options.adapters, application: options.application },
     workflowBundle: workflowBundle(options.bundleEnvVar),
     ...(options.noCache ? { tuning: { maxCachedWorkflows: 0 } } : {}),
   });

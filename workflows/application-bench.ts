@@ -1,0 +1,14 @@
+/**
+ * The baseline of `npm run bench:applications`: a workflow that runs the same number of steps
+ * (activities) as an application from creation to payout, each a no-op, so the benchmark can show
+ * what the application's own work costs over Temporal's per-step floor on the same server.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { ApplicationActivities } from '../activities/application';
+
+const { benchNoopStep } = proxyActivities<ApplicationActivities>({ startToCloseTimeout: '30 seconds' });
+
+export async function applicationBaselineWorkflow(steps: number): Promise<number> {
+  for (let i = 0; i < steps; i++) await benchNoopStep(i);
+  return steps;
+}

@@ -1,0 +1,89 @@
+/**
+ * The texts the application sends (R-APP-3 links and reminders, R-APP-4 the vendor's "submitted"
+ * mail, R-APP-7 and R-APP-9 notices). Pure: the workflow composes, the activities deliver.
+ * Messages carry the reference and a link, never a personal identity number.
+ */
+export interface Message {
+  subject: string;
+  text: string;
+  sms: string;
+}
+
+export function applicationLink(linkBaseUrl: string, applicationId: string, inviteCode: string | null): string {
+  const base = `${linkBaseUrl.replace(/\/+$/, '')}/${applicationId}`;
+  return inviteCode ? `${base}?invite=${encodeURIComponent(inviteCode)}` : base;
+}
+
+export function invitationMessage(input: { reference: string; link: string; reminder: boolean }): Message {
+  const lead = input.reminder ? 'Påminnelse: din ansökan väntar på dig.' : 'En låneansökan har skapats åt dig.';
+  return {
+    subject: input.reminder ? `Påminnelse om låneansökan ${input.reference}` : `Din låneansökan ${input.reference}`,
+    text: [
+      lead,
+      '',
+      'Öppna länken, identifiera dig med BankID och besvara frågorna om din ekonomi (KALP) och kundkännedom (KYC).',
+      'Ansökan gäller i 7 dagar.',
+      '',
+      input.link,
+      '',
+      `Referens: ${input.reference}`,
+    ].join('\n'),
+    sms: `${lead} Identifiera dig med BankID och besvara frågorna: ${input.link}`,
+  };
+}
+
+export function vendorSubmittedMessage(input: { reference: string; contractNumber: string }): Message {
+  return {
+    subject: `Ansökan ${input.reference} är inskickad (avtal ${input.contractNumber})`,
+    text: [
+      `Kunden har skickat in ansökan ${input.reference}.`,
+      `Den har fått avtalsnummer ${input.contractNumber} och finns nu i listan över inskickade ansökningar.`,
+    ].join('\n'),
+    sms: `Ansökan ${input.reference} är inskickad, avtal ${input.contractNumber}.`,
+  };
+}
+
+export function incomeVerificationMessage(input: {
+  reference: string;
+  redirectUrl: string;
+  deadline: string;
+}): Message {
+  return {
+    subject: `Verifiera din inkomst för ansökan ${input.reference}`,
+    text: [
+      'För att vi ska kunna fatta beslut behöver vi verifiera din inkomst via din bank.',
+      `Gör det senast ${input.deadline.slice(0, 10)}, annars avslås ansökan.`,
+      '',
+      input.redirectUrl,
+    ].join('\n'),
+    sms: `Verifiera din inkomst för ansökan ${input.reference} senast ${input.deadline.slice(0, 10)}: ${input.redirectUrl}`,
+  };
+}
+
+export function offerMessage(input: {
+  reference: string;
+  link: string;
+  monthlyPayment: string;
+  aprPercent: string;
+  validUntil: string;
+}): Message {
+  return {
+    subject: `Ditt lånerbjudande ${input.reference}`,
+    text: [
+      `Ansökan ${input.reference} är beviljad.`,
+      `Månadsbelopp ${input.monthlyPayment} kr, effektiv ränta ${input.aprPercent} %.`,
+      `Erbjudandet gäller till ${input.validUntil.slice(0, 10)}. Signera med BankID:`,
+      '',
+      input.link,
+    ].join('\n'),
+    sms: `Ditt lån ${input.reference} är beviljat. Signera med BankID senast ${input.validUntil.slice(0, 10)}: ${input.link}`,
+  };
+}
+
+export function decisionRejectedMessage(input: { reference: string }): Message {
+  return {
+    subject: `Besked om ansökan ${input.reference}`,
+    text: `Tyvärr kan vi inte bevilja ansökan ${input.reference}. Du har rätt att få veta vilka uppgifter beslutet grundades på.`,
+    sms: `Tyvärr kan vi inte bevilja ansökan ${input.reference}.`,
+  };
+}
