@@ -1,7 +1,10 @@
 /** What the application tests share: people with valid personnummer, answers, inputs, polling. */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSandboxAdapters, type SandboxAdapterSet } from '../../adapters';
 import type { PayoutView } from '../../adapters/bank-payout';
@@ -9,6 +12,7 @@ import type { Db } from '../../db/database';
 import type { ApplicantAnswers, ConsolidationLoan } from '../../domain/application';
 import { applicationReference } from '../../domain/application';
 import { personnummerCheckDigit } from '../../domain/personnummer';
+import { PROJECT_ROOT } from '../../platform/config';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import {
   acceptOfferUpdate,
@@ -256,4 +260,17 @@ export async function updateFailure(
   const cause = err.cause;
   if (!(cause instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(cause)}`);
   return { type: cause.type ?? undefined, message: cause.message, details: [...(cause.details ?? [])] };
+}
+
+/**
+ * With RECORD_HISTORIES=1, writes the workflow's history to test/replay/<name>.history.pb, where the
+ * replay test runs it against the current code (ARCHITECTURE.md "Long life"). Otherwise nothing.
+ */
+export async function recordHistory(client: Client, workflowId: string, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  writeFileSync(
+    path.join(PROJECT_ROOT, 'test', 'replay', `${name}.history.pb`),
+    temporal.api.history.v1.History.encode(history).finish(),
+  );
 }

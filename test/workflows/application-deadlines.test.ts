@@ -14,6 +14,7 @@ import {
   applicationInput,
   goodAnswers,
   newPerson,
+  recordHistory,
   startApplicationTestEnv,
   TEST_END_USER_IP,
   type TestPerson,
@@ -55,6 +56,7 @@ describe('application workflow deadlines (time-skipping server)', () => {
 
     const outcome = await t.skipUntilClosed(h); // time skips to the validity deadline
     expect(outcome).toMatchObject({ status: 'EXPIRED', contractNumber: null });
+    await recordHistory(t.client, h.workflowId, 'application-expired');
     const row = await findApplication(t.db, input.applicationId);
     expect(row!.status).toBe('EXPIRED');
     expect(daysBetweenInstants(row!.created_at, row!.closed_at!)).toBeCloseTo(7, 3);

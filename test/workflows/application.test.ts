@@ -34,6 +34,7 @@ import {
   applicationInput,
   goodAnswers,
   newPerson,
+  recordHistory,
   startApplicationTestEnv,
   TEST_END_USER_IP,
   type TestPerson,
@@ -121,6 +122,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
 
     await t.sign(h, 0, customer);
     const outcome = await t.closed(h);
+    await recordHistory(t.client, h.workflowId, 'application-one-applicant');
     expect(outcome).toMatchObject({ status: 'PAID_OUT', contractNumber: submitted.contractNumber, reasons: [] });
 
     // Exactly one payout, to the account in the application, for the next banking day (R-APP-9).
@@ -289,6 +291,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
     await t.sign(h, 1, 'c-co');
     const outcome = await t.closed(h);
     expect(outcome.status).toBe('PAID_OUT');
+    await recordHistory(t.client, h.workflowId, 'application-two-applicants-consolidation');
 
     // R-APP-10: creditors first, in order, then the rest to the applicant; each exactly once.
     const wf = applicationWorkflowId(input.reference);
@@ -320,6 +323,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
     const { input, h } = await submittedApplication(p);
     const outcome = await t.closed(h);
     expect(outcome).toMatchObject({ status: 'REJECTED', reasons: ['payment-remarks', 'enforcement-debt'] });
+    await recordHistory(t.client, h.workflowId, 'application-rejected');
     const row = await findApplication(t.db, input.applicationId);
     expect(row).toMatchObject({ status: 'REJECTED', offer: null, payout_status: null });
     expect(row!.decision).toEqual({ outcome: 'REJECTED', reasons: ['payment-remarks', 'enforcement-debt'] });
@@ -393,6 +397,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
       status: 'DELETED',
     });
     expect(await t.closed(h)).toMatchObject({ status: 'DELETED', reasons: ['by vendor'] });
+    await recordHistory(t.client, h.workflowId, 'application-deleted');
     const events = await listApplicationEvents(t.db, input.applicationId);
     expect(events.at(-1)).toMatchObject({ type: 'deleted', status: 'DELETED', actor: input.vendorId });
 
