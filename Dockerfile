@@ -11,7 +11,9 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm install, not npm ci: the lock is written on a registry mirror that lacks some other-platform
+# optional packages, which npm ci refuses as "missing from lock file".
+RUN npm install --no-audit --no-fund
 
 # --- type-check and compile ---------------------------------------------------------------
 FROM deps AS build
@@ -23,7 +25,7 @@ FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- runtime ------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

@@ -465,15 +465,15 @@ describe('Dockerfile and .dockerignore', () => {
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
 
-  it('builds on node:20-bookworm-slim with npm ci and npm run build', () => {
+  it('builds on node:20-bookworm-slim with npm install and npm run build', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
     const froms = instructions.filter((l) => /^FROM /i.test(l));
     expect(froms.length).toBeGreaterThanOrEqual(2); // multi-stage
     for (const from of froms)
       expect(from).toMatch(/^FROM (\$\{NODE_IMAGE\}|node:20-bookworm-slim|[a-z-]+) AS [a-z-]+$/);
-    expect(instructions).toContainEqual(expect.stringMatching(/^RUN npm ci\b/));
+    expect(instructions).toContainEqual(expect.stringMatching(/^RUN npm install --no-audit\b/));
     expect(instructions).toContainEqual(expect.stringMatching(/^RUN npm run build$/));
-    expect(instructions).toContainEqual(expect.stringMatching(/^RUN npm ci --omit=dev\b/));
+    expect(instructions).toContainEqual(expect.stringMatching(/^RUN npm install --omit=dev\b/));
   });
 
   it('runs as a non-root user, exposes 3000 and starts the api by default', () => {
