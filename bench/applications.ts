@@ -9,20 +9,20 @@
  * the same run, N baseline workflows with as many no-op activities as one application runs. Prints
  * both rates, their ratio, and the p50/p99 time from submission to payout.
  */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createSandboxAdapters } from '../adapters';
 import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { type ApplicantAnswers, applicationReference } from '../domain/application';
-import { personnummerCheckDigit } from '../domain/personnummer';
+import { applicationReference } from '../domain/application';
 import { createScratchDatabase } from '../platform/scratch-database';
 import { encryptingDataConverter } from '../platform/temporal-connection';
 import { startDevServer } from '../platform/temporal-servers';
 import { generateEncryptionKeySpec } from '../platform/payload-codec';
 import { encryptionKeysSchema } from '../platform/config';
+import { goodAnswers, newPerson } from '../test/support/application';
 import { createEngineWorker } from '../workers/create-worker';
 import {
   acceptOfferUpdate,
@@ -57,32 +57,6 @@ function parseArgs(argv: string[]): Options {
 
 const progress = (message: string) => process.stderr.write(`[bench:applications] ${message}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function person() {
-  const yyyymmdd = `19${60 + randomInt(40)}${String(1 + randomInt(12)).padStart(2, '0')}${String(1 + randomInt(28)).padStart(2, '0')}`;
-  const serial = String(randomInt(1000)).padStart(3, '0');
-  return {
-    personnummer: `${yyyymmdd}${serial}${personnummerCheckDigit(yyyymmdd.slice(2) + serial)}`,
-    birthDate: `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6)}`,
-    email: `bench-${randomUUID().slice(0, 8)}@example.com`,
-    phone: `+4670${String(randomInt(10_000_000)).padStart(7, '0')}`,
-  };
-}
-
-const ANSWERS: ApplicantAnswers = {
-  employment: 'permanent',
-  monthlyIncome: '45000.00',
-  housing: 'rent',
-  monthlyHousingCost: '8000.00',
-  householdAdults: 1,
-  householdChildren: 0,
-  debts: [],
-  citizenship: 'SE',
-  taxResidentOutsideSweden: false,
-  politicallyExposedPerson: false,
-  purpose: 'consumption',
-  payoutAccount: { clearingNumber: '6000', accountNumber: '123456789' },
-};
 
 async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -139,7 +113,7 @@ async function main(): Promise<void> {
   let activitiesPerApplication = 0;
   let eventsPerApplication = 0;
   const one = async () => {
-    const p = person();
+    const p = newPerson();
     await sandbox.sandbox.bureau.registerPerson(p.personnummer, { taxedAnnualIncome: '540000.00' });
     const customerId = `bench-${randomUUID()}`;
     const input: ApplicationInput = {
@@ -163,7 +137,9 @@ async function main(): Promise<void> {
     await h.executeUpdate(identifyUpdate, { args: [{ applicantIndex: 0, customerId, endUserIp: '127.0.0.1' }] });
     while (!(await h.query(applicationViewQuery)).applicants[0]!.identified) await sleep(50);
     const submittedAt = performance.now();
-    await h.executeUpdate(answersUpdate, { args: [{ applicantIndex: 0, customerId, answers: ANSWERS, submit: true }] });
+    await h.executeUpdate(answersUpdate, {
+      args: [{ applicantIndex: 0, customerId, answers: goodAnswers(), submit: true }],
+    });
     while ((await h.query(applicationViewQuery)).status !== 'OFFERED') await sleep(50);
     await h.executeUpdate(acceptOfferUpdate, { args: [{ applicantIndex: 0, customerId, endUserIp: '127.0.0.1' }] });
     const outcome = await h.result();
