@@ -211,6 +211,45 @@ export interface ApplicationPayoutTable {
   updated_at: Generated<Date>;
 }
 
+/**
+ * Customers' contact details for notices (R-LOAN-11). Personal data (R-SEC-2): never logged.
+ * Upserted when an application pays out; the postal address is optional (letters then go to the
+ * address the print-and-post service holds for the customer id).
+ */
+export interface CustomerTable {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  postal_name: string | null;
+  postal_street: string | null;
+  postal_code: string | null;
+  postal_city: string | null;
+  updated_at: Generated<Date>;
+}
+
+/** The customer mailbox (R-LOAN-11): one row per notice, written once per idempotency key. */
+export interface MailboxMessageTable {
+  id: Generated<string>;
+  idempotency_key: string;
+  customer_id: string;
+  loan_id: string | null;
+  application_id: string | null;
+  kind: string;
+  subject: string;
+  body: string;
+  /** Business date (YYYY-MM-DD) of the notice. */
+  business_date: string;
+  created_at: Generated<Date>;
+  read_at: Date | null;
+  /** When the customer was told by SMS or email that new mail arrived (once). */
+  notified_at: Date | null;
+  /** sms | email | none (no contact details known) */
+  notified_channel: string | null;
+  by_post: Generated<boolean>;
+  /** When the printed letter was handed to the print-and-post service (once). */
+  posted_at: Date | null;
+}
+
 export interface Database {
   diagnostic_runs: DiagnosticRunTable;
   loans: LoanTable;
@@ -226,6 +265,8 @@ export interface Database {
   application_answers: ApplicationAnswersTable;
   application_events: ApplicationEventTable;
   application_payouts: ApplicationPayoutTable;
+  customers: CustomerTable;
+  mailbox_messages: MailboxMessageTable;
 }
 
 export type Db = Kysely<Database>;

@@ -7,10 +7,12 @@ import * as diagnostics from './2026-11-21T1300_diagnostics';
 import * as loansAndLedger from './2026-11-21T1400_loans_and_ledger';
 import * as dunningAndCollection from './2026-11-21T1410_dunning_and_collection';
 import * as applications from './2026-11-21T1500_applications';
+import * as mailbox from './2026-11-21T1600_mailbox';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
   '2026-11-21T1400_loans_and_ledger': loansAndLedger,
   '2026-11-21T1410_dunning_and_collection': dunningAndCollection,
   '2026-11-21T1500_applications': applications,
+  '2026-11-21T1600_mailbox': mailbox,
 };
