@@ -9,6 +9,7 @@ import { notFoundHandler, problemErrorHandler } from './problem';
 import { codecRoutes } from './routes/codec';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
+import { loanActionRoutes } from './routes/loan-actions';
 import { loanRoutes } from './routes/loans';
 import { paymentRoutes } from './routes/payments';
 import { quoteRoutes } from './routes/quotes';
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDeps): Express {
   // The doubles' steering exists only in sandbox mode, and is never mounted in production.
   if (deps.config.ENGINE_MODE === 'sandbox' && deps.sandbox) sandboxRoutes(routes, deps.sandbox, deps);
   loanRoutes(routes, deps);
+  loanActionRoutes(routes, deps);
   paymentRoutes(routes, deps);
 
   const openApi = routes.openApiDocument(API_INFO);
