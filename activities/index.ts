@@ -2,6 +2,7 @@
 import type { Adapters } from '../adapters';
 import type { Db } from '../db/database';
 import { type ApplicationActivityOptions, createApplicationActivities, unavailableAdapters } from './application';
+import { createBureauReportingActivities } from './bureau-reporting';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createLoanActivities } from './loan';
 import { createSimulationActivities } from './simulation';
@@ -19,5 +20,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createLoanActivities(deps.db),
     ...createSimulationActivities(deps.db),
     ...createApplicationActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.application),
+    ...createBureauReportingActivities(deps.db, deps.adapters ?? unavailableAdapters()),
   };
 }

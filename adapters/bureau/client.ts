@@ -14,15 +14,28 @@
  *
  * POST rather than GET /persons/{pnr}: a personal identity number never appears in a URL (URLs
  * end up in access logs and proxies).
+ *
+ * Late payments (R-LOAN-11):
+ *
+ *   POST {baseUrl}/v1/late-payment-reports
+ *     Authorization: Bearer <apiKey>
+ *     Idempotency-Key: <key>
+ *     { "personalNumber": "YYYYMMDDNNNN", "creditReference": "10000017", "amountOverdue": "1234.50",
+ *       "dueDate": "2026-03-31", "reportedOn": "2026-04-01" }
+ *   201 (new) / 200 (repeat of the same key and body, header Idempotent-Replayed: true)
+ *     { reportId, receivedAt }
+ *   400 invalid_request (missing field, amount not > 0, reportedOn before dueDate) · 401 unauthorized
+ *   409 idempotency_conflict (same key, other report) · 422 invalid_personal_number · 5xx (retryable)
  */
 import type http from 'node:http';
 import { z } from 'zod';
-import { isAmountString } from '../../domain/money';
+import { isAmountString, parseAmount } from '../../domain/money';
 import type { Logger } from '../../platform/logger';
 import { AdapterError } from '../shared/errors';
 import { parseBody, remoteError, requestJson, type HttpClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
-import type { BureauClient, CreditReport } from './types';
+import { isIsoDate } from '../../domain/dates';
+import type { BureauClient, CreditReport, LatePaymentReceipt, LatePaymentReportRequest } from './types';
 
 export interface BureauClientSettings {
   baseUrl: string;
@@ -42,6 +55,8 @@ const reportSchema = z.object({
   enforcementDebt: amount,
   createdAt: z.string(),
 });
+
+const receiptSchema = z.object({ reportId: z.string().min(1), receivedAt: z.string() });
 
 export class BureauHttpClient implements BureauClient {
   private readonly http: HttpClientSettings;
@@ -71,5 +86,33 @@ export class BureauHttpClient implements BureauClient {
     if (res.status !== 200 && res.status !== 201) throw remoteError('bureau', 'lookup', res);
     const report = parseBody('bureau', 'lookup', reportSchema, res);
     return { ...report, replayed: res.headers['idempotent-replayed'] === 'true' };
+  }
+
+  async reportLatePayment(report: LatePaymentReportRequest): Promise<LatePaymentReceipt> {
+    assertIdempotencyKey('bureau', 'reportLatePayment', report.idempotencyKey);
+    const invalid = (what: string) =>
+      new AdapterError('bureau', 'invalid_request', false, `bureau reportLatePayment: ${what}`);
+    // Messages never echo the personal number (R-SEC-2).
+    if (!/^\d{12}$/.test(report.personalNumber)) throw invalid('personalNumber must be 12 digits');
+    if (!report.creditReference) throw invalid('creditReference required');
+    if (!isAmountString(report.amountOverdue) || !parseAmount(report.amountOverdue).greaterThan(0))
+      throw invalid('amountOverdue must be a positive amount string');
+    if (!isIsoDate(report.dueDate) || !isIsoDate(report.reportedOn)) throw invalid('dates must be YYYY-MM-DD');
+    const res = await requestJson('bureau', this.http, {
+      operation: 'reportLatePayment',
+      method: 'POST',
+      path: '/v1/late-payment-reports',
+      headers: { 'idempotency-key': report.idempotencyKey },
+      body: {
+        personalNumber: report.personalNumber,
+        creditReference: report.creditReference,
+        amountOverdue: report.amountOverdue,
+        dueDate: report.dueDate,
+        reportedOn: report.reportedOn,
+      },
+    });
+    if (res.status !== 200 && res.status !== 201) throw remoteError('bureau', 'reportLatePayment', res);
+    const receipt = parseBody('bureau', 'reportLatePayment', receiptSchema, res);
+    return { ...receipt, replayed: res.headers['idempotent-replayed'] === 'true' };
   }
 }

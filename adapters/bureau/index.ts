@@ -4,6 +4,7 @@ export {
   BureauSandbox,
   DEFAULT_BUREAU_PROFILE,
   type BureauInquiry,
+  type BureauLatePaymentReport,
   type BureauPersonProfile,
   type BureauSandboxOptions,
   type BureauSandboxSteering,

@@ -2,11 +2,14 @@
  * The credit bureau double: an HTTP server implementing the contract in ./client.ts, with a
  * registry of people steered by `registerPerson`. Anyone not registered gets a deterministic
  * default profile that passes R-APP-1 (registered in Sweden, taxed income 400 000.00, no payment
- * remarks, no enforcement debt), so demos work without set-up.
+ * remarks, no enforcement debt), so demos work without set-up. Late-payment reports (R-LOAN-11)
+ * are recorded and readable through `listLatePaymentReports`; a repeat under the same key is the
+ * first report. Reports do not change the person's profile: a payment remark is the bureau's
+ * decision, not the lender's, and steering stays explicit (`registerPerson`).
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { stockholmDate } from '../../domain/dates';
+import { compareDates, isIsoDate, stockholmDate } from '../../domain/dates';
 import { formatAmount, isAmountString, parseAmount } from '../../domain/money';
 import { isValidPersonnummer, parsePersonnummer } from '../../domain/personnummer';
 import { systemClock, type Clock } from '../shared/clock';
@@ -40,12 +43,26 @@ export interface BureauInquiry {
   createdAt: string;
 }
 
+/** A late payment the lender reported (R-LOAN-11), as the sandbox bureau recorded it. */
+export interface BureauLatePaymentReport {
+  reportId: string;
+  idempotencyKey: string;
+  personalNumber: string;
+  creditReference: string;
+  amountOverdue: string;
+  dueDate: string;
+  reportedOn: string;
+  receivedAt: string;
+}
+
 export interface BureauSandboxSteering {
   /** Registers (or replaces) a person; fields not given take the default profile's values. */
   registerPerson(personalNumber: string, profile?: Partial<BureauPersonProfile>): Promise<BureauPersonProfile>;
   getPerson(personalNumber: string): Promise<{ registered: boolean; profile: BureauPersonProfile }>;
   /** Every credit report taken, oldest first (a repeat under the same key is not a new one). */
   listInquiries(): Promise<BureauInquiry[]>;
+  /** Every late payment reported, oldest first (a repeat under the same key is not a new one). */
+  listLatePaymentReports(): Promise<BureauLatePaymentReport[]>;
 }
 
 export interface BureauSandboxOptions {
@@ -65,6 +82,17 @@ interface StoredReport {
 }
 
 const requestSchema = z.object({ personalNumber: z.string() });
+
+const latePaymentSchema = z.object({
+  personalNumber: z.string(),
+  creditReference: z.string().min(1).max(100),
+  amountOverdue: z
+    .string()
+    .refine((s) => isAmountString(s) && parseAmount(s).greaterThan(0), 'must be a positive amount string')
+    .transform((s) => formatAmount(parseAmount(s))),
+  dueDate: z.string().refine(isIsoDate, 'must be YYYY-MM-DD'),
+  reportedOn: z.string().refine(isIsoDate, 'must be YYYY-MM-DD'),
+});
 
 const nonNegativeAmount = z
   .string()
@@ -87,6 +115,8 @@ export class BureauSandbox implements BureauSandboxSteering {
   private readonly people = new Map<string, BureauPersonProfile>();
   private readonly reports = new IdempotencyStore<StoredReport>();
   private readonly inquiries: BureauInquiry[] = [];
+  private readonly latePayments = new IdempotencyStore<{ reportId: string; receivedAt: string }>();
+  private readonly latePaymentLog: BureauLatePaymentReport[] = [];
   private readonly clock: Clock;
   private server?: RunningSandboxServer;
 
@@ -102,7 +132,10 @@ export class BureauSandbox implements BureauSandboxSteering {
       port: options.port,
       bearerToken: options.apiKey,
       errorBody: (error, message) => ({ error, message }),
-      routes: [{ method: 'POST', pattern: '/v1/credit-reports', handler: (req) => sandbox.createReport(req) }],
+      routes: [
+        { method: 'POST', pattern: '/v1/credit-reports', handler: (req) => sandbox.createReport(req) },
+        { method: 'POST', pattern: '/v1/late-payment-reports', handler: (req) => sandbox.reportLatePayment(req) },
+      ],
     });
     return sandbox;
   }
@@ -140,6 +173,35 @@ export class BureauSandbox implements BureauSandboxSteering {
       createdAt: report.createdAt,
     });
     return { status: 201, body: report };
+  }
+
+  /** R-LOAN-11: records a late payment once per key (the contract in ./client.ts). */
+  private reportLatePayment(req: SandboxRequest): SandboxResponse {
+    const key = req.headers['idempotency-key'];
+    if (!isValidIdempotencyKey(key)) return problem(400, 'invalid_request', 'Idempotency-Key header required');
+    const parsed = latePaymentSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ');
+      return problem(400, 'invalid_request', `invalid fields: ${fields}`);
+    }
+    const report = parsed.data;
+    if (!/^\d{12}$/.test(report.personalNumber) || !isValidPersonnummer(report.personalNumber, this.today())) {
+      return problem(422, 'invalid_personal_number', 'not a valid 12-digit personal identity number');
+    }
+    if (compareDates(report.reportedOn, report.dueDate) < 0) {
+      return problem(400, 'invalid_request', 'reportedOn is before dueDate: nothing is late yet');
+    }
+    const seen = this.latePayments.lookup(key, report);
+    if (seen.kind === 'conflict') return problem(409, 'idempotency_conflict', 'key used with another request');
+    if (seen.kind === 'replay') return { status: 200, body: seen.value, headers: { 'idempotent-replayed': 'true' } };
+    const receipt = { reportId: randomUUID(), receivedAt: this.clock().toISOString() };
+    this.latePayments.remember(key, report, receipt);
+    this.latePaymentLog.push({ ...receipt, idempotencyKey: key, ...report });
+    return { status: 201, body: receipt };
+  }
+
+  async listLatePaymentReports(): Promise<BureauLatePaymentReport[]> {
+    return this.latePaymentLog.map((r) => ({ ...r }));
   }
 
   async registerPerson(

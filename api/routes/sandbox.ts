@@ -80,6 +80,25 @@ export function sandboxRoutes(routes: ApiRoutes, sandbox: SandboxSteering, deps:
 
   routes.add({
     method: 'get',
+    path: '/v1/sandbox/bureau/late-payment-reports',
+    operationId: 'sandboxListLatePaymentReports',
+    summary: 'Late payments reported to the sandbox credit bureau (R-LOAN-11), oldest first',
+    description: 'A repeated report under the same idempotency key is not a new one.',
+    tags: [TAG],
+    auth: 'public',
+    query: z.strictObject({
+      creditReference: z.string().optional().describe('only reports on this credit (contract number)'),
+    }),
+    responses: { 200: { description: 'the reports', schema: anyList } },
+    handler: async ({ query }) => {
+      const all = await steer(() => sandbox.bureau.listLatePaymentReports());
+      const items = query.creditReference ? all.filter((r) => r.creditReference === query.creditReference) : all;
+      return { status: 200, body: { items } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
     path: '/v1/sandbox/bankid/orders',
     operationId: 'sandboxListBankIdOrders',
     summary: 'BankID orders at the sandbox (newest last)',

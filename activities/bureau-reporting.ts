@@ -1,0 +1,97 @@
+/**
+ * R-LOAN-11: late payments are reported to the credit bureau (seed 002 §11: "Uppgifter om lånet,
+ * betalningsförsummelse … kan komma att lämnas till kreditupplysningsföretag"). The loan workflow
+ * calls `reportLatePaymentToBureau` when a reminder goes out (R-LOAN-3), with an idempotency key
+ * derived from its workflow id and the missed item, e.g. `loan-<id>:bureau-late:<invoiceNumber>`.
+ *
+ * The bureau knows people by personal identity number, which the loan does not carry (its row has
+ * the main applicant's customer id only). The activity resolves the borrowers itself
+ * (db/borrower-repository.ts): every applicant of the application with the loan's contract number
+ * — each signed the loan, so each is reported, under `<key>:borrower-<n>` — or else the latest
+ * identified applicant row of the loan's customer. Resolving here keeps personal identity numbers
+ * out of the loan workflow's input and history; nothing returned or logged names a person.
+ * A loan with no known identity is not reported (status `SKIPPED`, reason `no-borrower-identity`),
+ * so the caller can record that instead of retrying forever.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Adapters } from '../adapters';
+import { isRetryableAdapterError } from '../adapters';
+import { findLoanBorrowers } from '../db/borrower-repository';
+import type { Db } from '../db/database';
+import { compareDates, isIsoDate, type IsoDate } from '../domain/dates';
+import { formatAmount, isAmountString, parseAmount } from '../domain/money';
+
+export interface LatePaymentToBureauInput {
+  /** From the loan workflow id and the missed item: `loan-<id>:bureau-late:<invoiceNumber>`. */
+  idempotencyKey: string;
+  loanId: string;
+  /** SEK overdue on `reportedOn`, decimal string > 0. */
+  amountOverdue: string;
+  /** The due date that was missed. */
+  dueDate: IsoDate;
+  /** Business date of the report (the reminder's date); on or after `dueDate`. */
+  reportedOn: IsoDate;
+}
+
+export interface LatePaymentToBureauResult {
+  status: 'REPORTED' | 'SKIPPED';
+  reason?: 'no-borrower-identity';
+  /** One per borrower, in applicant order; ids only (no personal data). */
+  reports: { borrower: number; idempotencyKey: string; reportId: string; replayed: boolean }[];
+}
+
+function invalid(message: string): never {
+  throw ApplicationFailure.create({ type: 'InvalidLatePaymentReport', message, nonRetryable: true });
+}
+
+export function createBureauReportingActivities(db: Db, adapters: Adapters) {
+  return {
+    /** R-LOAN-11: idempotent per key; a repeat returns the first receipts (`replayed: true`). */
+    async reportLatePaymentToBureau(input: LatePaymentToBureauInput): Promise<LatePaymentToBureauResult> {
+      if (!input.idempotencyKey) invalid('idempotencyKey required');
+      if (!isAmountString(input.amountOverdue) || !parseAmount(input.amountOverdue).greaterThan(0))
+        invalid('amountOverdue must be a positive amount string');
+      if (!isIsoDate(input.dueDate) || !isIsoDate(input.reportedOn)) invalid('dates must be YYYY-MM-DD');
+      if (compareDates(input.reportedOn, input.dueDate) < 0) invalid('reportedOn is before dueDate');
+
+      const found = await findLoanBorrowers(db, input.loanId);
+      if (!found)
+        throw ApplicationFailure.create({
+          type: 'LoanNotFound',
+          message: `no loan ${input.loanId}`,
+          nonRetryable: true,
+        });
+      if (found.borrowers.length === 0) return { status: 'SKIPPED', reason: 'no-borrower-identity', reports: [] };
+
+      const reports: LatePaymentToBureauResult['reports'] = [];
+      for (const [borrower, b] of found.borrowers.entries()) {
+        const idempotencyKey = `${input.idempotencyKey}:borrower-${borrower}`;
+        try {
+          const receipt = await adapters.bureau.reportLatePayment({
+            idempotencyKey,
+            personalNumber: b.personnummer,
+            creditReference: found.contractNumber,
+            amountOverdue: formatAmount(parseAmount(input.amountOverdue)),
+            dueDate: input.dueDate,
+            reportedOn: input.reportedOn,
+          });
+          reports.push({ borrower, idempotencyKey, reportId: receipt.reportId, replayed: receipt.replayed });
+        } catch (err) {
+          // Errors a retry cannot fix stop retrying; adapter messages never contain the personnummer.
+          if (err instanceof Error && 'system' in err && !isRetryableAdapterError(err)) {
+            throw ApplicationFailure.create({
+              type: 'AdapterError',
+              message: `bureau reportLatePayment: ${err.message}`,
+              nonRetryable: true,
+              details: [{ code: (err as { code?: string }).code ?? 'unknown' }],
+            });
+          }
+          throw err;
+        }
+      }
+      return { status: 'REPORTED', reports };
+    },
+  };
+}
+
+export type BureauReportingActivities = ReturnType<typeof createBureauReportingActivities>;
