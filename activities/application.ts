@@ -276,5 +276,6 @@ export function unavailableAdapters(): Adapters {
     bankPayout: system,
     email: system,
     sms: system,
+    post: system,
   } as unknown as Adapters;
 }

@@ -10,6 +10,7 @@
  *   bankPayout   bank payouts                    ./bank-payout   (HTTP double)
  *   email        SMTP via nodemailer             ./email         (local SMTP server that records)
  *   sms          HTTP SMS gateway                ./sms           (HTTP double)
+ *   post         print-and-post letters          ./post          (HTTP double)
  *
  * In sandbox mode the real clients are pointed at the doubles, so the code that runs is the code
  * that would run in production, down to the protocol. `SandboxSteering` is what the API's
@@ -29,6 +30,7 @@
  *   SMTP_HOST, SMTP_PORT (587), SMTP_SECURE (false; true for 465), SMTP_REQUIRE_TLS (true),
  *   SMTP_USER, SMTP_PASSWORD, EMAIL_FROM
  *   SMS_GATEWAY_BASE_URL, SMS_GATEWAY_API_KEY, SMS_SENDER_ID
+ *   POST_API_BASE_URL, POST_API_KEY, POST_SENDER (print-and-post letters)
  *   ADAPTER_TIMEOUT_MS            per-request deadline for the HTTP adapters (default 10000)
  */
 import { randomBytes } from 'node:crypto';
@@ -56,6 +58,8 @@ import type { OpenBankingSandboxSteering } from './open-banking';
 import type { Clock } from './shared/clock';
 import { SmsHttpClient, SmsSandbox, type SmsClientSettings, type SmsSender } from './sms';
 import type { SmsSandboxSteering } from './sms';
+import { PostHttpClient, PostSandbox, type LetterSender, type PostClientSettings } from './post';
+import type { PostSandboxSteering } from './post';
 
 export * from './shared/errors';
 export { SandboxSteeringError } from './shared/sandbox-server';
@@ -66,6 +70,7 @@ export * as openBanking from './open-banking';
 export * as bankPayout from './bank-payout';
 export * as email from './email';
 export * as sms from './sms';
+export * as post from './post';
 
 /** What activities use. */
 export interface Adapters {
@@ -75,6 +80,7 @@ export interface Adapters {
   bankPayout: BankPayoutClient;
   email: EmailSender;
   sms: SmsSender;
+  post: LetterSender;
 }
 
 /** What the `/v1/sandbox/...` endpoints use. */
@@ -85,6 +91,7 @@ export interface SandboxSteering {
   bankPayout: BankPayoutSandboxSteering;
   email: EmailSandboxSteering;
   sms: SmsSandboxSteering;
+  post: PostSandboxSteering;
 }
 
 /** Where the doubles listen (for logs, or for a second process pointing real clients at them). */
@@ -94,6 +101,7 @@ export interface SandboxEndpoints {
   openBankingBaseUrl: string;
   bankPayoutBaseUrl: string;
   smsBaseUrl: string;
+  postBaseUrl: string;
   smtp: { host: string; port: number };
 }
 
@@ -111,6 +119,7 @@ export interface SandboxCredentials {
   openBankingApiKey: string;
   bankPayoutApiKey: string;
   smsApiKey: string;
+  postApiKey: string;
   smtp: { user: string; pass: string };
 }
 
@@ -131,7 +140,7 @@ export interface SandboxAdapterOptions {
   /** Default: generated. Fix them (with `ports`) when another process connects with `connectToSandbox`. */
   credentials?: SandboxCredentials;
   /** Fixed ports (0 or absent: ephemeral). */
-  ports?: Partial<Record<'bankId' | 'bureau' | 'openBanking' | 'bankPayout' | 'sms' | 'smtp', number>>;
+  ports?: Partial<Record<'bankId' | 'bureau' | 'openBanking' | 'bankPayout' | 'sms' | 'post' | 'smtp', number>>;
   logger?: Logger;
 }
 
@@ -150,6 +159,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
     openBankingApiKey: secret(),
     bankPayoutApiKey: secret(),
     smsApiKey: secret(),
+    postApiKey: secret(),
     smtp: { user: 'sandbox', pass: secret() },
   };
 
@@ -164,24 +174,27 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
   };
 
   // All settled before anything is returned or stopped, so a failed start leaves nothing running.
-  const [bankIdStart, bureauStart, openBankingStart, payoutStart, smsStart, smtpStart] = await Promise.allSettled([
-    track(BankIdSandbox.start({ clock, orderTtlMs: options.bankIdOrderTtlMs, host, port: ports.bankId })),
-    track(BureauSandbox.start({ clock, apiKey: credentials.bureauApiKey, host, port: ports.bureau })),
-    track(OpenBankingSandbox.start({ clock, apiKey: credentials.openBankingApiKey, host, port: ports.openBanking })),
-    track(BankPayoutSandbox.start({ clock, apiKey: credentials.bankPayoutApiKey, host, port: ports.bankPayout })),
-    track(SmsSandbox.start({ clock, apiKey: credentials.smsApiKey, host, port: ports.sms })),
-    track(SmtpSandbox.start({ clock, auth: credentials.smtp, host, port: ports.smtp })),
-  ]);
+  const [bankIdStart, bureauStart, openBankingStart, payoutStart, smsStart, smtpStart, postStart] =
+    await Promise.allSettled([
+      track(BankIdSandbox.start({ clock, orderTtlMs: options.bankIdOrderTtlMs, host, port: ports.bankId })),
+      track(BureauSandbox.start({ clock, apiKey: credentials.bureauApiKey, host, port: ports.bureau })),
+      track(OpenBankingSandbox.start({ clock, apiKey: credentials.openBankingApiKey, host, port: ports.openBanking })),
+      track(BankPayoutSandbox.start({ clock, apiKey: credentials.bankPayoutApiKey, host, port: ports.bankPayout })),
+      track(SmsSandbox.start({ clock, apiKey: credentials.smsApiKey, host, port: ports.sms })),
+      track(SmtpSandbox.start({ clock, auth: credentials.smtp, host, port: ports.smtp })),
+      track(PostSandbox.start({ clock, apiKey: credentials.postApiKey, host, port: ports.post })),
+    ]);
   if (
     bankIdStart.status === 'rejected' ||
     bureauStart.status === 'rejected' ||
     openBankingStart.status === 'rejected' ||
     payoutStart.status === 'rejected' ||
     smsStart.status === 'rejected' ||
-    smtpStart.status === 'rejected'
+    smtpStart.status === 'rejected' ||
+    postStart.status === 'rejected'
   ) {
     await stopAll();
-    const failed = [bankIdStart, bureauStart, openBankingStart, payoutStart, smsStart, smtpStart].find(
+    const failed = [bankIdStart, bureauStart, openBankingStart, payoutStart, smsStart, smtpStart, postStart].find(
       (r): r is PromiseRejectedResult => r.status === 'rejected',
     );
     throw failed?.reason;
@@ -192,12 +205,14 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
   const payoutDouble = payoutStart.value;
   const smsDouble = smsStart.value;
   const smtpDouble = smtpStart.value;
+  const postDouble = postStart.value;
   const endpoints: SandboxEndpoints = {
     bankIdBaseUrl: bankIdDouble.url,
     bureauBaseUrl: bureauDouble.url,
     openBankingBaseUrl: openBankingDouble.url,
     bankPayoutBaseUrl: payoutDouble.url,
     smsBaseUrl: smsDouble.url,
+    postBaseUrl: postDouble.url,
     smtp: { host: smtpDouble.host, port: smtpDouble.port },
   };
   const adapters = connectToSandbox(endpoints, credentials, options.logger);
@@ -210,6 +225,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
       bankPayout: payoutDouble,
       email: smtpDouble,
       sms: smsDouble,
+      post: postDouble,
     },
     endpoints,
     credentials,
@@ -237,6 +253,7 @@ export function connectToSandbox(
     openBanking: { baseUrl: endpoints.openBankingBaseUrl, apiKey: credentials.openBankingApiKey },
     bankPayout: { baseUrl: endpoints.bankPayoutBaseUrl, apiKey: credentials.bankPayoutApiKey },
     sms: { baseUrl: endpoints.smsBaseUrl, apiKey: credentials.smsApiKey, from: 'LoanEngine' },
+    post: { baseUrl: endpoints.postBaseUrl, apiKey: credentials.postApiKey, sender: 'Loan Engine (sandbox)' },
     email: {
       host: endpoints.smtp.host,
       port: endpoints.smtp.port,
@@ -255,6 +272,7 @@ export interface ProductionAdapterSettings {
   bankPayout: BankPayoutClientSettings;
   email: EmailClientSettings;
   sms: SmsClientSettings;
+  post: PostClientSettings;
   /** Default per-request deadline for the HTTP clients. */
   timeoutMs?: number;
   /** Debug lines per call (system, operation, status, duration: never bodies). */
@@ -273,6 +291,7 @@ export function createProductionAdapters(settings: ProductionAdapterSettings): A
       bankPayout: new BankPayoutHttpClient({ ...common, ...settings.bankPayout }),
       email,
       sms: new SmsHttpClient({ ...common, ...settings.sms }),
+      post: new PostHttpClient({ ...common, ...settings.post }),
     },
     stop: () => email.close(),
   };

@@ -82,6 +82,10 @@ export const configSchema = z
     SMS_GATEWAY_BASE_URL: z.url().optional(),
     SMS_GATEWAY_API_KEY: z.string().optional(),
     SMS_SENDER_ID: z.string().max(11).optional(),
+    // Print-and-post letters (R-LOAN-3 reminders by post, R-LOAN-11 notices by post).
+    POST_API_BASE_URL: z.url().optional(),
+    POST_API_KEY: z.string().optional(),
+    POST_SENDER: z.string().max(100).optional(),
     ADAPTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     CODEC_CORS_ORIGINS: z
       .string()

@@ -40,7 +40,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
 
 /**
  * The external systems for a process (issue 4): in sandbox mode the local doubles (BankID, bureau,
- * open banking, bank payout, SMTP, SMS) with their steering API; in production mode the real
+ * open banking, bank payout, SMTP, SMS, post) with their steering API; in production mode the real
  * clients from the environment (a missing setting stops the process with the names of all missing).
  */
 export async function createEngineAdapters(config: Config, logger?: Logger): Promise<AdapterSet> {
@@ -54,6 +54,7 @@ export async function createEngineAdapters(config: Config, logger?: Logger): Pro
     SMTP_HOST: config.SMTP_HOST,
     EMAIL_FROM: config.EMAIL_FROM,
     SMS_GATEWAY_BASE_URL: config.SMS_GATEWAY_BASE_URL,
+    POST_API_BASE_URL: config.POST_API_BASE_URL,
   };
   const missing = Object.entries(required)
     .filter(([, v]) => !v)
@@ -82,5 +83,6 @@ export async function createEngineAdapters(config: Config, logger?: Logger): Pro
       from: config.EMAIL_FROM!,
     },
     sms: { baseUrl: config.SMS_GATEWAY_BASE_URL!, apiKey: config.SMS_GATEWAY_API_KEY, from: config.SMS_SENDER_ID },
+    post: { baseUrl: config.POST_API_BASE_URL!, apiKey: config.POST_API_KEY, sender: config.POST_SENDER },
   });
 }

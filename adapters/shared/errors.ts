@@ -8,7 +8,7 @@
  */
 import { redactText } from '../../platform/logger';
 
-export type AdapterSystem = 'bankid' | 'bureau' | 'open-banking' | 'bank-payout' | 'email' | 'sms';
+export type AdapterSystem = 'bankid' | 'bureau' | 'open-banking' | 'bank-payout' | 'email' | 'sms' | 'post';
 
 export interface AdapterErrorOptions {
   /** HTTP status of the remote answer, when there was one. */

@@ -2,7 +2,7 @@
  * `/v1/sandbox/...` (sandbox mode only; never mounted in production): steer the adapter doubles as
  * the outside world would: register a person at the credit bureau, complete or fail a BankID order,
  * complete or fail an open-banking income verification (and tell the application, as the provider's
- * callback would), and read the sent mail, SMS and payouts. Public, like the doubles themselves.
+ * callback would), and read the sent mail, SMS, letters and payouts. Public, like the doubles themselves.
  */
 import { type SandboxSteering, SandboxSteeringError } from '../../adapters';
 import { FAILED_HINT_CODES } from '../../adapters/bankid';
@@ -229,6 +229,25 @@ export function sandboxRoutes(routes: ApiRoutes, sandbox: SandboxSteering, deps:
     handler: async ({ query }) => ({
       status: 200,
       body: { items: await steer(() => sandbox.sms.listMessages(query.to ? { to: query.to } : {})) },
+    }),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/sandbox/letters',
+    operationId: 'sandboxListLetters',
+    summary: 'Letters the sandbox print-and-post service received (R-LOAN-3, R-LOAN-11)',
+    tags: [TAG],
+    auth: 'public',
+    query: z.strictObject({
+      customerId: z.string().optional().describe('only letters addressed by this customer id'),
+    }),
+    responses: { 200: { description: 'the letters, oldest first', schema: anyList } },
+    handler: async ({ query }) => ({
+      status: 200,
+      body: {
+        items: await steer(() => sandbox.post.listLetters(query.customerId ? { customerId: query.customerId } : {})),
+      },
     }),
   });
 

@@ -42,6 +42,7 @@ describe('createSandboxAdapters', () => {
       set.endpoints.openBankingBaseUrl,
       set.endpoints.bankPayoutBaseUrl,
       set.endpoints.smsBaseUrl,
+      set.endpoints.postBaseUrl,
     ]) {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     }
@@ -91,6 +92,16 @@ describe('createSandboxAdapters', () => {
 
     await adapters.sms.send({ idempotencyKey: 'app-1:sms', to: '+46701234567', text: 'Länk' });
     expect(await sandbox.sms.listMessages()).toEqual([expect.objectContaining({ to: '+46701234567', text: 'Länk' })]);
+
+    await adapters.post.sendLetter({
+      idempotencyKey: 'app-1:letter',
+      recipient: { kind: 'customer', customerId: 'customer-1' },
+      subject: 'Brev',
+      body: 'Text',
+    });
+    expect(await sandbox.post.listLetters()).toEqual([
+      expect.objectContaining({ recipient: { kind: 'customer', customerId: 'customer-1' }, subject: 'Brev' }),
+    ]);
   });
 
   it('passes the clock and the BankID TTL to the doubles', async () => {
@@ -156,6 +167,7 @@ it('createAdapters starts the doubles in sandbox mode only', async () => {
         bankPayout: { baseUrl: 'https://bank.invalid', apiKey: 'k' },
         email: { host: 'smtp.invalid', port: 587, requireTLS: true, from: 'no-reply@example.com' },
         sms: { baseUrl: 'https://sms.invalid', apiKey: 'k' },
+        post: { baseUrl: 'https://post.invalid', apiKey: 'k' },
       },
     },
   );
@@ -166,6 +178,7 @@ it('createAdapters starts the doubles in sandbox mode only', async () => {
     'bureau',
     'email',
     'openBanking',
+    'post',
     'sms',
   ]);
   await production.stop();

@@ -1,0 +1,84 @@
+/**
+ * Print-and-post client: JSON over HTTPS. Assumed contract (implemented by the sandbox double):
+ *
+ *   POST {baseUrl}/v1/letters
+ *     Authorization: Bearer <apiKey>, Idempotency-Key: <key>
+ *     { recipient: { type: "address", name, street, postalCode, city, country: "SE" }
+ *                | { type: "customer", customerId },
+ *       subject, body, sender? }
+ *   201 (new) / 200 + Idempotent-Replayed: true (same key, same body)   { letterId, status: accepted|printed|posted }
+ *   409 idempotency_conflict · 422 invalid_address | invalid_letter · 400 invalid_request
+ *   GET {baseUrl}/v1/letters/{letterId} → 200 same shape · 404 not_found
+ *   401 unauthorized · 5xx (retryable: the key makes the retry safe)   — errors as { error, message }
+ */
+import type http from 'node:http';
+import { z } from 'zod';
+import type { Logger } from '../../platform/logger';
+import { parseBody, remoteError, requestJson, type HttpClientSettings } from '../shared/http-client';
+import { assertIdempotencyKey } from '../shared/idempotency';
+import type { LetterRecipient, LetterRequest, LetterSender, LetterStatus, SentLetter } from './types';
+
+export interface PostClientSettings {
+  baseUrl: string;
+  apiKey?: string;
+  /** The return address / sender name printed on the letter; the service's default when absent. */
+  sender?: string;
+  agent?: http.Agent;
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+const letterSchema = z.object({ letterId: z.string().min(1), status: z.enum(['accepted', 'printed', 'posted']) });
+
+/** The wire form of a recipient. */
+export function recipientBody(recipient: LetterRecipient): Record<string, string> {
+  return recipient.kind === 'address'
+    ? { type: 'address', ...recipient.address, country: 'SE' }
+    : { type: 'customer', customerId: recipient.customerId };
+}
+
+export class PostHttpClient implements LetterSender {
+  private readonly http: HttpClientSettings;
+  private readonly sender?: string;
+
+  constructor(settings: PostClientSettings) {
+    this.http = {
+      baseUrl: settings.baseUrl,
+      agent: settings.agent,
+      timeoutMs: settings.timeoutMs,
+      bearerToken: settings.apiKey,
+      logger: settings.logger,
+    };
+    this.sender = settings.sender;
+  }
+
+  async sendLetter(letter: LetterRequest): Promise<SentLetter> {
+    assertIdempotencyKey('post', 'sendLetter', letter.idempotencyKey);
+    const body: Record<string, unknown> = {
+      recipient: recipientBody(letter.recipient),
+      subject: letter.subject,
+      body: letter.body,
+    };
+    if (this.sender) body.sender = this.sender;
+    const res = await requestJson('post', this.http, {
+      operation: 'sendLetter',
+      method: 'POST',
+      path: '/v1/letters',
+      headers: { 'idempotency-key': letter.idempotencyKey },
+      body,
+    });
+    if (res.status !== 200 && res.status !== 201) throw remoteError('post', 'sendLetter', res);
+    const sent = parseBody('post', 'sendLetter', letterSchema, res);
+    return { letterId: sent.letterId, status: sent.status, replayed: res.headers['idempotent-replayed'] === 'true' };
+  }
+
+  async getLetter(letterId: string): Promise<{ letterId: string; status: LetterStatus }> {
+    const res = await requestJson('post', this.http, {
+      operation: 'getLetter',
+      method: 'GET',
+      path: `/v1/letters/${encodeURIComponent(letterId)}`,
+    });
+    if (res.status !== 200) throw remoteError('post', 'getLetter', res);
+    return parseBody('post', 'getLetter', letterSchema, res);
+  }
+}
