@@ -3,8 +3,10 @@ import type { Adapters } from '../adapters';
 import type { Db } from '../db/database';
 import { type ApplicationActivityOptions, createApplicationActivities, unavailableAdapters } from './application';
 import { createBureauReportingActivities } from './bureau-reporting';
+import { type ComplaintActivityOptions, createComplaintActivities } from './complaints';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createLoanActivities } from './loan';
+import { createNoticeActivities } from './notices';
 import { createSimulationActivities } from './simulation';
 
 export interface ActivityDeps {
@@ -12,6 +14,8 @@ export interface ActivityDeps {
   /** External systems (sandbox doubles or real clients). Without them the application activities fail. */
   adapters?: Adapters;
   application?: ApplicationActivityOptions;
+  /** R-LOAN-9: where complaint escalations go. */
+  complaints?: ComplaintActivityOptions;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -20,6 +24,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createLoanActivities(deps.db),
     ...createSimulationActivities(deps.db),
     ...createApplicationActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.application),
+    ...createNoticeActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createBureauReportingActivities(deps.db, deps.adapters ?? unavailableAdapters()),
+    ...createComplaintActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.complaints),
   };
 }
