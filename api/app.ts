@@ -11,6 +11,7 @@ import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
 import { loanActionRoutes } from './routes/loan-actions';
 import { loanRoutes } from './routes/loans';
+import { mailboxRoutes } from './routes/mailbox';
 import { paymentRoutes } from './routes/payments';
 import { quoteRoutes } from './routes/quotes';
 import { applicationRoutes } from './routes/applications';
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps): Express {
   diagnosticsRoutes(routes, deps);
   quoteRoutes(routes);
   applicationRoutes(routes, deps);
+  mailboxRoutes(routes, deps);
   // The doubles' steering exists only in sandbox mode, and is never mounted in production.
   if (deps.config.ENGINE_MODE === 'sandbox' && deps.sandbox) sandboxRoutes(routes, deps.sandbox, deps);
   loanRoutes(routes, deps);
