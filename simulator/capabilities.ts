@@ -1,7 +1,8 @@
 /**
  * Which scenario events the simulator can play today. Borrower behaviour (miss an invoice, stop
- * paying, a dated payment) needs only the payment path; the others need the loan workflow to take
- * the action (a signal or an update in workflows/loan.ts). Until it does, a scenario using them is
+ * paying, a dated payment) needs only the payment path; the loan's actions (rate change,
+ * payment-free month, early repayment, withdrawal) are the loan workflow's updates
+ * (workflows/loan-messages.ts), played by simulator/actions.ts. An event still unsupported is
  * refused with a message listing what the loan workflow does expose, read from the module itself.
  */
 import * as loanWorkflowModule from '../workflows/loan';
@@ -14,13 +15,10 @@ export const EVENT_SUPPORT: Record<ScenarioEventType, Support> = {
   'miss-invoice': { supported: true },
   'stop-paying': { supported: true },
   payment: { supported: true },
-  'rate-change': {
-    supported: false,
-    needs: 'a rate change with notice and a new monthly payment (R-LOAN-5, R-LOAN-10)',
-  },
-  'payment-free-month': { supported: false, needs: 'a payment-free month request (R-LOAN-6)' },
-  'early-repayment': { supported: false, needs: 'an early repayment, whole or partial (R-LOAN-7)' },
-  withdrawal: { supported: false, needs: 'a withdrawal (R-LOAN-8)' },
+  'rate-change': { supported: true },
+  'payment-free-month': { supported: true },
+  'early-repayment': { supported: true },
+  withdrawal: { supported: true },
   complaint: { supported: false, needs: 'a complaint with its 14-day answer deadline (R-LOAN-9)' },
 };
 

@@ -10,6 +10,7 @@ import { totalRemaining } from '../domain/allocation';
 import type { IsoDate } from '../domain/dates';
 import { customerDebt, LEDGER_ACCOUNTS } from '../domain/ledger';
 import { Decimal, formatAmount } from '../domain/money';
+import type { ActionPayment, ActionRecord } from './actions';
 import type { RunHistory } from './history';
 
 export interface InvoiceOutput {
@@ -76,6 +77,103 @@ export interface CollectionOutput {
   };
 }
 
+/** Why the loan refused an action (its `LoanActionRefused` reason), and the request field it names. */
+export interface RefusalOutput {
+  outcome: 'refused';
+  reason: string;
+  field?: string;
+}
+
+/** R-LOAN-5, R-LOAN-10: a rate change the scenario announced, with the notice the borrower got. */
+export type RateChangeOutput = {
+  /** Index of the scenario event. */
+  event: number;
+  changeId: string;
+  announcedOn: IsoDate;
+  effectiveFrom: IsoDate;
+  newNominalRatePercent: string;
+} & (
+  | {
+      outcome: 'accepted';
+      firstInstallment: number;
+      newMonthlyPayment: string;
+      remainingInstallments: number;
+      /** From PostgreSQL: SCHEDULED (not yet in effect) | APPLIED. */
+      status: string | null;
+    }
+  | RefusalOutput
+);
+
+/** R-LOAN-6: a payment-free month the scenario asked for. */
+export type PaymentFreeMonthOutput = { event: number; requestedOn: IsoDate } & (
+  | {
+      outcome: 'accepted';
+      installmentNumber: number;
+      dueDate: IsoDate;
+      /** The month's interest, added to the debt (from PostgreSQL once applied). */
+      capitalisedInterest: string | null;
+      newMonthlyPayment: string | null;
+      termMonths: number;
+      /** From PostgreSQL: GRANTED (not yet reached) | APPLIED. */
+      status: string | null;
+    }
+  | RefusalOutput
+);
+
+export interface PaymentMadeOutput {
+  date: IsoDate;
+  amount: string;
+  ocr: string;
+  /** The payment's status in PostgreSQL at the end (APPLIED, …). */
+  status: string | null;
+}
+
+/** R-LOAN-7: an early repayment: the quote, the confirmed order and the payment made for it. */
+export type EarlyRepaymentOutput = {
+  event: number;
+  requestedOn: IsoDate;
+  kind: 'whole' | 'partial';
+  /** Partial: the amount asked for. */
+  amount: string | null;
+} & (
+  | {
+      outcome: 'accepted';
+      quote: {
+        quoteId: string;
+        paymentDate: IsoDate;
+        total: string;
+        principal: string;
+        accruedInterest: string;
+        unpaidInterest: string;
+        unpaidFees: string;
+        fee: string;
+        remainingInstallments: number | null;
+        lastDueDate: IsoDate | null;
+      };
+      order: { total: string; payBy: IsoDate; ocr: string; status: string };
+      payment: PaymentMadeOutput;
+    }
+  | RefusalOutput
+);
+
+/** R-LOAN-8: the withdrawal, its repayment order and the repayment made. */
+export type WithdrawalOutput = { event: number; requestedOn: IsoDate } & (
+  | {
+      outcome: 'accepted';
+      noticeDate: IsoDate;
+      repayBy: IsoDate;
+      principal: string;
+      interest: string;
+      feesRefunded: string;
+      total: string;
+      ocr: string;
+      /** AWAITING_REPAYMENT | REPAID | OVERDUE (from PostgreSQL when recorded there). */
+      status: string;
+      payment: PaymentMadeOutput;
+    }
+  | RefusalOutput
+);
+
 export interface WorkflowChainOutput {
   workflowId: string;
   /** RUNNING, COMPLETED, TERMINATED (by the simulator at the end date), … */
@@ -124,6 +222,14 @@ export interface SimulationOutput {
   /** R-LOAN-4, R-COLL-1: the collection case the loan was handed to, or null. */
   collection: CollectionOutput | null;
   payments: PaymentOutput[];
+  /** R-LOAN-5, R-LOAN-10: the scenario's rate changes, accepted or refused. */
+  rateChanges: RateChangeOutput[];
+  /** R-LOAN-6 */
+  paymentFreeMonths: PaymentFreeMonthOutput[];
+  /** R-LOAN-7 */
+  earlyRepayments: EarlyRepaymentOutput[];
+  /** R-LOAN-8: the accepted withdrawal, else the first refused one; null without a withdrawal event. */
+  withdrawal: WithdrawalOutput | null;
   balances: { accounts: Record<string, string>; customerDebt: string };
   ledger: { balanced: boolean; sum: string; postings: number; entries: number; postingsByType: Record<string, number> };
   temporal: TemporalOutput;
@@ -182,6 +288,152 @@ export interface AssembleInput {
   simulated: SimulationOutput['simulated'];
   temporal: TemporalOutput;
   notes: string[];
+  /** What the runner's actions got from the loan workflow (simulator/actions.ts). */
+  actions?: readonly ActionRecord[];
+}
+
+/**
+ * The action sections: the loan workflow's answers as the runner received them, with the statuses
+ * PostgreSQL holds at the end (a rate change applied, a payment-free month passed, an order settled).
+ */
+async function actionSections(
+  db: Db,
+  loanId: string,
+  actions: readonly ActionRecord[],
+): Promise<Pick<SimulationOutput, 'rateChanges' | 'paymentFreeMonths' | 'earlyRepayments' | 'withdrawal'>> {
+  const [rateRows, freeRows, orderRows, withdrawalRow, paymentRows] = await Promise.all([
+    db.selectFrom('rate_changes').selectAll().where('loan_id', '=', loanId).execute(),
+    db.selectFrom('payment_free_months').selectAll().where('loan_id', '=', loanId).execute(),
+    db.selectFrom('early_repayment_orders').selectAll().where('loan_id', '=', loanId).execute(),
+    db.selectFrom('withdrawals').selectAll().where('loan_id', '=', loanId).executeTakeFirst(),
+    db.selectFrom('payments').select(['id', 'status']).where('loan_id', '=', loanId).execute(),
+  ]);
+  const paymentStatus = new Map(paymentRows.map((p) => [p.id, p.status]));
+  const paymentOut = (p: ActionPayment): PaymentMadeOutput => ({
+    date: p.date,
+    amount: p.amount,
+    ocr: p.ocr,
+    status: paymentStatus.get(p.paymentId) ?? null,
+  });
+  const refusal = (r: { reason: string; field?: string }): RefusalOutput => ({
+    outcome: 'refused',
+    reason: r.reason,
+    ...(r.field ? { field: r.field } : {}),
+  });
+
+  const rateChanges: RateChangeOutput[] = [];
+  const paymentFreeMonths: PaymentFreeMonthOutput[] = [];
+  const earlyRepayments: EarlyRepaymentOutput[] = [];
+  const withdrawals: WithdrawalOutput[] = [];
+  for (const a of actions) {
+    switch (a.kind) {
+      case 'rate-change': {
+        const base = {
+          event: a.event,
+          changeId: a.changeId,
+          announcedOn: a.date,
+          effectiveFrom: a.effectiveFrom,
+          newNominalRatePercent: a.newNominalRatePercent,
+        };
+        if (a.outcome === 'refused') {
+          rateChanges.push({ ...base, ...refusal(a) });
+          break;
+        }
+        const row = rateRows.find((r) => r.change_id === a.changeId);
+        rateChanges.push({
+          ...base,
+          announcedOn: a.notice.announcedOn,
+          effectiveFrom: a.notice.effectiveFrom,
+          outcome: 'accepted',
+          firstInstallment: row?.first_installment ?? a.notice.firstInstallment,
+          newMonthlyPayment: row?.new_monthly_payment ?? a.notice.newMonthlyPayment,
+          remainingInstallments: row?.remaining_installments ?? a.notice.remainingInstallments,
+          status: row?.status ?? null,
+        });
+        break;
+      }
+      case 'payment-free-month': {
+        const base = { event: a.event, requestedOn: a.date };
+        if (a.outcome === 'refused') {
+          paymentFreeMonths.push({ ...base, ...refusal(a) });
+          break;
+        }
+        const row = freeRows.find((r) => r.installment_number === a.grant.installmentNumber);
+        paymentFreeMonths.push({
+          ...base,
+          outcome: 'accepted',
+          installmentNumber: a.grant.installmentNumber,
+          dueDate: a.grant.dueDate,
+          capitalisedInterest: row?.capitalised_interest ?? a.grant.capitalisedInterest ?? null,
+          newMonthlyPayment: row?.new_monthly_payment ?? a.grant.newMonthlyPayment ?? null,
+          termMonths: a.grant.termMonths,
+          status: row?.status ?? null,
+        });
+        break;
+      }
+      case 'early-repayment': {
+        const base = { event: a.event, requestedOn: a.date, kind: a.requested, amount: a.amount };
+        if (a.outcome === 'refused') {
+          earlyRepayments.push({ ...base, ...refusal(a) });
+          break;
+        }
+        const { quote, order } = a;
+        const row = orderRows.find((r) => r.id === order.quoteId);
+        earlyRepayments.push({
+          ...base,
+          outcome: 'accepted',
+          quote: {
+            quoteId: quote.quoteId,
+            paymentDate: quote.paymentDate,
+            total: quote.total,
+            principal: quote.principal,
+            accruedInterest: quote.accruedInterest,
+            unpaidInterest: quote.unpaidInterest,
+            unpaidFees: quote.unpaidFees,
+            fee: quote.fee,
+            remainingInstallments: quote.remainingInstallments,
+            lastDueDate: quote.lastDueDate,
+          },
+          order: {
+            total: order.total,
+            payBy: order.payBy,
+            ocr: order.ocrReference,
+            status: row?.status ?? order.status,
+          },
+          payment: paymentOut(a.payment),
+        });
+        break;
+      }
+      case 'withdrawal': {
+        const base = { event: a.event, requestedOn: a.date };
+        if (a.outcome === 'refused') {
+          withdrawals.push({ ...base, ...refusal(a) });
+          break;
+        }
+        const o = a.order;
+        withdrawals.push({
+          ...base,
+          outcome: 'accepted',
+          noticeDate: o.noticeDate,
+          repayBy: o.repayBy,
+          principal: o.principal,
+          interest: o.interest,
+          feesRefunded: o.feesRefunded,
+          total: o.total,
+          ocr: o.ocrReference,
+          status: withdrawalRow?.status ?? o.status,
+          payment: paymentOut(a.payment),
+        });
+        break;
+      }
+    }
+  }
+  return {
+    rateChanges,
+    paymentFreeMonths,
+    earlyRepayments,
+    withdrawal: withdrawals.find((w) => w.outcome === 'accepted') ?? withdrawals[0] ?? null,
+  };
 }
 
 export async function assembleOutput(db: Db, input: AssembleInput): Promise<SimulationOutput> {
@@ -241,6 +493,7 @@ export async function assembleOutput(db: Db, input: AssembleInput): Promise<Simu
     .where('loan_id', '=', loanId)
     .executeTakeFirstOrThrow();
   const ledgerSum = new Decimal(ledgerRow.sum);
+  const sections = await actionSections(db, loanId, input.actions ?? []);
 
   const invoiceOutputs: InvoiceOutput[] = invoices.map((i) => ({
     number: i.number,
@@ -321,6 +574,7 @@ export async function assembleOutput(db: Db, input: AssembleInput): Promise<Simu
         excess: allocation?.excess ?? null,
       };
     }),
+    ...sections,
     balances: {
       accounts: Object.fromEntries(LEDGER_ACCOUNTS.map((a) => [a, formatAmount(balances[a])])),
       customerDebt: formatAmount(customerDebt(balances)),

@@ -7,6 +7,10 @@
  * time) before the loan starts; a payout date before the server's today is refused (exit code 2 in
  * the CLI), because the loan's timers would all be in the past and fire at once, out of order with
  * the borrower. Omitting `loan.payoutDate` means "today on the simulation clock".
+ *
+ * The loan's actions (rate change, payment-free month, early repayment, withdrawal) are played by
+ * simulator/actions.ts as the loan workflow's updates, each at 10:00 UTC of its date (after that
+ * day's loan and borrower events); a refusal is recorded in the output with its reason.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataConverter } from '@temporalio/common';
@@ -19,6 +23,7 @@ import type { NoticeChannel } from '../domain/product';
 import { createEngineWorker, WORKFLOWS_PATH } from '../workers/create-worker';
 import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../workflows/loan';
 import { type SimulatedBorrowerInput, simulatedBorrowerWorkflow } from '../workflows/simulated-borrower';
+import { type ActionRecord, loanActions, playAction } from './actions';
 import { unsupportedEventIssues } from './capabilities';
 import { type RunHistory, workflowChain } from './history';
 import { assembleOutput, chainOutput, type SimulationOutput } from './output';
@@ -45,6 +50,11 @@ function endOfDay(date: IsoDate): number {
   return Date.parse(`${date}T21:00:00Z`);
 }
 
+/** A scenario's action on the loan happens after that day's loan (05:00 UTC) and borrower (09:00 UTC…) events. */
+function actionInstant(date: IsoDate): number {
+  return Date.parse(`${date}T10:00:00Z`);
+}
+
 /** Bundles the workflows once, for callers that run many scenarios (the bench, the tests). */
 export async function bundleWorkflows(): Promise<{ code: string }> {
   const noop = () => undefined;
@@ -55,10 +65,12 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
 
 export function borrowerInput(scenario: Scenario, loanId: string, payoutDate: IsoDate): SimulatedBorrowerInput {
   const stop = scenario.events.find((e) => e.type === 'stop-paying');
+  // R-LOAN-6: each payment-free month extends the term by one installment; the borrower pays those too.
+  const paymentFreeMonths = scenario.events.filter((e) => e.type === 'payment-free-month').length;
   return {
     loanId,
     payoutDate,
-    termMonths: scenario.loan.termMonths,
+    termMonths: scenario.loan.termMonths + paymentFreeMonths,
     ...('never' in scenario.borrower && scenario.borrower.never
       ? { never: true }
       : { daysBeforeDue: scenario.borrower.paysDaysBeforeDue ?? 0 }),
@@ -158,6 +170,26 @@ export async function runScenario(
       workflowId: borrowerWfId,
       args: [borrowerInput(scenario, loanId, payoutDate)],
     });
+    // The loan's actions (R-LOAN-5…8) on their dates, after that day's loan and borrower events.
+    const actions: ActionRecord[] = [];
+    for (const action of loanActions(scenario)) {
+      if (compareDates(action.date, endDate) > 0) {
+        notes.push(
+          `events[${action.event}] (${action.kind} on ${action.date}) is after the simulated period: not played`,
+        );
+        continue;
+      }
+      const wait = actionInstant(action.date) - (await ctx.env.currentTimeMs());
+      if (wait > 0) await ctx.env.sleep(wait);
+      const record = await playAction({ env: ctx.env, db: ctx.db, loanId, taskQueue, log }, action);
+      log(
+        `${action.date}: ${action.kind} ${record.outcome}${record.outcome === 'refused' ? `: ${record.reason}` : ''}`,
+      );
+      if (record.outcome === 'refused')
+        notes.push(`events[${action.event}] (${action.kind} on ${action.date}) was refused: ${record.reason}`);
+      actions.push(record);
+    }
+
     // Skipped time: the server fires every timer up to the end, waiting for each workflow task and
     // activity it causes, so on return everything due by then has happened.
     const remaining = endOfDay(endDate) - (await ctx.env.currentTimeMs());
@@ -176,6 +208,7 @@ export async function runScenario(
         notes.push(`the loan workflow was still running on ${endDate}; the simulator terminated it there`);
     }
     return {
+      actions,
       wallSeconds,
       loanState: loanEnd.state,
       loanEndedOn: loanEnd.closedOn,
@@ -206,6 +239,7 @@ export async function runScenario(
       borrower: chainOutput(borrowerWfId, collected.borrowerState, collected.borrowerRuns),
     },
     notes,
+    actions: collected.actions,
   });
   if (closed) output.simulated.to = output.loan.closedOn ?? collected.loanEndedOn ?? endDate;
   return { output, histories: { loan: collected.loanRuns, borrower: collected.borrowerRuns } };

@@ -102,7 +102,12 @@ const eventSchema = z.discriminatedUnion(
       effectiveOn: date,
       nominalRatePercent: percent,
     }),
-    z.strictObject({ type: z.literal('payment-free-month'), date }),
+    z.strictObject({
+      type: z.literal('payment-free-month'),
+      date,
+      /** The installment to skip; default the next one not yet invoiced on `date`. */
+      installment: invoiceNumber.optional(),
+    }),
     z.strictObject({
       type: z.literal('early-repayment'),
       amount: z.union([z.literal('all'), positiveAmount], {
@@ -250,6 +255,10 @@ export function parseScenario(document: unknown): Scenario {
         case 'stop-paying':
           invoiceInTerm(e.fromInvoice, ['events', i, 'fromInvoice']);
           if (++stops > 1) issue(['events', i], 'at most one stop-paying event');
+          break;
+        case 'payment-free-month':
+          notBeforePayout(e.date, ['events', i, 'date']);
+          if (e.installment !== undefined) invoiceInTerm(e.installment, ['events', i, 'installment']);
           break;
         case 'rate-change':
           notBeforePayout(e.announcedOn, ['events', i, 'announcedOn']);

@@ -144,6 +144,7 @@ const rateChangeFields = {
   newNominalRatePercent: percentString.describe('the new nominal rate, e.g. "10.45"'),
   effectiveFrom: isoDate.describe('at least one month after the borrower is notified (R-LOAN-10)'),
 };
+const RATE_CHANGE_FIELDS = Object.keys(rateChangeFields);
 const rateChangeRequestSchema = z.strictObject(rateChangeFields).openapi('RateChangeRequest');
 const bulkRateChangeRequestSchema = z
   .strictObject({
@@ -248,21 +249,33 @@ function refusalOf(err: unknown): ApplicationFailure | undefined {
   return undefined;
 }
 
+/**
+ * The problem for a refusal. A field the workflow names is reported as `params.<field>` when it is
+ * one of `pathParams`, else `body.<field>`; when `bodyFields` is given, a field that is neither (the
+ * workflow's own input, e.g. the withdrawal's `noticeDate`, which the API never sends) is not
+ * blamed on the request.
+ */
 export function refusalProblem(
   failure: ApplicationFailure,
   pathParams: readonly string[] = [],
+  bodyFields?: readonly string[],
 ): LoanActionProblem & { errors?: FieldError[] } {
   const { field, reason } = refusalDetails(failure);
   const detail = failure.message || reason || 'the loan refused the action';
+  const where = !field
+    ? undefined
+    : pathParams.includes(field)
+      ? 'params'
+      : !bodyFields || bodyFields.includes(field)
+        ? 'body'
+        : undefined;
   return {
     type: '/problems/loan-action-refused',
     title: 'Conflict',
     status: 409,
     detail,
     ...(reason ? { reason } : {}),
-    ...(field
-      ? { errors: [{ field: `${pathParams.includes(field) ? 'params' : 'body'}.${field}`, message: detail }] }
-      : {}),
+    ...(where ? { errors: [{ field: `${where}.${field}`, message: detail }] } : {}),
   };
 }
 
@@ -292,12 +305,16 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
    * 409 with the reason; a workflow that has ended meanwhile → 409 loan-ended. Anything else is
    * unexpected and propagates (500, logged).
    */
-  const act = async <T>(loan: LoanRow, send: (handle: Handle) => Promise<T>, pathParams: string[] = []) => {
+  const act = async <T>(
+    loan: LoanRow,
+    send: (handle: Handle) => Promise<T>,
+    fields: { params?: string[]; body: string[] },
+  ) => {
     try {
       return await send(deps.temporal.workflow.getHandle(loanWorkflowId(loan.id)));
     } catch (err) {
       const refusal = refusalOf(err);
-      if (refusal) throw new LoanActionProblemError(refusalProblem(refusal, pathParams));
+      if (refusal) throw new LoanActionProblemError(refusalProblem(refusal, fields.params, fields.body));
       if (err instanceof WorkflowNotFoundError) {
         const now = await findLoan(deps.db, loan.id);
         throw loanEnded(loan.id, now && now.status !== 'ACTIVE' ? now.status : 'no longer running');
@@ -340,7 +357,9 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
                 amount: parseAmount(body.amount).toFixed(2),
                 ...(body.paymentDate ? { paymentDate: body.paymentDate } : {}),
               };
-        const quote = await act(loan, (h) => h.executeUpdate(quoteEarlyRepaymentUpdate, { args: [input] }));
+        const quote = await act(loan, (h) => h.executeUpdate(quoteEarlyRepaymentUpdate, { args: [input] }), {
+          body: ['kind', 'amount', 'paymentDate'],
+        });
         return { status: 201, body: quote };
       }),
   });
@@ -360,7 +379,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         const order = await act(
           loan,
           (h) => h.executeUpdate(confirmEarlyRepaymentUpdate, { args: [{ quoteId: params.quoteId }] }),
-          ['quoteId'],
+          { params: ['loanId', 'quoteId'], body: [] },
         );
         return { status: 200, body: order };
       }),
@@ -383,7 +402,9 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       answering(req, async () => {
         const loan = await actionableLoan(principal, params.loanId);
         const input = body.installmentNumber === undefined ? {} : { installmentNumber: body.installmentNumber };
-        const grant = await act(loan, (h) => h.executeUpdate(requestPaymentFreeMonthUpdate, { args: [input] }));
+        const grant = await act(loan, (h) => h.executeUpdate(requestPaymentFreeMonthUpdate, { args: [input] }), {
+          body: ['installmentNumber'],
+        });
         return { status: 201, body: grant };
       }),
   });
@@ -404,7 +425,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     handler: ({ req, principal, params }) =>
       answering(req, async () => {
         const loan = await actionableLoan(principal, params.loanId);
-        const order = await act(loan, (h) => h.executeUpdate(withdrawUpdate, { args: [{}] }));
+        const order = await act(loan, (h) => h.executeUpdate(withdrawUpdate, { args: [{}] }), { body: [] });
         return { status: 201, body: order };
       }),
   });
@@ -425,7 +446,9 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     handler: ({ req, principal, params, body }) =>
       answering(req, async () => {
         const loan = await actionableLoan(principal, params.loanId);
-        const notice = await act(loan, (h) => h.executeUpdate(changeRateUpdate, { args: [toRateChange(body)] }));
+        const notice = await act(loan, (h) => h.executeUpdate(changeRateUpdate, { args: [toRateChange(body)] }), {
+          body: RATE_CHANGE_FIELDS,
+        });
         return { status: 201, body: notice };
       }),
   });
@@ -448,8 +471,10 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const results = await mapBounded(body.loanIds, BULK_RATE_CHANGE_CONCURRENCY, async (loanId) => {
         try {
           const loan = await actionableLoan(principal, loanId);
-          const notice: RateChangeNotice = await act(loan, (h) =>
-            h.executeUpdate(changeRateUpdate, { args: [request] }),
+          const notice: RateChangeNotice = await act(
+            loan,
+            (h) => h.executeUpdate(changeRateUpdate, { args: [request] }),
+            { body: RATE_CHANGE_FIELDS },
           );
           return { loanId, outcome: 'accepted' as const, notice };
         } catch (err) {
