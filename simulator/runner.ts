@@ -13,6 +13,7 @@
  * day's loan and borrower events); a refusal is recorded in the output with its reason.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -21,6 +22,7 @@ import { addMonths, compareDates, type IsoDate, stockholmDate } from '../domain/
 import { installmentDueDate } from '../domain/schedule';
 import type { NoticeChannel } from '../domain/product';
 import { createEngineWorker, WORKFLOWS_PATH } from '../workers/create-worker';
+import { LATE_INVOICE_SWEEP_ID, lateInvoiceSweepWorkflow } from '../workflows/late-invoice-sweep';
 import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../workflows/loan';
 import { type SimulatedBorrowerInput, simulatedBorrowerWorkflow } from '../workflows/simulated-borrower';
 import { type ActionRecord, loanActions, playAction } from './actions';
@@ -160,6 +162,13 @@ export async function runScenario(
 
   const wallStart = process.hrtime.bigint();
   const collected = await worker.runUntil(async () => {
+    // The book's late-invoice sweep (R-LOAN-3), on this run's task queue, unless one runs already.
+    const sweep = await client.workflow
+      .start(lateInvoiceSweepWorkflow, { taskQueue, workflowId: LATE_INVOICE_SWEEP_ID, args: [{}] })
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+        throw error;
+      });
     const loan = await client.workflow.start(loanWorkflow, {
       taskQueue,
       workflowId: loanWfId,
@@ -207,6 +216,8 @@ export async function runScenario(
       if (what === 'loan')
         notes.push(`the loan workflow was still running on ${endDate}; the simulator terminated it there`);
     }
+    // The sweep this run started stops with its worker.
+    if (sweep) await sweep.terminate('the simulated period ended').catch(() => undefined);
     return {
       actions,
       wallSeconds,
