@@ -7,6 +7,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { ApiDeps } from './deps';
 import { notFoundHandler, problemErrorHandler } from './problem';
 import { codecRoutes } from './routes/codec';
+import { complaintRoutes } from './routes/complaints';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
 import { loanActionRoutes } from './routes/loan-actions';
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps): Express {
   loanRoutes(routes, deps);
   loanActionRoutes(routes, deps);
   paymentRoutes(routes, deps);
+  complaintRoutes(routes, deps);
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));

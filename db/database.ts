@@ -250,6 +250,29 @@ export interface MailboxMessageTable {
   posted_at: Date | null;
 }
 
+/** R-LOAN-9: a complaint on a loan and its written answer (kept current by the complaint workflow). */
+export interface ComplaintTable {
+  id: string;
+  loan_id: string;
+  customer_id: string;
+  workflow_id: string;
+  /** Business dates (YYYY-MM-DD). */
+  received_on: string;
+  escalate_on: string;
+  answer_due_on: string;
+  subject: string;
+  text: string;
+  /** RECEIVED | ESCALATED | ANSWERED */
+  status: string;
+  escalated_on: string | null;
+  answered_on: string | null;
+  answer: string | null;
+  /** The operator who answered (their token's subject). */
+  answered_by: string | null;
+  received_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   diagnostic_runs: DiagnosticRunTable;
   loans: LoanTable;
@@ -267,6 +290,7 @@ export interface Database {
   application_payouts: ApplicationPayoutTable;
   customers: CustomerTable;
   mailbox_messages: MailboxMessageTable;
+  complaints: ComplaintTable;
 }
 
 export type Db = Kysely<Database>;

@@ -70,6 +70,11 @@ export interface ProductParameters {
     withdrawalRepaymentDays: number;
     /** R-LOAN-9 */
     complaintAnswerDays: number;
+    /**
+     * R-LOAN-9 (default): an unanswered complaint is escalated to the complaints officer on this day
+     * after receipt (moved back to a banking day), leaving working days before the answer is due.
+     */
+    complaintEscalationDays: number;
     /** R-LOAN-10 */
     termsChangeNoticeMonths: number;
   };
@@ -115,6 +120,7 @@ export const DEFAULT_PRODUCT: ProductParameters = Object.freeze({
     withdrawalDays: 14,
     withdrawalRepaymentDays: 30,
     complaintAnswerDays: 14,
+    complaintEscalationDays: 10,
     termsChangeNoticeMonths: 1,
   },
 }) as ProductParameters;

@@ -62,6 +62,8 @@ export const configSchema = z
     // Applications (issue 4): where links in invitations point, and the real adapters' settings
     // (production mode; sandbox mode starts local doubles and ignores them).
     APPLICATION_LINK_BASE_URL: z.url().default('http://localhost:3000/apply'),
+    // R-LOAN-9: where unanswered complaints are escalated (the complaints officer's mailbox).
+    COMPLAINTS_OFFICER_EMAIL: z.email().default('klagomal@sandbox.loan-engine.local'),
     BANKID_BASE_URL: z.url().optional(),
     BANKID_CLIENT_PFX_PATH: z.string().optional(),
     BANKID_CLIENT_PFX_PASSPHRASE: z.string().optional(),

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter: encryptingDataConverter(resolveEncryptionKeys(config)),
-    deps: { db, adapters: adapterSet.adapters },
+    deps: { db, adapters: adapterSet.adapters, complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL } },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker polling');
   await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM

@@ -4,3 +4,4 @@ export { loanWorkflow } from './loan';
 export { simulatedBorrowerWorkflow } from './simulated-borrower';
 export { applicationWorkflow } from './application';
 export { applicationBaselineWorkflow } from './application-bench';
+export { complaintWorkflow } from './complaint';

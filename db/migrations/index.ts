@@ -8,6 +8,7 @@ import * as loansAndLedger from './2026-11-21T1400_loans_and_ledger';
 import * as dunningAndCollection from './2026-11-21T1410_dunning_and_collection';
 import * as applications from './2026-11-21T1500_applications';
 import * as mailbox from './2026-11-21T1600_mailbox';
+import * as complaints from './2026-11-21T1610_complaints';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T1410_dunning_and_collection': dunningAndCollection,
   '2026-11-21T1500_applications': applications,
   '2026-11-21T1600_mailbox': mailbox,
+  '2026-11-21T1610_complaints': complaints,
 };

@@ -1,0 +1,64 @@
+/**
+ * The complaint workflow's data (R-LOAN-9): its input, what its query and update answer, and the
+ * errors its update is refused with. Plain types with no Temporal import, so the API, the
+ * activities and the tests use them without loading workflow code.
+ */
+import type { ComplaintStatus } from '../domain/complaint';
+import type { IsoDate } from '../domain/dates';
+
+export function complaintWorkflowId(complaintId: string): string {
+  return `complaint-${complaintId}`;
+}
+
+export interface ComplaintInput {
+  complaintId: string;
+  loanId: string;
+  /** The complaining customer (the loan's borrower): the answer goes to their mailbox. */
+  customerId: string;
+  /** The loan's contract number, for the texts. */
+  contractNumber: string;
+  /** Business date of receipt (R-TIME-1), fixed by the API when the complaint came in. */
+  receivedOn: IsoDate;
+  /** The customer's subject line, quoted in the written answer (encrypted payload only). */
+  subject: string;
+}
+
+/** The operator's written answer (R-LOAN-9). */
+export interface ComplaintAnswer {
+  answer: string;
+  /** The operator answering (their token's subject). */
+  answeredBy: string;
+}
+
+export interface ComplaintView {
+  complaintId: string;
+  loanId: string;
+  status: ComplaintStatus;
+  receivedOn: IsoDate;
+  escalateOn: IsoDate;
+  answerDueOn: IsoDate;
+  escalatedOn: IsoDate | null;
+  /** False when the officer's email could not be sent (the complaint is ESCALATED all the same). */
+  officerNotified: boolean | null;
+  /** True once the due date has passed without an answer. */
+  overdue: boolean;
+  answeredOn: IsoDate | null;
+  answeredBy: string | null;
+  answeredInTime: boolean | null;
+}
+
+export interface ComplaintOutcome {
+  status: 'ANSWERED';
+  answeredOn: IsoDate;
+  answeredInTime: boolean;
+  escalatedOn: IsoDate | null;
+}
+
+/**
+ * Failure types of the answer update, mapped by the API to 400 and 409. `details[0]` of a
+ * validation error is `{ violations: [{ field, message }] }`.
+ */
+export const COMPLAINT_UPDATE_ERRORS = {
+  validation: 'ComplaintValidationError',
+  conflict: 'ComplaintConflictError',
+} as const;
