@@ -54,7 +54,7 @@ const money = z.string().regex(/^-?\d+\.\d{2}$/);
 const positiveAmount = amountString.refine((s) => parseAmount(s).greaterThan(0), { message: 'must be greater than 0' });
 
 const loanParams = z.object({ loanId: z.string().min(1).max(100) });
-const quoteParams = loanParams.extend({ quoteId: z.string().min(1).max(100) });
+const quoteParams = loanParams.extend({ quoteId: z.string().min(1).max(300) });
 
 const quoteRequestSchema = z
   .discriminatedUnion('kind', [
