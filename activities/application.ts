@@ -25,6 +25,11 @@ import type { AnswersView, ApplicationEvent, ApplicationSnapshot } from '../work
 export interface ApplicationActivityOptions {
   /** How often a BankID order is collected (BankID asks for every 1–2 s). Default 2000. */
   bankIdPollIntervalMs?: number;
+  /**
+   * How long one `awaitPayoutExecuted` attempt asks the bank before handing back to Temporal's
+   * retry (with its backoff). Default 10 minutes; within it the polls back off from 0.5 s to 30 s.
+   */
+  payoutPollWindowMs?: number;
 }
 
 /** Adapter failures a retry cannot fix stop retrying; the rest are retried by Temporal. */
@@ -61,6 +66,7 @@ export type BankIdOutcome =
 
 export function createApplicationActivities(db: Db, adapters: Adapters, options: ApplicationActivityOptions = {}) {
   const pollMs = options.bankIdPollIntervalMs ?? 2_000;
+  const payoutWindowMs = options.payoutPollWindowMs ?? 10 * 60_000;
   return {
     /** The projection (versioned: an older snapshot never overwrites a newer one) and one history event. */
     async projectApplication(input: { snapshot: ApplicationSnapshot; event?: ApplicationEvent }): Promise<boolean> {
@@ -248,6 +254,48 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
         status: result.status,
       });
       return { payoutId: result.payoutId, status: result.status, executionDate: result.executionDate };
+    },
+
+    /**
+     * Issue 4, R-APP-9: waits (heartbeating) until the bank reports the payout executed, then
+     * records `executed` in the projection. Polls back off from 0.5 s to 30 s; after the poll
+     * window a retryable `PayoutNotExecuted` failure hands the wait to Temporal's retry policy
+     * (durable across worker restarts, bounded by the workflow's schedule-to-close timeout).
+     * Read-only at the bank: a retry can never pay again.
+     */
+    async awaitPayoutExecuted(input: {
+      idempotencyKey: string;
+      applicationId: string;
+      leg: string;
+      payoutId: string;
+    }): Promise<{ status: 'executed'; executionDate: IsoDate }> {
+      const ctx = Context.current();
+      const until = Date.now() + payoutWindowMs;
+      let waitMs = 500;
+      for (;;) {
+        ctx.heartbeat();
+        const p = await external('bank payout status', () => adapters.bankPayout.getPayout(input.payoutId));
+        if (p.status === 'executed') {
+          await recordPayout(db, {
+            idempotencyKey: input.idempotencyKey,
+            applicationId: input.applicationId,
+            leg: input.leg,
+            payoutId: p.payoutId,
+            amount: p.amount,
+            executionDate: p.executionDate,
+            status: 'executed',
+          });
+          return { status: 'executed', executionDate: p.executionDate };
+        }
+        if (Date.now() + waitMs > until) {
+          throw ApplicationFailure.create({
+            type: 'PayoutNotExecuted',
+            message: `the bank has not executed payout ${input.leg} yet (execution date ${p.executionDate})`,
+          });
+        }
+        await ctx.sleep(waitMs);
+        waitMs = Math.min(waitMs * 2, 30_000);
+      }
     },
 
     /** The benchmark baseline's step (workflows/application-bench.ts): does nothing. */

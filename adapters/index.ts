@@ -135,6 +135,11 @@ export interface SandboxAdapterOptions {
   clock?: () => Date;
   /** BankID order lifetime. Default 180 000 ms, as BankID. */
   bankIdOrderTtlMs?: number;
+  /**
+   * The sandbox bank executes a payout this long after accepting it (issue 4: a payout does not
+   * stay `accepted`). Default 1000 ms; `null`: only on its execution date or when steered.
+   */
+  payoutExecutionDelayMs?: number | null;
   /** Interface for all doubles. Default 127.0.0.1. */
   host?: string;
   /** Default: generated. Fix them (with `ports`) when another process connects with `connectToSandbox`. */
@@ -179,7 +184,16 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
       track(BankIdSandbox.start({ clock, orderTtlMs: options.bankIdOrderTtlMs, host, port: ports.bankId })),
       track(BureauSandbox.start({ clock, apiKey: credentials.bureauApiKey, host, port: ports.bureau })),
       track(OpenBankingSandbox.start({ clock, apiKey: credentials.openBankingApiKey, host, port: ports.openBanking })),
-      track(BankPayoutSandbox.start({ clock, apiKey: credentials.bankPayoutApiKey, host, port: ports.bankPayout })),
+      track(
+        BankPayoutSandbox.start({
+          clock,
+          apiKey: credentials.bankPayoutApiKey,
+          host,
+          port: ports.bankPayout,
+          executeAfterMs:
+            options.payoutExecutionDelayMs === null ? undefined : (options.payoutExecutionDelayMs ?? 1_000),
+        }),
+      ),
       track(SmsSandbox.start({ clock, apiKey: credentials.smsApiKey, host, port: ports.sms })),
       track(SmtpSandbox.start({ clock, auth: credentials.smtp, host, port: ports.smtp })),
       track(PostSandbox.start({ clock, apiKey: credentials.postApiKey, host, port: ports.post })),

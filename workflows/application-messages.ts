@@ -87,3 +87,61 @@ export function decisionRejectedMessage(input: { reference: string }): Message {
     sms: `Tyvärr kan vi inte bevilja ansökan ${input.reference}.`,
   };
 }
+
+// --- mailbox notices (R-LOAN-11) -----------------------------------------------------------------
+// Read inside the logged-in mailbox, so they carry the figures; the SMS/email that announces them
+// says only that new mail arrived (activities/notices.ts).
+
+export interface MailboxText {
+  subject: string;
+  body: string;
+}
+
+export function offerNotice(input: {
+  reference: string;
+  amount: string;
+  termMonths: number;
+  nominalRatePercent: string;
+  aprPercent: string;
+  monthlyPayment: string;
+  totalPayable: string;
+  validUntil: string;
+}): MailboxText {
+  return {
+    subject: `Lånerbjudande för ansökan ${input.reference}`,
+    body: [
+      `Din ansökan ${input.reference} är beviljad.`,
+      '',
+      `Lånebelopp: ${input.amount} kr, återbetalningstid ${input.termMonths} månader.`,
+      `Nominell ränta ${input.nominalRatePercent} % (rörlig), effektiv ränta ${input.aprPercent} %.`,
+      `Månadsbelopp ${input.monthlyPayment} kr, totalt att betala ${input.totalPayable} kr.`,
+      '',
+      `Erbjudandet gäller till ${input.validUntil.slice(0, 10)}. Varje sökande signerar med BankID.`,
+    ].join('\n'),
+  };
+}
+
+export function rejectedNotice(input: { reference: string }): MailboxText {
+  return {
+    subject: `Besked om ansökan ${input.reference}`,
+    body: [
+      `Tyvärr kan vi inte bevilja ansökan ${input.reference}.`,
+      'Du har rätt att få veta vilka uppgifter beslutet grundades på: kontakta oss så berättar vi.',
+    ].join('\n'),
+  };
+}
+
+export function payoutNotice(input: {
+  reference: string;
+  contractNumber: string;
+  amount: string;
+  executionDate: string;
+}): MailboxText {
+  return {
+    subject: `Ditt lån är utbetalt (avtal ${input.contractNumber})`,
+    body: [
+      `Lånet från ansökan ${input.reference} är utbetalt: ${input.amount} kr, utbetalningsdag ${input.executionDate}.`,
+      `Avtalsnummer ${input.contractNumber}. Din betalplan och dina fakturor finns under Mina lån.`,
+    ].join('\n'),
+  };
+}

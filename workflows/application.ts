@@ -11,6 +11,13 @@
  * the step. The projection in PostgreSQL is rewritten (versioned) at every step, so lists and
  * detail pages never query workflows. Search attributes carry the status, vendor id and reference
  * only; personal data stays in encrypted payloads.
+ *
+ * Versioned changes (recorded histories in test/replay/ replay without them):
+ * - `application-mailbox-notices` (R-LOAN-11): the decision (offer or rejection) and the payout also
+ *   go to every applicant's mailbox with a new-mail notice, and at the payout the applicants'
+ *   contact details are stored for the loan's notices.
+ * - `application-payout-execution` (issue 4): after the bank accepts the payouts the workflow waits
+ *   (durably, with backoff) until the bank reports them executed, and only then starts the loan.
  */
 import {
   allHandlersFinished,
@@ -20,6 +27,7 @@ import {
   defineSignal,
   defineUpdate,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -29,6 +37,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ApplicationActivities, BankIdOutcome } from '../activities/application';
+import type { NoticeActivities } from '../activities/notices';
 import {
   type ApplicantAnswers,
   type ApplicantStatus,
@@ -58,8 +67,12 @@ import {
   decisionRejectedMessage,
   incomeVerificationMessage,
   invitationMessage,
+  type MailboxText,
   type Message,
   offerMessage,
+  offerNotice,
+  payoutNotice,
+  rejectedNotice,
   vendorSubmittedMessage,
 } from './application-messages';
 import {
@@ -130,6 +143,25 @@ const payoutActs = proxyActivities<ApplicationActivities>({
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+
+/** R-LOAN-11: mailbox notices; a notice that keeps failing is recorded, never fatal. */
+const noticeActs = proxyActivities<NoticeActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+/**
+ * Issue 4: the wait for the bank to execute a payout (1–3 banking days, R-APP-9). Each attempt polls
+ * for minutes while heartbeating; Temporal retries with backoff up to the deadline.
+ */
+const payoutWaitActs = proxyActivities<ApplicationActivities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '10 days',
+  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
+const MAILBOX_NOTICES_PATCH = 'application-mailbox-notices';
+const PAYOUT_EXECUTION_PATCH = 'application-payout-execution';
 
 /** A safety-net poll of pending income verifications; the provider's callback (a signal) is the fast path. */
 const INCOME_VERIFICATION_POLL_MS = 12 * 3_600_000;
@@ -303,6 +335,27 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       await project('notification-failed', { applicantIndex: index, key, error: (err as Error).message });
     }
     return sent;
+  };
+
+  /** R-LOAN-11: the notice in every (identified) applicant's mailbox, with a new-mail SMS or email. */
+  const mailboxNotice = async (kind: string, text: MailboxText, loanId?: string) => {
+    for (const a of applicants) {
+      if (a.customerId === null) continue;
+      try {
+        await noticeActs.sendNotice({
+          idempotencyKey: `${workflowId}:mailbox:${kind}:${a.index}`,
+          customerId: a.customerId,
+          applicationId: input.applicationId,
+          ...(loanId ? { loanId } : {}),
+          kind: `application-${kind}`,
+          subject: text.subject,
+          body: text.body,
+          date: today(),
+        });
+      } catch (err) {
+        await project('notice-failed', { applicantIndex: a.index, kind, error: (err as Error).message });
+      }
+    }
   };
 
   const linkFor = (index: number) =>
@@ -618,6 +671,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     s.decidedAt = nowIso();
     for (const a of applicants)
       await notify(a.index, 'rejected', decisionRejectedMessage(input), { email: true, sms: false });
+    if (patched(MAILBOX_NOTICES_PATCH)) await mailboxNotice('rejected', rejectedNotice(input));
     return finish('REJECTED', reasons);
   };
 
@@ -744,6 +798,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       email: true,
       sms: true,
     });
+  if (patched(MAILBOX_NOTICES_PATCH))
+    await mailboxNotice('offer', offerNotice({ ...s.offer, reference: input.reference }));
   const signed = await condition(() => allSigned() || s.withdrawal !== null, Math.max(1, offerDeadlineMs - Date.now()));
   if (s.withdrawal) return finishWithdrawn();
   if (!signed) return finish('OFFER_EXPIRED', ['not signed within the offer validity (R-APP-9)']);
@@ -781,10 +837,44 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
   }
   s.payoutStatus = 'ACCEPTED';
-  setStep('starting the loan');
+  const waitForExecution = patched(PAYOUT_EXECUTION_PATCH);
+  setStep(waitForExecution ? 'waiting for the bank to execute the payout' : 'starting the loan');
   await project('payouts-accepted', {
     payouts: s.payouts.map((p) => ({ leg: p.leg, payoutId: p.payoutId, executionDate: p.executionDate })),
   });
+
+  // Issue 4: the loan starts once the bank confirms the money has left (status EXECUTED).
+  if (waitForExecution) {
+    for (const p of s.payouts) {
+      try {
+        const executed = await payoutWaitActs.awaitPayoutExecuted({
+          idempotencyKey: p.idempotencyKey,
+          applicationId: input.applicationId,
+          leg: p.leg,
+          payoutId: p.payoutId,
+        });
+        p.status = executed.status;
+        p.executionDate = executed.executionDate;
+      } catch (err) {
+        // The money may have left: an operator follows up; the loan is not started unconfirmed.
+        s.payoutStatus = 'UNCONFIRMED';
+        await project('payout-not-confirmed', { leg: p.leg, payoutId: p.payoutId, error: (err as Error).message });
+        return finish('PAYOUT_FAILED', [`payout ${p.leg} not confirmed executed by the bank`]);
+      }
+    }
+    s.payoutStatus = 'EXECUTED';
+    setStep('starting the loan');
+    await project('payouts-executed', {
+      payouts: s.payouts.map((p) => ({ leg: p.leg, payoutId: p.payoutId, executionDate: p.executionDate })),
+    });
+  }
+
+  // R-LOAN-11: the loan's notices reach the borrowers at the contact details they applied with.
+  const mailboxNotices = patched(MAILBOX_NOTICES_PATCH);
+  if (mailboxNotices)
+    for (const a of applicants)
+      if (a.customerId !== null)
+        await noticeActs.recordCustomerContact({ id: a.customerId, email: a.email, phone: a.phone });
 
   // The loan exists once signed and paid out: its own workflow, which outlives this one.
   const loanId = uuid4();
@@ -808,5 +898,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     ],
   });
   s.loanId = loanId;
+  if (mailboxNotices)
+    await mailboxNotice(
+      'payout',
+      payoutNotice({
+        reference: input.reference,
+        contractNumber: s.contractNumber,
+        amount: input.amount,
+        executionDate: payoutDate,
+      }),
+      loanId,
+    );
   return finish('PAID_OUT');
 }

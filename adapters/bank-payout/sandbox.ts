@@ -7,7 +7,9 @@
  * - the same key with a different body answers 409 `idempotency_conflict`.
  * A payout is `accepted` with an execution date (the requested date or the next Swedish banking
  * day, moved forward to a banking day) and counts as `executed` once the clock's Stockholm date has
- * reached it, or when steered with `executePayout`.
+ * reached it, or `executeAfterMs` after it was accepted (the sandbox default: a bank that confirms
+ * within seconds, so the application's wait for execution ends quickly), or when steered with
+ * `executePayout`.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -50,6 +52,8 @@ export interface BankPayoutSandboxOptions {
   apiKey?: string;
   host?: string;
   port?: number;
+  /** When set, a payout counts as executed this long after it was accepted (on the clock). */
+  executeAfterMs?: number;
 }
 
 const requestSchema = z.object({
@@ -78,10 +82,12 @@ export class BankPayoutSandbox implements BankPayoutSandboxSteering {
   private readonly byKey = new IdempotencyStore<string>();
   private readonly payouts = new Map<string, StoredPayout>();
   private readonly clock: Clock;
+  private readonly executeAfterMs: number | undefined;
   private server?: RunningSandboxServer;
 
   private constructor(options: BankPayoutSandboxOptions) {
     this.clock = options.clock ?? systemClock;
+    this.executeAfterMs = options.executeAfterMs;
   }
 
   static async start(options: BankPayoutSandboxOptions = {}): Promise<BankPayoutSandbox> {
@@ -185,6 +191,9 @@ export class BankPayoutSandbox implements BankPayoutSandboxSteering {
 
   private statusOf(p: StoredPayout): PayoutStatus {
     if (p.executedAt) return 'executed';
+    if (this.executeAfterMs !== undefined && this.clock().getTime() - Date.parse(p.createdAt) >= this.executeAfterMs) {
+      return 'executed';
+    }
     return compareDates(stockholmDate(this.clock()), p.executionDate) >= 0 ? 'executed' : 'accepted';
   }
 

@@ -190,8 +190,8 @@ describe('applications API (R-APP-1…10, R-SEC-1)', () => {
     await completeBankId(sign.body.orderRef);
     const paid = await pollAs(as.customer(customer), app.id, (b) => b.status === 'PAID_OUT', 'the payout');
     expect(paid).toMatchObject({
-      payoutStatus: 'ACCEPTED',
-      payouts: [{ leg: 'applicant', amount: '100000.00', status: 'accepted' }],
+      payoutStatus: 'EXECUTED', // issue 4: the loan starts once the bank has executed the payout
+      payouts: [{ leg: 'applicant', amount: '100000.00', status: 'executed' }],
       applicants: [{ status: 'SIGNED', you: true }],
     });
     expect(paid.loanId).toMatch(/^[0-9a-f-]{36}$/);

@@ -157,10 +157,12 @@ export interface ApplicationTestEnv {
 
 export type ApplicationHandle = WorkflowHandle<typeof applicationWorkflow>;
 
-export async function startApplicationTestEnv(): Promise<ApplicationTestEnv> {
+export async function startApplicationTestEnv(
+  options: { payoutExecutionDelayMs?: number | null } = {},
+): Promise<ApplicationTestEnv> {
   const env = await startTimeSkippingServer(testDataConverter);
   const db = await openTestDb('WORKFLOWS');
-  const sandbox = await createSandboxAdapters({ bankIdOrderTtlMs: 600_000 });
+  const sandbox = await createSandboxAdapters({ bankIdOrderTtlMs: 600_000, ...options });
   const taskQueue = `applications-${randomUUID()}`;
   const worker = await createTestWorker({
     connection: env.nativeConnection,

@@ -15,7 +15,9 @@ import {
   listVendorSubmitted,
   upsertVendor,
 } from '../../db/application-repository';
+import { findCustomer } from '../../db/customer-repository';
 import { findLoan } from '../../db/loan-repository';
+import { listMailboxMessages } from '../../db/mailbox-repository';
 import { type ApplicantAnswers, isValidContractNumber, makeOffer } from '../../domain/application';
 import { stockholmDate } from '../../domain/dates';
 import {
@@ -122,7 +124,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
 
     await t.sign(h, 0, customer);
     const outcome = await t.closed(h);
-    await recordHistory(t.client, h.workflowId, 'application-one-applicant');
+    await recordHistory(t.client, h.workflowId, 'application-one-applicant-mailbox-payout-execution');
     expect(outcome).toMatchObject({ status: 'PAID_OUT', contractNumber: submitted.contractNumber, reasons: [] });
 
     // Exactly one payout, to the account in the application, for the next banking day (R-APP-9).
@@ -134,9 +136,32 @@ describe('application workflow (time-skipping server, clock held)', () => {
         toAccount: { kind: 'bankAccount', clearingNumber: '6000', accountNumber: '123456789' },
       }),
     ]);
+    // Issue 4: the loan started only once the bank reported the payout executed.
+    expect(payouts[0]!.status).toBe('executed');
     expect(await listApplicationPayouts(t.db, input.applicationId)).toEqual([
-      expect.objectContaining({ leg: 'applicant', payout_id: payouts[0]!.payoutId, amount: '100000.00' }),
+      expect.objectContaining({
+        leg: 'applicant',
+        payout_id: payouts[0]!.payoutId,
+        amount: '100000.00',
+        status: 'executed',
+      }),
     ]);
+
+    // R-LOAN-11: the offer and the payout are in the customer's mailbox, each announced once by
+    // SMS; the contact details the loan's notices will use are stored.
+    const mailbox = await listMailboxMessages(t.db, customer);
+    expect(mailbox.map((m) => [m.kind, m.application_id, m.loan_id])).toEqual([
+      ['application-payout', input.applicationId, outcome.loanId],
+      ['application-offer', input.applicationId, null],
+    ]);
+    expect(mailbox[1]!.body).toContain(offered.offer!.aprPercent);
+    expect(mailbox.every((m) => m.notified_channel === 'sms' || m.notified_channel === null)).toBe(true);
+    expect(mailbox[0]!.notified_channel).toBe('sms');
+    expect(await findCustomer(t.db, customer)).toMatchObject({ email: anna.email, phone: anna.phone });
+    const newMailSms = (await t.sandbox.sandbox.sms.listMessages({ to: anna.phone })).filter((m) =>
+      m.idempotencyKey.startsWith('mailbox:'),
+    );
+    expect(newMailSms.map((m) => m.idempotencyKey)).toEqual([`mailbox:${mailbox[0]!.id}:new-mail:sms`]);
 
     // The projection the API reads.
     const row = await findApplication(t.db, input.applicationId);
@@ -144,7 +169,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
       status: 'PAID_OUT',
       reference: input.reference,
       contract_number: submitted.contractNumber,
-      payout_status: 'ACCEPTED',
+      payout_status: 'EXECUTED',
       loan_id: outcome.loanId,
     });
     expect((row!.offer as { aprPercent: string }).aprPercent).toBe(offered.offer!.aprPercent);
@@ -161,6 +186,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
       'applicant-signed',
       'signed',
       'payouts-accepted',
+      'payouts-executed',
       'paid-out',
     ]);
 
@@ -323,9 +349,15 @@ describe('application workflow (time-skipping server, clock held)', () => {
     const { input, h } = await submittedApplication(p);
     const outcome = await t.closed(h);
     expect(outcome).toMatchObject({ status: 'REJECTED', reasons: ['payment-remarks', 'enforcement-debt'] });
-    await recordHistory(t.client, h.workflowId, 'application-rejected');
+    await recordHistory(t.client, h.workflowId, 'application-rejected-mailbox');
     const row = await findApplication(t.db, input.applicationId);
     expect(row).toMatchObject({ status: 'REJECTED', offer: null, payout_status: null });
+    // R-LOAN-11: the decision is in the mailbox; no contact details are kept for a rejected applicant.
+    const customerId = input.creatorCustomerId!;
+    expect((await listMailboxMessages(t.db, customerId)).map((m) => [m.kind, m.subject])).toEqual([
+      ['application-rejected', `Besked om ansökan ${input.reference}`],
+    ]);
+    expect(await findCustomer(t.db, customerId)).toBeUndefined();
     expect(row!.decision).toEqual({ outcome: 'REJECTED', reasons: ['payment-remarks', 'enforcement-debt'] });
     expect(await t.payoutsOf(input.reference)).toEqual([]);
     const inquiries = (await t.sandbox.sandbox.bureau.listInquiries()).filter(

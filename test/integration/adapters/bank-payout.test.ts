@@ -164,3 +164,20 @@ it('can be steered to executed, and answers 404 for an unknown payout', async ()
   expect(missing).toMatchObject({ code: 'not_found', httpStatus: 404 });
   await expect(sandbox.executePayout('nope')).rejects.toMatchObject({ kind: 'not_found' });
 });
+
+it('issue 4: with executeAfterMs the bank confirms a payout executed that long after accepting it', async () => {
+  let clock = new Date('2026-03-02T09:00:00Z');
+  const quick = await BankPayoutSandbox.start({ apiKey: API_KEY, clock: () => clock, executeAfterMs: 1_000 });
+  try {
+    const quickClient = new BankPayoutHttpClient({ baseUrl: quick.url, apiKey: API_KEY });
+    const result = await quickClient.payout(toApplicant('application-A9:payout'));
+    expect(result.status).toBe('accepted');
+    clock = new Date(clock.getTime() + 999);
+    expect((await quickClient.getPayout(result.payoutId)).status).toBe('accepted');
+    clock = new Date(clock.getTime() + 1);
+    expect((await quickClient.getPayout(result.payoutId)).status).toBe('executed');
+    expect((await quick.listPayouts())[0]).toMatchObject({ payoutId: result.payoutId, status: 'executed' });
+  } finally {
+    await quick.close();
+  }
+});
