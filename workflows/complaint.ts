@@ -22,6 +22,7 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  isCancellation,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -127,7 +128,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         date,
       });
       return true;
-    } catch {
+    } catch (err) {
+      if (isCancellation(err)) throw err;
       return false;
     }
   };
@@ -139,7 +141,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         reason,
       });
       return true;
-    } catch {
+    } catch (err) {
+      if (isCancellation(err)) throw err;
       return false;
     }
   };
