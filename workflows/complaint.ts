@@ -115,7 +115,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     },
   );
 
-  /** A mailbox notice; a delivery the mailbox refuses for good is reported, never fatal. */
+  /** A mailbox notice. A refusal for good is not fatal (sendNotice records the message before it notifies). */
   const notice = async (step: string, kind: string, text: NoticeText, date: string): Promise<boolean> => {
     try {
       await acts.sendNotice({
