@@ -33,7 +33,7 @@
  *   POST_API_BASE_URL, POST_API_KEY, POST_SENDER (print-and-post letters)
  *   ADAPTER_TIMEOUT_MS            per-request deadline for the HTTP adapters (default 10000)
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from '../platform/logger';
 import {
   BankPayoutHttpClient,
@@ -56,6 +56,7 @@ import {
 } from './open-banking';
 import type { OpenBankingSandboxSteering } from './open-banking';
 import type { Clock } from './shared/clock';
+import { pingSteering, remoteSandboxSteering, startSteeringServer } from './shared/steering';
 import { SmsHttpClient, SmsSandbox, type SmsClientSettings, type SmsSender } from './sms';
 import type { SmsSandboxSteering } from './sms';
 import { PostHttpClient, PostSandbox, type LetterSender, type PostClientSettings } from './post';
@@ -63,6 +64,7 @@ import type { PostSandboxSteering } from './post';
 
 export * from './shared/errors';
 export { SandboxSteeringError } from './shared/sandbox-server';
+export { remoteSandboxSteering, STEERING_METHODS } from './shared/steering';
 export type { Clock } from './shared/clock';
 export * as bankid from './bankid';
 export * as bureau from './bureau';
@@ -103,6 +105,8 @@ export interface SandboxEndpoints {
   smsBaseUrl: string;
   postBaseUrl: string;
   smtp: { host: string; port: number };
+  /** The owner's steering endpoint (see ./shared/steering.ts). */
+  steeringBaseUrl: string;
 }
 
 export interface AdapterSet {
@@ -121,6 +125,8 @@ export interface SandboxCredentials {
   smsApiKey: string;
   postApiKey: string;
   smtp: { user: string; pass: string };
+  /** Bearer token of the steering endpoint. */
+  steeringToken: string;
 }
 
 export interface SandboxAdapterSet extends AdapterSet {
@@ -145,7 +151,9 @@ export interface SandboxAdapterOptions {
   /** Default: generated. Fix them (with `ports`) when another process connects with `connectToSandbox`. */
   credentials?: SandboxCredentials;
   /** Fixed ports (0 or absent: ephemeral). */
-  ports?: Partial<Record<'bankId' | 'bureau' | 'openBanking' | 'bankPayout' | 'sms' | 'post' | 'smtp', number>>;
+  ports?: Partial<
+    Record<'bankId' | 'bureau' | 'openBanking' | 'bankPayout' | 'sms' | 'post' | 'smtp' | 'steering', number>
+  >;
   logger?: Logger;
 }
 
@@ -166,6 +174,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
     smsApiKey: secret(),
     postApiKey: secret(),
     smtp: { user: 'sandbox', pass: secret() },
+    steeringToken: secret(),
   };
 
   const started: { close(): Promise<void> }[] = [];
@@ -220,6 +229,24 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
   const smsDouble = smsStart.value;
   const smtpDouble = smtpStart.value;
   const postDouble = postStart.value;
+  const sandbox: SandboxSteering = {
+    bankId: bankIdDouble,
+    bureau: bureauDouble,
+    openBanking: openBankingDouble,
+    bankPayout: payoutDouble,
+    email: smtpDouble,
+    sms: smsDouble,
+    post: postDouble,
+  };
+  let steeringServer: { url: string };
+  try {
+    steeringServer = await track(
+      startSteeringServer(sandbox, { token: credentials.steeringToken, host, port: ports.steering }),
+    );
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
   const endpoints: SandboxEndpoints = {
     bankIdBaseUrl: bankIdDouble.url,
     bureauBaseUrl: bureauDouble.url,
@@ -228,19 +255,12 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
     smsBaseUrl: smsDouble.url,
     postBaseUrl: postDouble.url,
     smtp: { host: smtpDouble.host, port: smtpDouble.port },
+    steeringBaseUrl: steeringServer.url,
   };
   const adapters = connectToSandbox(endpoints, credentials, options.logger);
   return {
     adapters: adapters.adapters,
-    sandbox: {
-      bankId: bankIdDouble,
-      bureau: bureauDouble,
-      openBanking: openBankingDouble,
-      bankPayout: payoutDouble,
-      email: smtpDouble,
-      sms: smsDouble,
-      post: postDouble,
-    },
+    sandbox,
     endpoints,
     credentials,
     stop: async () => {
@@ -248,6 +268,110 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
       await stopAll();
     },
   };
+}
+
+/** Where each double listens in a shared sandbox: `basePort` … `basePort + 7`. */
+export function sandboxPortsFrom(basePort: number): Required<NonNullable<SandboxAdapterOptions['ports']>> {
+  return {
+    bankId: basePort,
+    bureau: basePort + 1,
+    openBanking: basePort + 2,
+    bankPayout: basePort + 3,
+    sms: basePort + 4,
+    smtp: basePort + 5,
+    post: basePort + 6,
+    steering: basePort + 7,
+  };
+}
+
+/** The default secret of a shared sandbox: the doubles listen on 127.0.0.1 only, in sandbox mode only. */
+export const DEFAULT_SANDBOX_SECRET = 'loan-engine-sandbox-not-a-secret';
+
+/** Credentials every process derives alike from one secret (SANDBOX_SECRET), so they can share doubles. */
+export function sandboxCredentialsFromSecret(secret: string): SandboxCredentials {
+  const derive = (name: string) =>
+    createHmac('sha256', secret).update(`sandbox:${name}`).digest('base64url').slice(0, 32);
+  return {
+    bureauApiKey: derive('bureau'),
+    openBankingApiKey: derive('open-banking'),
+    bankPayoutApiKey: derive('bank-payout'),
+    smsApiKey: derive('sms'),
+    postApiKey: derive('post'),
+    smtp: { user: 'sandbox', pass: derive('smtp') },
+    steeringToken: derive('steering'),
+  };
+}
+
+export interface SharedSandboxOptions extends Omit<SandboxAdapterOptions, 'ports' | 'credentials'> {
+  /** The doubles listen on `basePort` … `basePort + 7` (SANDBOX_BASE_PORT). */
+  basePort: number;
+  /** SANDBOX_SECRET; default `DEFAULT_SANDBOX_SECRET`. */
+  secret?: string;
+  /** Tries while another process is still starting the doubles. Default 20. */
+  attempts?: number;
+}
+
+export interface SharedSandboxSet extends SandboxAdapterSet {
+  /** `owner`: this process runs the doubles; `remote`: it uses another process's, over HTTP. */
+  role: 'owner' | 'remote';
+}
+
+function isAddressInUse(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'EADDRINUSE';
+}
+
+/**
+ * Sandbox doubles shared between processes (issue 4: `npm run api` and `npm run worker` apart).
+ * The first process to start listens on the fixed ports and owns the doubles; a later one finds
+ * the ports taken, checks that a loan-engine sandbox with the same secret answers there, and uses
+ * it: real clients against the doubles, and steering over the owner's steering endpoint. Both
+ * sets behave alike to their callers. When the owner stops, the doubles go with it.
+ */
+export async function startOrConnectSandbox(options: SharedSandboxOptions): Promise<SharedSandboxSet> {
+  const host = options.host ?? '127.0.0.1';
+  const credentials = sandboxCredentialsFromSecret(options.secret ?? DEFAULT_SANDBOX_SECRET);
+  const ports = sandboxPortsFrom(options.basePort);
+  const attempts = options.attempts ?? 20;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const owned = await createSandboxAdapters({ ...options, host, ports, credentials });
+      return { ...owned, role: 'owner' };
+    } catch (err) {
+      if (!isAddressInUse(err)) throw err;
+    }
+    const endpoints: SandboxEndpoints = {
+      bankIdBaseUrl: `http://${host}:${ports.bankId}`,
+      bureauBaseUrl: `http://${host}:${ports.bureau}`,
+      openBankingBaseUrl: `http://${host}:${ports.openBanking}`,
+      bankPayoutBaseUrl: `http://${host}:${ports.bankPayout}`,
+      smsBaseUrl: `http://${host}:${ports.sms}`,
+      postBaseUrl: `http://${host}:${ports.post}`,
+      smtp: { host, port: ports.smtp },
+      steeringBaseUrl: `http://${host}:${ports.steering}`,
+    };
+    const seen = await pingSteering(endpoints.steeringBaseUrl, credentials.steeringToken);
+    if (seen === 'unauthorized') {
+      throw new Error(`a sandbox with another SANDBOX_SECRET runs on ports ${options.basePort}–${ports.steering}`);
+    }
+    if (seen === 'ok') {
+      const remote = connectToSandbox(endpoints, credentials, options.logger);
+      return {
+        adapters: remote.adapters,
+        sandbox: remoteSandboxSteering(endpoints.steeringBaseUrl, credentials.steeringToken),
+        endpoints,
+        credentials,
+        role: 'remote',
+        stop: remote.stop,
+      };
+    }
+    if (attempt >= attempts) {
+      throw new Error(
+        `sandbox ports ${options.basePort}–${ports.steering} are in use, but no loan-engine sandbox answers`,
+      );
+    }
+    // Another process may be half-way through starting the doubles.
+    await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 200) * attempt));
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Production API entry (`npm run api`): stateless, so any number run behind a load balancer.
  */
+import { type AdapterSet, startOrConnectSandbox } from '../adapters';
 import { createDb } from '../db/database';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -19,11 +20,31 @@ async function main(): Promise<void> {
   const keys = resolveEncryptionKeys(config);
   const codec = new EncryptionCodec(keys);
   const temporal = await connectClient(config, { payloadCodecs: [codec] });
-  const app = createApp({ config, db, temporal, codec, jwtSecret: resolveJwtSecret(config), logger });
+  // Sandbox mode: steer the doubles the workers use (this process owns them if it starts first).
+  let sandbox: AdapterSet | undefined;
+  if (config.ENGINE_MODE === 'sandbox' && config.SANDBOX_BASE_PORT > 0) {
+    const shared = await startOrConnectSandbox({
+      basePort: config.SANDBOX_BASE_PORT,
+      secret: config.SANDBOX_SECRET,
+      logger,
+    });
+    logger.info({ role: shared.role, basePort: config.SANDBOX_BASE_PORT }, 'sandbox doubles');
+    sandbox = shared;
+  }
+  const app = createApp({
+    config,
+    db,
+    temporal,
+    codec,
+    jwtSecret: resolveJwtSecret(config),
+    logger,
+    sandbox: sandbox?.sandbox,
+  });
   const server = app.listen(config.PORT, () => logger.info(`API listening on http://localhost:${config.PORT}`));
   const stop = () => {
     server.close(async () => {
       await temporal.connection.close();
+      await sandbox?.stop();
       await db.destroy();
       process.exit(0);
     });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
-import { type AdapterSet, createProductionAdapters, createSandboxAdapters } from '../adapters';
+import { type AdapterSet, createProductionAdapters, createSandboxAdapters, startOrConnectSandbox } from '../adapters';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 
@@ -44,7 +44,17 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
  * clients from the environment (a missing setting stops the process with the names of all missing).
  */
 export async function createEngineAdapters(config: Config, logger?: Logger): Promise<AdapterSet> {
-  if (config.ENGINE_MODE === 'sandbox') return createSandboxAdapters({ logger });
+  if (config.ENGINE_MODE === 'sandbox') {
+    if (config.SANDBOX_BASE_PORT === 0) return createSandboxAdapters({ logger });
+    // Shared with the other engine processes (API, workers): the first one owns the doubles.
+    const shared = await startOrConnectSandbox({
+      basePort: config.SANDBOX_BASE_PORT,
+      secret: config.SANDBOX_SECRET,
+      logger,
+    });
+    logger?.info({ role: shared.role, basePort: config.SANDBOX_BASE_PORT }, 'sandbox doubles');
+    return shared;
+  }
   const required = {
     BANKID_BASE_URL: config.BANKID_BASE_URL,
     BANKID_CLIENT_PFX_PATH: config.BANKID_CLIENT_PFX_PATH,
