@@ -19,7 +19,9 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../db/database';
-import { findPayment, registerPayment } from '../db/loan-repository';
+import { insertComplaint } from '../db/complaint-repository';
+import { findLoan, findPayment, registerPayment } from '../db/loan-repository';
+import { COMPLAINT_LIMITS, complaintDeadlines } from '../domain/complaint';
 import type { IsoDate } from '../domain/dates';
 import { compareDates } from '../domain/dates';
 import {
@@ -36,6 +38,7 @@ import {
   type WithdrawalOrder,
   withdrawUpdate,
 } from '../workflows/loan-messages';
+import { type ComplaintInput, complaintWorkflow, complaintWorkflowId } from '../workflows/complaint';
 import { paymentWorkflow, paymentWorkflowId } from '../workflows/payment';
 import type { Scenario } from './scenario';
 
@@ -50,7 +53,8 @@ export type LoanAction =
     }
   | { kind: 'payment-free-month'; event: number; date: IsoDate; installmentNumber?: number }
   | { kind: 'early-repayment'; event: number; date: IsoDate; amount: 'all' | string }
-  | { kind: 'withdrawal'; event: number; date: IsoDate };
+  | { kind: 'withdrawal'; event: number; date: IsoDate }
+  | { kind: 'complaint'; event: number; date: IsoDate; text?: string };
 
 /** The actions of a scenario in the order they are played: by date, then as written. */
 export function loanActions(scenario: Scenario): LoanAction[] {
@@ -79,6 +83,9 @@ export function loanActions(scenario: Scenario): LoanAction[] {
         break;
       case 'withdrawal':
         actions.push({ kind: 'withdrawal', event, date: e.date });
+        break;
+      case 'complaint':
+        actions.push({ kind: 'complaint', event, date: e.date, ...(e.text !== undefined ? { text: e.text } : {}) });
         break;
     }
   });
@@ -112,6 +119,7 @@ export type ActionRecord = { event: number; date: IsoDate } & (
       | (Refusal & { quote?: EarlyRepaymentQuote })
     ))
   | ({ kind: 'withdrawal' } & ({ outcome: 'accepted'; order: WithdrawalOrder; payment: ActionPayment } | Refusal))
+  | ({ kind: 'complaint' } & ({ outcome: 'accepted'; complaintId: string; workflowId: string } | Refusal))
 );
 
 /** The loan's refusal in a failed update (or the workflow having ended), as a record; else undefined. */
@@ -218,6 +226,8 @@ export async function playAction(ctx: ActionContext, action: LoanAction): Promis
         return { ...base, ...(await refusal(ctx, err)), ...(quote ? { quote } : {}) };
       }
     }
+    case 'complaint':
+      return { ...at, kind: action.kind, ...(await fileComplaint(ctx, action)) };
     case 'withdrawal': {
       const base = { ...at, kind: action.kind };
       try {
@@ -229,6 +239,42 @@ export async function playAction(ctx: ActionContext, action: LoanAction): Promis
       }
     }
   }
+}
+
+/**
+ * R-LOAN-9: the borrower files a complaint, as `POST /v1/loans/{loanId}/complaints` does: the row
+ * first, then the complaint workflow with its answer and escalation deadlines from the date.
+ */
+async function fileComplaint(
+  ctx: ActionContext,
+  action: Extract<LoanAction, { kind: 'complaint' }>,
+): Promise<{ outcome: 'accepted'; complaintId: string; workflowId: string } | Refusal> {
+  const loan = await findLoan(ctx.db, ctx.loanId);
+  if (!loan) return { outcome: 'refused', reason: 'the loan was never opened' };
+  const text = action.text?.trim() || 'Complaint filed by the simulated borrower';
+  const input: ComplaintInput = {
+    complaintId: randomUUID(),
+    loanId: loan.id,
+    customerId: loan.customer_id,
+    contractNumber: loan.contract_number,
+    receivedOn: action.date,
+    subject: (text.split('\n')[0] ?? text).slice(0, COMPLAINT_LIMITS.subjectMax),
+  };
+  const deadlines = complaintDeadlines(action.date);
+  const workflowId = complaintWorkflowId(input.complaintId);
+  await insertComplaint(ctx.db, {
+    id: input.complaintId,
+    loanId: loan.id,
+    customerId: loan.customer_id,
+    workflowId,
+    receivedOn: action.date,
+    escalateOn: deadlines.escalateOn,
+    answerDueOn: deadlines.answerDueOn,
+    subject: input.subject,
+    text,
+  });
+  await ctx.env.client.workflow.start(complaintWorkflow, { taskQueue: ctx.taskQueue, workflowId, args: [input] });
+  return { outcome: 'accepted', complaintId: input.complaintId, workflowId };
 }
 
 /** The loan's refusal, or its workflow having ended; anything else is a failure of the simulation. */

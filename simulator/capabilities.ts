@@ -2,8 +2,9 @@
  * Which scenario events the simulator can play today. Borrower behaviour (miss an invoice, stop
  * paying, a dated payment) needs only the payment path; the loan's actions (rate change,
  * payment-free month, early repayment, withdrawal) are the loan workflow's updates
- * (workflows/loan-messages.ts), played by simulator/actions.ts. An event still unsupported is
- * refused with a message listing what the loan workflow does expose, read from the module itself.
+ * (workflows/loan-messages.ts) and a complaint starts the complaint workflow (R-LOAN-9), all played
+ * by simulator/actions.ts. An event still unsupported would be refused with a message listing what
+ * the loan workflow does expose, read from the module itself.
  */
 import * as loanWorkflowModule from '../workflows/loan';
 import type { Scenario, ScenarioEventType, ScenarioIssue } from './scenario';
@@ -19,7 +20,7 @@ export const EVENT_SUPPORT: Record<ScenarioEventType, Support> = {
   'payment-free-month': { supported: true },
   'early-repayment': { supported: true },
   withdrawal: { supported: true },
-  complaint: { supported: false, needs: 'a complaint with its 14-day answer deadline (R-LOAN-9)' },
+  complaint: { supported: true },
 };
 
 export interface LoanWorkflowMessages {

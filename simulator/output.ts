@@ -174,6 +174,21 @@ export type WithdrawalOutput = { event: number; requestedOn: IsoDate } & (
   | RefusalOutput
 );
 
+/** R-LOAN-9: a complaint the borrower filed, as PostgreSQL has it at the end. */
+export type ComplaintOutput = { event: number; receivedOn: IsoDate } & (
+  | {
+      outcome: 'accepted';
+      complaintId: string;
+      escalateOn: IsoDate;
+      answerDueOn: IsoDate;
+      /** RECEIVED | ESCALATED | ANSWERED */
+      status: string;
+      escalatedOn: IsoDate | null;
+      answeredOn: IsoDate | null;
+    }
+  | RefusalOutput
+);
+
 export interface WorkflowChainOutput {
   workflowId: string;
   /** RUNNING, COMPLETED, TERMINATED (by the simulator at the end date), … */
@@ -230,6 +245,8 @@ export interface SimulationOutput {
   earlyRepayments: EarlyRepaymentOutput[];
   /** R-LOAN-8: the accepted withdrawal, else the first refused one; null without a withdrawal event. */
   withdrawal: WithdrawalOutput | null;
+  /** R-LOAN-9 */
+  complaints: ComplaintOutput[];
   balances: { accounts: Record<string, string>; customerDebt: string };
   ledger: { balanced: boolean; sum: string; postings: number; entries: number; postingsByType: Record<string, number> };
   temporal: TemporalOutput;
@@ -300,13 +317,20 @@ async function actionSections(
   db: Db,
   loanId: string,
   actions: readonly ActionRecord[],
-): Promise<Pick<SimulationOutput, 'rateChanges' | 'paymentFreeMonths' | 'earlyRepayments' | 'withdrawal'>> {
-  const [rateRows, freeRows, orderRows, withdrawalRow, paymentRows] = await Promise.all([
+): Promise<
+  Pick<SimulationOutput, 'rateChanges' | 'paymentFreeMonths' | 'earlyRepayments' | 'withdrawal' | 'complaints'>
+> {
+  const [rateRows, freeRows, orderRows, withdrawalRow, paymentRows, complaintRows] = await Promise.all([
     db.selectFrom('rate_changes').selectAll().where('loan_id', '=', loanId).execute(),
     db.selectFrom('payment_free_months').selectAll().where('loan_id', '=', loanId).execute(),
     db.selectFrom('early_repayment_orders').selectAll().where('loan_id', '=', loanId).execute(),
     db.selectFrom('withdrawals').selectAll().where('loan_id', '=', loanId).executeTakeFirst(),
     db.selectFrom('payments').select(['id', 'status']).where('loan_id', '=', loanId).execute(),
+    db
+      .selectFrom('complaints')
+      .select(['id', 'received_on', 'escalate_on', 'answer_due_on', 'status', 'escalated_on', 'answered_on'])
+      .where('loan_id', '=', loanId)
+      .execute(),
   ]);
   const paymentStatus = new Map(paymentRows.map((p) => [p.id, p.status]));
   const paymentOut = (p: ActionPayment): PaymentMadeOutput => ({
@@ -325,6 +349,7 @@ async function actionSections(
   const paymentFreeMonths: PaymentFreeMonthOutput[] = [];
   const earlyRepayments: EarlyRepaymentOutput[] = [];
   const withdrawals: WithdrawalOutput[] = [];
+  const complaints: ComplaintOutput[] = [];
   for (const a of actions) {
     switch (a.kind) {
       case 'rate-change': {
@@ -404,6 +429,25 @@ async function actionSections(
         });
         break;
       }
+      case 'complaint': {
+        const base = { event: a.event, receivedOn: a.date };
+        if (a.outcome === 'refused') {
+          complaints.push({ ...base, ...refusal(a) });
+          break;
+        }
+        const row = complaintRows.find((r) => r.id === a.complaintId);
+        complaints.push({
+          ...base,
+          outcome: 'accepted',
+          complaintId: a.complaintId,
+          escalateOn: row?.escalate_on ?? a.date,
+          answerDueOn: row?.answer_due_on ?? a.date,
+          status: row?.status ?? 'RECEIVED',
+          escalatedOn: row?.escalated_on ?? null,
+          answeredOn: row?.answered_on ?? null,
+        });
+        break;
+      }
       case 'withdrawal': {
         const base = { event: a.event, requestedOn: a.date };
         if (a.outcome === 'refused') {
@@ -433,6 +477,7 @@ async function actionSections(
     paymentFreeMonths,
     earlyRepayments,
     withdrawal: withdrawals.find((w) => w.outcome === 'accepted') ?? withdrawals[0] ?? null,
+    complaints,
   };
 }
 

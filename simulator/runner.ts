@@ -17,6 +17,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { createSandboxAdapters, type SandboxAdapterSet } from '../adapters';
 import type { Db } from '../db/database';
 import { addMonths, compareDates, type IsoDate, stockholmDate } from '../domain/dates';
 import { installmentDueDate } from '../domain/schedule';
@@ -40,6 +41,8 @@ export interface SimulationContext {
   dataConverter: DataConverter;
   /** A prebuilt workflow bundle (`bundleWorkflows()`); built on each run when absent. */
   workflowBundle?: { code: string };
+  /** External systems (sandbox doubles) for the worker; a run with a complaint starts its own when absent. */
+  adapters?: SandboxAdapterSet;
   /** Progress lines (the CLI writes them to stderr). */
   log?: (message: string) => void;
 }
@@ -146,12 +149,17 @@ export async function runScenario(
     payoutDate,
   };
   const taskQueue = `simulation-${loanId}`;
+  // A complaint (R-LOAN-9) tells the complaints officer by email: the sandbox doubles stand in for
+  // the external systems, started for this run when the caller gave none.
+  const ownAdapters =
+    !ctx.adapters && scenario.events.some((e) => e.type === 'complaint') ? await createSandboxAdapters() : undefined;
+  const adapters = ctx.adapters ?? ownAdapters;
   const worker = await createEngineWorker({
     connection: ctx.env.nativeConnection,
     namespace: ctx.env.namespace ?? 'default',
     taskQueue,
     dataConverter: ctx.dataConverter,
-    deps: { db: ctx.db },
+    deps: { db: ctx.db, ...(adapters ? { adapters: adapters.adapters } : {}) },
     workflowBundle: ctx.workflowBundle ?? (await bundleWorkflows()),
   });
 
@@ -161,73 +169,83 @@ export async function runScenario(
   log(`simulating loan ${loanId} from ${payoutDate} ${scenario.end.until ? `until ${endDate}` : 'until closed'}`);
 
   const wallStart = process.hrtime.bigint();
-  const collected = await worker.runUntil(async () => {
-    // The book's late-invoice sweep (R-LOAN-3), on this run's task queue, unless one runs already.
-    const sweep = await client.workflow
-      .start(lateInvoiceSweepWorkflow, { taskQueue, workflowId: LATE_INVOICE_SWEEP_ID, args: [{}] })
-      .catch((error: unknown) => {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) return undefined;
-        throw error;
+  const collected = await worker
+    .runUntil(async () => {
+      // The book's late-invoice sweep (R-LOAN-3), on this run's task queue, unless one runs already.
+      const sweep = await client.workflow
+        .start(lateInvoiceSweepWorkflow, { taskQueue, workflowId: LATE_INVOICE_SWEEP_ID, args: [{}] })
+        .catch((error: unknown) => {
+          if (error instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+          throw error;
+        });
+      const loan = await client.workflow.start(loanWorkflow, {
+        taskQueue,
+        workflowId: loanWfId,
+        args: [{ terms }],
       });
-    const loan = await client.workflow.start(loanWorkflow, {
-      taskQueue,
-      workflowId: loanWfId,
-      args: [{ terms }],
-    });
-    const borrower = await client.workflow.start(simulatedBorrowerWorkflow, {
-      taskQueue,
-      workflowId: borrowerWfId,
-      args: [borrowerInput(scenario, loanId, payoutDate)],
-    });
-    // The loan's actions (R-LOAN-5…8) on their dates, after that day's loan and borrower events.
-    const actions: ActionRecord[] = [];
-    for (const action of loanActions(scenario)) {
-      if (compareDates(action.date, endDate) > 0) {
-        notes.push(
-          `events[${action.event}] (${action.kind} on ${action.date}) is after the simulated period: not played`,
+      const borrower = await client.workflow.start(simulatedBorrowerWorkflow, {
+        taskQueue,
+        workflowId: borrowerWfId,
+        args: [borrowerInput(scenario, loanId, payoutDate)],
+      });
+      // The loan's actions (R-LOAN-5…8) on their dates, after that day's loan and borrower events.
+      const actions: ActionRecord[] = [];
+      for (const action of loanActions(scenario)) {
+        if (compareDates(action.date, endDate) > 0) {
+          notes.push(
+            `events[${action.event}] (${action.kind} on ${action.date}) is after the simulated period: not played`,
+          );
+          continue;
+        }
+        const wait = actionInstant(action.date) - (await ctx.env.currentTimeMs());
+        if (wait > 0) await ctx.env.sleep(wait);
+        const record = await playAction({ env: ctx.env, db: ctx.db, loanId, taskQueue, log }, action);
+        log(
+          `${action.date}: ${action.kind} ${record.outcome}${record.outcome === 'refused' ? `: ${record.reason}` : ''}`,
         );
-        continue;
+        if (record.outcome === 'refused')
+          notes.push(`events[${action.event}] (${action.kind} on ${action.date}) was refused: ${record.reason}`);
+        actions.push(record);
       }
-      const wait = actionInstant(action.date) - (await ctx.env.currentTimeMs());
-      if (wait > 0) await ctx.env.sleep(wait);
-      const record = await playAction({ env: ctx.env, db: ctx.db, loanId, taskQueue, log }, action);
-      log(
-        `${action.date}: ${action.kind} ${record.outcome}${record.outcome === 'refused' ? `: ${record.reason}` : ''}`,
-      );
-      if (record.outcome === 'refused')
-        notes.push(`events[${action.event}] (${action.kind} on ${action.date}) was refused: ${record.reason}`);
-      actions.push(record);
-    }
 
-    // Skipped time: the server fires every timer up to the end, waiting for each workflow task and
-    // activity it causes, so on return everything due by then has happened.
-    const remaining = endOfDay(endDate) - (await ctx.env.currentTimeMs());
-    if (remaining > 0) await ctx.env.sleep(remaining);
-    const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
+      // Skipped time: the server fires every timer up to the end, waiting for each workflow task and
+      // activity it causes, so on return everything due by then has happened.
+      const remaining = endOfDay(endDate) - (await ctx.env.currentTimeMs());
+      if (remaining > 0) await ctx.env.sleep(remaining);
+      const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
 
-    const loanEnd = await stateAtEnd(ctx, loanWfId);
-    const borrowerEnd = await stateAtEnd(ctx, borrowerWfId);
-    for (const [id, state, what] of [
-      [loanWfId, loanEnd.state, 'loan'],
-      [borrowerWfId, borrowerEnd.state, 'borrower'],
-    ] as const) {
-      if (state !== 'RUNNING') continue;
-      await client.workflow.getHandle(id).terminate('the simulated period ended');
-      if (what === 'loan')
-        notes.push(`the loan workflow was still running on ${endDate}; the simulator terminated it there`);
-    }
-    // The sweep this run started stops with its worker.
-    if (sweep) await sweep.terminate('the simulated period ended').catch(() => undefined);
-    return {
-      actions,
-      wallSeconds,
-      loanState: loanEnd.state,
-      loanEndedOn: loanEnd.closedOn,
-      borrowerState: borrowerEnd.state,
-      loanRuns: await workflowChain(client, loanWfId, loan.firstExecutionRunId),
-      borrowerRuns: await workflowChain(client, borrowerWfId, borrower.firstExecutionRunId),
-    };
-  });
+      const loanEnd = await stateAtEnd(ctx, loanWfId);
+      const borrowerEnd = await stateAtEnd(ctx, borrowerWfId);
+      for (const [id, state, what] of [
+        [loanWfId, loanEnd.state, 'loan'],
+        [borrowerWfId, borrowerEnd.state, 'borrower'],
+      ] as const) {
+        if (state !== 'RUNNING') continue;
+        await client.workflow.getHandle(id).terminate('the simulated period ended');
+        if (what === 'loan')
+          notes.push(`the loan workflow was still running on ${endDate}; the simulator terminated it there`);
+      }
+      // Complaints still waiting for an answer stop with the simulated period.
+      for (const a of actions) {
+        if (a.kind !== 'complaint' || a.outcome !== 'accepted') continue;
+        const handle = client.workflow.getHandle(a.workflowId);
+        if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('the simulated period ended');
+      }
+      // The sweep this run started stops with its worker.
+      if (sweep) await sweep.terminate('the simulated period ended').catch(() => undefined);
+      return {
+        actions,
+        wallSeconds,
+        loanState: loanEnd.state,
+        loanEndedOn: loanEnd.closedOn,
+        borrowerState: borrowerEnd.state,
+        loanRuns: await workflowChain(client, loanWfId, loan.firstExecutionRunId),
+        borrowerRuns: await workflowChain(client, borrowerWfId, borrower.firstExecutionRunId),
+      };
+    })
+    .finally(async () => {
+      await ownAdapters?.stop();
+    });
 
   const closed = collected.loanState === 'COMPLETED';
   if (!closed && collected.loanState !== 'RUNNING')

@@ -99,11 +99,12 @@ describe('loan actions in the simulator', () => {
       end: { untilClosed: true },
     });
 
-  it('rate change, payment-free month, early repayment and withdrawal are played; complaint not yet', () => {
+  it('rate change, payment-free month, early repayment, withdrawal and complaint are played', () => {
     expect(EVENT_SUPPORT['rate-change'].supported).toBe(true);
     expect(EVENT_SUPPORT['payment-free-month'].supported).toBe(true);
     expect(EVENT_SUPPORT['early-repayment'].supported).toBe(true);
     expect(EVENT_SUPPORT.withdrawal.supported).toBe(true);
+    expect(EVENT_SUPPORT.complaint.supported).toBe(true);
   });
 
   it('plays the actions by date (a rate change on its announcement date), then in the order written', () => {
