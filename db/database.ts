@@ -157,6 +157,8 @@ export interface ApplicationTable {
   decided_at: Date | string | null;
   closed_at: Date | string | null;
   updated_at: Date | string;
+  /** When the personal data of an application without a loan was erased (R-SEC-2, domain/retention.ts). */
+  personal_data_erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ApplicantTable {

@@ -9,6 +9,7 @@ import * as dunningAndCollection from './2026-11-21T1410_dunning_and_collection'
 import * as applications from './2026-11-21T1500_applications';
 import * as mailbox from './2026-11-21T1600_mailbox';
 import * as complaints from './2026-11-21T1610_complaints';
+import * as personalDataErasure from './2026-11-21T1800_personal_data_erasure';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T1500_applications': applications,
   '2026-11-21T1600_mailbox': mailbox,
   '2026-11-21T1610_complaints': complaints,
+  '2026-11-21T1800_personal_data_erasure': personalDataErasure,
 };
