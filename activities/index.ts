@@ -7,6 +7,7 @@ import { type ComplaintActivityOptions, createComplaintActivities } from './comp
 import { createDiagnosticsActivities } from './diagnostics';
 import { createLoanActivities } from './loan';
 import { createNoticeActivities } from './notices';
+import { createRetentionActivities } from './retention';
 import { createSimulationActivities } from './simulation';
 
 export interface ActivityDeps {
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSimulationActivities(deps.db),
     ...createApplicationActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.application),
     ...createNoticeActivities(deps.db, deps.adapters ?? unavailableAdapters()),
+    ...createRetentionActivities(deps.db),
     ...createBureauReportingActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createComplaintActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.complaints),
   };

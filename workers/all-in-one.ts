@@ -21,6 +21,7 @@ import {
 } from '../platform/temporal-connection';
 import { startDevServer } from '../platform/temporal-servers';
 import { createEngineAdapters, createEngineWorker } from './create-worker';
+import { ensureRetentionSweep } from './retention-sweep';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     deps: { db, adapters: adapterSet.adapters, complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL } },
   });
   const workerRun = worker.run();
+  await ensureRetentionSweep(temporal, config.TEMPORAL_TASK_QUEUE); // R-SEC-2, nightly
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;

@@ -3,5 +3,6 @@ export { diagnosticsWorkflow } from './diagnostics';
 export { loanWorkflow } from './loan';
 export { simulatedBorrowerWorkflow } from './simulated-borrower';
 export { applicationWorkflow } from './application';
+export { personalDataRetentionWorkflow } from './retention';
 export { applicationBaselineWorkflow } from './application-bench';
 export { complaintWorkflow } from './complaint';

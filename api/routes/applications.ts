@@ -326,8 +326,9 @@ async function toView(deps: ApiDeps, loaded: Loaded, principal: Principal) {
       status: a.status as ApplicantStatus,
       identified: a.identified_at !== null,
       you: loaded.applicantIndex === a.idx,
-      // Contact details are for the vendor who typed them and for operators (R-SEC-1, R-SEC-2).
-      ...(role !== 'customer'
+      // Contact details are for the vendor who typed them and for operators (R-SEC-1, R-SEC-2);
+      // after the retention period they are erased (db/retention-repository.ts) and left out.
+      ...(role !== 'customer' && row.personal_data_erased_at === null
         ? { personnummer: maskedPersonnummer(a.personnummer), email: a.email, phone: a.phone }
         : {}),
     })),
