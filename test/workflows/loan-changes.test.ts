@@ -256,6 +256,33 @@ describe('loan changes (R-LOAN-5…8, R-LOAN-10) on the time-skipping server', (
     await expectLedgerBalanced(db);
   });
 
+  // KNOWN BUG in the loan workflow (reported to the lead; `it.failing` until fixed, then make it `it`):
+  // a rate change announced before a payment-free month that is applied before the change takes
+  // effect keeps the monthly payment computed at announcement (old term, principal without the
+  // skipped month's interest), so the last installment absorbs the difference: 2587.69 instead of
+  // about 1981.21 in examples/-style numbers (60 000 SEK, 36 months, 9.95 % → 11.45 %).
+  it.failing(
+    'R-LOAN-5 with R-LOAN-6: a payment-free month before a scheduled rate change takes effect: the last installment absorbs only rounding',
+    async () => {
+      const t = await newLoanTerms(env, { termMonths: 36, amount: '60000.00' });
+      const loan = await start(t, { daysBeforeDue: 5, termMonths: 37 });
+      await sleepUntil(addDays(installmentDueDate(t.payoutDate, 2), 1));
+      const effectiveFrom = addDays(earliestChangeEffectiveDate(await today()), 75);
+      const notice = await loan.executeUpdate(changeRateUpdate, {
+        args: [{ changeId: 'later', newNominalRatePercent: '11.45', effectiveFrom }],
+      });
+      const grant = await loan.executeUpdate(requestPaymentFreeMonthUpdate, { args: [{}] });
+      expect(grant.installmentNumber).toBeLessThan(notice.firstInstallment);
+      expect((await loan.result()).status).toBe('CLOSED');
+      const invoices = (await listInvoices(db, t.loanId)).filter((i) => i.kind === 'installment');
+      const total = (i: InvoiceRow) => line(i, 'principal').plus(line(i, 'interest'));
+      const atNewRate = invoices.find((i) => i.number === notice.firstInstallment)!;
+      // The annuity in force from the change on repays the loan: the last differs by rounding only.
+      expect(total(invoices.at(-1)!).minus(total(atNewRate)).abs().lessThan(1)).toBe(true);
+      await expectLedgerBalanced(db);
+    },
+  );
+
   it('R-LOAN-6: a payment-free month is refused while something is overdue', async () => {
     const t = await newLoanTerms(env, { termMonths: 24 });
     const loan = await start(t, { daysBeforeDue: 5, missInvoices: [1] });
@@ -344,8 +371,9 @@ describe('loan changes (R-LOAN-5…8, R-LOAN-10) on the time-skipping server', (
       paymentDate: date,
       bankReference: `partial-${t.loanId}`,
     });
-    expect(new Decimal((await loan.query(loanViewQuery)).principalOutstanding).toFixed(2)).toBe(
-      principalBefore.minus(20000).toFixed(2),
+    // The ledger at once (the loan workflow's own view follows when it has looked at the payment).
+    expect(formatAmount((await loanAccountBalances(db, t.loanId)).principal_outstanding)).toBe(
+      formatAmount(principalBefore.minus(20000)),
     );
 
     expect((await loan.result()).status).toBe('CLOSED');
