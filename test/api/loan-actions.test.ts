@@ -214,6 +214,11 @@ describe('loan actions through the API (R-LOAN-5…8, R-LOAN-10, R-SEC-1)', () =
 
     const ended = await post(`/v1/loans/${closed.loanId}/withdrawal`, customerOf(closed), {}).expect(409);
     expect(ended.body).toMatchObject({ type: '/problems/loan-ended', loanStatus: 'CLOSED', status: 409 });
+    // A workflow that ended before PostgreSQL says so (a race): still a 409, never a 500.
+    const racing = await openLoan();
+    await h.client.workflow.getHandle(loanWorkflowId(racing.loanId)).terminate('test: ended a moment ago');
+    const gone = await post(`/v1/loans/${racing.loanId}/payment-free-months`, customerOf(racing), {}).expect(409);
+    expect(gone.body.type).toBe('/problems/loan-ended');
     await expectLedgerBalanced(h.db);
   });
 
