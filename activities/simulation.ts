@@ -1,18 +1,23 @@
 /**
  * The lifecycle simulator's borrower side (workflows/simulated-borrower.ts): payments registered
- * through the same path a bank payment file takes (`registerPayment`, matched by OCR reference),
- * never written around it. Each registration is idempotent by its bank reference.
+ * through the same path a bank payment file takes (`registerPayment`, matched by OCR reference)
+ * and applied by the same function the payment workflow runs (`applyPaymentToLoan`), never written
+ * around them. Each registration is idempotent by its bank reference, each application by payment.
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database';
 import { openInvoiceItems } from '../db/ledger-repository';
 import { findInvoice, findLoan, registerPayment } from '../db/loan-repository';
 import { totalRemaining } from '../domain/allocation';
+import { applyPaymentToLoan } from './loan';
 import { formatAmount } from '../domain/money';
 
 export interface SimulatedPaymentResult {
   /** The registered payment, or null when there was nothing to pay. */
   paymentId: string | null;
+  paymentDate?: string;
+  /** The loan workflow must be told (PaymentOutcome.wakeLoan). */
+  wakeLoan?: boolean;
   /** False once the loan has ended (closed, withdrawn, in collection): the borrower stops. */
   loanOpen: boolean;
 }
@@ -26,6 +31,11 @@ export function createSimulationActivities(db: Db) {
     // The loan workflow opens the loan first; until then this activity is retried.
     if (!loan) throw new Error(`loan ${loanId} is not opened yet`);
     return loan.status;
+  }
+
+  async function applied(paymentId: string): Promise<SimulatedPaymentResult> {
+    const outcome = await applyPaymentToLoan(db, paymentId);
+    return { paymentId, paymentDate: outcome.paymentDate, wakeLoan: outcome.wakeLoan, loanOpen: true };
   }
 
   return {
@@ -52,7 +62,7 @@ export function createSimulationActivities(db: Db) {
         amount: formatAmount(due),
         paymentDate: input.paymentDate,
       });
-      return { paymentId: payment.id, loanOpen: true };
+      return applied(payment.id);
     },
 
     /**
@@ -76,7 +86,7 @@ export function createSimulationActivities(db: Db) {
         amount: input.amount,
         paymentDate: input.paymentDate,
       });
-      return { paymentId: payment.id, loanOpen: true };
+      return applied(payment.id);
     },
   };
 }

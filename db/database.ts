@@ -99,6 +99,64 @@ export interface InvoiceTable {
   /** As issued: [{kind, amount}] with amounts as decimal strings. */
   lines: ColumnType<{ kind: string; amount: string }[], string, string>;
   total: string;
+  /** installment | early-repayment (the payoff, R-LOAN-7) | withdrawal (R-LOAN-8) */
+  kind: ColumnType<string, string | undefined, string>;
+}
+
+/** R-LOAN-5, R-LOAN-10: a rate change announced to the borrower, applied from its first installment. */
+export interface RateChangeTable {
+  loan_id: string;
+  change_id: string;
+  announced_on: string;
+  effective_from: string;
+  first_installment: number;
+  new_rate_percent: string;
+  new_monthly_payment: string;
+  remaining_installments: number;
+  /** SCHEDULED | APPLIED */
+  status: string;
+}
+
+/** R-LOAN-6 */
+export interface PaymentFreeMonthTable {
+  loan_id: string;
+  installment_number: number;
+  due_date: string;
+  granted_on: string;
+  capitalised_interest: string | null;
+  new_monthly_payment: string | null;
+  /** GRANTED | APPLIED */
+  status: string;
+}
+
+/** R-LOAN-7: a confirmed early repayment, settled by a payment made by `pay_by`. */
+export interface EarlyRepaymentOrderTable {
+  id: string;
+  loan_id: string;
+  /** whole | partial */
+  kind: string;
+  confirmed_on: string;
+  pay_by: string;
+  total: string;
+  quote: ColumnType<unknown, string, string>;
+  /** CONFIRMED | SETTLED | EXPIRED */
+  status: string;
+  settled_by_payment: string | null;
+}
+
+/** R-LOAN-8 */
+export interface WithdrawalTable {
+  loan_id: string;
+  notice_date: string;
+  repay_by: string;
+  principal: string;
+  interest: string;
+  interest_per_day: string;
+  fees_refunded: string;
+  total: string;
+  invoice_number: number;
+  /** AWAITING_REPAYMENT | REPAID | OVERDUE */
+  status: string;
 }
 
 export interface PaymentTable {
@@ -293,6 +351,10 @@ export interface Database {
   customers: CustomerTable;
   mailbox_messages: MailboxMessageTable;
   complaints: ComplaintTable;
+  rate_changes: RateChangeTable;
+  payment_free_months: PaymentFreeMonthTable;
+  early_repayment_orders: EarlyRepaymentOrderTable;
+  withdrawals: WithdrawalTable;
 }
 
 export type Db = Kysely<Database>;

@@ -39,7 +39,10 @@ export type PostingType =
   | 'reminder-fee'
   | 'default-interest'
   | 'collection-fee'
-  | 'payment';
+  | 'payment'
+  | 'credit'
+  | 'refund'
+  | 'set-off';
 
 export interface LedgerEntry {
   account: LedgerAccount;
@@ -110,10 +113,18 @@ export function disbursementPosting(loanId: string, payoutDate: IsoDate, amount:
   });
 }
 
-/** R-PROD-4: interest from payout to the first interest period is added to the debt. */
-export function capitalisedInterestPosting(loanId: string, payoutDate: IsoDate, interest: Decimal): Posting {
+/**
+ * R-PROD-4: interest from payout to the first interest period is added to the debt; so is the
+ * interest of a payment-free month (R-LOAN-6, its own key). A negative amount reverses it (R-LOAN-8).
+ */
+export function capitalisedInterestPosting(
+  loanId: string,
+  payoutDate: IsoDate,
+  interest: Decimal,
+  idempotencyKey = `${loanId}:capitalised-interest`,
+): Posting {
   return assertBalanced({
-    idempotencyKey: `${loanId}:capitalised-interest`,
+    idempotencyKey,
     loanId,
     type: 'capitalised-interest',
     businessDate: payoutDate,
@@ -215,6 +226,72 @@ export function paymentPosting(
     type: 'payment',
     businessDate: paymentDate,
     entries,
+  });
+}
+
+/**
+ * An invoice line reduced without a payment: interest not earned when a loan is repaid early
+ * (R-LOAN-7), an invoice cancelled by a withdrawal (R-LOAN-8). Principal goes back to principal
+ * not yet invoiced; interest and fees are taken back from income.
+ */
+export function creditPosting(
+  loanId: string,
+  invoiceNumber: number,
+  businessDate: IsoDate,
+  kind: OpenLineKind,
+  amount: Decimal,
+  idempotencyKey: string,
+): Posting {
+  return assertBalanced({
+    idempotencyKey,
+    loanId,
+    type: 'credit',
+    businessDate,
+    entries: [
+      { account: receivableAccountOf(kind), amount: amount.negated(), invoiceNumber, lineKind: kind },
+      { account: kind === 'principal' ? 'principal_outstanding' : INCOME_OF_LINE(kind), amount },
+    ],
+  });
+}
+
+/** Income the lender gives back (fees refunded after a withdrawal, R-LOAN-8; interest paid ahead, R-LOAN-7). */
+export function refundPosting(
+  loanId: string,
+  businessDate: IsoDate,
+  from: 'interest_income' | 'fee_income',
+  amount: Decimal,
+  idempotencyKey: string,
+): Posting {
+  return assertBalanced({
+    idempotencyKey,
+    loanId,
+    type: 'refund',
+    businessDate,
+    entries: [
+      { account: from, amount },
+      { account: 'customer_credit', amount: amount.negated() },
+    ],
+  });
+}
+
+/** What the lender owes the customer, set off against an invoice line (R-LOAN-8: fees against the repayment). */
+export function setOffPosting(
+  loanId: string,
+  invoiceNumber: number,
+  businessDate: IsoDate,
+  kind: OpenLineKind,
+  amount: Decimal,
+  idempotencyKey: string,
+): Posting {
+  return assertBalanced({
+    idempotencyKey,
+    loanId,
+    type: 'set-off',
+    businessDate,
+    entries: [
+      { account: 'customer_credit', amount },
+      { account: receivableAccountOf(kind), amount: amount.negated(), invoiceNumber, lineKind: kind },
+    ],
   });
 }
 

@@ -22,6 +22,7 @@ import {
 import { startDevServer } from '../platform/temporal-servers';
 import { createEngineAdapters, createEngineWorker } from './create-worker';
 import { ensureRetentionSweep } from './retention-sweep';
+import { ensureLateInvoiceSweep } from './late-invoice-sweep';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   });
   const workerRun = worker.run();
   await ensureRetentionSweep(temporal, config.TEMPORAL_TASK_QUEUE); // R-SEC-2, nightly
+  await ensureLateInvoiceSweep(temporal, config.TEMPORAL_TASK_QUEUE);
   stops.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;

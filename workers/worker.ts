@@ -7,11 +7,14 @@ import { migrateToLatest } from '../db/migrate';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import {
+  connectClient,
   connectWorkerConnection,
   encryptingDataConverter,
   resolveEncryptionKeys,
 } from '../platform/temporal-connection';
 import { createEngineAdapters, createEngineWorker } from './create-worker';
+import { ensureLateInvoiceSweep } from './late-invoice-sweep';
+import { ensureRetentionSweep } from './retention-sweep';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -25,13 +28,19 @@ async function main(): Promise<void> {
   // In sandbox mode this process runs its own doubles (steerable only from an all-in-one API).
   const adapterSet = await createEngineAdapters(config, logger);
   const connection = await connectWorkerConnection(config);
+  const dataConverter = encryptingDataConverter(resolveEncryptionKeys(config));
   const worker = await createEngineWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dataConverter: encryptingDataConverter(resolveEncryptionKeys(config)),
+    dataConverter,
     deps: { db, adapters: adapterSet.adapters, complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL } },
   });
+  // One sweep for the book, whichever worker starts first (R-LOAN-3).
+  const client = await connectClient(config, dataConverter);
+  await ensureLateInvoiceSweep(client, config.TEMPORAL_TASK_QUEUE);
+  await ensureRetentionSweep(client, config.TEMPORAL_TASK_QUEUE); // R-SEC-2, nightly
+  await client.connection.close();
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker polling');
   await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
   await connection.close();

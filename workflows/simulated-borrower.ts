@@ -21,7 +21,7 @@ import type { SimulationActivities } from '../activities/simulation';
 import { addDays, compareDates, type IsoDate } from '../domain/dates';
 import { invoiceIssueDate } from '../domain/invoicing';
 import { installmentDueDate } from '../domain/schedule';
-import { loanWorkflowId, paymentReceivedSignal } from './loan';
+import { loanWorkflowId, paymentReceivedSignal } from './loan-messages';
 
 export interface ScheduledPayment {
   /** SEK decimal string. */
@@ -118,12 +118,14 @@ export async function simulatedBorrowerWorkflow(input: SimulatedBorrowerInput): 
     if (action.kind === 'invoice') invoicesThisRun++;
     if (!result.loanOpen) break; // closed, withdrawn or handed over: nothing more to pay
     if (result.paymentId) {
-      try {
-        await loan.signal(paymentReceivedSignal, { paymentId: result.paymentId });
-      } catch {
-        break; // the loan workflow has ended: the payment stays registered, unapplied
-      }
       payments++;
+      if (result.wakeLoan) {
+        try {
+          await loan.signal(paymentReceivedSignal, { paymentId: result.paymentId, paymentDate: result.paymentDate! });
+        } catch {
+          break; // the loan workflow has ended: the payment is in its ledger
+        }
+      }
     }
   }
   return payments;

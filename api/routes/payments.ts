@@ -1,8 +1,10 @@
 /**
  * Incoming payments (R-LOAN-2): what a bank file import calls. A payment is registered once per
- * bank reference, matched by its OCR reference to a loan, and the loan workflow is told; an
- * unmatched payment waits in the suspense list until an operator assigns it.
+ * bank reference, matched by its OCR reference to a loan, and applied by its payment workflow
+ * (`payment-<id>`, workflows/payment.ts), which wakes the loan workflow when it must; an unmatched
+ * payment waits in the suspense list until an operator assigns it.
  */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import {
   findLoan,
@@ -13,7 +15,7 @@ import {
   type PaymentRow,
 } from '../../db/loan-repository';
 import { formatAmount, parseAmount } from '../../domain/money';
-import { loanWorkflowId, paymentReceivedSignal } from '../../workflows/loan';
+import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../problem';
 import type { ApiRoutes } from '../routing';
@@ -56,11 +58,18 @@ const registerBody = z
   .openapi('PaymentRegistration');
 
 export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  const tellLoan = async (payment: PaymentRow) => {
-    if (payment.loan_id && payment.status === 'RECEIVED') {
-      await deps.temporal.workflow
-        .getHandle(loanWorkflowId(payment.loan_id))
-        .signal(paymentReceivedSignal, { paymentId: payment.id });
+  /** Starts the payment's workflow once; a repeat (or a retry after an outage) finds it started. */
+  const applyToLoan = async (payment: PaymentRow) => {
+    if (!payment.loan_id || payment.status !== 'RECEIVED') return;
+    try {
+      await deps.temporal.workflow.start(paymentWorkflow, {
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        workflowId: paymentWorkflowId(payment.id),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ paymentId: payment.id }],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
   };
 
@@ -91,6 +100,7 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
           existing.payment_date !== body.paymentDate
         )
           throw conflict(`bank reference ${body.bankReference} was registered with other details`);
+        await applyToLoan(existing);
         return { status: 200, body: toPaymentView(existing) };
       }
       const payment = await registerPayment(deps.db, {
@@ -100,7 +110,7 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         amount,
         paymentDate: body.paymentDate,
       });
-      await tellLoan(payment);
+      await applyToLoan(payment);
       return { status: 201, body: toPaymentView(payment) };
     },
   });
@@ -136,7 +146,7 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (!(await findLoan(deps.db, body.loanId)))
         throw badRequest('unknown loan', [{ field: 'body.loanId', message: 'no such loan' }]);
       const assigned = await assignPayment(deps.db, params.paymentId, body.loanId);
-      await tellLoan(assigned);
+      await applyToLoan(assigned);
       return { status: 200, body: toPaymentView(assigned) };
     },
   });

@@ -9,6 +9,7 @@ import * as dunningAndCollection from './2026-11-21T1410_dunning_and_collection'
 import * as applications from './2026-11-21T1500_applications';
 import * as mailbox from './2026-11-21T1600_mailbox';
 import * as complaints from './2026-11-21T1610_complaints';
+import * as loanChanges from './2026-11-21T1900_loan_changes';
 import * as personalDataErasure from './2026-11-21T1800_personal_data_erasure';
 
 export const migrations: Record<string, Migration> = {
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T1600_mailbox': mailbox,
   '2026-11-21T1610_complaints': complaints,
   '2026-11-21T1800_personal_data_erasure': personalDataErasure,
+  '2026-11-21T1900_loan_changes': loanChanges,
 };

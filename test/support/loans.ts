@@ -1,9 +1,14 @@
 /** What the loan workflow tests share: new loan terms and starting a loan with its borrower. */
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { stockholmDate } from '../../domain/dates';
+import type { Db } from '../../db/database';
+import { findLoan, registerPayment } from '../../db/loan-repository';
+import { type IsoDate, stockholmDate } from '../../domain/dates';
+import { LATE_INVOICE_SWEEP_ID } from '../../workflows/late-invoice-sweep';
+import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../../workflows/loan';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../../workflows/simulated-borrower';
+import { ensureLateInvoiceSweep } from '../../workers/late-invoice-sweep';
 
 /** Terms of a fresh loan paid out "today" on the environment's clock; a 9-digit contract number. */
 export async function newLoanTerms(
@@ -24,13 +29,14 @@ export async function newLoanTerms(
   };
 }
 
-/** Starts the loan workflow and a simulated borrower for it on `taskQueue`. */
+/** Starts the loan workflow and a simulated borrower for it on `taskQueue`, and the late-invoice sweep. */
 export async function startLoanWithBorrower(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   terms: LoanTerms,
   borrower: Omit<SimulatedBorrowerInput, 'loanId' | 'payoutDate' | 'termMonths'>,
 ) {
+  await restartLateInvoiceSweep(env, taskQueue);
   const loan = await env.client.workflow.start(loanWorkflow, {
     taskQueue,
     workflowId: loanWorkflowId(terms.loanId),
@@ -42,4 +48,48 @@ export async function startLoanWithBorrower(
     args: [{ loanId: terms.loanId, payoutDate: terms.payoutDate, termMonths: terms.termMonths, ...borrower }],
   });
   return { loan, borrower: borrowerHandle };
+}
+
+/**
+ * The book's late-invoice sweep on this test's task queue. A sweep left on an earlier test's queue
+ * (whose worker is gone) would hold a workflow task no one polls, and the time-skipping server
+ * does not skip time past pending work: the earlier one is terminated first.
+ */
+export async function restartLateInvoiceSweep(env: TestWorkflowEnvironment, taskQueue: string): Promise<void> {
+  await env.client.workflow
+    .getHandle(LATE_INVOICE_SWEEP_ID)
+    .terminate('a new test takes over the sweep')
+    .catch(() => undefined); // none running
+  await ensureLateInvoiceSweep(env.client, taskQueue);
+}
+
+/** A bank payment to the loan, registered and applied as `POST /v1/payments` does (its payment workflow). */
+export async function payToLoan(
+  env: TestWorkflowEnvironment,
+  db: Db,
+  taskQueue: string,
+  payment: { loanId: string; amount: string; paymentDate: IsoDate; bankReference: string },
+): Promise<string> {
+  const loan = await findLoan(db, payment.loanId);
+  if (!loan) throw new Error(`no loan ${payment.loanId}`);
+  const registered = await registerPayment(db, {
+    id: randomUUID(),
+    bankReference: payment.bankReference,
+    ocrReference: loan.ocr_reference,
+    amount: payment.amount,
+    paymentDate: payment.paymentDate,
+  });
+  await env.client.workflow.start(paymentWorkflow, {
+    taskQueue,
+    workflowId: paymentWorkflowId(registered.id),
+    args: [{ paymentId: registered.id }],
+  });
+  // Real-time polling while the simulated clock stands still (awaiting the result would let the
+  // time-skipping server move the loan's timers meanwhile).
+  for (let i = 0; i < 400; i++) {
+    const row = await db.selectFrom('payments').select('status').where('id', '=', registered.id).executeTakeFirst();
+    if (row?.status === 'APPLIED') return registered.id;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`payment ${registered.id} was not applied within 10 s`);
 }

@@ -256,38 +256,30 @@ describe('loan changes (R-LOAN-5…8, R-LOAN-10) on the time-skipping server', (
     await expectLedgerBalanced(db);
   });
 
-  // KNOWN BUG in the loan workflow (reported to the lead; `it.failing` until fixed, then make it `it`):
-  // a rate change announced before a payment-free month that is applied before the change takes
-  // effect keeps the monthly payment computed at announcement (old term, principal without the
-  // skipped month's interest), so the last installment absorbs the difference: 2587.69 instead of
-  // about 1981.21 in examples/-style numbers (60 000 SEK, 36 months, 9.95 % → 11.45 %).
-  it.failing(
-    'R-LOAN-5 with R-LOAN-6: a payment-free month before a scheduled rate change takes effect: the last installment absorbs only rounding',
-    async () => {
-      const t = await newLoanTerms(env, { termMonths: 36, amount: '60000.00' });
-      const loan = await start(t, { daysBeforeDue: 5, termMonths: 37 });
-      await sleepUntil(addDays(installmentDueDate(t.payoutDate, 2), 1));
-      const effectiveFrom = addDays(earliestChangeEffectiveDate(await today()), 75);
-      const notice = await loan.executeUpdate(changeRateUpdate, {
-        args: [{ changeId: 'later', newNominalRatePercent: '11.45', effectiveFrom }],
-      });
-      const grant = await loan.executeUpdate(requestPaymentFreeMonthUpdate, { args: [{}] });
-      expect(grant.installmentNumber).toBeLessThan(notice.firstInstallment);
-      expect((await loan.result()).status).toBe('CLOSED');
-      const invoices = (await listInvoices(db, t.loanId)).filter((i) => i.kind === 'installment');
-      const total = (i: InvoiceRow) => line(i, 'principal').plus(line(i, 'interest'));
-      const atNewRate = invoices.find((i) => i.number === notice.firstInstallment)!;
-      // The annuity in force from the change on repays the loan: the last differs by rounding only.
-      expect(total(invoices.at(-1)!).minus(total(atNewRate)).abs().lessThan(1)).toBe(true);
-      await expectLedgerBalanced(db);
-    },
-  );
+  // A rate change announced before a payment-free month that is applied before the change takes
+  // effect: the annuity is recomputed when the change takes effect over the term as it is then.
+  it('R-LOAN-5 with R-LOAN-6: a payment-free month before a scheduled rate change takes effect: the last installment absorbs only rounding', async () => {
+    const t = await newLoanTerms(env, { termMonths: 36, amount: '60000.00' });
+    const loan = await start(t, { daysBeforeDue: 5, termMonths: 37 });
+    await sleepUntil(addDays(installmentDueDate(t.payoutDate, 2), 1));
+    const effectiveFrom = addDays(earliestChangeEffectiveDate(await today()), 75);
+    const notice = await loan.executeUpdate(changeRateUpdate, {
+      args: [{ changeId: 'later', newNominalRatePercent: '11.45', effectiveFrom }],
+    });
+    const grant = await loan.executeUpdate(requestPaymentFreeMonthUpdate, { args: [{}] });
+    expect(grant.installmentNumber).toBeLessThan(notice.firstInstallment);
+    expect((await loan.result()).status).toBe('CLOSED');
+    const invoices = (await listInvoices(db, t.loanId)).filter((i) => i.kind === 'installment');
+    const total = (i: InvoiceRow) => line(i, 'principal').plus(line(i, 'interest'));
+    const atNewRate = invoices.find((i) => i.number === notice.firstInstallment)!;
+    // The annuity in force from the change on repays the loan: the last differs by rounding only.
+    expect(total(invoices.at(-1)!).minus(total(atNewRate)).abs().lessThan(1)).toBe(true);
+    await expectLedgerBalanced(db);
+  });
 
-  // KNOWN BUG in the loan workflow (reported to the lead; `it.failing` until fixed): the changeRate
-  // validator checks R-LOAN-10 against today before the handler looks the change id up, so a repeat
-  // on a later day is refused (LoanActionRefused on effectiveFrom) instead of answered with the
-  // first notice, as workflows/loan-messages.ts promises ("a repeat returns the first answer").
-  it.failing('R-LOAN-5: a rate change repeated days later (same change id) returns the first notice', async () => {
+  // A repeat of a change on a later day is answered with the first notice, not re-validated
+  // against R-LOAN-10 as of the later day (workflows/loan-messages.ts).
+  it('R-LOAN-5: a rate change repeated days later (same change id) returns the first notice', async () => {
     const t = await newLoanTerms(env, { termMonths: 24 });
     const loan = await start(t, { daysBeforeDue: 5 });
     await sleepUntil(addDays(t.payoutDate, 3));

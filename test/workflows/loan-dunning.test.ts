@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Db } from '../../db/database';
 import { loanAccountBalances, openInvoiceItems } from '../../db/ledger-repository';
-import { findInvoice, findLoan, listInvoices, registerPayment } from '../../db/loan-repository';
+import { findInvoice, findLoan, listInvoices } from '../../db/loan-repository';
 import { totalRemaining } from '../../domain/allocation';
 import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from '../../domain/dates';
 import { customerDebt } from '../../domain/ledger';
@@ -13,10 +12,10 @@ import { DEFAULT_PRODUCT } from '../../domain/product';
 import { installmentDueDate } from '../../domain/schedule';
 import { firstDayMoreThanOneMonthLate } from '../../domain/termination';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import { type LoanTerms, loanViewQuery, loanWorkflowId, paymentReceivedSignal } from '../../workflows/loan';
+import { type LoanTerms, loanViewQuery } from '../../workflows/loan';
 import { DaysPastDue } from '../../workflows/search-attributes';
 import { openTestDb } from '../support/db';
-import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
+import { newLoanTerms, payToLoan, startLoanWithBorrower } from '../support/loans';
 import { expectLedgerBalanced } from '../support/ledger';
 import { createTestWorker, testDataConverter } from '../support/temporal';
 
@@ -52,33 +51,18 @@ describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the t
    * `date` is unpaid.
    */
   async function payOverdue(terms: LoanTerms, date: IsoDate): Promise<void> {
-    const loan = await findLoan(db, terms.loanId);
+    const taskQueue = `q-${terms.loanId}`;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const overdue = (await openInvoiceItems(db, terms.loanId)).filter((i) => compareDates(i.dueDate, date) < 0);
       if (overdue.length === 0) return;
-      const payment = await registerPayment(db, {
-        id: randomUUID(),
+      await payToLoan(env, db, taskQueue, {
+        loanId: terms.loanId,
         bankReference: `test:${terms.loanId}:${date}:${attempt}`,
-        ocrReference: loan!.ocr_reference,
         amount: formatAmount(totalRemaining(overdue)),
         paymentDate: date,
       });
-      await env.client.workflow
-        .getHandle(loanWorkflowId(terms.loanId))
-        .signal(paymentReceivedSignal, { paymentId: payment.id });
-      await waitUntilApplied(payment.id);
     }
     throw new Error('overdue amounts remain after three payments');
-  }
-
-  /** Real-time polling while the simulated clock stands still: the worker applies the payment. */
-  async function waitUntilApplied(paymentId: string): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      const row = await db.selectFrom('payments').select('status').where('id', '=', paymentId).executeTakeFirst();
-      if (row?.status === 'APPLIED') return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`payment ${paymentId} was not applied`);
   }
 
   it('R-LOAN-3: a missed invoice gets a late fee, a reminder and default interest, and is recovered after the reminder', async () => {

@@ -1,0 +1,51 @@
+/**
+ * The late-invoice sweep (R-LOAN-3): one workflow for the whole book. Every installment falls due
+ * on the last banking day of its month, so every late fee falls on the first banking day of the
+ * next; on that morning the sweep finds the loans with an installment still unpaid and tells each
+ * loan workflow. Loans paid on time are never woken for lateness: that keeps an on-time loan to
+ * one wake-up a month (issue 5: ≤ 80 history events per loan-year). Like a nightly batch job in a
+ * core banking system, but durable and visible in the Temporal UI as `late-invoice-sweep`.
+ */
+import { continueAsNew, getExternalWorkflowHandle, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import type { LoanActivities } from '../activities/loan';
+import { bankingDayOnOrAfter } from '../domain/calendar';
+import { addMonths, compareDates, firstOfMonth, type IsoDate, stockholmDate } from '../domain/dates';
+import { invoiceLateSignal, loanWorkflowId } from './loan-messages';
+
+export const LATE_INVOICE_SWEEP_ID = 'late-invoice-sweep';
+
+const PAGE = 200;
+
+const { findLoansWithLateInvoices } = proxyLocalActivities<LoanActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** The next first banking day of a month not yet swept. */
+export function nextSweepDate(today: IsoDate, lastSweptOn?: IsoDate): IsoDate {
+  const thisMonth = bankingDayOnOrAfter(firstOfMonth(today));
+  if (compareDates(thisMonth, today) >= 0 && thisMonth !== lastSweptOn) return thisMonth;
+  return bankingDayOnOrAfter(addMonths(firstOfMonth(today), 1));
+}
+
+export async function lateInvoiceSweepWorkflow(input: { lastSweptOn?: IsoDate } = {}): Promise<void> {
+  const date = nextSweepDate(stockholmDate(new Date()), input.lastSweptOn);
+  // 05:00 UTC is the business date's morning all year, as for the loans' own timers.
+  const wait = Date.parse(`${date}T05:00:00Z`) - Date.now();
+  if (wait > 0) await sleep(wait);
+  let after: string | undefined;
+  for (;;) {
+    const loanIds = await findLoansWithLateInvoices({ date, limit: PAGE, ...(after ? { afterLoanId: after } : {}) });
+    await Promise.all(
+      loanIds.map(
+        (loanId) =>
+          getExternalWorkflowHandle(loanWorkflowId(loanId))
+            .signal(invoiceLateSignal, { date })
+            .catch(() => undefined), // a loan whose workflow has ended needs no dunning
+      ),
+    );
+    if (loanIds.length < PAGE) break;
+    after = loanIds[loanIds.length - 1];
+  }
+  await continueAsNew<typeof lateInvoiceSweepWorkflow>({ lastSweptOn: date });
+}

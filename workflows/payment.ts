@@ -1,0 +1,34 @@
+/**
+ * One short workflow per incoming payment (R-LOAN-2): it applies the payment to the loan's ledger
+ * at once, so the balance the customer sees is current, and wakes the loan workflow only when the
+ * payment matters to it (see PaymentOutcome.wakeLoan). The loan's own history stays one wake-up a
+ * month for a borrower who pays on time; operators find each payment's run as `payment-<id>`.
+ */
+import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
+import type { LoanActivities, PaymentOutcome } from '../activities/loan';
+import { loanWorkflowId, paymentReceivedSignal } from './loan-messages';
+
+const { applyPayment } = proxyLocalActivities<LoanActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export function paymentWorkflowId(paymentId: string): string {
+  return `payment-${paymentId}`;
+}
+
+export async function paymentWorkflow(input: { paymentId: string }): Promise<PaymentOutcome> {
+  const outcome = await applyPayment({ paymentId: input.paymentId });
+  if (outcome.wakeLoan) {
+    try {
+      await getExternalWorkflowHandle(loanWorkflowId(outcome.loanId)).signal(paymentReceivedSignal, {
+        paymentId: outcome.paymentId,
+        paymentDate: outcome.paymentDate,
+      });
+    } catch {
+      // The loan workflow has ended (closed, withdrawn, in collection): the payment is in the
+      // ledger, any surplus as customer credit, and there is nothing left to wake.
+    }
+  }
+  return outcome;
+}
