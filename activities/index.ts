@@ -6,7 +6,7 @@ import { createBureauReportingActivities } from './bureau-reporting';
 import { type ComplaintActivityOptions, createComplaintActivities } from './complaints';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createLoanActivities } from './loan';
-import { createNoticeActivities } from './notices';
+import { createNoticeActivities, notifyNewMail } from './notices';
 import { createRetentionActivities } from './retention';
 import { createSimulationActivities } from './simulation';
 
@@ -22,12 +22,25 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps.db),
-    ...createLoanActivities(deps.db),
+    // R-LOAN-11: loan notices are announced by SMS/email when adapters are present; without them
+    // (some tests) the mailbox message is recorded and stays un-notified.
+    ...createLoanActivities(deps.db, deps.adapters ? newMailNotifier(deps.db, deps.adapters) : undefined),
     ...createSimulationActivities(deps.db),
     ...createApplicationActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.application),
     ...createNoticeActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createRetentionActivities(deps.db),
     ...createBureauReportingActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createComplaintActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.complaints),
+  };
+}
+
+/**
+ * A "new mail" notice that fails (SMS gateway and email both down) must not undo the invoice or
+ * the reminder that caused it: the message stays in the mailbox with notified_at empty, where
+ * `notifyNewMail` can announce it later.
+ */
+function newMailNotifier(db: Db, adapters: Adapters) {
+  return async (messageId: string): Promise<void> => {
+    await notifyNewMail(db, adapters, messageId).catch(() => undefined);
   };
 }

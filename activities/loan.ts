@@ -64,7 +64,14 @@ export interface LoanSnapshot {
   /** Everything the customer owes. */
   debt: string;
   termMonths: number;
-  openInvoices: { number: number; dueDate: IsoDate; lateFeeCharged: boolean; reminderSent: boolean }[];
+  openInvoices: {
+    number: number;
+    dueDate: IsoDate;
+    lateFeeCharged: boolean;
+    reminderSent: boolean;
+    /** What is still unpaid on it. */
+    remaining: string;
+  }[];
   /** The latest early repayment order's status, if any. */
   earlyRepaymentStatus: EarlyRepaymentOrder['status'] | null;
 }
@@ -142,6 +149,7 @@ export async function loanSnapshot(db: Db, loanId: string): Promise<LoanSnapshot
       dueDate: i.dueDate,
       lateFeeCharged: !!byNumber.get(Number(i.id))?.late_fee_charged_on,
       reminderSent: !!byNumber.get(Number(i.id))?.reminder_sent_on,
+      remaining: formatAmount(totalRemaining([i])),
     })),
     earlyRepaymentStatus: (order?.status as EarlyRepaymentOrder['status'] | undefined) ?? null,
   };

@@ -18,6 +18,7 @@ import { createTestDatabase } from '../test/setup/postgres';
 import { TEST_KEYS } from '../test/support/temporal';
 import { encryptingDataConverter } from '../platform/temporal-connection';
 import { createEngineWorker, WORKFLOWS_PATH } from '../workers/create-worker';
+import { ensureLateInvoiceSweep } from '../workers/late-invoice-sweep';
 import { loanWorkflow, loanWorkflowId, type LoanTerms } from '../workflows/loan';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../workflows/simulated-borrower';
 
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   ];
   try {
     await worker.runUntil(async () => {
+      await ensureLateInvoiceSweep(env.client, taskQueue);
       for (const scenario of scenarios) {
         const loanId = randomUUID();
         const terms: LoanTerms = {

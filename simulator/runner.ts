@@ -24,6 +24,7 @@ import { installmentDueDate } from '../domain/schedule';
 import type { NoticeChannel } from '../domain/product';
 import { createEngineWorker, WORKFLOWS_PATH } from '../workers/create-worker';
 import { LATE_INVOICE_SWEEP_ID, lateInvoiceSweepWorkflow } from '../workflows/late-invoice-sweep';
+import { stopLateInvoiceSweep } from '../workers/late-invoice-sweep';
 import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../workflows/loan';
 import { type SimulatedBorrowerInput, simulatedBorrowerWorkflow } from '../workflows/simulated-borrower';
 import { type ActionRecord, loanActions, playAction } from './actions';
@@ -232,7 +233,8 @@ export async function runScenario(
         if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('the simulated period ended');
       }
       // The sweep this run started stops with its worker.
-      if (sweep) await sweep.terminate('the simulated period ended').catch(() => undefined);
+      // (Stopped, not terminated: the time-skipping server keeps a terminated timer's hold on the clock.)
+      if (sweep) await stopLateInvoiceSweep(client);
       return {
         actions,
         wallSeconds,

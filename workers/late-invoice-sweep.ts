@@ -3,7 +3,7 @@
  * called by every worker process at start, the simulator and the tests, so exactly one runs.
  */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { LATE_INVOICE_SWEEP_ID, lateInvoiceSweepWorkflow } from '../workflows/late-invoice-sweep';
+import { LATE_INVOICE_SWEEP_ID, lateInvoiceSweepWorkflow, stopSweepSignal } from '../workflows/late-invoice-sweep';
 
 export async function ensureLateInvoiceSweep(client: Client, taskQueue: string): Promise<void> {
   try {
@@ -16,4 +16,15 @@ export async function ensureLateInvoiceSweep(client: Client, taskQueue: string):
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+}
+
+/** Stops the sweep and waits until it has ended (nothing to do when none runs). */
+export async function stopLateInvoiceSweep(client: Client): Promise<void> {
+  const handle = client.workflow.getHandle(LATE_INVOICE_SWEEP_ID);
+  try {
+    await handle.signal(stopSweepSignal);
+  } catch {
+    return; // none running
+  }
+  await handle.result().catch(() => undefined);
 }

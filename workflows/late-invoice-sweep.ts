@@ -6,13 +6,23 @@
  * one wake-up a month (issue 5: ≤ 80 history events per loan-year). Like a nightly batch job in a
  * core banking system, but durable and visible in the Temporal UI as `late-invoice-sweep`.
  */
-import { continueAsNew, getExternalWorkflowHandle, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineSignal,
+  getExternalWorkflowHandle,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { LoanActivities } from '../activities/loan';
 import { bankingDayOnOrAfter } from '../domain/calendar';
 import { addMonths, compareDates, firstOfMonth, type IsoDate, stockholmDate } from '../domain/dates';
 import { invoiceLateSignal, loanWorkflowId } from './loan-messages';
 
 export const LATE_INVOICE_SWEEP_ID = 'late-invoice-sweep';
+
+/** Ends the sweep cleanly (to move it to another task queue, or when a test's worker stops). */
+export const stopSweepSignal = defineSignal('stop');
 
 const PAGE = 200;
 
@@ -29,10 +39,15 @@ export function nextSweepDate(today: IsoDate, lastSweptOn?: IsoDate): IsoDate {
 }
 
 export async function lateInvoiceSweepWorkflow(input: { lastSweptOn?: IsoDate } = {}): Promise<void> {
+  let stopped = false;
+  setHandler(stopSweepSignal, () => {
+    stopped = true;
+  });
   const date = nextSweepDate(stockholmDate(new Date()), input.lastSweptOn);
   // 05:00 UTC is the business date's morning all year, as for the loans' own timers.
   const wait = Date.parse(`${date}T05:00:00Z`) - Date.now();
-  if (wait > 0) await sleep(wait);
+  if (wait > 0) await condition(() => stopped, wait);
+  if (stopped) return;
   let after: string | undefined;
   for (;;) {
     const loanIds = await findLoansWithLateInvoices({ date, limit: PAGE, ...(after ? { afterLoanId: after } : {}) });

@@ -19,11 +19,13 @@ import {
   condition,
   continueAsNew,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { BureauReportingActivities } from '../activities/bureau-reporting';
 import type { LoanActivities, LoanSnapshot } from '../activities/loan';
 import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from '../domain/dates';
 import { invoiceIssueDate, lateFeeDate, reminderDate, reminderDueDate } from '../domain/invoicing';
@@ -66,6 +68,7 @@ export interface LoanTerms {
 interface OpenInvoice {
   number: number;
   dueDate: IsoDate;
+  remaining: string;
   lateFeeCharged: boolean;
   reminderSent: boolean;
   /** R-LOAN-4 grounds were evaluated when this invoice became more than a month late. */
@@ -118,6 +121,12 @@ const activities = proxyLocalActivities<LoanActivities>({
   startToCloseTimeout: '1 minute',
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// R-LOAN-11: a call to the credit bureau, an external system: a normal activity with its own retries.
+const bureau = proxyActivities<BureauReportingActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', maximumAttempts: 20 },
 });
 
 /** Business events happen during the Stockholm business day; 05:00 UTC is that date all year. */
@@ -527,6 +536,25 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
             newDueDate: reminderDueDate(event.date),
           }),
         );
+        // R-LOAN-11: the late payment is reported to the credit bureau when the reminder goes out.
+        const reminded = state.openInvoices.find((i) => i.number === event.invoice.number);
+        if (
+          reminded?.reminderSent &&
+          new Decimal(reminded.remaining).greaterThan(0) &&
+          patched('bureau-late-payment')
+        ) {
+          // A refusal by the bureau must not stop the loan's servicing; it stays visible in the
+          // history (ActivityTaskFailed) for operators.
+          await bureau
+            .reportLatePaymentToBureau({
+              idempotencyKey: `${loanId}:bureau-late:${reminded.number}`,
+              loanId,
+              amountOverdue: reminded.remaining,
+              dueDate: reminded.dueDate,
+              reportedOn: event.date,
+            })
+            .catch(() => undefined);
+        }
         return;
       }
       case 'termination-check': {

@@ -4,11 +4,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../db/database';
 import { findLoan, registerPayment } from '../../db/loan-repository';
 import { type IsoDate, stockholmDate } from '../../domain/dates';
-import { LATE_INVOICE_SWEEP_ID } from '../../workflows/late-invoice-sweep';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../../workflows/loan';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../../workflows/simulated-borrower';
-import { ensureLateInvoiceSweep } from '../../workers/late-invoice-sweep';
+import { ensureLateInvoiceSweep, stopLateInvoiceSweep } from '../../workers/late-invoice-sweep';
+import { sweepClients } from './temporal';
 
 /** Terms of a fresh loan paid out "today" on the environment's clock; a 9-digit contract number. */
 export async function newLoanTerms(
@@ -51,16 +51,13 @@ export async function startLoanWithBorrower(
 }
 
 /**
- * The book's late-invoice sweep on this test's task queue. A sweep left on an earlier test's queue
- * (whose worker is gone) would hold a workflow task no one polls, and the time-skipping server
- * does not skip time past pending work: the earlier one is terminated first.
+ * The book's late-invoice sweep on this test's task queue; the test worker (test/support/temporal.ts)
+ * stops it when its run ends.
  */
 export async function restartLateInvoiceSweep(env: TestWorkflowEnvironment, taskQueue: string): Promise<void> {
-  await env.client.workflow
-    .getHandle(LATE_INVOICE_SWEEP_ID)
-    .terminate('a new test takes over the sweep')
-    .catch(() => undefined); // none running
+  await stopLateInvoiceSweep(env.client); // one left by a test that ran its worker differently
   await ensureLateInvoiceSweep(env.client, taskQueue);
+  sweepClients.set(taskQueue, env.client);
 }
 
 /** A bank payment to the loan, registered and applied as `POST /v1/payments` does (its payment workflow). */

@@ -6,6 +6,7 @@ import type { temporal } from '@temporalio/proto';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { ApplicationActivityOptions } from '../../activities/application';
 import type { Adapters } from '../../adapters';
+import { stopLateInvoiceSweep } from '../../workers/late-invoice-sweep';
 import type { Db } from '../../db/database';
 import type { EncryptionKey } from '../../platform/payload-codec';
 import { encryptingDataConverter } from '../../platform/temporal-connection';
@@ -33,7 +34,7 @@ export async function createTestWorker(options: {
   /** Sticky caching off: a worker stopped mid-run leaves no workflow tasks bound to it. */
   noCache?: boolean;
 }): Promise<Worker> {
-  return createEngineWorker({
+  const worker = await createEngineWorker({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
@@ -42,7 +43,33 @@ export async function createTestWorker(options: {
     workflowBundle: workflowBundle(options.bundleEnvVar),
     ...(options.noCache ? { tuning: { maxCachedWorkflows: 0 } } : {}),
   });
+  return stopsSweepWithRun(worker);
 }
+
+/**
+ * A late-invoice sweep started on this worker's queue (test/support/loans.ts) is stopped before the
+ * worker stops: a workflow left on a queue no one polls holds the time-skipping server's clock,
+ * and terminating one with a pending timer does too.
+ */
+function stopsSweepWithRun(worker: Worker): Worker {
+  const runUntil = worker.runUntil.bind(worker);
+  worker.runUntil = (async <R>(fnOrPromise: Promise<R> | (() => Promise<R>)): Promise<R> =>
+    runUntil(async () => {
+      try {
+        return await (typeof fnOrPromise === 'function' ? fnOrPromise() : fnOrPromise);
+      } finally {
+        const client = sweepClients.get(worker.options.taskQueue);
+        if (client) {
+          sweepClients.delete(worker.options.taskQueue);
+          await stopLateInvoiceSweep(client);
+        }
+      }
+    })) as Worker['runUntil'];
+  return worker;
+}
+
+/** Task queues a test started the late-invoice sweep on, with the client that did. */
+export const sweepClients = new Map<string, Client>();
 
 /** Every run of a workflow chain (continue-as-new), first to last, with its history length. */
 export async function workflowRuns(
