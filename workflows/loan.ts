@@ -474,10 +474,12 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       break;
     }
 
-    const events = upcomingEvents(terms, state);
-    const due = events[0] && compareDates(events[0].date, today()) <= 0 ? events[0] : undefined;
+    const events = upcomingEvents(terms, state).filter((e) => compareDates(e.date, today()) <= 0);
+    // A due invoice goes first: its snapshot shows which earlier invoices were paid without waking
+    // the loan, so a late fee is only looked at for an invoice that is really still unpaid.
+    const due = events.find((e) => e.kind === 'invoice') ?? events[0];
     if (!due) {
-      const wakeOn = nextWakeDate(events);
+      const wakeOn = nextWakeDate(upcomingEvents(terms, state));
       step = wakeOn ? `waiting until ${wakeOn}` : 'waiting for payment';
       const wakeUp = () => state.pendingPayments.length > 0 || lateAnnounced;
       if (wakeOn) await condition(wakeUp, Math.max(1, instantOf(wakeOn) - Date.now()));
