@@ -484,6 +484,35 @@ async function cutWithdrawalInterest(
   }
 }
 
+/**
+ * The principal the current plan leaves before installment `number` (R-LOAN-12's plan from the
+ * ledger): what a rate change (R-LOAN-5) or a payment-free month (R-LOAN-6) announced today acts on.
+ */
+async function plannedPrincipalBefore(
+  trx: Db,
+  loan: {
+    id: string;
+    payout_date: string;
+    nominal_rate_percent: string;
+    monthly_payment: string;
+    notice_channel: string;
+  },
+  position: { nextInstallment: number; termMonths: number },
+  number: number,
+): Promise<Decimal> {
+  const { principal_outstanding } = await loanAccountBalances(trx, loan.id);
+  const plan = remainingPaymentPlan({
+    payoutDate: loan.payout_date,
+    termMonths: position.termMonths,
+    nextNumber: position.nextInstallment,
+    principalOutstanding: principal_outstanding,
+    nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+    monthlyPayment: new Decimal(loan.monthly_payment),
+    noticeChannel: loan.notice_channel as NoticeChannel,
+  });
+  return plan.filter((p) => p.number < number).pop()?.balanceAfter ?? principal_outstanding;
+}
+
 export interface TerminationOutcome {
   sent: boolean;
   sequence?: number;
@@ -926,18 +955,7 @@ export function createLoanActivities(db: Db, notifyNewMail?: NewMailNotifier) {
         let first = input.nextInstallment;
         while (compareDates(invoiceIssueDate(installmentDueDate(loan.payout_date, first)), input.effectiveFrom) < 0)
           first++;
-        const { principal_outstanding } = await loanAccountBalances(trx, input.loanId);
-        const plan = remainingPaymentPlan({
-          payoutDate: loan.payout_date,
-          termMonths: input.termMonths,
-          nextNumber: input.nextInstallment,
-          principalOutstanding: principal_outstanding,
-          nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-          monthlyPayment: new Decimal(loan.monthly_payment),
-          noticeChannel: loan.notice_channel as NoticeChannel,
-        });
-        const before = plan.filter((p) => p.number < first).pop();
-        const principalThen = before ? before.balanceAfter : principal_outstanding;
+        const principalThen = await plannedPrincipalBefore(trx, loan, input, first);
         const remaining = Math.max(1, input.termMonths - first + 1);
         const annuity = recomputeAnnuityForRateChange({
           outstandingPrincipal: maxAmount(new Decimal('0.01'), principalThen),
@@ -1004,19 +1022,8 @@ export function createLoanActivities(db: Db, notifyNewMail?: NewMailNotifier) {
             ...(refusal.reason === 'limit-reached' ? { field: 'installmentNumber' } : {}),
           };
         }
-        const { principal_outstanding } = await loanAccountBalances(trx, input.loanId);
-        const plan = remainingPaymentPlan({
-          payoutDate: loan.payout_date,
-          termMonths: input.termMonths,
-          nextNumber: input.nextInstallment,
-          principalOutstanding: principal_outstanding,
-          nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-          monthlyPayment: new Decimal(loan.monthly_payment),
-          noticeChannel: loan.notice_channel as NoticeChannel,
-        });
-        const before = plan.filter((p) => p.number < input.installmentNumber).pop();
         const effect = applyPaymentFreeMonth({
-          outstandingPrincipal: before ? before.balanceAfter : principal_outstanding,
+          outstandingPrincipal: await plannedPrincipalBefore(trx, loan, input, input.installmentNumber),
           remainingInstallments: input.termMonths - input.installmentNumber + 1,
           nominalRatePercent: new Decimal(loan.nominal_rate_percent),
           feesForTheMonth: ZERO,
