@@ -13,6 +13,7 @@ import {
   getExternalWorkflowHandle,
   proxyLocalActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { LoanActivities } from '../activities/loan';
 import { bankingDayOnOrAfter } from '../domain/calendar';
@@ -25,6 +26,12 @@ export const LATE_INVOICE_SWEEP_ID = 'late-invoice-sweep';
 export const stopSweepSignal = defineSignal('stop');
 
 const PAGE = 200;
+/**
+ * A run sweeps a year of months, then continues as new (sooner when the server suggests it: a big
+ * book's signals fill the history). One run per month would build a new workflow context every
+ * month, the largest cost of a long simulation on the time-skipping server.
+ */
+export const SWEEPS_PER_RUN = 12;
 
 const { findLoansWithLateInvoices } = proxyLocalActivities<LoanActivities>({
   startToCloseTimeout: '1 minute',
@@ -43,11 +50,23 @@ export async function lateInvoiceSweepWorkflow(input: { lastSweptOn?: IsoDate } 
   setHandler(stopSweepSignal, () => {
     stopped = true;
   });
-  const date = nextSweepDate(stockholmDate(new Date()), input.lastSweptOn);
-  // 05:00 UTC is the business date's morning all year, as for the loans' own timers.
-  const wait = Date.parse(`${date}T05:00:00Z`) - Date.now();
-  if (wait > 0) await condition(() => stopped, wait);
-  if (stopped) return;
+  let lastSweptOn = input.lastSweptOn;
+  for (let sweeps = 0; ; sweeps++) {
+    if (sweeps >= SWEEPS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof lateInvoiceSweepWorkflow>({ lastSweptOn });
+    }
+    const date = nextSweepDate(stockholmDate(new Date()), lastSweptOn);
+    // 05:00 UTC is the business date's morning all year, as for the loans' own timers.
+    const wait = Date.parse(`${date}T05:00:00Z`) - Date.now();
+    if (wait > 0) await condition(() => stopped, wait);
+    if (stopped) return;
+    await announceLateInvoices(date);
+    lastSweptOn = date;
+  }
+}
+
+/** Tells every loan with an installment unpaid on `date` (a page of loans at a time). */
+async function announceLateInvoices(date: IsoDate): Promise<void> {
   let after: string | undefined;
   for (;;) {
     const loanIds = await findLoansWithLateInvoices({ date, limit: PAGE, ...(after ? { afterLoanId: after } : {}) });
@@ -59,8 +78,7 @@ export async function lateInvoiceSweepWorkflow(input: { lastSweptOn?: IsoDate } 
             .catch(() => undefined), // a loan whose workflow has ended needs no dunning
       ),
     );
-    if (loanIds.length < PAGE) break;
+    if (loanIds.length < PAGE) return;
     after = loanIds[loanIds.length - 1];
   }
-  await continueAsNew<typeof lateInvoiceSweepWorkflow>({ lastSweptOn: date });
 }
