@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { createDb } from '../db/database';
@@ -18,7 +19,8 @@ import { createTestDatabase } from '../test/setup/postgres';
 import { TEST_KEYS } from '../test/support/temporal';
 import { encryptingDataConverter } from '../platform/temporal-connection';
 import { createEngineWorker, WORKFLOWS_PATH } from '../workers/create-worker';
-import { ensureLateInvoiceSweep } from '../workers/late-invoice-sweep';
+import { ensureLateInvoiceSweep, stopLateInvoiceSweep } from '../workers/late-invoice-sweep';
+import { LATE_INVOICE_SWEEP_ID } from '../workflows/late-invoice-sweep';
 import { loanWorkflow, loanWorkflowId, type LoanTerms } from '../workflows/loan';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../workflows/simulated-borrower';
 
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
   try {
     await worker.runUntil(async () => {
       await ensureLateInvoiceSweep(env.client, taskQueue);
+      const { runId: firstSweepRun } = await env.client.workflow.getHandle(LATE_INVOICE_SWEEP_ID).describe();
       for (const scenario of scenarios) {
         const loanId = randomUUID();
         const terms: LoanTerms = {
@@ -80,22 +83,29 @@ async function main(): Promise<void> {
         });
         await loan.result();
         await borrower.result();
-        let runId: string | undefined = loan.firstExecutionRunId;
-        for (let run = 1; runId; run++) {
-          const history = await env.client.workflow.getHandle(loan.workflowId, runId).fetchHistory();
-          // Binary protobuf: exact, compact, and independent of JSON converters.
-          const file = path.join(OUT, `loan-${scenario.name}-run${run}.history.pb`);
-          writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
-          process.stderr.write(`wrote ${path.relative(PROJECT_ROOT, file)} (${history.events?.length} events)\n`);
-          runId =
-            history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-        }
+        await recordChain(env.client, loan.workflowId, loan.firstExecutionRunId, `loan-${scenario.name}`);
       }
+      // The book's sweep over both loans' lives (it told the one that stopped paying), ended by its stop signal.
+      await stopLateInvoiceSweep(env.client);
+      await recordChain(env.client, LATE_INVOICE_SWEEP_ID, firstSweepRun, 'late-invoice-sweep');
     });
   } finally {
     await env.teardown();
     await db.destroy();
     await database.drop();
+  }
+}
+
+/** Writes each run of a continue-as-new chain as `<name>-run<N>.history.pb`. */
+async function recordChain(client: Client, workflowId: string, firstRunId: string, name: string): Promise<void> {
+  let runId: string | undefined = firstRunId;
+  for (let run = 1; runId; run++) {
+    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    // Binary protobuf: exact, compact, and independent of JSON converters.
+    const file = path.join(OUT, `${name}-run${run}.history.pb`);
+    writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+    process.stderr.write(`wrote ${path.relative(PROJECT_ROOT, file)} (${history.events?.length} events)\n`);
+    runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
 }
 

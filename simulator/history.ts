@@ -7,8 +7,6 @@ export interface RunHistory {
   historyEvents: number;
   /** Event counts by type, e.g. `ACTIVITY_TASK_SCHEDULED: 24`. */
   eventTypes: Record<string, number>;
-  /** Activity executions by activity type: how many, and their started → completed milliseconds. */
-  activities: Record<string, { count: number; runMs: number }>;
 }
 
 const EVENT_TYPE_NAMES = temporal.api.enums.v1.EventType;
@@ -32,48 +30,10 @@ export async function workflowChain(client: Client, workflowId: string, firstRun
       const name = eventTypeName(e.eventType);
       eventTypes[name] = (eventTypes[name] ?? 0) + 1;
     }
-    runs.push({
-      runId,
-      historyEvents: events.length,
-      eventTypes,
-      activities: activitiesOf(events),
-    });
+    runs.push({ runId, historyEvents: events.length, eventTypes });
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return runs;
-}
-
-function millis(e: temporal.api.history.v1.IHistoryEvent | undefined): number {
-  const t = e?.eventTime;
-  return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : NaN;
-}
-
-function activitiesOf(events: readonly temporal.api.history.v1.IHistoryEvent[]): RunHistory['activities'] {
-  const byId = new Map(events.map((e) => [Number(e.eventId), e]));
-  const out: RunHistory['activities'] = {};
-  for (const e of events) {
-    const done = e.activityTaskCompletedEventAttributes;
-    if (!done) continue;
-    const type =
-      byId.get(Number(done.scheduledEventId))?.activityTaskScheduledEventAttributes?.activityType?.name ?? 'unknown';
-    const ms = millis(e) - millis(byId.get(Number(done.startedEventId)));
-    const entry = (out[type] ??= { count: 0, runMs: 0 });
-    entry.count++;
-    if (Number.isFinite(ms)) entry.runMs += ms;
-  }
-  return out;
-}
-
-/** Sums activity executions by type over runs. */
-export function activityTotals(runs: readonly RunHistory[]): RunHistory['activities'] {
-  const out: RunHistory['activities'] = {};
-  for (const run of runs)
-    for (const [type, a] of Object.entries(run.activities)) {
-      const entry = (out[type] ??= { count: 0, runMs: 0 });
-      entry.count += a.count;
-      entry.runMs += a.runMs;
-    }
-  return out;
 }
 
 /** Sums event counts by type over runs, most frequent first. */

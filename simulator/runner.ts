@@ -16,7 +16,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { createSandboxAdapters, type SandboxAdapterSet } from '../adapters';
 import type { Db } from '../db/database';
 import { addMonths, compareDates, type IsoDate, stockholmDate } from '../domain/dates';
@@ -46,6 +46,8 @@ export interface SimulationContext {
   adapters?: SandboxAdapterSet;
   /** Progress lines (the CLI writes them to stderr). */
   log?: (message: string) => void;
+  /** For the worker that runs the scenario (the loan benchmark times local activities with one). */
+  workerInterceptors?: WorkerOptions['interceptors'];
 }
 
 /** Months after the last due date that "untilClosed" waits before giving up (loan never closes). */
@@ -162,6 +164,7 @@ export async function runScenario(
     dataConverter: ctx.dataConverter,
     deps: { db: ctx.db, ...(adapters ? { adapters: adapters.adapters } : {}) },
     workflowBundle: ctx.workflowBundle ?? (await bundleWorkflows()),
+    interceptors: ctx.workerInterceptors,
   });
 
   const client = ctx.env.client;

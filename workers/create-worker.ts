@@ -22,6 +22,8 @@ export interface EngineWorkerOptions {
     WorkerOptions,
     'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'
   >;
+  /** E.g. the loan benchmark's activity timer. */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -35,6 +37,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     activities: createActivities(options.deps),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...options.tuning,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
 }
 

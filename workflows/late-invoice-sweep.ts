@@ -11,6 +11,7 @@ import {
   continueAsNew,
   defineSignal,
   getExternalWorkflowHandle,
+  patched,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
@@ -50,9 +51,11 @@ export async function lateInvoiceSweepWorkflow(input: { lastSweptOn?: IsoDate } 
   setHandler(stopSweepSignal, () => {
     stopped = true;
   });
+  // Runs started before this patch sweep one month each (their histories replay that way).
+  const sweepsPerRun = patched('late-invoice-sweep-year-per-run') ? SWEEPS_PER_RUN : 1;
   let lastSweptOn = input.lastSweptOn;
   for (let sweeps = 0; ; sweeps++) {
-    if (sweeps >= SWEEPS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (sweeps >= sweepsPerRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof lateInvoiceSweepWorkflow>({ lastSweptOn });
     }
     const date = nextSweepDate(stockholmDate(new Date()), lastSweptOn);
