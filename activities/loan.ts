@@ -11,7 +11,7 @@ import { findPayment, insertInvoice, insertLoan, setLoanStatus, updateInvoice } 
 import { type MailboxMessageInput, recordMailboxMessage } from '../db/mailbox-repository';
 import { allocatePayment, type OpenItem, type OpenLineKind, totalRemaining } from '../domain/allocation';
 import { monthlyRate } from '../domain/annuity';
-import { addDays, compareDates, firstOfMonth, type IsoDate } from '../domain/dates';
+import { addMonths, compareDates, firstOfMonth, type IsoDate } from '../domain/dates';
 import { defaultInterestOnAmount, postedDefaultInterest } from '../domain/default-interest';
 import { partialEarlyRepayment, wholeEarlyRepayment } from '../domain/early-repayment';
 import { installmentInvoiceLines, invoiceIssueDate, invoiceTotal, remainingPaymentPlan } from '../domain/invoicing';
@@ -240,9 +240,10 @@ async function writeInvoice(
 
 /**
  * R-LOAN-7 whole: what settles the loan on `date`. Interest invoiced for periods not yet due is not
- * earned (credited); interest accrues from the day after the last installment due before `date`
- * on the principal not yet repaid of the current period; interest already paid for the current
- * period is set against it (a surplus is refunded). Earlier unpaid items are paid as they are.
+ * earned (credited); interest accrues from the start of the current interest period (R-PROD-4:
+ * calendar months) on the principal not yet repaid of that period; interest already paid for the
+ * current period is set against it (a surplus is set off against the payoff invoice). Earlier
+ * unpaid items are paid as they are.
  */
 interface Payoff {
   unearnedInterest: { invoiceNumber: number; amount: Decimal }[];
@@ -258,7 +259,7 @@ interface Payoff {
 
 async function computePayoff(trx: Db, loanId: string, date: IsoDate): Promise<Payoff> {
   const loan = await trx.selectFrom('loans').selectAll().where('id', '=', loanId).executeTakeFirstOrThrow();
-  const [items, balances, invoices] = await Promise.all([
+  const [items, balances, invoices, paymentFree] = await Promise.all([
     openInvoiceItems(trx, loanId),
     loanAccountBalances(trx, loanId),
     trx
@@ -267,14 +268,28 @@ async function computePayoff(trx: Db, loanId: string, date: IsoDate): Promise<Pa
       .where('loan_id', '=', loanId)
       .where('kind', '=', 'installment')
       .execute(),
+    trx
+      .selectFrom('payment_free_months')
+      .select('due_date')
+      .where('loan_id', '=', loanId)
+      .where('status', '=', 'APPLIED')
+      .execute(),
   ]);
   const notYetDue = invoices.filter((i) => compareDates(i.due_date, date) >= 0);
-  const lastDueBefore = invoices
-    .map((i) => i.due_date)
-    .filter((d) => compareDates(d, date) < 0)
+  // The current period is the payment date's calendar month, unless that month's interest is
+  // already owed in full: its installment fell due before the payment date (a due date on the last
+  // banking day can precede the month's end), or a payment-free month capitalised it (R-LOAN-6).
+  const coveredMonths = [
+    ...invoices.map((i) => i.due_date).filter((d) => compareDates(d, date) < 0),
+    ...paymentFree.map((p) => p.due_date).filter((d) => compareDates(firstOfMonth(d), date) <= 0),
+  ];
+  const periodStart = [
+    firstOfMonth(date),
+    firstOfMonth(installmentDueDate(loan.payout_date, 1)),
+    ...coveredMonths.map((d) => addMonths(firstOfMonth(d), 1)),
+  ]
     .sort(compareDates)
-    .pop();
-  const periodStart = lastDueBefore ? addDays(lastDueBefore, 1) : firstOfMonth(installmentDueDate(loan.payout_date, 1));
+    .pop()!;
   const lineOf = (i: (typeof invoices)[number], kind: string) =>
     sumAmounts(i.lines.filter((l) => l.kind === kind).map((l) => new Decimal(l.amount)));
   const unearnedInterest = notYetDue
@@ -356,12 +371,16 @@ async function settlePayoff(trx: Db, loanId: string, date: IsoDate, payoff: Payo
     noticeFee: ZERO,
     setupFee: ZERO,
   });
-  if (lines.length > 0) {
-    await writeInvoice(
+  if (lines.length === 0) return;
+  const number = await nextInvoiceNumber(trx, loanId);
+  await writeInvoice(trx, loan, { number, issueDate: date, dueDate: date, kind: 'early-repayment' }, lines);
+  // The refunded interest is already left out of the quoted total: set it off against the payoff's
+  // principal so that paying the total closes the loan at exactly 0.00.
+  const setOff = Decimal.min(payoff.interestToRefund, payoff.principal);
+  if (setOff.greaterThan(0)) {
+    await postInTransaction(
       trx,
-      loan,
-      { number: await nextInvoiceNumber(trx, loanId), issueDate: date, dueDate: date, kind: 'early-repayment' },
-      lines,
+      setOffPosting(loanId, number, date, 'principal', setOff, `${loanId}:early-repayment:interest-refund-set-off`),
     );
   }
 }

@@ -49,7 +49,10 @@ export interface EarlyRepaymentQuote {
   /** What to pay, to `ocrReference`. */
   total: string;
   principal: string;
-  /** Interest accrued in the current period up to the payment date (whole). */
+  /**
+   * Interest accrued in the current period up to the payment date, less what was already paid for
+   * that period (whole); negative when it was paid ahead, and then taken off the total.
+   */
   accruedInterest: string;
   /** Interest (default interest included) and fees already due and unpaid (whole). */
   unpaidInterest: string;

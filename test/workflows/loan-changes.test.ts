@@ -12,7 +12,7 @@ import type { Db } from '../../db/database';
 import { loanAccountBalances } from '../../db/ledger-repository';
 import { findLoan, listInvoices, type InvoiceRow } from '../../db/loan-repository';
 import { annuityPayment, monthlyRate } from '../../domain/annuity';
-import { addDays, compareDates, type IsoDate, stockholmDate } from '../../domain/dates';
+import { addDays, compareDates, daysBetween, firstOfMonth, type IsoDate, stockholmDate } from '../../domain/dates';
 import { invoiceIssueDate, lateFeeDate } from '../../domain/invoicing';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal, formatAmount, roundOre, sumAmounts } from '../../domain/money';
@@ -364,6 +364,45 @@ describe('loan changes (R-LOAN-5…8, R-LOAN-10) on the time-skipping server', (
       'setup-fee': DEFAULT_PRODUCT.fees.setup,
       'notice-fee': formatAmount(new Decimal(DEFAULT_PRODUCT.fees.notice.paper).times(3)),
     });
+    await expectLedgerBalanced(db);
+  });
+
+  it('R-LOAN-7, R-PROD-4: whole early repayment after the current invoice was paid: interest from the 1st of the month, the interest paid ahead set off → CLOSED at exactly 0.00', async () => {
+    const t = await newLoanTerms(env, { termMonths: 36, noticeChannel: 'e-invoice', nominalRatePercent: '12.00' });
+    const loan = await start(t, { daysBeforeDue: 5 });
+    // Invoice 3 is paid (5 days before its due date); its month's interest is paid for days not yet lived.
+    const due3 = installmentDueDate(t.payoutDate, 3);
+    await sleepUntil(addDays(due3, -3));
+    const date = await today();
+    const invoices = await listInvoices(db, t.loanId);
+    expect(invoices.map((i) => i.status)).toEqual(['PAID', 'PAID', 'PAID']);
+
+    const quote = await loan.executeUpdate(quoteEarlyRepaymentUpdate, { args: [{ kind: 'whole' }] });
+    // The current period is the calendar month of the payment date (R-PROD-4), whatever day the
+    // previous installment fell due: interest accrues from its 1st to the payment date.
+    const principalOfPeriod = new Decimal(quote.principal).plus(line(invoices[2]!, 'principal'));
+    const accrued = roundOre(
+      principalOfPeriod
+        .times('0.12')
+        .times(daysBetween(firstOfMonth(date), date))
+        .div(365),
+    );
+    // Net of the month's interest already paid: negative, paid ahead, and taken off the total.
+    const net = accrued.minus(line(invoices[2]!, 'interest'));
+    expect(net.lessThan(0)).toBe(true);
+    expect(quote.accruedInterest).toBe(formatAmount(net));
+    expect(quote.total).toBe(formatAmount(new Decimal(quote.principal).plus(net)));
+
+    await loan.executeUpdate(confirmEarlyRepaymentUpdate, { args: [{ quoteId: quote.quoteId }] });
+    await payToLoan(env, db, TASK_QUEUE, {
+      loanId: t.loanId,
+      amount: quote.total,
+      paymentDate: date,
+      bankReference: `early-paid-ahead-${t.loanId}`,
+    });
+    expect((await loan.result()).status).toBe('CLOSED');
+    expect(await debtOf(t.loanId)).toBe('0.00');
+    expect(formatAmount((await loanAccountBalances(db, t.loanId)).customer_credit)).toBe('0.00');
     await expectLedgerBalanced(db);
   });
 
