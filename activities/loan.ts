@@ -392,11 +392,13 @@ async function settlePayoff(trx: Db, loanId: string, date: IsoDate, payoff: Payo
  */
 export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<PaymentOutcome> {
   return db.transaction().execute(async (trx) => {
-    const payment = await findPayment(trx, paymentId);
-    if (!payment?.loan_id) throw new Error(`payment ${paymentId} is not assigned to a loan`);
-    const loanId = payment.loan_id;
+    const assigned = await findPayment(trx, paymentId);
+    if (!assigned?.loan_id) throw new Error(`payment ${paymentId} is not assigned to a loan`);
+    const loanId = assigned.loan_id;
     // Row lock: one payment of a loan is applied at a time, even across workers.
     const loan = await lockLoan(trx, loanId);
+    // Read again under the lock: a retried attempt that waited for it must see the first one's APPLIED.
+    const payment = (await findPayment(trx, paymentId))!;
     const stored = payment.allocation as { excess?: string; settledInvoices?: number[]; wakeLoan?: boolean } | null;
     if (payment.status === 'APPLIED') {
       return {
