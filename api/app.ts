@@ -4,8 +4,10 @@
  */
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
+import { recordOperatorRequest } from '../db/audit-repository';
 import type { ApiDeps } from './deps';
 import { notFoundHandler, problemErrorHandler } from './problem';
+import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
 import { diagnosticsRoutes } from './routes/diagnostics';
@@ -33,10 +35,15 @@ export function createApp(deps: ApiDeps): Express {
   app.set('trust proxy', true);
   app.use(express.json({ limit: '1mb' }));
 
-  const routes = new ApiRoutes(deps.jwtSecret);
+  // R-SEC-1: every operator request is recorded (api/routing.ts); a failed write is logged only.
+  const routes = new ApiRoutes(deps.jwtSecret, {
+    record: (entry) => recordOperatorRequest(deps.db, entry),
+    logger: deps.logger,
+  });
   healthRoutes(routes, deps);
   codecRoutes(routes, deps);
   diagnosticsRoutes(routes, deps);
+  auditRoutes(routes, deps);
   quoteRoutes(routes);
   applicationRoutes(routes, deps);
   mailboxRoutes(routes, deps);

@@ -3,7 +3,9 @@
  * OpenAPI 3.1 document, so the docs cannot drift from what the API accepts.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { AuditOutcome, OperatorAuditEntry } from '../db/audit-repository';
+import { type Logger, redactText } from '../platform/logger';
 import { z, type ZodObject, type ZodType } from './zod';
 import { type Principal, type Role, requireRole } from './auth';
 import { badRequest, fieldErrors } from './problem';
@@ -60,6 +62,36 @@ const PROBLEM_RESPONSES: Record<number, string> = {
   404: 'Not found (or not yours)',
 };
 
+/**
+ * R-SEC-1: where operator requests are recorded. `record` writes one row; a failure is reported to
+ * `logger` and never changes the response.
+ */
+export interface OperatorAudit {
+  record(entry: OperatorAuditEntry): Promise<void>;
+  logger: Pick<Logger, 'error'>;
+}
+
+/** 2xx/3xx: done; 4xx: the engine declined (invalid, not allowed, not found, conflict); 5xx: failed. */
+export function auditOutcome(status: number): AuditOutcome {
+  if (status < 400) return 'ok';
+  if (status < 500) return 'refused';
+  return 'error';
+}
+
+/** `/v1/loans/:loanId` → `/v1/loans/{loanId}` (the OpenAPI form, also the audit's route). */
+const routeTemplate = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
+
+/**
+ * Path parameters are ids. A value that is itself a personal identity number, an email or a phone
+ * number (as the log redaction recognises them) is stored masked all the same (R-SEC-2); ids that
+ * merely contain digits (uuids) are kept as they are.
+ */
+function auditParams(params: Record<string, string>): Record<string, string> {
+  const mask = (v: string): string =>
+    /^\[(personnummer|email|phone)\]$/.test(redactText(v.trim())) ? '[redacted]' : v;
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, mask(String(v)).slice(0, 200)]));
+}
+
 function parseOrThrow<T extends ZodType>(source: string, schema: T | undefined, value: unknown): z.infer<T> {
   if (!schema) return value as z.infer<T>;
   const result = schema.safeParse(value);
@@ -71,7 +103,10 @@ export class ApiRoutes {
   readonly registry = new OpenAPIRegistry();
   readonly router: Router = express.Router();
 
-  constructor(private readonly jwtSecret: string) {
+  constructor(
+    private readonly jwtSecret: string,
+    private readonly audit: OperatorAudit,
+  ) {
     this.registry.registerComponent('securitySchemes', 'bearer', {
       type: 'http',
       scheme: 'bearer',
@@ -84,7 +119,8 @@ export class ApiRoutes {
   ): void {
     this.register(spec);
     const guards = spec.auth === 'public' ? [] : [requireRole(this.jwtSecret, spec.auth)];
-    this.router[spec.method](spec.path, ...guards, async (req, res, next) => {
+    const audit = this.auditOperatorRequests(spec.method.toUpperCase(), routeTemplate(spec.path));
+    this.router[spec.method](spec.path, audit, ...guards, async (req, res, next) => {
       try {
         const body = parseOrThrow('body', spec.body, req.body);
         const query = parseOrThrow('query', spec.query, req.query);
@@ -97,6 +133,40 @@ export class ApiRoutes {
         next(err);
       }
     });
+  }
+
+  /**
+   * R-SEC-1: first on every route, so none can forget it. Once the response has finished (or the
+   * connection closed before it could: outcome `error`), a request the auth guard identified as an
+   * operator's is recorded: reads, refusals and failures alike. Other roles are not recorded here.
+   */
+  private auditOperatorRequests(method: string, route: string): RequestHandler {
+    return (req, res, next) => {
+      // Express resets req.params when an error leaves the route, so they are taken now.
+      const params = auditParams(req.params);
+      let recorded = false;
+      const record = (finished: boolean): void => {
+        if (recorded) return;
+        recorded = true;
+        const principal = req.principal;
+        if (principal?.role !== 'operator') return;
+        const status = res.statusCode;
+        const entry: OperatorAuditEntry = {
+          operator: principal.sub,
+          method,
+          route,
+          params,
+          status,
+          outcome: finished ? auditOutcome(status) : 'error',
+        };
+        Promise.resolve()
+          .then(() => this.audit.record(entry))
+          .catch((err: unknown) => this.audit.logger.error({ err, audit: entry }, 'operator audit row not written'));
+      };
+      res.once('finish', () => record(true));
+      res.once('close', () => record(res.writableFinished));
+      next();
+    };
   }
 
   private register(spec: RouteSpec<ZodType, ZodObject, ZodObject>): void {
@@ -119,7 +189,7 @@ export class ApiRoutes {
     }
     this.registry.registerPath({
       method: spec.method,
-      path: spec.path.replace(/:(\w+)/g, '{$1}'),
+      path: routeTemplate(spec.path),
       operationId: spec.operationId,
       summary: spec.summary,
       description: spec.description

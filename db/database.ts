@@ -333,6 +333,26 @@ export interface ComplaintTable {
   updated_at: Generated<Date>;
 }
 
+/**
+ * R-SEC-1: one row per operator request, written after the response finished. `params` holds the
+ * path parameters (ids only); no request bodies and no personal data.
+ */
+export interface OperatorAuditTable {
+  /** bigserial: arrives as a string. */
+  id: Generated<string>;
+  at: Generated<Date>;
+  /** The operator token's subject. */
+  operator: string;
+  /** GET | POST | … */
+  method: string;
+  /** The route template as in the OpenAPI document, e.g. `/v1/loans/{loanId}`. */
+  route: string;
+  params: ColumnType<Record<string, string>, string, string>;
+  status: number;
+  /** ok | refused | error */
+  outcome: string;
+}
+
 export interface Database {
   diagnostic_runs: DiagnosticRunTable;
   loans: LoanTable;
@@ -355,6 +375,7 @@ export interface Database {
   payment_free_months: PaymentFreeMonthTable;
   early_repayment_orders: EarlyRepaymentOrderTable;
   withdrawals: WithdrawalTable;
+  operator_audit: OperatorAuditTable;
 }
 
 export type Db = Kysely<Database>;

@@ -68,7 +68,9 @@ describe('migrateToLatest on an empty database', () => {
     expect(await tablesOf(db)).toEqual([]);
     expect(await migrateToLatest(db)).toEqual(MIGRATION_NAMES);
     const tables = await tablesOf(db);
-    expect(tables).toEqual(expect.arrayContaining(['diagnostic_runs', 'kysely_migration', 'kysely_migration_lock']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['diagnostic_runs', 'operator_audit', 'kysely_migration', 'kysely_migration_lock']),
+    );
   });
 
   it('gives diagnostic_runs the expected columns', async () => {
@@ -82,6 +84,27 @@ describe('migrateToLatest on an empty database', () => {
       { column_name: 'requested_by', data_type: 'text', is_nullable: 'NO' },
       { column_name: 'recorded_at', data_type: 'timestamp with time zone', is_nullable: 'NO' },
     ]);
+  });
+
+  it('gives operator_audit (R-SEC-1) the expected columns: ids and outcomes, no bodies', async () => {
+    const { rows } = await sql<{ column_name: string; data_type: string; is_nullable: string }>`
+      select column_name, data_type, is_nullable from information_schema.columns
+      where table_schema = 'public' and table_name = 'operator_audit' order by ordinal_position
+    `.execute(db);
+    expect(rows).toEqual([
+      { column_name: 'id', data_type: 'bigint', is_nullable: 'NO' },
+      { column_name: 'at', data_type: 'timestamp with time zone', is_nullable: 'NO' },
+      { column_name: 'operator', data_type: 'text', is_nullable: 'NO' },
+      { column_name: 'method', data_type: 'text', is_nullable: 'NO' },
+      { column_name: 'route', data_type: 'text', is_nullable: 'NO' },
+      { column_name: 'params', data_type: 'jsonb', is_nullable: 'NO' },
+      { column_name: 'status', data_type: 'integer', is_nullable: 'NO' },
+      { column_name: 'outcome', data_type: 'text', is_nullable: 'NO' },
+    ]);
+    await expect(
+      sql`insert into operator_audit (operator, method, route, status, outcome)
+          values ('op-1', 'GET', '/v1/loans', 200, 'maybe')`.execute(db),
+    ).rejects.toThrow(/check constraint/);
   });
 
   it('is idempotent: a second run applies nothing and changes nothing', async () => {
