@@ -2,16 +2,22 @@
  * The public loan calculator (R-PROD-6): `POST /v1/quotes` and the product parameters. The rules
  * live in domain/quote.ts; this file only maps the wire format.
  */
-import { stockholmDate } from '../../domain/dates';
+import { addMonths } from '../../domain/dates';
 import { Decimal } from '../../domain/money';
 import { DEFAULT_PRODUCT, NOTICE_CHANNELS } from '../../domain/product';
 import { InvalidQuoteRequestError, QUOTE_LIMITS, quote, toQuoteResponse } from '../../domain/quote';
 import { badRequest } from '../problem';
 import type { ApiRoutes } from '../routing';
-import { amountString, isoDate, percentString } from '../schemas';
+import { amountString, EARLIEST_BUSINESS_DATE, isoDateWithin, percentString, stockholmToday } from '../schemas';
 import { z } from '../zod';
 
 const L = QUOTE_LIMITS;
+
+/**
+ * A quote's payout date: not before EARLIEST_BUSINESS_DATE (a fixed bound, so a worked example such
+ * as the README's 2026-03-10 quotes the same forever) and at most this many months ahead of today.
+ */
+export const PAYOUT_DATE_MONTHS_AHEAD = 24;
 
 const quoteRequest = z
   .strictObject({
@@ -33,7 +39,15 @@ const quoteRequest = z
       })
       .openapi({ example: '9.95' }),
     noticeChannel: z.enum(NOTICE_CHANNELS as [string, ...string[]]).openapi({ example: 'autogiro' }),
-    payoutDate: isoDate.optional().describe('assumed payout date; default today in Europe/Stockholm'),
+    payoutDate: isoDateWithin(() => ({
+      from: EARLIEST_BUSINESS_DATE,
+      to: addMonths(stockholmToday(), PAYOUT_DATE_MONTHS_AHEAD),
+    }))
+      .optional()
+      .describe(
+        `assumed payout date, from ${EARLIEST_BUSINESS_DATE} to ${PAYOUT_DATE_MONTHS_AHEAD} months ahead of today; ` +
+          'default today in Europe/Stockholm',
+      ),
   })
   .openapi('QuoteRequest');
 
@@ -86,7 +100,7 @@ export function quoteRoutes(routes: ApiRoutes): void {
           termMonths: body.termMonths,
           nominalRatePercent: new Decimal(body.nominalRatePercent),
           noticeChannel: body.noticeChannel as (typeof NOTICE_CHANNELS)[number],
-          payoutDate: body.payoutDate ?? stockholmDate(new Date()),
+          payoutDate: body.payoutDate ?? stockholmToday(),
         });
         return { status: 200, body: toQuoteResponse(result) };
       } catch (err) {

@@ -180,12 +180,14 @@ describe('loan actions through the API (R-LOAN-5…8, R-LOAN-10, R-SEC-1)', () =
       201,
     );
     expect(quote.body).toMatchObject({ kind: 'whole', fee: '0.00', paymentDate: today() });
-    // Well-formed but not allowed: a payment date in the past, a "partial" that repays everything.
+    // A payment date in the past is wrong whatever the loan: a 400 (test/api/bad-input.test.ts).
     const past = await post(`/v1/loans/${a.loanId}/early-repayment/quotes`, customerOf(a), {
       kind: 'whole',
       paymentDate: addDays(today(), -1),
-    }).expect(409);
+    }).expect(400);
     expect(past.body.errors[0].field).toBe('body.paymentDate');
+    // Well-formed but not allowed for this loan: a "partial" that repays everything.
+
     const everything = await post(`/v1/loans/${a.loanId}/early-repayment/quotes`, customerOf(a), {
       kind: 'partial',
       amount: '999999',
