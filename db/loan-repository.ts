@@ -114,15 +114,18 @@ export async function listSuspensePayments(db: Db): Promise<PaymentRow[]> {
   return db.selectFrom('payments').selectAll().where('status', '=', 'SUSPENSE').orderBy('received_at').execute();
 }
 
-/** Moves a suspense payment to a loan (status RECEIVED), once. */
-export async function assignPayment(db: Db, paymentId: string, loanId: string): Promise<PaymentRow> {
+/**
+ * Moves a suspense payment to a loan (status RECEIVED), once: the row as assigned, or undefined when
+ * it was not in suspense any more (assigned meanwhile, e.g. by a concurrent call: read it again).
+ */
+export async function assignPayment(db: Db, paymentId: string, loanId: string): Promise<PaymentRow | undefined> {
   return db
     .updateTable('payments')
     .set({ loan_id: loanId, status: 'RECEIVED' })
     .where('id', '=', paymentId)
     .where('status', '=', 'SUSPENSE')
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export async function listCustomerLoans(db: Db, customerId: string): Promise<LoanRow[]> {

@@ -17,10 +17,11 @@ import {
 import { formatAmount, parseAmount } from '../../domain/money';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, notFound } from '../problem';
+import { badRequest, conflict, notFound, ProblemError } from '../problem';
 import type { ApiRoutes } from '../routing';
-import { amountString, isoDate } from '../schemas';
+import { EARLIEST_BUSINESS_DATE, isoDateWithin, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
+import { ENDED_LOAN_STATUSES } from './loan-actions';
 
 const paymentSchema = z
   .object({
@@ -52,13 +53,22 @@ const registerBody = z
   .strictObject({
     bankReference: z.string().min(1).max(100).describe('the bank’s unique reference: a repeat registers nothing new'),
     ocrReference: z.string().regex(/^\d{2,25}$/, 'must be 2–25 digits'),
-    amount: amountString.refine((s) => parseAmount(s).greaterThan(0), { message: 'must be greater than 0' }),
-    paymentDate: isoDate,
+    amount: positiveAmountString.describe('0.01–999999999999.99 SEK, at most 2 decimals'),
+    paymentDate: isoDateWithin(() => ({ from: EARLIEST_BUSINESS_DATE, to: stockholmToday() })).describe(
+      `the day the money reached the bank: from ${EARLIEST_BUSINESS_DATE} to today (Europe/Stockholm), never later`,
+    ),
   })
   .openapi('PaymentRegistration');
 
+/** A 409 about the loan an assignment names. */
+const loanIdConflict = (detail: string, message: string) =>
+  new ProblemError(409, 'Conflict', detail, [{ field: 'body.loanId', message }], '/problems/conflict');
+
 export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /** Starts the payment's workflow once; a repeat (or a retry after an outage) finds it started. */
+  /**
+   * Starts the payment's workflow once; a repeat (or a retry after an outage) finds it started.
+   * Temporal unreachable is a 503: the payment is stored, and the same request again starts it.
+   */
   const applyToLoan = async (payment: PaymentRow) => {
     if (!payment.loan_id || payment.status !== 'RECEIVED') return;
     try {
@@ -69,8 +79,31 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         args: [{ paymentId: payment.id }],
       });
     } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+      deps.logger.error({ err: error, paymentId: payment.id }, 'payment workflow could not be started');
+      throw new ProblemError(
+        503,
+        'Service Unavailable',
+        'the workflow service is unavailable, try again: the payment is stored and the same request starts it',
+        undefined,
+        '/problems/workflow-unavailable',
+      );
     }
+  };
+
+  /**
+   * A payment already assigned: to the loan asked for, the assignment is repeated (its workflow
+   * started if it is not yet) and answered as the first was; to another loan, a 409.
+   */
+  const answerAssigned = async (payment: PaymentRow, loanId: string) => {
+    if (payment.loan_id !== loanId) {
+      throw loanIdConflict(
+        `payment ${payment.id} is not in suspense: it is ${payment.status}${payment.loan_id ? ' on another loan' : ''}`,
+        'the payment is already assigned to another loan',
+      );
+    }
+    await applyToLoan(payment);
+    return { status: 200, body: toPaymentView(payment) };
   };
 
   routes.add({
@@ -85,6 +118,8 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: {
       201: { description: 'registered', schema: paymentSchema },
       200: { description: 'already registered (same bankReference)', schema: paymentSchema },
+      409: { description: 'the bankReference was registered with other details' },
+      503: { description: 'the workflow service is unavailable: the payment is stored, repeat the request' },
     },
     handler: async ({ body }) => {
       const amount = formatAmount(parseAmount(body.amount));
@@ -138,16 +173,33 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: ['operator'],
     params: z.object({ paymentId: z.string().uuid('not a payment id') }),
     body: z.strictObject({ loanId: z.string().min(1) }).openapi('PaymentAssignment'),
-    responses: { 200: { description: 'assigned', schema: paymentSchema } },
+    description:
+      'Idempotent: assigning again to the same loan answers as the first assignment did (and starts the payment’s ' +
+      'workflow if it is not running yet); to another loan it is a 409. A loan that has ended (CLOSED, WITHDRAWN, ' +
+      'IN_COLLECTION) takes no assignment: 409 naming body.loanId.',
+    responses: {
+      200: { description: 'assigned', schema: paymentSchema },
+      409: { description: 'assigned to another loan already, or the loan has ended' },
+      503: { description: 'the workflow service is unavailable: the assignment is stored, repeat the request' },
+    },
     handler: async ({ params, body }) => {
       const payment = await findPayment(deps.db, params.paymentId);
       if (!payment) throw notFound(`no payment ${params.paymentId}`);
-      if (payment.status !== 'SUSPENSE') throw conflict(`payment ${params.paymentId} is not in suspense`);
-      if (!(await findLoan(deps.db, body.loanId)))
-        throw badRequest('unknown loan', [{ field: 'body.loanId', message: 'no such loan' }]);
+      if (payment.status !== 'SUSPENSE') return answerAssigned(payment, body.loanId);
+      const loan = await findLoan(deps.db, body.loanId);
+      if (!loan) throw badRequest('unknown loan', [{ field: 'body.loanId', message: 'no such loan' }]);
+      if ((ENDED_LOAN_STATUSES as readonly string[]).includes(loan.status)) {
+        throw loanIdConflict(`loan ${loan.id} is ${loan.status}: it takes no payments`, `the loan is ${loan.status}`);
+      }
       const assigned = await assignPayment(deps.db, params.paymentId, body.loanId);
-      await applyToLoan(assigned);
-      return { status: 200, body: toPaymentView(assigned) };
+      if (assigned) {
+        await applyToLoan(assigned);
+        return { status: 200, body: toPaymentView(assigned) };
+      }
+      // Assigned meanwhile (a concurrent call): answer as for a repeat.
+      const now = await findPayment(deps.db, params.paymentId);
+      if (!now) throw conflict(`payment ${params.paymentId} changed meanwhile`);
+      return answerAssigned(now, body.loanId);
     },
   });
 }

@@ -182,11 +182,14 @@ describe('loans and payments through the API (R-LOAN-2, R-LOAN-12, R-SEC-1)', ()
       async () => ((await balance()) === before.minus('250.50').toFixed(2) ? true : undefined),
       'the assigned payment to be applied',
     );
-    await request(h.app)
+    // A repeat of the assignment answers as the first did (and is applied once): it is idempotent.
+    const repeat = await request(h.app)
       .post(`/v1/payments/${registered.body.paymentId}/assign`)
       .set('authorization', `Bearer ${operator()}`)
       .send({ loanId: terms.loanId })
-      .expect(409);
+      .expect(200);
+    expect(repeat.body).toMatchObject({ paymentId: registered.body.paymentId, loanId: terms.loanId });
+    expect(await balance()).toBe(before.minus('250.50').toFixed(2));
     await expectLedgerBalanced(h.db);
   });
 
