@@ -144,6 +144,21 @@ async function insertEvent(db: Executor, applicationId: string, event: Applicati
 }
 
 /**
+ * Removes an application the API has just inserted when its workflow could not be started (the
+ * undo of the create; applicants go with it by cascade). Only the row as first projected (version
+ * `initialVersion`) is removed: once a workflow has projected a later state, it runs and the row
+ * stays. True when a row was removed.
+ */
+export async function deleteUnstartedApplication(db: Db, id: string, initialVersion: number): Promise<boolean> {
+  const deleted = await db
+    .deleteFrom('applications')
+    .where('id', '=', id)
+    .where('state_version', '=', initialVersion)
+    .executeTakeFirst();
+  return deleted.numDeletedRows > 0n;
+}
+
+/**
  * R-APP-2: the contract number, assigned once per application from a sequence (a repeat returns
  * the first). The application row must exist.
  */

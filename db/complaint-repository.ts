@@ -49,6 +49,19 @@ export async function insertComplaint(db: Db, c: NewComplaint): Promise<Complain
   return (await findComplaint(db, c.id))!;
 }
 
+/**
+ * Removes a complaint the API has just inserted when its workflow could not be started (the undo of
+ * filing it). Only a complaint still RECEIVED is removed. True when a row was removed.
+ */
+export async function deleteUnstartedComplaint(db: Db, id: string): Promise<boolean> {
+  const deleted = await db
+    .deleteFrom('complaints')
+    .where('id', '=', id)
+    .where('status', '=', 'RECEIVED')
+    .executeTakeFirst();
+  return deleted.numDeletedRows > 0n;
+}
+
 export async function findComplaint(db: Db, id: string): Promise<ComplaintRow | undefined> {
   return db.selectFrom('complaints').selectAll().where('id', '=', id).executeTakeFirst();
 }

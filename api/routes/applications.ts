@@ -6,12 +6,17 @@
  * updates whose validators answer synchronously. Someone else's application is a 404.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Request } from 'express';
 import {
   type ApplicantRow,
   type ApplicationRow,
+  deleteUnstartedApplication,
   findApplication,
   findVendor,
   hashInviteCode,
@@ -420,6 +425,38 @@ function endUserIp(req: Request): string {
 
 // --- routes --------------------------------------------------------------------------------------
 
+/**
+ * The answer when a workflow could not be started after its row was written: the row is deleted
+ * (`remove`), the failure logged, and the client told to try again (503). A failed delete is logged
+ * too; the answer stays the 503.
+ */
+export async function undoCreate(
+  deps: ApiDeps,
+  what: string,
+  id: string,
+  startError: unknown,
+  remove: () => Promise<unknown>,
+): Promise<never> {
+  deps.logger.error({ err: startError, id }, `${what} workflow could not be started; removing the ${what}`);
+  try {
+    await remove();
+  } catch (err) {
+    deps.logger.error({ err, id }, `${what} could not be removed after its workflow failed to start`);
+  }
+  throw workflowUnavailable();
+}
+
+/** 503: the workflow service (Temporal) could not be reached; nothing was created. */
+export function workflowUnavailable(): ProblemError {
+  return new ProblemError(
+    503,
+    'Service Unavailable',
+    'the workflow service is unavailable, try again',
+    undefined,
+    '/problems/workflow-unavailable',
+  );
+}
+
 export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const handleOf = (row: ApplicationRow) =>
     deps.temporal.workflow.getHandle<typeof applicationWorkflow>(row.workflow_id);
@@ -436,7 +473,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     tags: ['applications'],
     auth: ['customer', 'vendor'],
     body: createBody,
-    responses: { 201: { description: 'created', schema: applicationView } },
+    responses: {
+      201: { description: 'created', schema: applicationView },
+      503: { description: 'the workflow service is unavailable: nothing was created, try again' },
+    },
     handler: async ({ body, principal, res }) => {
       const now = new Date();
       const { violations, applicants } = newApplicationViolations(
@@ -465,13 +505,24 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         createdAt: now.toISOString(),
       };
       // The projection first, so the application can be read as soon as this answers.
-      await projectApplication(deps.db, initialSnapshot(input, input.createdAt!, applicationValidUntil(now.getTime())));
-      await deps.temporal.workflow.start(applicationWorkflow, {
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowId: applicationWorkflowId(input.reference),
-        args: [input],
-        staticSummary: `Application ${input.reference}${input.vendorId ? ` (vendor ${input.vendorId})` : ''}`,
-      });
+      const snapshot = initialSnapshot(input, input.createdAt!, applicationValidUntil(now.getTime()));
+      await projectApplication(deps.db, snapshot);
+      try {
+        await deps.temporal.workflow.start(applicationWorkflow, {
+          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+          workflowId: applicationWorkflowId(input.reference),
+          args: [input],
+          staticSummary: `Application ${input.reference}${input.vendorId ? ` (vendor ${input.vendorId})` : ''}`,
+        });
+      } catch (err) {
+        // Already started: an earlier attempt of this very call got through; carry on.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+          // No workflow, no application: a row nothing would ever move on is removed again.
+          await undoCreate(deps, 'application', input.applicationId, err, () =>
+            deleteUnstartedApplication(deps.db, input.applicationId, snapshot.version),
+          );
+        }
+      }
       res.setHeader('location', `/v1/applications/${input.applicationId}`);
       const loaded = await load(deps, input.applicationId, p);
       return { status: 201, body: await toView(deps, loaded, p) };
@@ -634,6 +685,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     tags: ['applications'],
     auth: ['customer'],
     params: idParams,
+    body: z.strictObject({}).openapi('OfferAcceptance', { description: 'empty: nothing to send' }),
     responses: { 202: { description: 'the BankID sign order', schema: bankIdStarted } },
     handler: async ({ params, principal, req }) => {
       const p = principal!;

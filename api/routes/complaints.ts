@@ -6,10 +6,15 @@
  * the field). Someone else's loan is a 404.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   type ComplaintRow,
+  deleteUnstartedComplaint,
   findComplaint,
   insertComplaint,
   listComplaints,
@@ -31,6 +36,7 @@ import { badRequest, conflict, notFound } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { isoDate } from '../schemas';
 import { z } from '../zod';
+import { undoCreate } from './applications';
 
 const TAG = 'complaints';
 
@@ -126,7 +132,10 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: ['customer'],
     params: loanParams,
     body: newComplaintBody,
-    responses: { 201: { description: 'received', schema: complaintView } },
+    responses: {
+      201: { description: 'received', schema: complaintView },
+      503: { description: 'the workflow service is unavailable: nothing was filed, try again' },
+    },
     handler: async ({ params, body, principal, res }) => {
       const p = principal!;
       const loan = await visibleLoan(p, params.loanId);
@@ -153,12 +162,22 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         subject: body.subject,
         text: body.text,
       });
-      await deps.temporal.workflow.start(complaintWorkflow, {
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowId,
-        args: [input],
-        staticSummary: `Complaint ${input.complaintId} on loan ${loan.contract_number}`,
-      });
+      try {
+        await deps.temporal.workflow.start(complaintWorkflow, {
+          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+          workflowId,
+          args: [input],
+          staticSummary: `Complaint ${input.complaintId} on loan ${loan.contract_number}`,
+        });
+      } catch (err) {
+        // Already started: an earlier attempt of this very call got through; carry on.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+          // No workflow, no complaint: a row nothing would ever answer or escalate is removed again.
+          await undoCreate(deps, 'complaint', input.complaintId, err, () =>
+            deleteUnstartedComplaint(deps.db, input.complaintId),
+          );
+        }
+      }
       res.setHeader('location', `/v1/loans/${loan.id}/complaints`);
       return { status: 201, body: toView(row, p) };
     },
@@ -232,7 +251,7 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     body: answerBody,
     responses: {
       200: { description: 'answered', schema: complaintView },
-      409: { description: 'already answered' },
+      409: { description: 'already answered, or the complaint’s workflow is not running' },
     },
     handler: async ({ params, body, principal }) => {
       const p = principal!;
@@ -256,9 +275,13 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
           }
           if (err.cause.type === COMPLAINT_UPDATE_ERRORS.conflict) throw conflict(err.cause.message);
         }
-        // The workflow has closed meanwhile: another answer came first.
         if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
-          throw conflict('the complaint has already been answered');
+          // The workflow has closed meanwhile: another answer came first, if the row says so.
+          const now = await findComplaint(deps.db, params.id);
+          if (now?.status === 'ANSWERED') throw conflict('the complaint has already been answered');
+          // No workflow and no answer: nothing can take this answer (a row whose workflow never ran).
+          deps.logger.error({ complaintId: params.id }, 'complaint has no workflow to take its answer');
+          throw conflict('the complaint cannot be answered: its workflow is not running');
         }
         throw err;
       }
