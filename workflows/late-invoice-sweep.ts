@@ -59,8 +59,11 @@ export async function lateInvoiceSweepWorkflow(input: { lastSweptOn?: IsoDate } 
       await continueAsNew<typeof lateInvoiceSweepWorkflow>({ lastSweptOn });
     }
     const date = nextSweepDate(stockholmDate(new Date()), lastSweptOn);
-    // 05:00 UTC is the business date's morning all year, as for the loans' own timers.
-    const wait = Date.parse(`${date}T05:00:00Z`) - Date.now();
+    // 04:00 UTC is the business date's early morning all year, an hour before the loans' own
+    // timers: a loan told it is late re-plans before its reminder timer of the same morning fires.
+    // (At the same instant, a loan could cancel a timer the server had just fired: the real server
+    // fails and retries that workflow task, the time-skipping server stalls.)
+    const wait = Date.parse(`${date}T04:00:00Z`) - Date.now();
     if (wait > 0) await condition(() => stopped, wait);
     if (stopped) return;
     await announceLateInvoices(date);

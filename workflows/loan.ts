@@ -29,11 +29,11 @@ import type { BureauReportingActivities } from '../activities/bureau-reporting';
 import type { LoanActivities, LoanSnapshot } from '../activities/loan';
 import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from '../domain/dates';
 import { invoiceIssueDate, lateFeeDate, reminderDate, reminderDueDate } from '../domain/invoicing';
-import { Decimal, formatAmount } from '../domain/money';
+import { Decimal, formatAmount, sumAmounts } from '../domain/money';
 import { DEFAULT_PRODUCT, type NoticeChannel } from '../domain/product';
 import { checkChangeNotice } from '../domain/rate-change';
 import { buildSchedule, installmentDueDate } from '../domain/schedule';
-import { firstDayMoreThanOneMonthLate, loanClaim } from '../domain/termination';
+import { evaluateCure, firstDayMoreThanOneMonthLate, loanClaim } from '../domain/termination';
 import { withdrawalPeriodLastDay } from '../domain/withdrawal';
 import {
   changeRateUpdate,
@@ -455,7 +455,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       lateAnnounced = false;
       merge(await activities.loanSnapshot({ loanId }));
       const paidOn = payments.map((p) => p.paymentDate).sort(compareDates)[payments.length - 1];
-      if (paidOn && state.termination && isCured(state, paidOn)) {
+      if (paidOn && state.termination && isCured(state, state.termination, paidOn)) {
         step = 'lapsing the termination';
         merge(await activities.lapseTermination({ loanId, sequence: state.termination.sequence, date: paidOn }));
         state.termination = undefined;
@@ -639,10 +639,26 @@ function publishDaysPastDue(state: LoanState): void {
 }
 
 /**
- * R-LOAN-4: a termination lapses when nothing that fell due before the payment is unpaid any more
- * (default interest included: it sits on those invoices), once per loan.
+ * R-LOAN-4: a termination lapses when a payment made by the end of the notice leaves nothing that
+ * fell due before it unpaid (default interest included: it sits on those invoices), once per loan.
  */
-function isCured(state: LoanState, paidOn: IsoDate): boolean {
+function isCured(state: LoanState, termination: OpenTermination, paidOn: IsoDate): boolean {
+  const stillDue = sumAmounts(
+    state.openInvoices.filter((i) => compareDates(i.dueDate, paidOn) < 0).map((i) => new Decimal(i.remaining)),
+  );
+  const decision = evaluateCure({
+    noticeEndDate: termination.endsOn,
+    paidOn,
+    stillDueAfterPayment: stillDue,
+    curesAlreadyUsed: state.curesUsed,
+  });
+  // Runs that took a payment dated after the notice end as a cure before this check replay as they ran.
+  if (!decision.lapses && decision.reason === 'paid-after-notice-end')
+    return !patched('termination-cure-by-notice-end') && isCuredIgnoringNoticeEnd(state, paidOn);
+  return decision.lapses;
+}
+
+function isCuredIgnoringNoticeEnd(state: LoanState, paidOn: IsoDate): boolean {
   const stillOverdue = state.openInvoices.some((i) => compareDates(i.dueDate, paidOn) < 0);
   return !stillOverdue && state.curesUsed < DEFAULT_PRODUCT.loan.terminationCuresAllowed;
 }

@@ -172,6 +172,34 @@ describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the t
     await expectLedgerBalanced(db);
   });
 
+  it('R-LOAN-4: a payment dated after the notice period does not cure, even when it arrives before the handover', async () => {
+    const terms = await newLoan();
+    const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue: `q-${terms.loanId}`, db });
+    const result = await worker.runUntil(async () => {
+      const loan = await start(worker, terms, { daysBeforeDue: 5, stopFromInvoice: 2 });
+      await sleepUntil(firstDayMoreThanOneMonthLate(installmentDueDate(terms.payoutDate, 3)));
+      const notice = await db
+        .selectFrom('termination_notices')
+        .selectAll()
+        .where('loan_id', '=', terms.loanId)
+        .executeTakeFirstOrThrow();
+      // The day after the notice ended, before the loan's 05:00 UTC handover: everything overdue is paid.
+      const dayAfter = addDays(notice.ends_on, 1);
+      const beforeHandover = Date.parse(`${dayAfter}T02:00:00Z`) - (await env.currentTimeMs());
+      await env.sleep(beforeHandover);
+      await payOverdue(terms, dayAfter);
+      return loan.result();
+    });
+    expect(result.status).toBe('IN_COLLECTION');
+    const notices = await db
+      .selectFrom('termination_notices')
+      .select('status')
+      .where('loan_id', '=', terms.loanId)
+      .execute();
+    expect(notices.map((n) => n.status)).toEqual(['EXPIRED']);
+    await expectLedgerBalanced(db);
+  });
+
   it('R-LOAN-3: a payment on the due date itself is on time', async () => {
     const terms = await newLoan({ termMonths: 24, noticeChannel: 'paper' });
     const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue: `q-${terms.loanId}`, db });
