@@ -366,6 +366,9 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
           );
         if (state.paymentFreeInstallments.includes(number))
           refuse(`installment ${number} is already payment-free`, 'installmentNumber');
+        // The first invoice carries the setup fee (R-PROD-2): skipping it would drop the fee.
+        if (number === 1)
+          refuse('the first installment, with the setup fee, cannot be payment-free', 'installmentNumber');
         if (number === state.nextInstallment) {
           const issueDate = invoiceIssueDate(installmentDueDate(terms.payoutDate, number));
           if (compareDates(issueDate, today()) <= 0)

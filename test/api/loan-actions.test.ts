@@ -167,8 +167,13 @@ describe('loan actions through the API (R-LOAN-5…8, R-LOAN-10, R-SEC-1)', () =
   });
 
   it('R-LOAN-6: a payment-free month is granted once; a second within 12 months is a 409 naming body.installmentNumber', async () => {
-    const grant = await post(`/v1/loans/${a.loanId}/payment-free-months`, customerOf(a), {}).expect(201);
-    expect(grant.body).toMatchObject({ installmentNumber: 1, termMonths: 37 });
+    // The next installment of a fresh loan is the first, which carries the setup fee: refused.
+    const first = await post(`/v1/loans/${a.loanId}/payment-free-months`, customerOf(a), {}).expect(409);
+    expect(first.body.errors[0].field).toBe('body.installmentNumber');
+    const grant = await post(`/v1/loans/${a.loanId}/payment-free-months`, customerOf(a), {
+      installmentNumber: 2,
+    }).expect(201);
+    expect(grant.body).toMatchObject({ installmentNumber: 2, termMonths: 37 });
     const second = await post(`/v1/loans/${a.loanId}/payment-free-months`, customerOf(a), {
       installmentNumber: 4,
     }).expect(409);

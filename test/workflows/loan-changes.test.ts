@@ -314,6 +314,21 @@ describe('loan changes (R-LOAN-5…8, R-LOAN-10) on the time-skipping server', (
     await expectLedgerBalanced(db);
   });
 
+  it('R-LOAN-6, R-PROD-2: the first installment, which carries the setup fee, cannot be made payment-free', async () => {
+    const t = await newLoanTerms(env, { termMonths: 24 });
+    const loan = await start(t);
+    const refused = await refusal(
+      loan.executeUpdate(requestPaymentFreeMonthUpdate, { args: [{ installmentNumber: 1 }] }),
+    );
+    expect(detailsOf(refused)).toMatchObject({
+      field: 'installmentNumber',
+      reason: expect.stringMatching(/setup fee/),
+    });
+    expect((await loan.query(loanViewQuery)).paymentFreeInstallments).toEqual([]);
+    await loan.terminate('test done');
+    await expectLedgerBalanced(db);
+  });
+
   it('R-LOAN-7: whole early repayment: quote, confirm, pay the total → CLOSED with the debt exactly 0.00 and no fee', async () => {
     const t = await newLoanTerms(env, { termMonths: 36, noticeChannel: 'paper' });
     const loan = await start(t, { daysBeforeDue: 5 });
