@@ -4,6 +4,9 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // In CI a test that times out inside a worker's run leaves that worker polling its (stopped)
+  // server: report the failure and exit rather than wait for the job's time limit.
+  forceExit: process.env.CI === 'true',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
