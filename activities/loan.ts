@@ -11,9 +11,9 @@ import { findPayment, insertInvoice, insertLoan, setLoanStatus, updateInvoice } 
 import { type MailboxMessageInput, recordMailboxMessage } from '../db/mailbox-repository';
 import { allocatePayment, type OpenItem, type OpenLineKind, totalRemaining } from '../domain/allocation';
 import { monthlyRate } from '../domain/annuity';
-import { addMonths, compareDates, firstOfMonth, type IsoDate } from '../domain/dates';
+import { compareDates, type IsoDate } from '../domain/dates';
 import { defaultInterestOnAmount, postedDefaultInterest } from '../domain/default-interest';
-import { partialEarlyRepayment, wholeEarlyRepayment } from '../domain/early-repayment';
+import { currentInterestPeriodStart, partialEarlyRepayment, wholeEarlyRepayment } from '../domain/early-repayment';
 import { installmentInvoiceLines, invoiceIssueDate, invoiceTotal, remainingPaymentPlan } from '../domain/invoicing';
 import {
   capitalisedInterestPosting,
@@ -276,20 +276,12 @@ async function computePayoff(trx: Db, loanId: string, date: IsoDate): Promise<Pa
       .execute(),
   ]);
   const notYetDue = invoices.filter((i) => compareDates(i.due_date, date) >= 0);
-  // The current period is the payment date's calendar month, unless that month's interest is
-  // already owed in full: its installment fell due before the payment date (a due date on the last
-  // banking day can precede the month's end), or a payment-free month capitalised it (R-LOAN-6).
-  const coveredMonths = [
-    ...invoices.map((i) => i.due_date).filter((d) => compareDates(d, date) < 0),
-    ...paymentFree.map((p) => p.due_date).filter((d) => compareDates(firstOfMonth(d), date) <= 0),
-  ];
-  const periodStart = [
-    firstOfMonth(date),
-    firstOfMonth(installmentDueDate(loan.payout_date, 1)),
-    ...coveredMonths.map((d) => addMonths(firstOfMonth(d), 1)),
-  ]
-    .sort(compareDates)
-    .pop()!;
+  const periodStart = currentInterestPeriodStart({
+    paymentDate: date,
+    payoutDate: loan.payout_date,
+    installmentDueDates: invoices.map((i) => i.due_date),
+    paymentFreeDueDates: paymentFree.map((p) => p.due_date),
+  });
   const lineOf = (i: (typeof invoices)[number], kind: string) =>
     sumAmounts(i.lines.filter((l) => l.kind === kind).map((l) => new Decimal(l.amount)));
   const unearnedInterest = notYetDue

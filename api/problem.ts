@@ -42,6 +42,9 @@ export const unauthorized = (detail: string) => new ProblemError(401, 'Unauthori
 export const forbidden = (detail: string) => new ProblemError(403, 'Forbidden', detail);
 export const notFound = (detail: string) => new ProblemError(404, 'Not Found', detail);
 export const conflict = (detail: string) => new ProblemError(409, 'Conflict', detail, undefined, '/problems/conflict');
+/** 503: the workflow service (Temporal) could not be reached; `detail` says what was kept or undone. */
+export const workflowUnavailable = (detail = 'the workflow service is unavailable, try again') =>
+  new ProblemError(503, 'Service Unavailable', detail, undefined, '/problems/workflow-unavailable');
 
 export function fieldErrors(source: string, error: ZodError): FieldError[] {
   return error.issues
@@ -110,4 +113,25 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
     logger.error({ err, path: req.path, method: req.method }, 'unhandled error');
     sendProblem(res, { type: 'about:blank', title: 'Internal Server Error', status: 500, instance: req.originalUrl });
   };
+}
+
+/**
+ * The answer when a workflow could not be started after its row was written: the row is deleted
+ * (`remove`), the failure logged, and the client told to try again (503). A failed delete is logged
+ * too; the answer stays the 503.
+ */
+export async function undoCreate(
+  logger: Logger,
+  what: string,
+  id: string,
+  startError: unknown,
+  remove: () => Promise<unknown>,
+): Promise<never> {
+  logger.error({ err: startError, id }, `${what} workflow could not be started; removing the ${what}`);
+  try {
+    await remove();
+  } catch (err) {
+    logger.error({ err, id }, `${what} could not be removed after its workflow failed to start`);
+  }
+  throw workflowUnavailable();
 }

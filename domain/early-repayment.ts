@@ -11,9 +11,10 @@
  * the last installment absorbs the remainder as in the payment plan (R-PROD-3).
  */
 import { monthlyRate } from './annuity';
-import { compareDates, daysBetween, type IsoDate, isIsoDate } from './dates';
+import { addMonths, compareDates, daysBetween, firstOfMonth, type IsoDate, isIsoDate } from './dates';
 import { Decimal, roundOre, ZERO } from './money';
 import { DEFAULT_PRODUCT, type ProductParameters } from './product';
+import { installmentDueDate } from './schedule';
 
 export class InvalidEarlyRepaymentError extends Error {
   constructor(detail: string) {
@@ -209,4 +210,32 @@ function requireRate(value: Decimal): void {
 
 function requireDate(name: string, value: IsoDate): void {
   if (!isIsoDate(value)) throw new InvalidEarlyRepaymentError(`${name} is not a date: ${JSON.stringify(value)}`);
+}
+
+/**
+ * R-LOAN-7 with R-PROD-4: where a whole early repayment's accrued interest starts. Interest periods
+ * are calendar months, so it is the payment date's month, unless that month's interest is already
+ * owed in full: its installment fell due before the payment date (a due date on the last banking
+ * day can precede the month's end), or a payment-free month capitalised it (R-LOAN-6). Never before
+ * the first interest period (the interest up to it was capitalised at payout).
+ */
+export function currentInterestPeriodStart(input: {
+  paymentDate: IsoDate;
+  payoutDate: IsoDate;
+  /** Due dates of the installments invoiced so far. */
+  installmentDueDates: readonly IsoDate[];
+  /** Due dates of the installments a payment-free month replaced (capitalised). */
+  paymentFreeDueDates: readonly IsoDate[];
+}): IsoDate {
+  const covered = [
+    ...input.installmentDueDates.filter((d) => compareDates(d, input.paymentDate) < 0),
+    ...input.paymentFreeDueDates.filter((d) => compareDates(firstOfMonth(d), input.paymentDate) <= 0),
+  ];
+  return [
+    firstOfMonth(input.paymentDate),
+    firstOfMonth(installmentDueDate(input.payoutDate, 1)),
+    ...covered.map((d) => addMonths(firstOfMonth(d), 1)),
+  ]
+    .sort(compareDates)
+    .pop()!;
 }

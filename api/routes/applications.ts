@@ -69,7 +69,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/application';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, notFound, ProblemError } from '../problem';
+import { badRequest, conflict, forbidden, notFound, ProblemError, undoCreate } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { amountString } from '../schemas';
 import { z } from '../zod';
@@ -425,38 +425,6 @@ function endUserIp(req: Request): string {
 
 // --- routes --------------------------------------------------------------------------------------
 
-/**
- * The answer when a workflow could not be started after its row was written: the row is deleted
- * (`remove`), the failure logged, and the client told to try again (503). A failed delete is logged
- * too; the answer stays the 503.
- */
-export async function undoCreate(
-  deps: ApiDeps,
-  what: string,
-  id: string,
-  startError: unknown,
-  remove: () => Promise<unknown>,
-): Promise<never> {
-  deps.logger.error({ err: startError, id }, `${what} workflow could not be started; removing the ${what}`);
-  try {
-    await remove();
-  } catch (err) {
-    deps.logger.error({ err, id }, `${what} could not be removed after its workflow failed to start`);
-  }
-  throw workflowUnavailable();
-}
-
-/** 503: the workflow service (Temporal) could not be reached; nothing was created. */
-export function workflowUnavailable(): ProblemError {
-  return new ProblemError(
-    503,
-    'Service Unavailable',
-    'the workflow service is unavailable, try again',
-    undefined,
-    '/problems/workflow-unavailable',
-  );
-}
-
 export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const handleOf = (row: ApplicationRow) =>
     deps.temporal.workflow.getHandle<typeof applicationWorkflow>(row.workflow_id);
@@ -518,7 +486,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         // Already started: an earlier attempt of this very call got through; carry on.
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
           // No workflow, no application: a row nothing would ever move on is removed again.
-          await undoCreate(deps, 'application', input.applicationId, err, () =>
+          await undoCreate(deps.logger, 'application', input.applicationId, err, () =>
             deleteUnstartedApplication(deps.db, input.applicationId, snapshot.version),
           );
         }

@@ -32,11 +32,10 @@ import {
 } from '../../workflows/complaint';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, notFound } from '../problem';
+import { badRequest, conflict, notFound, undoCreate } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { isoDate } from '../schemas';
 import { z } from '../zod';
-import { undoCreate } from './applications';
 
 const TAG = 'complaints';
 
@@ -173,7 +172,7 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         // Already started: an earlier attempt of this very call got through; carry on.
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
           // No workflow, no complaint: a row nothing would ever answer or escalate is removed again.
-          await undoCreate(deps, 'complaint', input.complaintId, err, () =>
+          await undoCreate(deps.logger, 'complaint', input.complaintId, err, () =>
             deleteUnstartedComplaint(deps.db, input.complaintId),
           );
         }

@@ -17,7 +17,7 @@ import {
 import { formatAmount, parseAmount } from '../../domain/money';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, notFound, ProblemError } from '../problem';
+import { badRequest, conflict, notFound, ProblemError, workflowUnavailable } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { EARLIEST_BUSINESS_DATE, isoDateWithin, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
@@ -81,12 +81,8 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
       deps.logger.error({ err: error, paymentId: payment.id }, 'payment workflow could not be started');
-      throw new ProblemError(
-        503,
-        'Service Unavailable',
+      throw workflowUnavailable(
         'the workflow service is unavailable, try again: the payment is stored and the same request starts it',
-        undefined,
-        '/problems/workflow-unavailable',
       );
     }
   };

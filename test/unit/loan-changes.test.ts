@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { monthlyRate } from '../../domain/annuity';
 import {
+  currentInterestPeriodStart,
   InvalidEarlyRepaymentError,
   partialEarlyRepayment,
   planWithFixedPayment,
@@ -20,7 +21,7 @@ import {
   RateChangeNoticeTooShortError,
   recomputeAnnuityForRateChange,
 } from '../../domain/rate-change';
-import { buildSchedule } from '../../domain/schedule';
+import { buildSchedule, installmentDueDate } from '../../domain/schedule';
 import {
   assertWithdrawalEligible,
   checkWithdrawalEligibility,
@@ -296,6 +297,34 @@ describe('early repayment (R-LOAN-7)', () => {
         },
       ),
     );
+  });
+});
+
+describe('early repayment interest period (R-LOAN-7, R-PROD-4)', () => {
+  // Paid out 2025-12-10: the first interest period is January 2026, whose due date is Fri 2026-01-30.
+  const payoutDate = '2025-12-10';
+  const dues = (n: number) => Array.from({ length: n }, (_, k) => installmentDueDate(payoutDate, k + 1));
+  const start = (paymentDate: string, invoiced: number, paymentFreeDueDates: string[] = []) =>
+    currentInterestPeriodStart({ paymentDate, payoutDate, installmentDueDates: dues(invoiced), paymentFreeDueDates });
+
+  it('is the 1st of the payment date’s month, whatever day the last installment fell due', () => {
+    expect(dues(1)).toEqual(['2026-01-30']);
+    expect(start('2026-02-10', 1)).toBe('2026-02-01');
+    expect(start('2026-05-20', 5)).toBe('2026-05-01'); // May's invoice issued, not yet due
+  });
+
+  it('moves to the next month when the month’s installment fell due before the payment date (month end on a weekend)', () => {
+    expect(start('2026-01-31', 1)).toBe('2026-02-01');
+  });
+
+  it('moves past a month whose interest a payment-free month capitalised (R-LOAN-6)', () => {
+    const may = installmentDueDate(payoutDate, 5);
+    expect(start('2026-05-20', 4, [may])).toBe('2026-06-01');
+    expect(start('2026-06-10', 4, [may])).toBe('2026-06-01');
+  });
+
+  it('is never before the first interest period (interest to it was capitalised at payout)', () => {
+    expect(start('2025-12-20', 0)).toBe('2026-01-01');
   });
 });
 
