@@ -1,5 +1,5 @@
 /**
- * Lifecycle simulator (README "Lifecycle simulator"): `npm run simulate -- scenario.json`.
+ * Lifecycle simulator (docs/simulator.md): `npm run simulate -- scenario.json`.
  *
  * Runs one loan through the real workflows and activities on the time-skipping test server and a
  * fresh PostgreSQL database, and prints ONE JSON document on stdout; progress and logs go to
@@ -24,7 +24,7 @@ import { parseScenarioText, ScenarioError } from '../simulator/scenario';
 
 const USAGE = `usage: npm run simulate -- <scenario.json> [--compact] [--keep-db]
   Runs one loan through the real workflows on the time-skipping server and PostgreSQL and prints
-  one JSON document. Scenario format and examples: README "Lifecycle simulator", examples/*.json.`;
+  one JSON document. Scenario format and examples: docs/simulator.md, examples/*.json.`;
 
 function log(message: string): void {
   process.stderr.write(`[simulate] ${message}\n`);

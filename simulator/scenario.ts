@@ -1,5 +1,5 @@
 /**
- * The lifecycle simulator's scenario (README "Lifecycle simulator"): one loan, the borrower's
+ * The lifecycle simulator's scenario (docs/simulator.md): one loan, the borrower's
  * default behaviour, dated events and when to stop. Validated with zod; every problem is reported
  * with the field it concerns (`events[2].amount`), never a stack trace.
  *
