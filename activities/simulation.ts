@@ -9,7 +9,7 @@ import type { Db } from '../db/database';
 import { openInvoiceItems } from '../db/ledger-repository';
 import { findInvoice, findLoan, registerPayment } from '../db/loan-repository';
 import { totalRemaining } from '../domain/allocation';
-import { applyPaymentToLoan } from './loan';
+import { applyPaymentToLoan } from './loan/payments';
 import { formatAmount } from '../domain/money';
 
 export interface SimulatedPaymentResult {

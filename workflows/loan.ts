@@ -26,7 +26,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BureauReportingActivities } from '../activities/bureau-reporting';
-import type { LoanActivities, LoanSnapshot } from '../activities/loan';
+import type { LoanActivities } from '../activities/loan';
+import type { LoanSnapshot } from '../activities/loan/snapshot';
 import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from '../domain/dates';
 import { invoiceIssueDate, lateFeeDate, reminderDate, reminderDueDate } from '../domain/invoicing';
 import { Decimal, formatAmount, sumAmounts } from '../domain/money';

@@ -3,7 +3,8 @@
  * retried while its first attempt still holds the loan's row lock must not allocate it again.
  */
 import { randomUUID } from 'node:crypto';
-import { createLoanActivities, applyPaymentToLoan } from '../../activities/loan';
+import { createLoanActivities } from '../../activities/loan';
+import { applyPaymentToLoan } from '../../activities/loan/payments';
 import type { Db } from '../../db/database';
 import { findInvoice, registerPayment } from '../../db/loan-repository';
 import { addDays, stockholmDate } from '../../domain/dates';
