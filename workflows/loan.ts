@@ -29,13 +29,14 @@ import type { BureauReportingActivities } from '../activities/bureau-reporting';
 import type { LoanActivities } from '../activities/loan';
 import type { LoanSnapshot } from '../activities/loan/snapshot';
 import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from '../domain/dates';
+import { checkEarlyRepaymentDate } from '../domain/early-repayment';
 import { invoiceIssueDate, lateFeeDate, reminderDate, reminderDueDate } from '../domain/invoicing';
 import { Decimal, formatAmount, sumAmounts } from '../domain/money';
 import { DEFAULT_PRODUCT, type NoticeChannel } from '../domain/product';
-import { checkChangeNotice } from '../domain/rate-change';
+import { checkChangeNotice, checkNewRatePercent } from '../domain/rate-change';
 import { buildSchedule, installmentDueDate } from '../domain/schedule';
 import { evaluateCure, firstDayMoreThanOneMonthLate, loanClaim } from '../domain/termination';
-import { withdrawalPeriodLastDay } from '../domain/withdrawal';
+import { checkWithdrawalEligibility, WithdrawalPeriodExpiredError } from '../domain/withdrawal';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
@@ -316,9 +317,8 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       validator: (request) => {
         if (state.rateChangeIds.includes(request.changeId)) return; // a repeat: the handler returns the first notice
         requireActive();
-        const rate = Number(request.newNominalRatePercent);
-        if (!/^\d{1,2}(\.\d{1,4})?$/.test(request.newNominalRatePercent) || rate < 0 || rate > 40)
-          refuse('the new rate must be a percentage between 0 and 40', 'newNominalRatePercent');
+        const rate = checkNewRatePercent(request.newNominalRatePercent);
+        if (!rate.ok) refuse(`the new rate ${rate.message}`, 'newNominalRatePercent');
         const check = checkChangeNotice(today(), request.effectiveFrom);
         if (!check.ok)
           refuse(
@@ -400,8 +400,8 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       validator: (request) => {
         requireActive();
         const date = request.paymentDate ?? today();
-        if (compareDates(date, today()) < 0) refuse('the payment date is in the past', 'paymentDate');
-        if (daysBetween(today(), date) > 30) refuse('a quote can be made at most 30 days ahead', 'paymentDate');
+        const dateCheck = checkEarlyRepaymentDate(today(), date);
+        if (!dateCheck.ok) refuse(dateCheck.message, 'paymentDate');
         if (request.kind === 'partial' && !/^\d{1,9}(\.\d{1,2})?$/.test(request.amount))
           refuse('the amount must be a positive amount in kronor', 'amount');
       },
@@ -443,9 +443,14 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         if (state.termination) refuse('the loan is under a termination notice');
         const noticeDate = request.noticeDate ?? today();
         if (compareDates(noticeDate, today()) !== 0) refuse('a withdrawal notice is given today', 'noticeDate');
-        const lastDay = withdrawalPeriodLastDay(terms.payoutDate);
-        if (compareDates(noticeDate, lastDay) > 0)
-          refuse(`R-LOAN-8: the withdrawal period ended on ${lastDay}`, 'noticeDate');
+        const eligibility = checkWithdrawalEligibility(terms.payoutDate, noticeDate);
+        if (!eligibility.eligible)
+          refuse(
+            eligibility.error instanceof WithdrawalPeriodExpiredError
+              ? `R-LOAN-8: the withdrawal period ended on ${eligibility.lastDay}`
+              : eligibility.error.message,
+            'noticeDate',
+          );
       },
     },
   );
