@@ -15,6 +15,7 @@ import { overdueItems } from '../../domain/overdue';
 import { applyPaymentFreeMonth, checkPaymentFreeMonthEligibility } from '../../domain/payment-free-month';
 import { firstInstallmentAtNewRate, recomputeAnnuityForRateChange } from '../../domain/rate-change';
 import type { PaymentFreeMonthGrant, RateChangeNotice } from '../../workflows/loan-messages';
+import { paymentFreeMonthLetter, rateChangeLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { plannedPrincipalBefore } from './ledger-steps';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
@@ -77,11 +78,15 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'rate-change',
-          subject: `New interest rate on loan ${loan.contract_number}`,
-          body:
-            `From ${input.effectiveFrom} your nominal rate is ${row.new_rate_percent} % (now ` +
-            `${new Decimal(loan.nominal_rate_percent).toFixed(2)} %). From installment ${first} your monthly ` +
-            `payment is ${row.new_monthly_payment} SEK over the ${remaining} installments left (R-LOAN-5).`,
+          ...rateChangeLetter({
+            contractNumber: loan.contract_number,
+            effectiveFrom: input.effectiveFrom,
+            newRatePercent: row.new_rate_percent,
+            currentRatePercent: loan.nominal_rate_percent,
+            firstInstallment: first,
+            newMonthlyPayment: row.new_monthly_payment,
+            remainingInstallments: remaining,
+          }),
           date: input.announcedOn,
         });
         return toRateChangeNotice(row);
@@ -145,11 +150,7 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'payment-free-month',
-          subject: `Payment-free month granted on loan ${loan.contract_number}`,
-          body:
-            `Installment ${input.installmentNumber} (due ${input.dueDate}) is payment-free. About ` +
-            `${grant.capitalisedInterest} SEK interest is added to the debt, the term grows by one month to ` +
-            `${grant.termMonths} months and the monthly payment becomes about ${grant.newMonthlyPayment} SEK (R-LOAN-6).`,
+          ...paymentFreeMonthLetter({ contractNumber: loan.contract_number, ...grant }),
           date: input.date,
         });
         return { granted: true as const, grant };

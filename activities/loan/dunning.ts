@@ -13,6 +13,7 @@ import { chargePosting } from '../../domain/ledger';
 import { isRunningLoanStatus, RUNNING_LOAN_STATUSES } from '../../domain/loan-status';
 import { Decimal } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
+import { reminderLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { accrueDefaultInterest } from './ledger-steps';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
@@ -72,11 +73,13 @@ export function createDunningActivities({ db, withNotices }: LoanActivityContext
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'reminder',
-          subject: `Reminder: invoice ${input.invoiceNumber} for loan ${loan.contract_number} is unpaid`,
-          body:
-            `Invoice ${input.invoiceNumber} was not paid by its due date. A late fee of ${DEFAULT_PRODUCT.fees.late} ` +
-            `and a reminder fee of ${DEFAULT_PRODUCT.fees.reminder} SEK were added, and default interest accrues. ` +
-            `Please pay by ${input.newDueDate}.`,
+          ...reminderLetter({
+            invoiceNumber: input.invoiceNumber,
+            contractNumber: loan.contract_number,
+            lateFee: DEFAULT_PRODUCT.fees.late,
+            reminderFee: DEFAULT_PRODUCT.fees.reminder,
+            newDueDate: input.newDueDate,
+          }),
           date: input.date,
           byPost: true,
         }),

@@ -16,6 +16,7 @@ import { Decimal, formatAmount } from '../../domain/money';
 import { partialRepaymentPrepayment, type Payoff, payoffOn } from '../../domain/payoff';
 import { installmentDueDate } from '../../domain/schedule';
 import type { EarlyRepaymentOrder, EarlyRepaymentQuote } from '../../workflows/loan-messages';
+import { earlyRepaymentLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { accrueDefaultInterest, principalAndInterestLines, writeInvoice } from './ledger-steps';
 
@@ -186,13 +187,14 @@ export function createEarlyRepaymentActivities({ db, withNotices }: LoanActivity
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'early-repayment',
-          subject: `Early repayment of loan ${loan.contract_number}`,
-          body:
-            `Pay ${q.total} SEK to OCR reference ${q.ocrReference} by ${q.paymentDate} to ` +
-            (q.kind === 'whole'
-              ? 'repay the whole loan.'
-              : `reduce your loan; ${q.remainingInstallments} installments remain.`) +
-            ' There is no fee (R-LOAN-7).',
+          ...earlyRepaymentLetter({
+            contractNumber: loan.contract_number,
+            kind: q.kind,
+            total: q.total,
+            ocrReference: q.ocrReference,
+            payBy: q.paymentDate,
+            remainingInstallments: q.remainingInstallments,
+          }),
           date: input.date,
         });
         return {

@@ -5,10 +5,11 @@ import { markRateChangeApplied, scheduledRateChangesUpTo } from '../../db/rate-c
 import { monthlyRate } from '../../domain/annuity';
 import { installmentInvoiceLines } from '../../domain/invoicing';
 import { isRunningLoanStatus } from '../../domain/loan-status';
-import { Decimal, formatAmount, ZERO } from '../../domain/money';
+import { Decimal, ZERO } from '../../domain/money';
 import { DEFAULT_PRODUCT, type NoticeChannel } from '../../domain/product';
 import { rateInForce } from '../../domain/rate-change';
 import { installmentSplit, noticeFee } from '../../domain/schedule';
+import { invoiceLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { writeInvoice } from './ledger-steps';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
@@ -78,10 +79,14 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'invoice',
-          subject: `Invoice ${input.number} for loan ${loan.contract_number}`,
-          body:
-            `Amount due: ${formatAmount(total)} SEK by ${input.dueDate}, to OCR reference ${ocrReference}.\n` +
-            lines.map((l) => `${l.kind}: ${formatAmount(l.amount)}`).join('\n'),
+          ...invoiceLetter({
+            number: input.number,
+            contractNumber: loan.contract_number,
+            total,
+            dueDate: input.dueDate,
+            ocrReference,
+            lines,
+          }),
           date: input.issueDate,
           byPost: loan.notice_channel === 'paper',
         });

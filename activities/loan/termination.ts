@@ -13,6 +13,7 @@ import { Decimal, formatAmount, maxAmount, ZERO } from '../../domain/money';
 import { overdueAmount, TERMINATION_COUNTED_KINDS } from '../../domain/overdue';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { evaluateTerminationGrounds, terminationNoticeEndDate } from '../../domain/termination';
+import { collectionLetter, terminationLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { accrueDefaultInterest } from './ledger-steps';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
@@ -77,11 +78,7 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'termination',
-          subject: `Termination of loan ${loan.contract_number}`,
-          body:
-            `Your loan is terminated for payment in advance (R-LOAN-4, grounds ${grounds.grounds.join(', ')}). ` +
-            `Unless everything overdue plus default interest is paid by ${endsOn}, the whole debt falls due and ` +
-            'is handed over to collection.',
+          ...terminationLetter({ contractNumber: loan.contract_number, grounds: grounds.grounds, endsOn }),
           date: input.date,
           byPost: true,
         });
@@ -157,8 +154,7 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'collection',
-          subject: `Loan ${loan.contract_number} handed over to collection`,
-          body: `The whole debt of ${formatAmount(total)} SEK, including a collection fee of ${formatAmount(collectionFee)} SEK, is due.`,
+          ...collectionLetter({ contractNumber: loan.contract_number, total, collectionFee }),
           date: input.date,
           byPost: true,
         });

@@ -22,6 +22,7 @@ import {
 import { Decimal, formatAmount, maxAmount, ZERO } from '../../domain/money';
 import { withdrawalInterestPerDay, withdrawalRepaymentDueDate, withdrawalSettlement } from '../../domain/withdrawal';
 import type { WithdrawalOrder } from '../../workflows/loan-messages';
+import { withdrawalLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { principalAndInterestLines, writeInvoice } from './ledger-steps';
 
@@ -135,11 +136,16 @@ export function createWithdrawalActivities({ withNotices }: LoanActivityContext)
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'withdrawal',
-          subject: `Withdrawal from loan ${loan.contract_number}`,
-          body:
-            `We have received your withdrawal (R-LOAN-8). Repay ${row.total} SEK to OCR reference ${loan.ocr_reference} ` +
-            `by ${repayBy}: principal ${row.principal}, interest ${row.interest} to that day (${row.interest_per_day} ` +
-            `per day, less if you repay earlier), less fees refunded ${row.fees_refunded}.`,
+          ...withdrawalLetter({
+            contractNumber: loan.contract_number,
+            total: row.total,
+            ocrReference: loan.ocr_reference,
+            repayBy,
+            principal: row.principal,
+            interest: row.interest,
+            interestPerDay: row.interest_per_day,
+            feesRefunded: row.fees_refunded,
+          }),
           date: input.noticeDate,
         });
         return toWithdrawalOrder(row, loan.ocr_reference);
