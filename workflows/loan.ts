@@ -30,6 +30,7 @@ import type { LoanActivities } from '../activities/loan';
 import type { LoanSnapshot } from '../activities/loan/snapshot';
 import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from '../domain/dates';
 import { checkEarlyRepaymentDate } from '../domain/early-repayment';
+import { idempotencyKey } from '../domain/idempotency';
 import { invoiceIssueDate, lateFeeDate, reminderDate, reminderDueDate } from '../domain/invoicing';
 import { Decimal, formatAmount, sumAmounts } from '../domain/money';
 import { DEFAULT_PRODUCT, type NoticeChannel } from '../domain/product';
@@ -252,6 +253,10 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     });
   }
   let lateAnnounced = false;
+  // The loan's own records (ledger postings, mailbox notices) are keyed by the loan id: the keys
+  // a retried step writes under must be those its first attempt wrote. Calls to other systems are
+  // keyed by the workflow id (the credit bureau below).
+  const stepKey = (...step: (string | number)[]) => idempotencyKey(loanId, ...step);
 
   /** Takes the ledger's view; the workflow's own bookkeeping (termination checks) is kept. */
   function merge(snapshot: LoanSnapshot): void {
@@ -306,6 +311,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       if (!state.rateChangeIds.includes(request.changeId)) state.rateChangeIds.push(request.changeId);
       return activities.scheduleRateChange({
         loanId,
+        idempotencyKey: stepKey('rate-change', request.changeId),
         customerId: terms.customerId,
         announcedOn: today(),
         nextInstallment: state.nextInstallment,
@@ -340,6 +346,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       step = `granting payment-free month for installment ${number}`;
       const grant = await activities.grantPaymentFreeMonth({
         loanId,
+        idempotencyKey: stepKey('payment-free', number),
         customerId: terms.customerId,
         installmentNumber: number,
         dueDate: installmentDueDate(terms.payoutDate, number),
@@ -390,7 +397,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         amount: request.kind === 'partial' ? request.amount : undefined,
         paymentDate: request.paymentDate ?? today(),
         nextInstallment: state.nextInstallment,
-        quoteId: `${loanId}:early-repayment:${workflowInfo().runId}:${Date.now()}`,
+        quoteId: stepKey('early-repayment', workflowInfo().runId, Date.now()),
       });
       if ('refused' in quote) refuse(quote.refused, quote.field);
       state.quote = quote;
@@ -411,7 +418,12 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     confirmEarlyRepaymentUpdate,
     async () => {
       step = 'confirming early repayment';
-      const order = await activities.confirmEarlyRepayment({ loanId, quote: state.quote!, date: today() });
+      const order = await activities.confirmEarlyRepayment({
+        loanId,
+        idempotencyKey: stepKey('early-repayment', state.quote!.quoteId),
+        quote: state.quote!,
+        date: today(),
+      });
       state.earlyRepayment = order;
       return order;
     },
@@ -431,6 +443,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       step = 'recording withdrawal';
       const order = await activities.recordWithdrawal({
         loanId,
+        idempotencyKey: stepKey('withdrawal'),
         customerId: terms.customerId,
         noticeDate: request.noticeDate ?? today(),
       });
@@ -515,13 +528,22 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         const dueDate = installmentDueDate(terms.payoutDate, number);
         if (state.paymentFreeInstallments.includes(number)) {
           step = `skipping installment ${number} (payment-free month)`;
-          merge(await activities.skipInstallment({ loanId, number, date: event.date, dueDate }));
+          merge(
+            await activities.skipInstallment({
+              loanId,
+              idempotencyKey: stepKey('payment-free', number),
+              number,
+              date: event.date,
+              dueDate,
+            }),
+          );
           state.paymentFreeInstallments = state.paymentFreeInstallments.filter((n) => n !== number);
         } else {
           step = `issuing invoice ${number}`;
           merge(
             await activities.issueInvoice({
               loanId,
+              idempotencyKey: stepKey('invoice', number),
               number,
               issueDate: event.date,
               dueDate,
@@ -542,6 +564,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         merge(
           await activities.sendReminder({
             loanId,
+            idempotencyKey: stepKey('reminder', event.invoice.number),
             invoiceNumber: event.invoice.number,
             date: event.date,
             newDueDate: reminderDueDate(event.date),
@@ -558,7 +581,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
           // history (ActivityTaskFailed) for operators.
           await bureau
             .reportLatePaymentToBureau({
-              idempotencyKey: `${loanId}:bureau-late:${reminded.number}`,
+              idempotencyKey: idempotencyKey(workflowInfo().workflowId, 'bureau-late', reminded.number),
               loanId,
               amountOverdue: reminded.remaining,
               dueDate: reminded.dueDate,
@@ -573,6 +596,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         const sequence = state.terminationsSent + 1;
         const outcome = await activities.evaluateTermination({
           loanId,
+          idempotencyKey: stepKey('termination', sequence),
           date: event.date,
           claim: state.claim,
           sequence,
@@ -610,7 +634,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
   }
 
   async function handOver(sequence: number, date: IsoDate): Promise<void> {
-    await activities.handOverToCollection({ loanId, sequence, date });
+    await activities.handOverToCollection({ loanId, idempotencyKey: stepKey('collection'), sequence, date });
     state.status = 'IN_COLLECTION';
     state.termination = undefined;
     upsertSearchAttributes([

@@ -41,6 +41,8 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
      */
     async scheduleRateChange(input: {
       loanId: string;
+      /** The step's key from the workflow (domain/idempotency.ts): `<loanId>:rate-change:<changeId>`. */
+      idempotencyKey: string;
       customerId: string;
       announcedOn: IsoDate;
       changeId: string;
@@ -74,7 +76,7 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
         };
         await insertRateChange(trx, row);
         notices.push({
-          idempotencyKey: `${input.loanId}:rate-change:${input.changeId}:notice`,
+          idempotencyKey: `${input.idempotencyKey}:notice`,
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'rate-change',
@@ -99,6 +101,8 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
      */
     async grantPaymentFreeMonth(input: {
       loanId: string;
+      /** The step's key from the workflow (domain/idempotency.ts): `<loanId>:payment-free:<installmentNumber>`. */
+      idempotencyKey: string;
       customerId: string;
       installmentNumber: number;
       dueDate: IsoDate;
@@ -146,7 +150,7 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
           status: 'GRANTED',
         });
         notices.push({
-          idempotencyKey: `${input.loanId}:payment-free:${input.installmentNumber}:notice`,
+          idempotencyKey: `${input.idempotencyKey}:notice`,
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'payment-free-month',
@@ -160,6 +164,8 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
     /** R-LOAN-6: the skipped month's interest is added to the principal; one more month, a new annuity. */
     async skipInstallment(input: {
       loanId: string;
+      /** The step's key from the workflow (domain/idempotency.ts): `<loanId>:payment-free:<number>: the capitalised interest's posting`. */
+      idempotencyKey: string;
       number: number;
       date: string;
       dueDate: string;
@@ -178,12 +184,7 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
         });
         await postInTransaction(
           trx,
-          capitalisedInterestPosting(
-            input.loanId,
-            input.date,
-            effect.capitalisedInterest,
-            `${input.loanId}:payment-free:${input.number}`,
-          ),
+          capitalisedInterestPosting(input.loanId, input.date, effect.capitalisedInterest, input.idempotencyKey),
         );
         await updateLoanTerms(trx, input.loanId, {
           term_months: loan.term_months + effect.termExtendedByMonths,

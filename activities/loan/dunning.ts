@@ -14,12 +14,16 @@ import { isRunningLoanStatus, RUNNING_LOAN_STATUSES } from '../../domain/loan-st
 import { Decimal } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { reminderLetter } from '../../texts/loan';
+import { idempotencyKey } from '../../domain/idempotency';
 import type { LoanActivityContext } from './context';
 import { accrueDefaultInterest } from './ledger-steps';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
 
 export function createDunningActivities({ db, withNotices }: LoanActivityContext) {
-  /** A fee on an invoice still late (R-LOAN-3), once per invoice and kind; default interest accrued first. */
+  /**
+   * A fee on an invoice still late (R-LOAN-3), once per invoice and kind (the posting's key is
+   * `<loanId>:<kind>:<invoiceNumber>`); default interest accrued first.
+   */
   async function chargeInvoiceFee(
     input: { loanId: string; invoiceNumber: number; date: string },
     kind: 'late-fee' | 'reminder-fee',
@@ -41,7 +45,7 @@ export function createDunningActivities({ db, withNotices }: LoanActivityContext
           input.date,
           kind,
           new Decimal(fee),
-          `${input.loanId}:${kind}:${input.invoiceNumber}`,
+          idempotencyKey(input.loanId, kind, input.invoiceNumber),
         ),
       );
       await updateInvoice(trx, input.loanId, input.invoiceNumber, invoiceChanges);
@@ -59,6 +63,8 @@ export function createDunningActivities({ db, withNotices }: LoanActivityContext
     /** R-LOAN-3: a reminder, always by post, with the reminder fee and a new due date. */
     async sendReminder(input: {
       loanId: string;
+      /** The step's key from the workflow (domain/idempotency.ts): `<loanId>:reminder:<invoiceNumber>`. */
+      idempotencyKey: string;
       invoiceNumber: number;
       date: string;
       newDueDate: string;
@@ -69,7 +75,7 @@ export function createDunningActivities({ db, withNotices }: LoanActivityContext
         DEFAULT_PRODUCT.fees.reminder,
         { reminder_sent_on: input.date, reminder_due_date: input.newDueDate },
         (loan) => ({
-          idempotencyKey: `${input.loanId}:reminder:${input.invoiceNumber}:notice`,
+          idempotencyKey: `${input.idempotencyKey}:notice`,
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'reminder',

@@ -164,6 +164,8 @@ export function createEarlyRepaymentActivities({ db, withNotices }: LoanActivity
     /** R-LOAN-7: the borrower confirms a quote; a payment by its date settles it. */
     async confirmEarlyRepayment(input: {
       loanId: string;
+      /** The step's key from the workflow (domain/idempotency.ts): `<loanId>:early-repayment:<quoteId>`. */
+      idempotencyKey: string;
       quote: EarlyRepaymentQuote;
       date: IsoDate;
     }): Promise<EarlyRepaymentOrder> {
@@ -183,7 +185,7 @@ export function createEarlyRepaymentActivities({ db, withNotices }: LoanActivity
           settled_by_payment: null,
         });
         notices.push({
-          idempotencyKey: `${input.loanId}:early-repayment:${q.quoteId}:notice`,
+          idempotencyKey: `${input.idempotencyKey}:notice`,
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'early-repayment',

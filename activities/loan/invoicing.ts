@@ -24,6 +24,8 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
      */
     async issueInvoice(input: {
       loanId: string;
+      /** The step's key from the workflow (domain/idempotency.ts): `<loanId>:invoice:<number>`. */
+      idempotencyKey: string;
       number: number;
       issueDate: string;
       dueDate: string;
@@ -75,7 +77,7 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
           lines,
         );
         notices.push({
-          idempotencyKey: `${input.loanId}:invoice:${input.number}:notice`,
+          idempotencyKey: `${input.idempotencyKey}:notice`,
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'invoice',

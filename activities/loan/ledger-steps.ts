@@ -8,6 +8,7 @@ import { installmentInvoiceLines, invoiceTotal, remainingPaymentPlan } from '../
 import { chargePosting, invoicePosting } from '../../domain/ledger';
 import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import { invoiceOcrReference } from '../../domain/ocr';
+import { idempotencyKey } from '../../domain/idempotency';
 import { defaultInterestToAccrue } from '../../domain/overdue';
 import type { NoticeChannel } from '../../domain/product';
 
@@ -33,7 +34,7 @@ export async function accrueDefaultInterest(trx: Db, loanId: string, until: IsoD
         until,
         'default-interest',
         accrual.posted,
-        `${loanId}:default-interest:${until}`,
+        idempotencyKey(loanId, 'default-interest', until),
       ),
     );
   }

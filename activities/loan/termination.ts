@@ -14,6 +14,7 @@ import { overdueAmount, TERMINATION_COUNTED_KINDS } from '../../domain/overdue';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { evaluateTerminationGrounds, terminationNoticeEndDate } from '../../domain/termination';
 import { collectionLetter, terminationLetter } from '../../texts/loan';
+import { idempotencyKey } from '../../domain/idempotency';
 import type { LoanActivityContext } from './context';
 import { accrueDefaultInterest } from './ledger-steps';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
@@ -34,6 +35,8 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
      */
     async evaluateTermination(input: {
       loanId: string;
+      /** The step's key from the workflow (domain/idempotency.ts): `<loanId>:termination:<sequence>`. */
+      idempotencyKey: string;
       date: string;
       claim: string;
       sequence: number;
@@ -74,7 +77,7 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
         });
         await setLoanStatus(trx, input.loanId, 'TERMINATION_NOTICE');
         notices.push({
-          idempotencyKey: `${input.loanId}:termination:${input.sequence}:notice`,
+          idempotencyKey: `${input.idempotencyKey}:notice`,
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'termination',
@@ -109,6 +112,8 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
      */
     async handOverToCollection(input: {
       loanId: string;
+      /** The step's key from the workflow (domain/idempotency.ts): `<loanId>:collection`. */
+      idempotencyKey: string;
       sequence: number;
       date: string;
     }): Promise<{ caseId: string; total: string }> {
@@ -127,7 +132,7 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
             input.date,
             'collection-fee',
             collectionFee,
-            `${input.loanId}:collection-fee`,
+            idempotencyKey(input.loanId, 'collection-fee'),
           ),
         );
         const b = await loanAccountBalances(trx, input.loanId);
@@ -150,7 +155,7 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
         if (input.sequence === 0) await setWithdrawalStatus(trx, input.loanId, 'OVERDUE');
         await setLoanStatus(trx, input.loanId, 'IN_COLLECTION');
         notices.push({
-          idempotencyKey: `${input.loanId}:collection:notice`,
+          idempotencyKey: `${input.idempotencyKey}:notice`,
           customerId: loan.customer_id,
           loanId: input.loanId,
           kind: 'collection',

@@ -48,6 +48,8 @@ export function createWithdrawalActivities({ withNotices }: LoanActivityContext)
     /** R-LOAN-8: once per loan; a repeat returns the first order. */
     async recordWithdrawal(input: {
       loanId: string;
+      /** The step's key from the workflow (domain/idempotency.ts): `<loanId>:withdrawal`. */
+      idempotencyKey: string;
       customerId: string;
       noticeDate: IsoDate;
     }): Promise<WithdrawalOrder> {
@@ -55,7 +57,7 @@ export function createWithdrawalActivities({ withNotices }: LoanActivityContext)
         const loan = await lockLoan(trx, input.loanId);
         const existing = await findWithdrawal(trx, input.loanId);
         if (existing) return toWithdrawalOrder(existing, loan.ocr_reference);
-        const key = `${input.loanId}:withdrawal`;
+        const key = input.idempotencyKey;
         for (const item of await openInvoiceItems(trx, input.loanId)) {
           for (const line of item.lines) {
             if (!line.remaining.greaterThan(0)) continue;

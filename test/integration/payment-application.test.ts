@@ -48,7 +48,14 @@ describe('payment application (R-LOAN-2) under racing attempts', () => {
     });
     for (const number of [1, 2]) {
       const dueDate = installmentDueDate(terms.payoutDate, number);
-      await activities.issueInvoice({ loanId, number, issueDate: invoiceIssueDate(dueDate), dueDate, isLast: false });
+      await activities.issueInvoice({
+        loanId,
+        idempotencyKey: `${loanId}:invoice:${number}`,
+        number,
+        issueDate: invoiceIssueDate(dueDate),
+        dueDate,
+        isLast: false,
+      });
     }
     const invoice1 = (await findInvoice(db, loanId, 1))!;
     const invoice2 = (await findInvoice(db, loanId, 2))!;
