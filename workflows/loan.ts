@@ -21,6 +21,7 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -111,6 +112,14 @@ export interface LoanState {
   quote?: EarlyRepaymentQuote;
   earlyRepayment?: EarlyRepaymentOrder;
   withdrawal?: WithdrawalOrder;
+}
+
+/**
+ * The Temporal UI's Summary of a loan's workflow, given by whoever starts it (the application
+ * workflow): the contract and its term, never personal data.
+ */
+export function loanWorkflowSummary(terms: Pick<LoanTerms, 'contractNumber' | 'termMonths' | 'payoutDate'>): string {
+  return `Loan ${terms.contractNumber}: ${terms.termMonths} months from ${terms.payoutDate}`;
 }
 
 export interface LoanWorkflowInput {
@@ -235,12 +244,18 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
   const loanId = terms.loanId;
   let step = 'starting';
   let state: LoanState;
+  /** What the loan does now: its view's `step` and the Temporal UI's Current Details (no personal data). */
+  const setStep = (next: string): void => {
+    step = next;
+    setCurrentDetails(`**${state.status}** — ${next}`);
+  };
   if (input.state) {
     state = input.state;
+    setStep('continuing from the last loan-year');
   } else {
     const initial = initialState(terms);
     state = initial.state;
-    step = 'opening';
+    setStep('opening');
     upsertSearchAttributes([
       { key: LoanStatus, value: state.status },
       { key: ContractNumber, value: terms.contractNumber },
@@ -307,7 +322,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
   setHandler(
     changeRateUpdate,
     async (request) => {
-      step = `announcing rate change ${request.changeId}`;
+      setStep(`announcing rate change ${request.changeId}`);
       if (!state.rateChangeIds.includes(request.changeId)) state.rateChangeIds.push(request.changeId);
       return activities.scheduleRateChange({
         loanId,
@@ -343,7 +358,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     requestPaymentFreeMonthUpdate,
     async (request) => {
       const number = request.installmentNumber ?? state.nextInstallment;
-      step = `granting payment-free month for installment ${number}`;
+      setStep(`granting payment-free month for installment ${number}`);
       const grant = await activities.grantPaymentFreeMonth({
         loanId,
         idempotencyKey: stepKey('payment-free', number),
@@ -390,7 +405,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
   setHandler(
     quoteEarlyRepaymentUpdate,
     async (request) => {
-      step = `quoting ${request.kind} early repayment`;
+      setStep(`quoting ${request.kind} early repayment`);
       const quote = await activities.quoteEarlyRepayment({
         loanId,
         kind: request.kind,
@@ -417,7 +432,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
   setHandler(
     confirmEarlyRepaymentUpdate,
     async () => {
-      step = 'confirming early repayment';
+      setStep('confirming early repayment');
       const order = await activities.confirmEarlyRepayment({
         loanId,
         idempotencyKey: stepKey('early-repayment', state.quote!.quoteId),
@@ -440,7 +455,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
   setHandler(
     withdrawUpdate,
     async (request) => {
-      step = 'recording withdrawal';
+      setStep('recording withdrawal');
       const order = await activities.recordWithdrawal({
         loanId,
         idempotencyKey: stepKey('withdrawal'),
@@ -472,13 +487,13 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
 
   while (state.status === 'ACTIVE') {
     if (state.pendingPayments.length > 0 || lateAnnounced) {
-      step = 'reviewing payments';
+      setStep('reviewing payments');
       const payments = state.pendingPayments.splice(0);
       lateAnnounced = false;
       merge(await activities.loanSnapshot({ loanId }));
       const paidOn = payments.map((p) => p.paymentDate).sort(compareDates)[payments.length - 1];
       if (paidOn && state.termination && isCured(state, state.termination, paidOn)) {
-        step = 'lapsing the termination';
+        setStep('lapsing the termination');
         merge(await activities.lapseTermination({ loanId, sequence: state.termination.sequence, date: paidOn }));
         state.termination = undefined;
         state.curesUsed++;
@@ -488,11 +503,12 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
 
     if (isRepaid(state)) {
       // Nothing left to invoice and nothing owed: the loan is repaid (or the withdrawal settled).
-      step = 'closing';
+      setStep('closing');
       state.status = state.withdrawal ? 'WITHDRAWN' : 'CLOSED';
       await activities.closeLoan({ loanId, date: today(), status: state.status });
       if (state.withdrawal) state.withdrawal.status = 'REPAID';
       upsertSearchAttributes([{ key: LoanStatus, value: state.status }]);
+      setStep('closed');
       break;
     }
 
@@ -502,7 +518,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     const due = events.find((e) => e.kind === 'invoice') ?? events[0];
     if (!due) {
       const wakeOn = nextWakeDate(upcomingEvents(terms, state));
-      step = wakeOn ? `waiting until ${wakeOn}` : 'waiting for payment';
+      setStep(wakeOn ? `waiting until ${wakeOn}` : 'waiting for payment');
       const wakeUp = () => state.pendingPayments.length > 0 || lateAnnounced;
       if (wakeOn) await condition(wakeUp, Math.max(1, instantOf(wakeOn) - Date.now()));
       else await condition(wakeUp);
@@ -514,7 +530,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     // A loan-year per run keeps each history small (ARCHITECTURE.md "Long life").
     const yearDone = state.nextInstallment - runStartInstallment >= 12;
     if ((yearDone || workflowInfo().continueAsNewSuggested) && state.pendingPayments.length === 0 && !lateAnnounced) {
-      step = 'continuing as new';
+      setStep('continuing as new');
       await condition(allHandlersFinished);
       await continueAsNew<typeof loanWorkflow>({ terms, state });
     }
@@ -527,7 +543,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         const number = event.number;
         const dueDate = installmentDueDate(terms.payoutDate, number);
         if (state.paymentFreeInstallments.includes(number)) {
-          step = `skipping installment ${number} (payment-free month)`;
+          setStep(`skipping installment ${number} (payment-free month)`);
           merge(
             await activities.skipInstallment({
               loanId,
@@ -539,7 +555,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
           );
           state.paymentFreeInstallments = state.paymentFreeInstallments.filter((n) => n !== number);
         } else {
-          step = `issuing invoice ${number}`;
+          setStep(`issuing invoice ${number}`);
           merge(
             await activities.issueInvoice({
               loanId,
@@ -555,12 +571,12 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         return;
       }
       case 'late-fee': {
-        step = `charging late fee on invoice ${event.invoice.number}`;
+        setStep(`charging late fee on invoice ${event.invoice.number}`);
         merge(await activities.chargeLateFee({ loanId, invoiceNumber: event.invoice.number, date: event.date }));
         return;
       }
       case 'reminder': {
-        step = `sending reminder for invoice ${event.invoice.number}`;
+        setStep(`sending reminder for invoice ${event.invoice.number}`);
         merge(
           await activities.sendReminder({
             loanId,
@@ -592,7 +608,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         return;
       }
       case 'termination-check': {
-        step = `evaluating termination grounds (invoice ${event.invoice.number} more than a month late)`;
+        setStep(`evaluating termination grounds (invoice ${event.invoice.number} more than a month late)`);
         const sequence = state.terminationsSent + 1;
         const outcome = await activities.evaluateTermination({
           loanId,
@@ -612,18 +628,18 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
         return;
       }
       case 'termination-end': {
-        step = 'handing over to collection';
+        setStep('handing over to collection');
         await handOver(event.termination.sequence, event.date);
         return;
       }
       case 'early-repayment-expiry': {
-        step = 'expiring the early repayment order';
+        setStep('expiring the early repayment order');
         await activities.expireEarlyRepayment({ loanId, quoteId: state.earlyRepayment!.quoteId });
         state.earlyRepayment = undefined;
         return;
       }
       case 'withdrawal-overdue': {
-        step = 'withdrawal not repaid: handing over to collection';
+        setStep('withdrawal not repaid: handing over to collection');
         merge(await activities.loanSnapshot({ loanId }));
         if (isRepaid(state)) return;
         state.withdrawal!.status = 'OVERDUE';
@@ -641,6 +657,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       { key: LoanStatus, value: state.status },
       { key: InCollection, value: true },
     ]);
+    setStep('handed over to collection');
   }
 }
 

@@ -7,6 +7,7 @@
 import type { OpenItem } from '../../domain/allocation';
 import { addDays } from '../../domain/dates';
 import { defaultInterestOnAmount, postedDefaultInterest } from '../../domain/default-interest';
+import { idempotencyKey } from '../../domain/idempotency';
 import { checkEarlyRepaymentDate, currentInterestPeriodStart, wholeEarlyRepayment } from '../../domain/early-repayment';
 import { balancesByAccount, customerDebt } from '../../domain/ledger';
 import {
@@ -290,5 +291,13 @@ describe('the withdrawal, the payment and the loan statuses', () => {
       ok: false,
       message: 'the payment date is in the past',
     });
+  });
+});
+
+describe('idempotency keys', () => {
+  it('are the scope and the step joined by colons', () => {
+    expect(idempotencyKey('loan-123', 'bureau-late', 7)).toBe('loan-123:bureau-late:7');
+    expect(`${idempotencyKey('L1', 'invoice', 3)}:notice`).toBe('L1:invoice:3:notice');
+    expect(() => idempotencyKey('')).toThrow(/scope/);
   });
 });
