@@ -25,6 +25,7 @@ import type { Request } from 'express';
 import { findLoan, type LoanRow } from '../../db/loan-repository';
 import { isIsoDate } from '../../domain/dates';
 import { checkEarlyRepaymentDate } from '../../domain/early-repayment';
+import { isEndedLoanStatus } from '../../domain/loan-status';
 import { parseAmount } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { checkNewRatePercent } from '../../domain/rate-change';
@@ -46,9 +47,6 @@ import { type FieldError, notFound, PROBLEM_CONTENT_TYPE, type ProblemDetails } 
 import { type ApiRoutes, problemSchema, type RouteResult } from '../routing';
 import { isoDate, percentString, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
-
-/** Loan statuses whose workflow has ended: no action is possible (db/database.ts LoanTable.status). */
-export const ENDED_LOAN_STATUSES = ['CLOSED', 'IN_COLLECTION', 'WITHDRAWN'] as const;
 
 /** At most this many loans per bulk rate change, and this many updates in flight at once. */
 export const BULK_RATE_CHANGE_MAX_LOANS = 500;
@@ -325,7 +323,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const mayAct =
       principal?.role === 'operator' || (principal?.role === 'customer' && loan?.customer_id === principal.sub);
     if (!loan || !mayAct) throw notFound(`no loan ${loanId}`);
-    if ((ENDED_LOAN_STATUSES as readonly string[]).includes(loan.status)) throw loanEnded(loanId, loan.status);
+    if (isEndedLoanStatus(loan.status)) throw loanEnded(loanId, loan.status);
     return loan;
   };
 
