@@ -61,7 +61,8 @@ import {
 } from '../domain/application';
 import { stockholmDate } from '../domain/dates';
 import type { loanWorkflow } from './loan';
-import { loanWorkflowId, loanWorkflowSummary } from './loan';
+import { loanWorkflowSummary } from './loan';
+import { loanWorkflowId } from './loan-messages';
 import {
   applicationLink,
   decisionRejectedMessage,

@@ -50,8 +50,6 @@ import {
 import { setLoanUpdateHandlers } from './loan-updates';
 import { ContractNumber, DaysPastDue, InCollection, LoanStatus } from './search-attributes';
 
-export * from './loan-messages';
-
 export interface LoanTerms {
   loanId: string;
   contractNumber: string;

@@ -23,18 +23,17 @@ import { withdrawalPeriodLastDay, withdrawalRepaymentDueDate } from '../../domai
 import { formatKronor } from '../../texts/format';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { ensureLateInvoiceSweep } from '../../workers/late-invoice-sweep';
+import { type LoanTerms, loanWorkflow } from '../../workflows/loan';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
   LOAN_ACTION_REFUSED,
-  type LoanTerms,
   loanViewQuery,
-  loanWorkflow,
   loanWorkflowId,
   quoteEarlyRepaymentUpdate,
   requestPaymentFreeMonthUpdate,
   withdrawUpdate,
-} from '../../workflows/loan';
+} from '../../workflows/loan-messages';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../../workflows/simulated-borrower';
 import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
