@@ -19,6 +19,7 @@ import { isRetryableAdapterError } from '../adapters';
 import { findLoanBorrowers } from '../db/borrower-repository';
 import type { Db } from '../db/database';
 import { compareDates, isIsoDate, type IsoDate } from '../domain/dates';
+import { idempotencyKey as stepKey } from '../domain/idempotency';
 import { formatAmount, isAmountString, parseAmount } from '../domain/money';
 
 export interface LatePaymentToBureauInput {
@@ -65,7 +66,7 @@ export function createBureauReportingActivities(db: Db, adapters: Adapters) {
 
       const reports: LatePaymentToBureauResult['reports'] = [];
       for (const [borrower, b] of found.borrowers.entries()) {
-        const idempotencyKey = `${input.idempotencyKey}:borrower-${borrower}`;
+        const idempotencyKey = stepKey(input.idempotencyKey, `borrower-${borrower}`);
         try {
           const receipt = await adapters.bureau.reportLatePayment({
             idempotencyKey,

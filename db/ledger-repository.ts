@@ -88,6 +88,19 @@ export async function openInvoiceItems(db: Db, loanId: string): Promise<OpenItem
   return [...items.values()];
 }
 
+/** R-PROD-4, R-LOAN-6: interest capitalised into the loan's principal so far (payout and payment-free months). */
+export async function capitalisedInterestTotal(db: Db, loanId: string): Promise<Decimal> {
+  const row = await db
+    .selectFrom('ledger_entries as e')
+    .innerJoin('ledger_postings as p', 'p.id', 'e.posting_id')
+    .select((eb) => eb.fn.sum<string>('e.amount').as('amount'))
+    .where('e.loan_id', '=', loanId)
+    .where('p.type', '=', 'capitalised-interest')
+    .where('e.account', '=', 'principal_outstanding')
+    .executeTakeFirst();
+  return new Decimal(row?.amount ?? 0);
+}
+
 /** The invariant every test that touches money asserts: each loan's entries sum to zero. */
 export async function unbalancedLoans(db: Db): Promise<{ loanId: string; sum: string }[]> {
   const rows = await db

@@ -18,6 +18,29 @@ export async function findLoan(db: Db, loanId: string): Promise<LoanRow | undefi
   return db.selectFrom('loans').selectAll().where('id', '=', loanId).executeTakeFirst();
 }
 
+/** The loan's row, locked until the transaction ends: one change of a loan at a time, even across workers. */
+export async function lockLoan(trx: Db, loanId: string): Promise<LoanRow> {
+  return trx.selectFrom('loans').selectAll().where('id', '=', loanId).forUpdate().executeTakeFirstOrThrow();
+}
+
+export async function findLoanOrThrow(db: Db, loanId: string): Promise<LoanRow> {
+  return db.selectFrom('loans').selectAll().where('id', '=', loanId).executeTakeFirstOrThrow();
+}
+
+/** The rate, monthly payment and term after a rate change (R-LOAN-5) or a payment-free month (R-LOAN-6). */
+export async function updateLoanTerms(
+  db: Db,
+  loanId: string,
+  terms: Partial<Pick<LoanRow, 'nominal_rate_percent' | 'monthly_payment' | 'term_months'>>,
+): Promise<void> {
+  await db.updateTable('loans').set(terms).where('id', '=', loanId).execute();
+}
+
+/** R-LOAN-3: default interest is posted up to and including `date`. */
+export async function setDefaultInterestAccruedUntil(db: Db, loanId: string, date: string): Promise<void> {
+  await db.updateTable('loans').set({ default_interest_accrued_until: date }).where('id', '=', loanId).execute();
+}
+
 export async function setLoanStatus(db: Db, loanId: string, status: string, closedOn?: string): Promise<void> {
   await db
     .updateTable('loans')
@@ -41,6 +64,67 @@ export async function findInvoice(db: Db, loanId: string, number: number): Promi
     .where('loan_id', '=', loanId)
     .where('number', '=', number)
     .executeTakeFirst();
+}
+
+/** The next invoice number (installments and the payoff/withdrawal invoices share the sequence). */
+export async function nextInvoiceNumber(db: Db, loanId: string): Promise<number> {
+  const row = await db
+    .selectFrom('invoices')
+    .select((eb) => eb.fn.max('number').as('n'))
+    .where('loan_id', '=', loanId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n ?? 0) + 1;
+}
+
+/** The dunning dates (R-LOAN-3) of the given invoices. */
+export async function invoiceDunning(
+  db: Db,
+  loanId: string,
+  numbers: readonly number[],
+): Promise<Pick<InvoiceRow, 'number' | 'late_fee_charged_on' | 'reminder_sent_on'>[]> {
+  if (numbers.length === 0) return [];
+  return db
+    .selectFrom('invoices')
+    .select(['number', 'late_fee_charged_on', 'reminder_sent_on'])
+    .where('loan_id', '=', loanId)
+    .where('number', 'in', [...numbers])
+    .execute();
+}
+
+export async function listInstallmentInvoices(
+  db: Db,
+  loanId: string,
+): Promise<Pick<InvoiceRow, 'number' | 'due_date' | 'lines'>[]> {
+  return db
+    .selectFrom('invoices')
+    .select(['number', 'due_date', 'lines'])
+    .where('loan_id', '=', loanId)
+    .where('kind', '=', 'installment')
+    .execute();
+}
+
+/**
+ * The late-invoice sweep (R-LOAN-3): loans in one of `statuses` with an installment unpaid after
+ * its due date and no late fee yet, by loan id, `limit` after `afterLoanId`.
+ */
+export async function findLoansWithLateInvoices(
+  db: Db,
+  page: { date: string; statuses: readonly string[]; afterLoanId?: string; limit: number },
+): Promise<string[]> {
+  let query = db
+    .selectFrom('invoices as i')
+    .innerJoin('loans as l', 'l.id', 'i.loan_id')
+    .select('i.loan_id')
+    .distinct()
+    .where('i.status', '=', 'OPEN')
+    .where('i.kind', '=', 'installment')
+    .where('i.late_fee_charged_on', 'is', null)
+    .where('i.due_date', '<', page.date)
+    .where('l.status', 'in', [...page.statuses])
+    .orderBy('i.loan_id')
+    .limit(page.limit);
+  if (page.afterLoanId) query = query.where('i.loan_id', '>', page.afterLoanId);
+  return (await query.execute()).map((r) => r.loan_id);
 }
 
 export async function listInvoices(db: Db, loanId: string): Promise<InvoiceRow[]> {
@@ -98,6 +182,15 @@ export async function registerPayment(
 
 export async function findPayment(db: Db, paymentId: string): Promise<PaymentRow | undefined> {
   return db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+}
+
+/** R-LOAN-2: the payment is applied, with its allocation (a repeat reads it back). */
+export async function markPaymentApplied(db: Db, paymentId: string, allocation: unknown): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ status: 'APPLIED', allocation: JSON.stringify(allocation) })
+    .where('id', '=', paymentId)
+    .execute();
 }
 
 export async function listPayments(db: Db, loanId: string): Promise<PaymentRow[]> {

@@ -11,7 +11,7 @@
  * the last installment absorbs the remainder as in the payment plan (R-PROD-3).
  */
 import { monthlyRate } from './annuity';
-import { addMonths, compareDates, daysBetween, firstOfMonth, type IsoDate, isIsoDate } from './dates';
+import { addDays, addMonths, compareDates, daysBetween, firstOfMonth, type IsoDate, isIsoDate } from './dates';
 import { Decimal, roundOre, ZERO } from './money';
 import { DEFAULT_PRODUCT, type ProductParameters } from './product';
 import { installmentDueDate } from './schedule';
@@ -238,4 +238,20 @@ export function currentInterestPeriodStart(input: {
   ]
     .sort(compareDates)
     .pop()!;
+}
+
+/**
+ * R-LOAN-7 (default): an early repayment is quoted for a payment date from today up to the
+ * product's number of days ahead. The API's request schema and the loan workflow's validator both ask this.
+ */
+export function checkEarlyRepaymentDate(
+  today: IsoDate,
+  paymentDate: IsoDate,
+  product: ProductParameters = DEFAULT_PRODUCT,
+): { ok: true } | { ok: false; message: string } {
+  const daysAhead = product.loan.earlyRepaymentQuoteMaxDaysAhead;
+  if (compareDates(paymentDate, today) < 0) return { ok: false, message: 'the payment date is in the past' };
+  if (compareDates(paymentDate, addDays(today, daysAhead)) > 0)
+    return { ok: false, message: `a quote can be made at most ${daysAhead} days ahead` };
+  return { ok: true };
 }

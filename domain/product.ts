@@ -77,6 +77,12 @@ export interface ProductParameters {
     complaintEscalationDays: number;
     /** R-LOAN-10 */
     termsChangeNoticeMonths: number;
+    /** R-LOAN-5 (default): a new nominal rate is 0 to this many percent … */
+    maxNewRatePercent: string;
+    /** … with at most this many decimals (the rate is stored with two). */
+    newRateDecimals: number;
+    /** R-LOAN-7 (default): an early repayment is quoted for a payment date at most this many days ahead. */
+    earlyRepaymentQuoteMaxDaysAhead: number;
   };
 }
 
@@ -122,5 +128,8 @@ export const DEFAULT_PRODUCT: ProductParameters = Object.freeze({
     complaintAnswerDays: 14,
     complaintEscalationDays: 10,
     termsChangeNoticeMonths: 1,
+    maxNewRatePercent: '40',
+    newRateDecimals: 2,
+    earlyRepaymentQuoteMaxDaysAhead: 30,
   },
 }) as ProductParameters;

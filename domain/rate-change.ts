@@ -11,8 +11,10 @@
  */
 import { annuityPayment, monthlyRate } from './annuity';
 import { addDays, addMonths, compareDates, type IsoDate, isIsoDate } from './dates';
-import { Decimal } from './money';
+import { invoiceIssueDate } from './invoicing';
+import { Decimal, formatAmount } from './money';
 import { DEFAULT_PRODUCT, type ProductParameters } from './product';
+import { installmentDueDate } from './schedule';
 
 export class InvalidRateChangeError extends Error {
   constructor(detail: string) {
@@ -116,6 +118,78 @@ export function recomputeAnnuityForRateChange(request: RateChangeRequest): Recom
     monthlyRate: rate,
     remainingInstallments,
   };
+}
+
+/**
+ * R-LOAN-5 (default): a new nominal rate is a percentage from 0 to the product's maximum with at
+ * most the product's decimals. The API's request schema and the loan workflow's validator both ask this.
+ */
+export function checkNewRatePercent(
+  value: string,
+  product: ProductParameters = DEFAULT_PRODUCT,
+): { ok: true } | { ok: false; message: string } {
+  const { maxNewRatePercent, newRateDecimals } = product.loan;
+  const shape = new RegExp(`^\\d{1,${maxNewRatePercent.length}}(\\.\\d{1,${newRateDecimals}})?$`);
+  if (shape.test(value) && new Decimal(value).lessThanOrEqualTo(maxNewRatePercent)) return { ok: true };
+  return {
+    ok: false,
+    message: `must be a percentage from 0 to ${maxNewRatePercent} with at most ${newRateDecimals} decimals, e.g. "10.45"`,
+  };
+}
+
+/** R-LOAN-5: the first installment at a new rate: the first invoiced on or after `effectiveFrom`. */
+export function firstInstallmentAtNewRate(
+  payoutDate: IsoDate,
+  nextInstallment: number,
+  effectiveFrom: IsoDate,
+): number {
+  let first = nextInstallment;
+  while (compareDates(invoiceIssueDate(installmentDueDate(payoutDate, first)), effectiveFrom) < 0) first++;
+  return first;
+}
+
+/** A rate change as announced (R-LOAN-5): from `firstInstallment`, for `remainingInstallments`. */
+export interface ScheduledRateChange {
+  changeId: string;
+  firstInstallment: number;
+  remainingInstallments: number;
+  newRatePercent: string;
+  newMonthlyPayment: string;
+}
+
+/**
+ * R-LOAN-5: the rate and monthly payment in force for installment `number`: those of the latest
+ * scheduled change starting on or before it. A payment-free month since the announcement moved the
+ * term and added interest: the annuity is then recomputed over what is left now (R-LOAN-5 default,
+ * R-LOAN-6). `applied` are the changes that take effect with this installment.
+ */
+export function rateInForce(input: {
+  number: number;
+  termMonths: number;
+  nominalRatePercent: string;
+  monthlyPayment: string;
+  principalOutstanding: Decimal;
+  scheduled: readonly ScheduledRateChange[];
+}): { nominalRatePercent: string; monthlyPayment: string; applied: ScheduledRateChange[] } {
+  const applied = input.scheduled
+    .filter((c) => c.firstInstallment <= input.number)
+    .sort((a, b) => a.firstInstallment - b.firstInstallment);
+  let rate = input.nominalRatePercent;
+  let payment = input.monthlyPayment;
+  for (const change of applied) {
+    rate = change.newRatePercent;
+    payment = change.newMonthlyPayment;
+    const announcedTerm = change.firstInstallment + change.remainingInstallments - 1;
+    if (announcedTerm !== input.termMonths && input.principalOutstanding.greaterThan(0))
+      payment = formatAmount(
+        recomputeAnnuityForRateChange({
+          outstandingPrincipal: input.principalOutstanding,
+          remainingInstallments: Math.max(1, input.termMonths - input.number + 1),
+          newNominalRatePercent: new Decimal(rate),
+        }).monthlyPayment,
+      );
+  }
+  return { nominalRatePercent: rate, monthlyPayment: payment, applied };
 }
 
 function requireDate(name: string, value: IsoDate): void {

@@ -153,6 +153,18 @@ export function withdrawalSettlement(request: WithdrawalSettlementRequest): With
   };
 }
 
+/**
+ * R-LOAN-8: the interest one day of the principal paid out costs at the nominal rate (actual/365),
+ * unrounded: the withdrawal notice shows it so the borrower sees what repaying earlier saves.
+ */
+export function withdrawalInterestPerDay(
+  principalPaidOut: Decimal,
+  nominalRatePercent: Decimal,
+  product: ProductParameters = DEFAULT_PRODUCT,
+): Decimal {
+  return principalPaidOut.times(nominalRatePercent).div(100).div(product.dayCountBasis);
+}
+
 function requireDate(name: string, value: IsoDate): void {
   if (!isIsoDate(value)) throw new InvalidWithdrawalError(`${name} is not a date: ${JSON.stringify(value)}`);
 }

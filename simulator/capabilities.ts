@@ -6,7 +6,7 @@
  * by simulator/actions.ts. An event still unsupported would be refused with a message listing what
  * the loan workflow does expose, read from the module itself.
  */
-import * as loanWorkflowModule from '../workflows/loan';
+import * as loanWorkflowModule from '../workflows/loan-messages';
 import type { Scenario, ScenarioEventType, ScenarioIssue } from './scenario';
 
 type Support = { supported: true } | { supported: false; needs: string };
@@ -29,7 +29,7 @@ export interface LoanWorkflowMessages {
   queries: string[];
 }
 
-/** The signals, updates and queries workflows/loan.ts exports, by their Temporal names. */
+/** The signals, updates and queries workflows/loan-messages.ts defines, by their Temporal names. */
 export function loanWorkflowMessages(): LoanWorkflowMessages {
   const out: LoanWorkflowMessages = { signals: [], updates: [], queries: [] };
   for (const value of Object.values(loanWorkflowModule as Record<string, unknown>)) {

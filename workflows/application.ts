@@ -61,7 +61,8 @@ import {
 } from '../domain/application';
 import { stockholmDate } from '../domain/dates';
 import type { loanWorkflow } from './loan';
-import { loanWorkflowId } from './loan';
+import { loanWorkflowSummary } from './loan';
+import { loanWorkflowId } from './loan-messages';
 import {
   applicationLink,
   decisionRejectedMessage,
@@ -881,6 +882,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const payoutDate = s.payouts.map((p) => p.executionDate).sort()[0] ?? executionDate;
   await startChild<typeof loanWorkflow>('loanWorkflow', {
     workflowId: loanWorkflowId(loanId),
+    staticSummary: loanWorkflowSummary({ contractNumber: s.contractNumber, termMonths: input.termMonths, payoutDate }),
     parentClosePolicy: ParentClosePolicy.ABANDON,
     args: [
       {

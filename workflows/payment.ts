@@ -5,7 +5,8 @@
  * month for a borrower who pays on time; operators find each payment's run as `payment-<id>`.
  */
 import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
-import type { LoanActivities, PaymentOutcome } from '../activities/loan';
+import type { LoanActivities } from '../activities/loan';
+import type { PaymentOutcome } from '../activities/loan/payments';
 import { loanWorkflowId, paymentReceivedSignal } from './loan-messages';
 
 const { applyPayment } = proxyLocalActivities<LoanActivities>({

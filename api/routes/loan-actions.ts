@@ -23,8 +23,12 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Request } from 'express';
 import { findLoan, type LoanRow } from '../../db/loan-repository';
-import { addDays } from '../../domain/dates';
+import { isIsoDate } from '../../domain/dates';
+import { checkEarlyRepaymentDate } from '../../domain/early-repayment';
+import { isEndedLoanStatus } from '../../domain/loan-status';
 import { parseAmount } from '../../domain/money';
+import { DEFAULT_PRODUCT } from '../../domain/product';
+import { checkNewRatePercent } from '../../domain/rate-change';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
@@ -41,43 +45,40 @@ import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
 import { type FieldError, notFound, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../problem';
 import { type ApiRoutes, problemSchema, type RouteResult } from '../routing';
-import { isoDate, isoDateWithin, percentString, positiveAmountString, stockholmToday } from '../schemas';
+import { isoDate, percentString, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
-
-/** Loan statuses whose workflow has ended: no action is possible (db/database.ts LoanTable.status). */
-export const ENDED_LOAN_STATUSES = ['CLOSED', 'IN_COLLECTION', 'WITHDRAWN'] as const;
 
 /** At most this many loans per bulk rate change, and this many updates in flight at once. */
 export const BULK_RATE_CHANGE_MAX_LOANS = 500;
 export const BULK_RATE_CHANGE_CONCURRENCY = 16;
 
-// Request-only limits the loan workflow's validators also enforce (workflows/loan.ts): checked here
-// too, so a request that breaks them is a 400 naming the field rather than the workflow's 409.
+// Request-only limits the loan workflow's validators also enforce (workflows/loan.ts), by the same
+// domain checks: asked here too, so a request that breaks them is a 400 naming the field rather
+// than the workflow's 409.
 
-/** Early repayment: the payment date is today or up to this many days ahead. */
-export const EARLY_REPAYMENT_MAX_DAYS_AHEAD = 30;
 /** Early repayment: a partial amount has at most 9 integer digits. */
 const PARTIAL_AMOUNT_LIMIT = '1000000000';
-/** Rate change: the new nominal rate, 0–40 percent (at most 2 integer digits). */
-export const MAX_NEW_RATE_PERCENT = 40;
+const { earlyRepaymentQuoteMaxDaysAhead, maxNewRatePercent } = DEFAULT_PRODUCT.loan;
 
 const money = z.string().regex(/^-?\d+\.\d{2}$/);
 
-const earlyRepaymentDate = isoDateWithin(() => {
-  const today = stockholmToday();
-  return { from: today, to: addDays(today, EARLY_REPAYMENT_MAX_DAYS_AHEAD) };
-})
+const earlyRepaymentDate = isoDate
+  .superRefine((s, ctx) => {
+    if (!isIsoDate(s)) return; // reported above
+    const check = checkEarlyRepaymentDate(stockholmToday(), s);
+    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
+  })
   .optional()
-  .describe(`the day you will pay: today (the default) or up to ${EARLY_REPAYMENT_MAX_DAYS_AHEAD} days ahead`);
+  .describe(`the day you will pay: today (the default) or up to ${earlyRepaymentQuoteMaxDaysAhead} days ahead`);
 
 const partialAmount = positiveAmountString.refine((s) => parseAmount(s).lessThan(PARTIAL_AMOUNT_LIMIT), {
   message: 'must be less than 1000000000 (at most 9 integer digits)',
 });
 
-const newRatePercent = percentString.refine(
-  (s) => /^\d{1,2}(\.\d{1,2})?$/.test(s) && Number(s) >= 0 && Number(s) <= MAX_NEW_RATE_PERCENT,
-  { message: `must be a percentage from 0 to ${MAX_NEW_RATE_PERCENT}, e.g. "10.45"` },
-);
+const newRatePercent = percentString.superRefine((s, ctx) => {
+  const check = checkNewRatePercent(s);
+  if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
+});
 
 const loanParams = z.object({ loanId: z.string().min(1).max(100) });
 const quoteParams = loanParams.extend({ quoteId: z.string().min(1).max(300) });
@@ -167,7 +168,7 @@ const rateChangeFields = {
     .max(100)
     .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
     .describe('your id for the change: a repeat for the same loan returns the first answer'),
-  newNominalRatePercent: newRatePercent.describe(`the new nominal rate, 0–${MAX_NEW_RATE_PERCENT}, e.g. "10.45"`),
+  newNominalRatePercent: newRatePercent.describe(`the new nominal rate, 0–${maxNewRatePercent}, e.g. "10.45"`),
   effectiveFrom: isoDate.describe('at least one month after the borrower is notified (R-LOAN-10)'),
 };
 const RATE_CHANGE_FIELDS = Object.keys(rateChangeFields);
@@ -322,7 +323,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     const mayAct =
       principal?.role === 'operator' || (principal?.role === 'customer' && loan?.customer_id === principal.sub);
     if (!loan || !mayAct) throw notFound(`no loan ${loanId}`);
-    if ((ENDED_LOAN_STATUSES as readonly string[]).includes(loan.status)) throw loanEnded(loanId, loan.status);
+    if (isEndedLoanStatus(loan.status)) throw loanEnded(loanId, loan.status);
     return loan;
   };
 

@@ -8,7 +8,8 @@ import request from 'supertest';
 import { findLoan, setLoanStatus } from '../../db/loan-repository';
 import { addDays, stockholmDate } from '../../domain/dates';
 import { earliestChangeEffectiveDate } from '../../domain/rate-change';
-import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../../workflows/loan';
+import { type LoanTerms, loanWorkflow } from '../../workflows/loan';
+import { loanWorkflowId } from '../../workflows/loan-messages';
 import { type ApiHarness, startApiHarness } from '../support/api';
 import { expectLedgerBalanced } from '../support/ledger';
 

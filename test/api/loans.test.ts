@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { addMonths, firstOfMonth, stockholmDate } from '../../domain/dates';
 import { Decimal, sumAmounts } from '../../domain/money';
-import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../../workflows/loan';
+import { type LoanTerms, loanWorkflow } from '../../workflows/loan';
+import { loanWorkflowId } from '../../workflows/loan-messages';
 import { type ApiHarness, startApiHarness } from '../support/api';
 import { expectLedgerBalanced } from '../support/ledger';
 

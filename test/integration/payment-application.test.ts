@@ -3,7 +3,8 @@
  * retried while its first attempt still holds the loan's row lock must not allocate it again.
  */
 import { randomUUID } from 'node:crypto';
-import { createLoanActivities, applyPaymentToLoan } from '../../activities/loan';
+import { createLoanActivities } from '../../activities/loan';
+import { applyPaymentToLoan } from '../../activities/loan/payments';
 import type { Db } from '../../db/database';
 import { findInvoice, registerPayment } from '../../db/loan-repository';
 import { addDays, stockholmDate } from '../../domain/dates';
@@ -47,7 +48,14 @@ describe('payment application (R-LOAN-2) under racing attempts', () => {
     });
     for (const number of [1, 2]) {
       const dueDate = installmentDueDate(terms.payoutDate, number);
-      await activities.issueInvoice({ loanId, number, issueDate: invoiceIssueDate(dueDate), dueDate, isLast: false });
+      await activities.issueInvoice({
+        loanId,
+        idempotencyKey: `${loanId}:invoice:${number}`,
+        number,
+        issueDate: invoiceIssueDate(dueDate),
+        dueDate,
+        isLast: false,
+      });
     }
     const invoice1 = (await findInvoice(db, loanId, 1))!;
     const invoice2 = (await findInvoice(db, loanId, 2))!;

@@ -5,7 +5,8 @@ import type { Db } from '../../db/database';
 import { findLoan, registerPayment } from '../../db/loan-repository';
 import { type IsoDate, stockholmDate } from '../../domain/dates';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
-import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../../workflows/loan';
+import { type LoanTerms, loanWorkflow, loanWorkflowSummary } from '../../workflows/loan';
+import { loanWorkflowId } from '../../workflows/loan-messages';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../../workflows/simulated-borrower';
 import { ensureLateInvoiceSweep, stopLateInvoiceSweep } from '../../workers/late-invoice-sweep';
 import { sweepClients } from './temporal';
@@ -40,6 +41,7 @@ export async function startLoanWithBorrower(
   const loan = await env.client.workflow.start(loanWorkflow, {
     taskQueue,
     workflowId: loanWorkflowId(terms.loanId),
+    staticSummary: loanWorkflowSummary(terms),
     args: [{ terms }],
   });
   const borrowerHandle = await env.client.workflow.start(simulatedBorrowerWorkflow, {

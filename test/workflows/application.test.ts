@@ -30,7 +30,7 @@ import {
   UPDATE_ERRORS,
   withdrawUpdate,
 } from '../../workflows/application';
-import { loanWorkflowId } from '../../workflows/loan';
+import { loanWorkflowId } from '../../workflows/loan-messages';
 import {
   type ApplicationTestEnv,
   applicationInput,

@@ -7,7 +7,7 @@ import { bankingDayOnOrAfter } from '../../domain/calendar';
 import { addMonths, firstOfMonth, stockholmDate } from '../../domain/dates';
 import { installmentDueDate } from '../../domain/schedule';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import { loanWorkflowId } from '../../workflows/loan';
+import { loanWorkflowId } from '../../workflows/loan-messages';
 import { LATE_INVOICE_SWEEP_ID, SWEEPS_PER_RUN } from '../../workflows/late-invoice-sweep';
 import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';

@@ -20,20 +20,20 @@ import { DEFAULT_PRODUCT } from '../../domain/product';
 import { earliestChangeEffectiveDate } from '../../domain/rate-change';
 import { buildSchedule, installmentDueDate, installmentSplit } from '../../domain/schedule';
 import { withdrawalPeriodLastDay, withdrawalRepaymentDueDate } from '../../domain/withdrawal';
+import { formatKronor } from '../../texts/format';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { ensureLateInvoiceSweep } from '../../workers/late-invoice-sweep';
+import { type LoanTerms, loanWorkflow } from '../../workflows/loan';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
   LOAN_ACTION_REFUSED,
-  type LoanTerms,
   loanViewQuery,
-  loanWorkflow,
   loanWorkflowId,
   quoteEarlyRepaymentUpdate,
   requestPaymentFreeMonthUpdate,
   withdrawUpdate,
-} from '../../workflows/loan';
+} from '../../workflows/loan-messages';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../../workflows/simulated-borrower';
 import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
@@ -162,7 +162,7 @@ describe('loan changes (R-LOAN-5…8, R-LOAN-10) on the time-skipping server', (
       .execute();
     expect(mail).toHaveLength(1);
     expect(mail[0]!.business_date).toBe(announcedOn);
-    expect(mail[0]!.body).toContain(notice.newMonthlyPayment);
+    expect(mail[0]!.body).toContain(formatKronor(notice.newMonthlyPayment));
 
     expect((await loan.result()).status).toBe('CLOSED');
     const invoices = (await listInvoices(db, t.loanId)).filter((i) => i.kind === 'installment');

@@ -7,7 +7,7 @@ import { customerDebt } from '../../domain/ledger';
 import { Decimal } from '../../domain/money';
 import { buildSchedule, installmentDueDate } from '../../domain/schedule';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import type { LoanTerms } from '../../workflows/loan';
+import { type LoanTerms, loanWorkflowSummary } from '../../workflows/loan';
 import { openTestDb } from '../support/db';
 import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
 import { expectLedgerBalanced } from '../support/ledger';
@@ -90,6 +90,11 @@ describe('loan workflow on the time-skipping server', () => {
       // Into month 3: invoice 3 issued, not yet due or paid.
       const midMonth = Date.parse(`${addDays(installmentDueDate(t.payoutDate, 3), -10)}T12:00:00Z`);
       await env.sleep(midMonth - (await env.currentTimeMs()));
+      // Operators see the loan in the Temporal UI: its summary and what it does now, no personal data.
+      expect(await (await handle.describe()).staticSummary()).toBe(loanWorkflowSummary(t));
+      const metadata = await handle.query<{ currentDetails?: string | null }>('__temporal_workflow_metadata');
+      expect(metadata.currentDetails).toMatch(/^\*\*ACTIVE\*\* — waiting until \d{4}-\d{2}-\d{2}$/);
+      expect(metadata.currentDetails).not.toContain(t.customerId);
       return handle;
     });
     expect((await listInvoices(db, t.loanId)).map((i) => i.status)).toEqual(['PAID', 'PAID', 'OPEN']);
