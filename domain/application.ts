@@ -15,6 +15,7 @@ import { hasValidLuhnCheckDigit, isValidOcr, luhnCheckDigit } from './ocr';
 import { hasReachedAge, InvalidPersonnummerError, parsePersonnummer } from './personnummer';
 import { DEFAULT_PRODUCT, NOTICE_CHANNELS, type NoticeChannel, type ProductParameters } from './product';
 import { quote } from './quote';
+import type { FieldViolation } from './refusal';
 
 // --- statuses (R-APP-2, R-APP-4) -----------------------------------------------------------------
 
@@ -206,12 +207,6 @@ export interface ApplicantAnswers {
   purpose: LoanPurpose;
   /** Main applicant only: where the money goes (R-APP-9). */
   payoutAccount?: BankAccount;
-}
-
-export interface FieldViolation {
-  /** Dotted path within the validated object, e.g. `debts.0.balance`. */
-  field: string;
-  message: string;
 }
 
 const MAX_DEBTS = 20;

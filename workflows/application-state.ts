@@ -1,6 +1,6 @@
 /**
- * The application workflow's data: its input, the projection it writes to PostgreSQL, and the
- * errors its updates answer with. Plain types and pure functions with no Temporal import, so the
+ * The application workflow's data: its input and the projection it writes to PostgreSQL. Plain
+ * types and pure functions with no Temporal import, so the
  * API, the activities and the tests use them without loading workflow code.
  */
 import type {
@@ -10,7 +10,6 @@ import type {
   BankAccount,
   ConsolidationLoan,
   Decision,
-  FieldViolation,
   Offer,
 } from '../domain/application';
 import type { IsoDate } from '../domain/dates';
@@ -182,23 +181,6 @@ export interface BankIdStart {
   orderRef: string;
   autoStartToken: string;
   qrStartToken: string;
-}
-
-/**
- * Failure types of the update validators and handlers, mapped by the API to 400, 404, 409, 403.
- * `details[0]` of a ValidationError is the list of field violations.
- */
-export const UPDATE_ERRORS = {
-  validation: 'ApplicationValidationError',
-  notFound: 'ApplicationNotFoundError',
-  conflict: 'ApplicationConflictError',
-  forbidden: 'ApplicationForbiddenError',
-} as const;
-
-export type UpdateErrorType = (typeof UPDATE_ERRORS)[keyof typeof UPDATE_ERRORS];
-
-export interface UpdateErrorDetails {
-  violations?: FieldViolation[];
 }
 
 /**

@@ -21,7 +21,6 @@
  */
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   defineQuery,
   defineSignal,
@@ -48,7 +47,6 @@ import {
   canBeWithdrawn,
   decide,
   eligibilityFailures,
-  type FieldViolation,
   incomeVerificationDeadline,
   incomeVerificationTriggers,
   isPending,
@@ -60,6 +58,7 @@ import {
   signingText,
 } from '../domain/application';
 import { stockholmDate } from '../domain/dates';
+import type { FieldViolation } from '../domain/refusal';
 import type { loanWorkflow } from './loan';
 import { loanWorkflowId } from './loan';
 import {
@@ -86,8 +85,8 @@ import {
   type BankIdStart,
   type IncomeVerificationState,
   type PayoutSummary,
-  UPDATE_ERRORS,
 } from './application-state';
+import { refuseUpdate } from './refusal';
 import { ApplicationReference, ApplicationStatus as ApplicationStatusKey, VendorId } from './search-attributes';
 
 export * from './application-state';
@@ -180,15 +179,6 @@ interface OrderContext {
   kind: 'auth' | 'sign';
   applicantIndex: number;
   customerId: string;
-}
-
-function fail(type: keyof typeof UPDATE_ERRORS, message: string, violations?: FieldViolation[]): never {
-  throw ApplicationFailure.create({
-    type: UPDATE_ERRORS[type],
-    message,
-    nonRetryable: true,
-    details: violations ? [{ violations }] : [],
-  });
 }
 
 function today(): string {
@@ -385,17 +375,18 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   const applicantFor = (action: ApplicantAction, mustBeIdentified: boolean): ApplicantState => {
     const a = applicants[action.applicantIndex];
-    if (!a) fail('notFound', `no applicant ${action.applicantIndex}`);
+    if (!a) refuseUpdate('not-found', `no applicant ${action.applicantIndex}`);
     if (a.customerId !== null && a.customerId !== action.customerId)
-      fail('forbidden', 'another customer acts as this applicant');
+      refuseUpdate('forbidden', 'another customer acts as this applicant', { rule: 'R-APP-3' });
     if (mustBeIdentified && (a.identifiedAt === null || a.customerId !== action.customerId))
-      fail('conflict', 'the applicant must first identify with BankID');
+      refuseUpdate('conflict', 'the applicant must first identify with BankID', { rule: 'R-APP-3' });
     return a;
   };
 
   const requireAnswering = () => {
-    if (!isPending(s.status)) fail('conflict', `the application is ${s.status}`);
-    if (Date.now() >= validUntilMs) fail('conflict', 'the application has expired (R-APP-5)');
+    if (!isPending(s.status)) refuseUpdate('conflict', `the application is ${s.status}`);
+    if (Date.now() >= validUntilMs)
+      refuseUpdate('conflict', 'the application has expired (R-APP-5)', { rule: 'R-APP-5' });
   };
 
   /** Follows one BankID order to its end, in the background of the update that started it. */
@@ -477,7 +468,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       validator: (action) => {
         requireAnswering();
         const a = applicantFor(action, false);
-        if (a.identifiedAt !== null) fail('conflict', 'the applicant has already identified');
+        if (a.identifiedAt !== null) refuseUpdate('conflict', 'the applicant has already identified');
       },
     },
   );
@@ -510,13 +501,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     {
       validator: (action) => {
         const a = applicantFor(action, true);
-        if (a.status === 'SUBMITTED' || a.status === 'SIGNED') fail('conflict', 'the applicant has already submitted');
+        if (a.status === 'SUBMITTED' || a.status === 'SIGNED')
+          refuseUpdate('conflict', 'the applicant has already submitted');
         requireAnswering();
         const violations = answerViolations(action.answers ?? {}, {
           complete: action.submit,
           mainApplicant: a.index === 0,
         });
-        if (violations.length > 0) fail('validation', 'invalid answers', violations);
+        if (violations.length > 0) refuseUpdate('invalid', 'invalid answers', { violations });
       },
     },
   );
@@ -529,12 +521,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
     {
       validator: (action) => {
-        if (s.status === 'OFFER_EXPIRED') fail('conflict', 'the offer has expired (R-APP-9)');
+        if (s.status === 'OFFER_EXPIRED')
+          refuseUpdate('conflict', 'the offer has expired (R-APP-9)', { rule: 'R-APP-9' });
         if (s.status !== 'OFFERED' || !s.offer)
-          fail('conflict', `there is no open offer (the application is ${s.status})`);
-        if (Date.now() >= Date.parse(s.offer.validUntil)) fail('conflict', 'the offer has expired (R-APP-9)');
+          refuseUpdate('conflict', `there is no open offer (the application is ${s.status})`);
+        if (Date.now() >= Date.parse(s.offer.validUntil))
+          refuseUpdate('conflict', 'the offer has expired (R-APP-9)', { rule: 'R-APP-9' });
         const a = applicantFor(action, true);
-        if (a.status === 'SIGNED') fail('conflict', 'the applicant has already signed');
+        if (a.status === 'SIGNED') refuseUpdate('conflict', 'the applicant has already signed');
       },
     },
   );
@@ -548,7 +542,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
     {
       validator: (_request) => {
-        if (s.withdrawal || !canBeWithdrawn(s.status)) fail('conflict', `the application is ${s.status}`);
+        if (s.withdrawal || !canBeWithdrawn(s.status)) refuseUpdate('conflict', `the application is ${s.status}`);
       },
     },
   );
@@ -577,14 +571,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       validator: (request) => {
         requireAnswering();
         const a = applicants[request.applicantIndex];
-        if (!a) fail('notFound', `no applicant ${request.applicantIndex}`);
-        if (a.status === 'SUBMITTED') fail('conflict', 'the applicant has already submitted');
+        if (!a) refuseUpdate('not-found', `no applicant ${request.applicantIndex}`);
+        if (a.status === 'SUBMITTED') refuseUpdate('conflict', 'the applicant has already submitted');
         const violations: FieldViolation[] = [];
         if (request.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(request.email))
           violations.push({ field: 'email', message: 'must be an email address' });
         if (request.phone !== undefined && !normaliseSwedishMobile(request.phone))
           violations.push({ field: 'phone', message: 'must be a Swedish mobile number' });
-        if (violations.length > 0) fail('validation', 'invalid contact details', violations);
+        if (violations.length > 0) refuseUpdate('invalid', 'invalid contact details', { violations });
       },
     },
   );

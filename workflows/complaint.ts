@@ -18,7 +18,6 @@
  */
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   defineQuery,
   defineUpdate,
@@ -39,8 +38,8 @@ import {
   type ComplaintInput,
   type ComplaintOutcome,
   type ComplaintView,
-  COMPLAINT_UPDATE_ERRORS,
 } from './complaint-state';
+import { refuseUpdate } from './refusal';
 
 export * from './complaint-state';
 
@@ -59,10 +58,6 @@ const acts = proxyActivities<ComplaintActivities & Pick<NoticeActivities, 'sendN
 
 function today(): string {
   return stockholmDate(new Date()); // the workflow clock (R-TIME-1)
-}
-
-function refuse(type: keyof typeof COMPLAINT_UPDATE_ERRORS, message: string, details: unknown[] = []): never {
-  throw ApplicationFailure.create({ type: COMPLAINT_UPDATE_ERRORS[type], message, nonRetryable: true, details });
 }
 
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintOutcome> {
@@ -106,11 +101,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     {
       validator: (answer) => {
         if (s.pending !== null || s.status === 'ANSWERED')
-          refuse('conflict', 'the complaint has already been answered');
+          refuseUpdate('conflict', 'the complaint has already been answered', { rule: 'R-LOAN-9' });
         const violations = answerViolations(answer?.answer);
-        if (violations.length > 0) refuse('validation', 'invalid answer', [{ violations }]);
+        if (violations.length > 0) refuseUpdate('invalid', 'invalid answer', { violations });
         if (typeof answer.answeredBy !== 'string' || answer.answeredBy.length === 0)
-          refuse('validation', 'invalid answer', [{ violations: [{ field: 'answeredBy', message: 'required' }] }]);
+          refuseUpdate('invalid', 'invalid answer', { violations: [{ field: 'answeredBy', message: 'required' }] });
       },
     },
   );

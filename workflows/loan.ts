@@ -14,7 +14,6 @@
  * correctly. Every activity returns a fresh snapshot of the loan from the ledger.
  */
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -41,7 +40,6 @@ import {
   type EarlyRepaymentOrder,
   type EarlyRepaymentQuote,
   invoiceLateSignal,
-  LOAN_ACTION_REFUSED,
   type LoanLifecycleStatus,
   loanViewQuery,
   paymentReceivedSignal,
@@ -50,6 +48,7 @@ import {
   type WithdrawalOrder,
   withdrawUpdate,
 } from './loan-messages';
+import { refuseUpdate } from './refusal';
 import { ContractNumber, DaysPastDue, InCollection, LoanStatus } from './search-attributes';
 
 export * from './loan-messages';
@@ -138,13 +137,9 @@ function today(): IsoDate {
   return stockholmDate(new Date()); // the workflow clock (R-TIME-1)
 }
 
-function refuse(reason: string, field?: string): never {
-  throw ApplicationFailure.create({
-    type: LOAN_ACTION_REFUSED,
-    message: reason,
-    nonRetryable: true,
-    details: [{ ...(field ? { field } : {}), reason }],
-  });
+/** A loan refuses an action as a conflict: whether it may depends on the loan's state (→ 409). */
+function refuse(reason: string, field?: string, rule?: string): never {
+  refuseUpdate('conflict', reason, { ...(field ? { field } : {}), ...(rule ? { rule } : {}) });
 }
 
 type LoanEvent =

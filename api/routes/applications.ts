@@ -6,12 +6,7 @@
  * updates whose validators answer synchronously. Someone else's application is a 404.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Request } from 'express';
 import {
   type ApplicantRow,
@@ -41,7 +36,6 @@ import {
   DEBT_KINDS,
   type Decision,
   EMPLOYMENTS,
-  type FieldViolation,
   HOUSING_KINDS,
   isPending,
   isTerminal,
@@ -52,6 +46,7 @@ import {
 } from '../../domain/application';
 import { stockholmDate } from '../../domain/dates';
 import { formatAmount, parseAmount } from '../../domain/money';
+import { type FieldViolation, refusal } from '../../domain/refusal';
 import { NOTICE_CHANNELS, type NoticeChannel } from '../../domain/product';
 import type { Principal } from '../auth';
 import {
@@ -65,11 +60,19 @@ import {
   type IncomeVerificationState,
   initialSnapshot,
   reminderUpdate,
-  UPDATE_ERRORS,
   withdrawUpdate,
 } from '../../workflows/application';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, notFound, ProblemError, undoCreate } from '../problem';
+import {
+  conflict,
+  forbidden,
+  isWorkflowGone,
+  notFound,
+  ProblemError,
+  refusalOf,
+  refusalProblem,
+  undoCreate,
+} from '../problem';
 import type { ApiRoutes } from '../routing';
 import { amountString } from '../schemas';
 import { z } from '../zod';
@@ -379,36 +382,19 @@ async function toView(deps: ApiDeps, loaded: Loaded, principal: Principal) {
   };
 }
 
-function fieldProblem(prefix: string, violations: FieldViolation[]): ProblemError {
-  return badRequest(
-    'invalid body',
-    violations.map((v) => ({ field: `${prefix}${v.field}`, message: v.message })),
-  );
+/** Field violations found by the API's own checks, as the same problem a workflow's refusal gives. */
+function fieldProblem(violations: FieldViolation[]): ProblemError {
+  return refusalProblem(refusal('invalid', 'invalid body', { violations }));
 }
 
 /** Maps a refused update (validator or handler) or a closed workflow to a problem. */
-async function runUpdate<T>(row: ApplicationRow, fieldPrefix: string, call: () => Promise<T>): Promise<T> {
+async function runUpdate<T>(row: ApplicationRow, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      const failure = err.cause;
-      switch (failure.type) {
-        case UPDATE_ERRORS.validation: {
-          const violations = (failure.details?.[0] as { violations?: FieldViolation[] } | undefined)?.violations ?? [];
-          throw fieldProblem(fieldPrefix, violations);
-        }
-        case UPDATE_ERRORS.notFound:
-          throw notFound(failure.message);
-        case UPDATE_ERRORS.forbidden:
-          throw forbidden(failure.message);
-        case UPDATE_ERRORS.conflict:
-          throw conflict(failure.message);
-      }
-    }
-    if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
-      throw conflict(`the application is ${row.status}`);
-    }
+    const refused = refusalOf(err);
+    if (refused) throw refusalProblem(refused);
+    if (isWorkflowGone(err)) throw conflict(`the application is ${row.status}`);
     throw err;
   }
 }
@@ -451,7 +437,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         { ...body, consolidation: body.consolidation ?? [] },
         stockholmDate(now),
       );
-      if (violations.length > 0) throw fieldProblem('body.', violations);
+      if (violations.length > 0) throw fieldProblem(violations);
       const p = principal!;
       const isVendor = p.role === 'vendor';
       const input: ApplicationInput = {
@@ -566,7 +552,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (!applicant) throw missing;
       if (applicant.identified_at !== null) throw conflict('already identified');
       if (!isPending(row.status as ApplicationStatus)) throw conflict(`the application is ${row.status}`);
-      const order = await runUpdate(row, 'body.', () =>
+      const order = await runUpdate(row, () =>
         handleOf(row).executeUpdate(identifyUpdate, {
           args: [{ applicantIndex: applicant.idx, customerId: p.sub, endUserIp: endUserIp(req) }],
         }),
@@ -602,13 +588,13 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const loaded = await load(deps, ctx.params.id, p);
       const index = requireCustomerApplicant(loaded);
       const violations = answerViolations(ctx.body, { complete: submit, mainApplicant: index === 0 });
-      if (violations.length > 0) throw fieldProblem('body.', violations);
+      if (violations.length > 0) throw fieldProblem(violations);
       const applicant = loaded.applicants[index]!;
       if (applicant.status === 'SUBMITTED' || applicant.status === 'SIGNED') {
         throw conflict('the applicant has already submitted');
       }
       if (!isPending(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
-      await runUpdate(loaded.row, 'body.', () =>
+      await runUpdate(loaded.row, () =>
         handleOf(loaded.row).executeUpdate(answersUpdate, {
           args: [{ applicantIndex: index, customerId: p.sub, answers: ctx.body, submit }],
         }),
@@ -662,7 +648,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const status = loaded.row.status as ApplicationStatus;
       if (status === 'OFFER_EXPIRED') throw conflict('the offer has expired (R-APP-9)');
       if (status !== 'OFFERED') throw conflict(`there is no open offer (the application is ${status})`);
-      const order = await runUpdate(loaded.row, 'body.', () =>
+      const order = await runUpdate(loaded.row, () =>
         handleOf(loaded.row).executeUpdate(acceptOfferUpdate, {
           args: [{ applicantIndex: index, customerId: p.sub, endUserIp: endUserIp(req) }],
         }),
@@ -686,7 +672,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const p = principal!;
       const loaded = await load(deps, params.id, p);
       if (isTerminal(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
-      const result = await runUpdate(loaded.row, 'body.', () =>
+      const result = await runUpdate(loaded.row, () =>
         handleOf(loaded.row).executeUpdate(withdrawUpdate, {
           args: [
             { by: p.role === 'vendor' ? 'vendor' : 'customer', actorId: p.role === 'vendor' ? p.vendorId : p.sub },
@@ -728,7 +714,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const loaded = await load(deps, params.id, p);
       if (!loaded.applicants[body.applicantIndex]) throw notFound(`no applicant ${body.applicantIndex}`);
       if (!isPending(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
-      const result = await runUpdate(loaded.row, 'body.', () =>
+      const result = await runUpdate(loaded.row, () =>
         handleOf(loaded.row).executeUpdate(reminderUpdate, {
           args: [
             {
