@@ -720,26 +720,6 @@ export function makeOffer(
   };
 }
 
-/** The text every applicant signs with BankID (R-APP-9; the power of attorney of R-APP-10). */
-export function signingText(
-  reference: string,
-  offer: Offer,
-  consolidation: readonly ConsolidationLoan[],
-  product: ProductParameters = DEFAULT_PRODUCT,
-): string {
-  const lines = [
-    `Låneavtal ${reference}`,
-    `Belopp ${offer.amount} kr, ${offer.termMonths} månader`,
-    `Nominell ränta ${offer.nominalRatePercent} % (rörlig), effektiv ränta ${offer.aprPercent} %`,
-    `Månadsbelopp ${offer.monthlyPayment} kr, totalt att betala ${offer.totalPayable} kr`,
-  ];
-  if (consolidation.length > 0)
-    lines.push(
-      `Fullmakt att lösa ${consolidation.length} lån (giltig ${product.application.powerOfAttorneyValidityMonths} månader eller tills den återkallas)`,
-    );
-  return lines.join('\n');
-}
-
 // --- payout (R-APP-9, R-APP-10) ------------------------------------------------------------------
 
 /** R-APP-9: payouts are requested for the next banking day (within the 1–3 banking days). */

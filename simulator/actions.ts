@@ -38,7 +38,8 @@ import {
   type WithdrawalOrder,
   withdrawUpdate,
 } from '../workflows/loan-messages';
-import { type ComplaintInput, complaintWorkflow, complaintWorkflowId } from '../workflows/complaint';
+import { complaintWorkflow } from '../workflows/complaint';
+import { type ComplaintInput, complaintWorkflowId } from '../workflows/complaint-state';
 import { paymentWorkflow, paymentWorkflowId } from '../workflows/payment';
 import type { Scenario } from './scenario';
 

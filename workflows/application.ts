@@ -22,9 +22,6 @@
 import {
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -55,15 +52,15 @@ import {
   normaliseSwedishMobile,
   payoutExecutionDate,
   payoutPlan,
-  signingText,
 } from '../domain/application';
 import { stockholmDate } from '../domain/dates';
 import type { FieldViolation } from '../domain/refusal';
 import type { loanWorkflow } from './loan';
-import { loanWorkflowId } from './loan';
+import { loanWorkflowId } from './loan-messages';
 import {
   applicationLink,
   decisionRejectedMessage,
+  identificationText,
   incomeVerificationMessage,
   invitationMessage,
   type MailboxText,
@@ -72,7 +69,20 @@ import {
   offerNotice,
   payoutNotice,
   rejectedNotice,
+  signingText,
   vendorSubmittedMessage,
+} from '../texts/application';
+import {
+  acceptOfferUpdate,
+  type ApplicantAction,
+  answersQuery,
+  answersUpdate,
+  applicationViewQuery,
+  identifyUpdate,
+  incomeVerificationSignal,
+  reminderUpdate,
+  stepQuery,
+  withdrawUpdate,
 } from './application-messages';
 import {
   type AnswersView,
@@ -88,41 +98,6 @@ import {
 } from './application-state';
 import { refuseUpdate } from './refusal';
 import { ApplicationReference, ApplicationStatus as ApplicationStatusKey, VendorId } from './search-attributes';
-
-export * from './application-state';
-
-// --- messages ------------------------------------------------------------------------------------
-
-export interface ApplicantAction {
-  applicantIndex: number;
-  /** The customer acting (the API has checked they may act as this applicant). */
-  customerId: string;
-}
-
-/** Starts BankID identification of an applicant (R-APP-3): the identified person must be the one named. */
-export const identifyUpdate = defineUpdate<BankIdStart, [ApplicantAction & { endUserIp: string }]>('identify');
-/** Saves (draft) or submits an applicant's answers (R-APP-2, R-APP-4). Submitting twice is refused. */
-export const answersUpdate = defineUpdate<
-  ApplicationView,
-  [ApplicantAction & { answers: Partial<ApplicantAnswers>; submit: boolean }]
->('answers');
-/** Accepts the offer: starts the applicant's BankID signature (R-APP-9). */
-export const acceptOfferUpdate = defineUpdate<BankIdStart, [ApplicantAction & { endUserIp: string }]>('acceptOffer');
-/** Vendor deletion or customer cancellation (R-APP-3), until the payout starts. */
-export const withdrawUpdate = defineUpdate<
-  { status: ApplicationStatus },
-  [{ by: 'vendor' | 'customer' | 'operator'; actorId: string }]
->('withdraw');
-/** R-APP-3: a reminder to an applicant who has not submitted, optionally to a changed email or phone. */
-export const reminderUpdate = defineUpdate<
-  { applicantIndex: number; reminder: number; email: boolean; sms: boolean },
-  [{ applicantIndex: number; email?: string; phone?: string; actorId: string }]
->('sendReminder');
-/** The open-banking provider (or the sandbox) says a verification changed (R-APP-7). */
-export const incomeVerificationSignal = defineSignal<[{ verificationId: string }]>('incomeVerificationChanged');
-export const applicationViewQuery = defineQuery<ApplicationView>('view');
-export const answersQuery = defineQuery<AnswersView, [number]>('answers');
-export const stepQuery = defineQuery<string>('step');
 
 // --- activities ----------------------------------------------------------------------------------
 
@@ -462,7 +437,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     identifyUpdate,
     async (action) => {
       const a = applicantFor(action, false);
-      return startOrder('auth', a, action, `Identifiering för låneansökan ${input.reference}`);
+      return startOrder('auth', a, action, identificationText(input.reference));
     },
     {
       validator: (action) => {

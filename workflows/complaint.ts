@@ -19,8 +19,6 @@
 import {
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
@@ -32,7 +30,8 @@ import type { NoticeActivities } from '../activities/notices';
 import { answeredInTime, answerViolations, businessMorningMs, complaintDeadlines } from '../domain/complaint';
 import type { ComplaintStatus } from '../domain/complaint';
 import { addDays, stockholmDate } from '../domain/dates';
-import { complaintAnswerText, complaintReceivedText, type NoticeText } from './complaint-messages';
+import { complaintAnswerText, complaintReceivedText, type NoticeText } from '../texts/complaint';
+import { answerComplaintUpdate, complaintViewQuery } from './complaint-messages';
 import {
   type ComplaintAnswer,
   type ComplaintInput,
@@ -40,14 +39,6 @@ import {
   type ComplaintView,
 } from './complaint-state';
 import { refuseUpdate } from './refusal';
-
-export * from './complaint-state';
-
-// --- messages ------------------------------------------------------------------------------------
-
-/** R-LOAN-9: the operator's written answer. Refused (400/409) when empty or when already answered. */
-export const answerComplaintUpdate = defineUpdate<ComplaintView, [ComplaintAnswer]>('answerComplaint');
-export const complaintViewQuery = defineQuery<ComplaintView>('complaintView');
 
 // --- activities ----------------------------------------------------------------------------------
 

@@ -49,19 +49,21 @@ import { formatAmount, parseAmount } from '../../domain/money';
 import { type FieldViolation, refusal } from '../../domain/refusal';
 import { NOTICE_CHANNELS, type NoticeChannel } from '../../domain/product';
 import type { Principal } from '../auth';
+import { applicationWorkflow } from '../../workflows/application';
 import {
   acceptOfferUpdate,
   answersQuery,
   answersUpdate,
-  type ApplicationInput,
-  applicationWorkflow,
-  applicationWorkflowId,
   identifyUpdate,
-  type IncomeVerificationState,
-  initialSnapshot,
   reminderUpdate,
   withdrawUpdate,
-} from '../../workflows/application';
+} from '../../workflows/application-messages';
+import {
+  type ApplicationInput,
+  applicationWorkflowId,
+  type IncomeVerificationState,
+  initialSnapshot,
+} from '../../workflows/application-state';
 import type { ApiDeps } from '../deps';
 import {
   conflict,

@@ -18,12 +18,9 @@ import {
 import { findLoan, type LoanRow } from '../../db/loan-repository';
 import { COMPLAINT_LIMITS, COMPLAINT_STATUSES, complaintDeadlines } from '../../domain/complaint';
 import { stockholmDate } from '../../domain/dates';
-import {
-  answerComplaintUpdate,
-  type ComplaintInput,
-  complaintWorkflow,
-  complaintWorkflowId,
-} from '../../workflows/complaint';
+import { complaintWorkflow } from '../../workflows/complaint';
+import { answerComplaintUpdate } from '../../workflows/complaint-messages';
+import { type ComplaintInput, complaintWorkflowId } from '../../workflows/complaint-state';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
 import { conflict, isWorkflowGone, notFound, refusalOf, refusalProblem, undoCreate } from '../problem';

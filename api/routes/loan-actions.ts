@@ -268,7 +268,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   };
 
   /**
-   * Sends one update to the loan's workflow and maps its refusals: a `LoanActionRefused` failure →
+   * Sends one update to the loan's workflow and maps its refusals: a refusal (api/problem.ts) →
    * 409 with the reason; a workflow that has ended meanwhile → 409 loan-ended. Anything else is
    * unexpected and propagates (500, logged).
    */

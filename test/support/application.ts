@@ -14,13 +14,13 @@ import { applicationReference } from '../../domain/application';
 import { personnummerCheckDigit } from '../../domain/personnummer';
 import { PROJECT_ROOT } from '../../platform/config';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
+import { applicationWorkflow } from '../../workflows/application';
 import {
   acceptOfferUpdate,
   answersUpdate,
   applicationViewQuery,
-  applicationWorkflow,
   identifyUpdate,
-} from '../../workflows/application';
+} from '../../workflows/application-messages';
 import {
   type ApplicationInput,
   type ApplicationOutcome,

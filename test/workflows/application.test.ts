@@ -24,12 +24,12 @@ import { REFUSED } from '../../domain/refusal';
 import {
   acceptOfferUpdate,
   answersUpdate,
-  applicationWorkflowId,
   identifyUpdate,
   incomeVerificationSignal,
   reminderUpdate,
   withdrawUpdate,
-} from '../../workflows/application';
+} from '../../workflows/application-messages';
+import { applicationWorkflowId } from '../../workflows/application-state';
 import { loanWorkflowId } from '../../workflows/loan';
 import {
   type ApplicationTestEnv,

@@ -21,13 +21,9 @@ import { businessMorningMs, complaintDeadlines } from '../../domain/complaint';
 import { addDays, stockholmDate } from '../../domain/dates';
 import { REFUSED } from '../../domain/refusal';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import {
-  answerComplaintUpdate,
-  type ComplaintInput,
-  complaintViewQuery,
-  complaintWorkflow,
-  complaintWorkflowId,
-} from '../../workflows/complaint';
+import { complaintWorkflow } from '../../workflows/complaint';
+import { answerComplaintUpdate, complaintViewQuery } from '../../workflows/complaint-messages';
+import { type ComplaintInput, complaintWorkflowId } from '../../workflows/complaint-state';
 import { updateFailure, waitFor } from '../support/application';
 import { openTestDb } from '../support/db';
 import { createTestWorker, testDataConverter } from '../support/temporal';
