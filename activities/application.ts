@@ -20,7 +20,7 @@ import type { Db } from '../db/database';
 import { type BureauFacts, prefillSource } from '../domain/application';
 import { addDays, type IsoDate } from '../domain/dates';
 import { DEFAULT_PRODUCT } from '../domain/product';
-import type { AnswersView, ApplicationEvent, ApplicationSnapshot } from '../workflows/application-state';
+import type { AnswersView, ApplicationEvent, ApplicationSnapshot } from '../domain/application-state';
 
 export interface ApplicationActivityOptions {
   /** How often a BankID order is collected (BankID asks for every 1–2 s). Default 2000. */

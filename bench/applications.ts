@@ -31,7 +31,7 @@ import {
   applicationViewQuery,
   identifyUpdate,
 } from '../workflows/application-messages';
-import { type ApplicationInput, applicationWorkflowId } from '../workflows/application-state';
+import { type ApplicationInput, applicationWorkflowId } from '../domain/application-state';
 import { applicationBaselineWorkflow } from '../workflows/application-bench';
 
 interface Options {

@@ -39,7 +39,7 @@ import {
   withdrawUpdate,
 } from '../workflows/loan-messages';
 import { complaintWorkflow } from '../workflows/complaint';
-import { type ComplaintInput, complaintWorkflowId } from '../workflows/complaint-state';
+import { type ComplaintInput, complaintWorkflowId } from '../domain/complaint-state';
 import { paymentWorkflow, paymentWorkflowId } from '../workflows/payment';
 import type { Scenario } from './scenario';
 

@@ -6,7 +6,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApplicantAnswers, ApplicationStatus } from '../domain/application';
-import type { AnswersView, ApplicationView, BankIdStart } from './application-state';
+import type { AnswersView, ApplicationView, BankIdStart } from '../domain/application-state';
 
 export interface ApplicantAction {
   applicantIndex: number;

@@ -95,7 +95,7 @@ import {
   type BankIdStart,
   type IncomeVerificationState,
   type PayoutSummary,
-} from './application-state';
+} from '../domain/application-state';
 import { refuseUpdate } from './refusal';
 import { ApplicationReference, ApplicationStatus as ApplicationStatusKey, VendorId } from './search-attributes';
 

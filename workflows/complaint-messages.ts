@@ -4,7 +4,7 @@
  * the view.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ComplaintAnswer, ComplaintView } from './complaint-state';
+import type { ComplaintAnswer, ComplaintView } from '../domain/complaint-state';
 
 /** R-LOAN-9: the operator's written answer. Refused (400/409) when empty or when already answered. */
 export const answerComplaintUpdate = defineUpdate<ComplaintView, [ComplaintAnswer]>('answerComplaint');

@@ -37,7 +37,7 @@ import {
   type ComplaintInput,
   type ComplaintOutcome,
   type ComplaintView,
-} from './complaint-state';
+} from '../domain/complaint-state';
 import { refuseUpdate } from './refusal';
 
 // --- activities ----------------------------------------------------------------------------------

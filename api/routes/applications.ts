@@ -63,7 +63,7 @@ import {
   applicationWorkflowId,
   type IncomeVerificationState,
   initialSnapshot,
-} from '../../workflows/application-state';
+} from '../../domain/application-state';
 import type { ApiDeps } from '../deps';
 import {
   conflict,

@@ -20,7 +20,7 @@ import { COMPLAINT_LIMITS, COMPLAINT_STATUSES, complaintDeadlines } from '../../
 import { stockholmDate } from '../../domain/dates';
 import { complaintWorkflow } from '../../workflows/complaint';
 import { answerComplaintUpdate } from '../../workflows/complaint-messages';
-import { type ComplaintInput, complaintWorkflowId } from '../../workflows/complaint-state';
+import { type ComplaintInput, complaintWorkflowId } from '../../domain/complaint-state';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
 import { conflict, isWorkflowGone, notFound, refusalOf, refusalProblem, undoCreate } from '../problem';

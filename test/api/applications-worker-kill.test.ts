@@ -23,7 +23,7 @@ import {
   applicationViewQuery,
   identifyUpdate,
 } from '../../workflows/application-messages';
-import { applicationWorkflowId } from '../../workflows/application-state';
+import { applicationWorkflowId } from '../../domain/application-state';
 import { applicationInput, goodAnswers, newPerson, waitFor } from '../support/application';
 import { openTestDb } from '../support/db';
 import { testDataConverter } from '../support/temporal';

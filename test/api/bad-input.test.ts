@@ -23,8 +23,8 @@ import { addDays, addMonths, firstOfMonth, stockholmDate } from '../../domain/da
 import { earliestChangeEffectiveDate } from '../../domain/rate-change';
 import { createLogger } from '../../platform/logger';
 import { EncryptionCodec } from '../../platform/payload-codec';
-import { applicationWorkflowId } from '../../workflows/application-state';
-import { complaintWorkflowId } from '../../workflows/complaint-state';
+import { applicationWorkflowId } from '../../domain/application-state';
+import { complaintWorkflowId } from '../../domain/complaint-state';
 import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../../workflows/loan';
 import { paymentWorkflowId } from '../../workflows/payment';
 import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';

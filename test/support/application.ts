@@ -27,7 +27,7 @@ import {
   type ApplicationView,
   applicationWorkflowId,
   type BankIdStart,
-} from '../../workflows/application-state';
+} from '../../domain/application-state';
 import { openTestDb } from './db';
 import { createTestWorker, testDataConverter } from './temporal';
 

@@ -29,7 +29,7 @@ import {
   reminderUpdate,
   withdrawUpdate,
 } from '../../workflows/application-messages';
-import { applicationWorkflowId } from '../../workflows/application-state';
+import { applicationWorkflowId } from '../../domain/application-state';
 import { loanWorkflowId } from '../../workflows/loan';
 import {
   type ApplicationTestEnv,

@@ -23,7 +23,7 @@ import { REFUSED } from '../../domain/refusal';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { complaintWorkflow } from '../../workflows/complaint';
 import { answerComplaintUpdate, complaintViewQuery } from '../../workflows/complaint-messages';
-import { type ComplaintInput, complaintWorkflowId } from '../../workflows/complaint-state';
+import { type ComplaintInput, complaintWorkflowId } from '../../domain/complaint-state';
 import { updateFailure, waitFor } from '../support/application';
 import { openTestDb } from '../support/db';
 import { createTestWorker, testDataConverter } from '../support/temporal';

@@ -1,10 +1,9 @@
 /**
- * The complaint workflow's data (R-LOAN-9): its input and what its query and update answer. Plain
- * types with no Temporal import, so the API, the
- * activities and the tests use them without loading workflow code.
+ * The complaint process's data (R-LOAN-9): the workflow's input and what its query and update
+ * answer. Plain types, shared by the workflow, the API, the simulator and the tests.
  */
-import type { ComplaintStatus } from '../domain/complaint';
-import type { IsoDate } from '../domain/dates';
+import type { ComplaintStatus } from './complaint';
+import type { IsoDate } from './dates';
 
 export function complaintWorkflowId(complaintId: string): string {
   return `complaint-${complaintId}`;

@@ -1,7 +1,7 @@
 /**
- * The application workflow's data: its input and the projection it writes to PostgreSQL. Plain
- * types and pure functions with no Temporal import, so the
- * API, the activities and the tests use them without loading workflow code.
+ * The application process's data (R-APP-1…10): the workflow's input, the projection it writes to
+ * PostgreSQL and the views its queries answer. Plain types and pure functions, shared by the
+ * workflow, the activities, the repository and the API.
  */
 import type {
   ApplicantAnswers,
@@ -11,9 +11,9 @@ import type {
   ConsolidationLoan,
   Decision,
   Offer,
-} from '../domain/application';
-import type { IsoDate } from '../domain/dates';
-import type { NoticeChannel } from '../domain/product';
+} from './application';
+import type { IsoDate } from './dates';
+import type { NoticeChannel } from './product';
 
 export function applicationWorkflowId(reference: string): string {
   return `application-${reference}`;
