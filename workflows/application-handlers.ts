@@ -7,9 +7,14 @@
  */
 import { condition, setHandler } from '@temporalio/workflow';
 import type { BankIdOutcome } from '../activities/application';
-import { answerViolations, canBeWithdrawn, isTerminal, normaliseSwedishMobile } from '../domain/application';
+import {
+  answerViolations,
+  canBeWithdrawn,
+  contactViolations,
+  isTerminal,
+  normaliseSwedishMobile,
+} from '../domain/application';
 import type { BankIdOrderSummary, BankIdStart } from '../domain/application-state';
-import type { FieldViolation } from '../domain/refusal';
 import { identificationText, invitationMessage, signingText } from '../texts/application';
 import { acts, bankIdActs } from './application-activities';
 import {
@@ -221,11 +226,7 @@ export function registerApplicationHandlers(app: ApplicationRun): void {
         const a = applicants[request.applicantIndex];
         if (!a) refuseUpdate('not-found', `no applicant ${request.applicantIndex}`);
         if (a.status === 'SUBMITTED') refuseUpdate('conflict', 'the applicant has already submitted');
-        const violations: FieldViolation[] = [];
-        if (request.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(request.email))
-          violations.push({ field: 'email', message: 'must be an email address' });
-        if (request.phone !== undefined && !normaliseSwedishMobile(request.phone))
-          violations.push({ field: 'phone', message: 'must be a Swedish mobile number' });
+        const violations = contactViolations(request);
         if (violations.length > 0) refuseUpdate('invalid', 'invalid contact details', { violations });
       },
     },

@@ -28,6 +28,14 @@ import {
 import {
   answerViolations,
   type ApplicantAnswers,
+  checkAccountNumber,
+  checkApplicantCount,
+  checkCitizenship,
+  checkClearingNumber,
+  checkConsolidationCount,
+  checkDebtCount,
+  checkHouseholdAdults,
+  checkHouseholdChildren,
   type ApplicantStatus,
   APPLICATION_STATUSES,
   applicationReference,
@@ -47,7 +55,7 @@ import {
 import { stockholmDate } from '../../domain/dates';
 import { formatAmount, parseAmount } from '../../domain/money';
 import { type FieldViolation, refusal } from '../../domain/refusal';
-import { NOTICE_CHANNELS, type NoticeChannel } from '../../domain/product';
+import { DEFAULT_PRODUCT, NOTICE_CHANNELS, type NoticeChannel } from '../../domain/product';
 import type { Principal } from '../auth';
 import { applicationWorkflow } from '../../workflows/application';
 import {
@@ -76,18 +84,22 @@ import {
   undoCreate,
 } from '../problem';
 import type { ApiRoutes } from '../routing';
-import { amountString } from '../schemas';
+import { amountString, checkedBy } from '../schemas';
 import { z } from '../zod';
 
 // --- schemas -------------------------------------------------------------------------------------
+// The checks with a rule or a limit are the domain's (domain/application.ts `check…`), the ones the
+// workflow's update validators run; the limits are DEFAULT_PRODUCT's.
+
+const LIMITS = DEFAULT_PRODUCT.application;
 
 const money = z.string().regex(/^\d+\.\d{2}$/);
 const idParams = z.object({ id: z.uuid('not an application id') });
 
 const bankAccount = z
   .strictObject({
-    clearingNumber: z.string().regex(/^\d{4,5}$/, 'must be 4–5 digits'),
-    accountNumber: z.string().regex(/^\d{1,12}$/, 'must be 1–12 digits'),
+    clearingNumber: checkedBy(z.string(), checkClearingNumber),
+    accountNumber: checkedBy(z.string(), checkAccountNumber),
   })
   .openapi('BankAccount');
 
@@ -96,13 +108,20 @@ const answerFields = {
   monthlyIncome: amountString.describe('gross monthly income before tax, SEK').openapi({ example: '45000.00' }),
   housing: z.enum(HOUSING_KINDS),
   monthlyHousingCost: amountString.describe("the applicant's own monthly housing cost, SEK"),
-  householdAdults: z.number().int().min(1).max(6).describe('adults in the household, the applicant included'),
-  householdChildren: z.number().int().min(0).max(10),
-  debts: z
-    .array(z.strictObject({ kind: z.enum(DEBT_KINDS), balance: amountString, monthlyPayment: amountString }))
-    .max(20)
+  householdAdults: checkedBy(z.number().int(), checkHouseholdAdults)
+    .openapi({ minimum: 1, maximum: LIMITS.maxHouseholdAdults })
+    .describe('adults in the household, the applicant included'),
+  householdChildren: checkedBy(z.number().int(), checkHouseholdChildren).openapi({
+    minimum: 0,
+    maximum: LIMITS.maxHouseholdChildren,
+  }),
+  debts: checkedBy(
+    z.array(z.strictObject({ kind: z.enum(DEBT_KINDS), balance: amountString, monthlyPayment: amountString })),
+    checkDebtCount,
+  )
+    .openapi({ maxItems: LIMITS.maxDebts })
     .describe('debts that remain (loans to consolidate are listed in the application, not here)'),
-  citizenship: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as SE'),
+  citizenship: checkedBy(z.string(), checkCitizenship).describe('ISO 3166-1 alpha-2, such as SE'),
   taxResidentOutsideSweden: z.boolean(),
   politicallyExposedPerson: z.boolean(),
   purpose: z.enum(LOAN_PURPOSES),
@@ -129,18 +148,22 @@ const createBody = z
     amount: amountString.openapi({ example: '100000' }),
     termMonths: z.number().int().openapi({ example: 60 }),
     noticeChannel: z.enum(NOTICE_CHANNELS as [NoticeChannel, ...NoticeChannel[]]).openapi({ example: 'e-invoice' }),
-    applicants: z
-      .array(
+    applicants: checkedBy(
+      z.array(
         z.strictObject({
           personnummer: z.string().openapi({ example: '19811228-9874' }),
           email: z.string().openapi({ example: 'anna@example.com' }),
           phone: z.string().openapi({ example: '070-123 45 67' }),
         }),
-      )
-      .min(1)
-      .max(2)
+      ),
+      checkApplicantCount,
+    )
+      .openapi({ minItems: 1, maxItems: LIMITS.maxApplicants })
       .describe('the main applicant first, optionally a co-applicant (R-APP-1)'),
-    consolidation: z.array(consolidationLoan).max(10).optional().describe('loans to redeem from the payout (R-APP-10)'),
+    consolidation: checkedBy(z.array(consolidationLoan), checkConsolidationCount)
+      .openapi({ maxItems: LIMITS.maxConsolidationLoans })
+      .optional()
+      .describe('loans to redeem from the payout (R-APP-10)'),
   })
   .openapi('NewApplication');
 
@@ -696,6 +719,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     body: z
       .strictObject({
         applicantIndex: z.number().int().min(0).max(1).default(0),
+        // Checked by the workflow's validator (domain/application.ts contactViolations).
         email: z.string().optional(),
         phone: z.string().optional(),
       })
