@@ -5,7 +5,11 @@
  *
  * Where DOMAIN.md leaves a value open it is a named parameter in `APPLICATION_RULES` (tax model,
  * standard living costs, risk grades) or in `DEFAULT_PRODUCT.application` (validity, prefill
- * window, income-verification triggers and deadline, stress add-on, offer validity).
+ * window, income-verification triggers and deadline, stress add-on, offer validity, and the
+ * limits of the answers and of a new application).
+ *
+ * Longer than 400 lines: the rules follow the process (statuses, deadlines, answers, a new
+ * application, affordability and decision, offer, payout) and share its types.
  */
 import { annuityPayment, monthlyRate } from './annuity';
 import { addBankingDays } from './calendar';
