@@ -20,7 +20,7 @@ import type { Db } from '../db/database';
 import { type BureauFacts, prefillSource } from '../domain/application';
 import { addDays, type IsoDate } from '../domain/dates';
 import { DEFAULT_PRODUCT } from '../domain/product';
-import type { AnswersView, ApplicationEvent, ApplicationSnapshot } from '../workflows/application-state';
+import type { AnswersView, ApplicationEvent, ApplicationSnapshot } from '../domain/application-state';
 
 export interface ApplicationActivityOptions {
   /** How often a BankID order is collected (BankID asks for every 1–2 s). Default 2000. */
@@ -257,7 +257,7 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
     },
 
     /**
-     * Issue 4, R-APP-9: waits (heartbeating) until the bank reports the payout executed, then
+     * R-APP-9: waits (heartbeating) until the bank reports the payout executed, then
      * records `executed` in the projection. Polls back off from 0.5 s to 30 s; after the poll
      * window a retryable `PayoutNotExecuted` failure hands the wait to Temporal's retry policy
      * (durable across worker restarts, bounded by the workflow's schedule-to-close timeout).

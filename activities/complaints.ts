@@ -15,7 +15,7 @@ import { findComplaint, markComplaintEscalated, recordComplaintAnswer } from '..
 import type { Db } from '../db/database';
 import type { ComplaintStatus } from '../domain/complaint';
 import type { IsoDate } from '../domain/dates';
-import { complaintOfficerText, type OfficerReason } from '../workflows/complaint-messages';
+import { complaintOfficerText, type OfficerReason } from '../texts/complaint';
 
 /** The sandbox's complaints officer (seed 002 §17 names klagomal@… as the lender's address). */
 export const DEFAULT_COMPLAINTS_OFFICER_EMAIL = 'klagomal@sandbox.loan-engine.local';

@@ -2,8 +2,11 @@
  * Errors as RFC 9457 problem details (`application/problem+json`). Every invalid field is named
  * in `errors`; no stack trace ever reaches a client.
  */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ZodError } from 'zod';
+import { asRefusal, type Refusal, REFUSED, type RefusalKind } from '../domain/refusal';
 import type { Logger } from '../platform/logger';
 
 export interface FieldError {
@@ -19,6 +22,8 @@ export interface ProblemDetails {
   detail?: string;
   instance?: string;
   errors?: FieldError[];
+  /** A refusal's rule id (R-…), when a rule refused. */
+  rule?: string;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -30,9 +35,22 @@ export class ProblemError extends Error {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly type = 'about:blank',
+    readonly rule?: string,
   ) {
     super(detail ?? title);
     this.name = 'ProblemError';
+  }
+
+  /** The problem's members, without `instance` (the request's URL). */
+  toDetails(): ProblemDetails {
+    return {
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(this.errors ? { errors: this.errors } : {}),
+      ...(this.rule ? { rule: this.rule } : {}),
+    };
   }
 }
 
@@ -77,14 +95,7 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof ProblemError) {
-      sendProblem(res, {
-        type: err.type,
-        title: err.title,
-        status: err.status,
-        ...(err.detail ? { detail: err.detail } : {}),
-        instance: req.originalUrl,
-        ...(err.errors ? { errors: err.errors } : {}),
-      });
+      sendProblem(res, { ...err.toDetails(), instance: req.originalUrl });
       return;
     }
     // body-parser errors carry a `type` and an HTTP status.
@@ -134,4 +145,69 @@ export async function undoCreate(
     logger.error({ err, id }, `${what} could not be removed after its workflow failed to start`);
   }
   throw workflowUnavailable();
+}
+
+// --- refused workflow updates ---------------------------------------------------------------------
+
+const REFUSAL_STATUS: Record<RefusalKind, { status: number; title: string; type: string }> = {
+  invalid: { status: 400, title: 'Bad Request', type: '/problems/validation-error' },
+  'not-found': { status: 404, title: 'Not Found', type: 'about:blank' },
+  forbidden: { status: 403, title: 'Forbidden', type: 'about:blank' },
+  conflict: { status: 409, title: 'Conflict', type: '/problems/update-refused' },
+};
+
+/** Where a refused field sits in the request. */
+export interface RefusalFields {
+  /** Path parameters: a refused field among them is `params.<field>`. */
+  params?: readonly string[];
+  /**
+   * The fields the body carries (default: any field). A field that is neither a path parameter
+   * nor one of these is the workflow's own input and is not blamed on the request.
+   */
+  body?: readonly string[];
+  /** Prefix of the body field, e.g. `body.answers.` for fields inside `answers` (default `body.`). */
+  bodyPrefix?: string;
+}
+
+/**
+ * The refusal inside a failed update (the validator's or the handler's), looking down the cause
+ * chain (a refusal may arrive wrapped); undefined when the failure is not a refusal.
+ */
+export function refusalOf(err: unknown): Refusal | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  let cause: unknown = err.cause;
+  for (let depth = 0; cause && depth < 5; depth++) {
+    if (cause instanceof ApplicationFailure && cause.type === REFUSED)
+      return asRefusal(cause.details?.[0]) ?? { kind: 'conflict', message: cause.message };
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * The problem for a refusal: its kind gives the status (400, 404, 403, 409), its message the
+ * detail, its rule the `rule` member, and each field it names an entry of `errors`.
+ */
+export function refusalProblem(refusal: Refusal, fields: RefusalFields = {}): ProblemError {
+  const { status, title, type } = REFUSAL_STATUS[refusal.kind];
+  const where = (field: string): string | undefined =>
+    fields.params?.includes(field)
+      ? `params.${field}`
+      : !fields.body || fields.body.includes(field)
+        ? `${fields.bodyPrefix ?? 'body.'}${field}`
+        : undefined;
+  const named = refusal.violations ?? (refusal.field ? [{ field: refusal.field, message: refusal.message }] : []);
+  const errors = named.flatMap((v) => {
+    const field = where(v.field);
+    return field ? [{ field, message: v.message }] : [];
+  });
+  return new ProblemError(status, title, refusal.message, errors.length > 0 ? errors : undefined, type, refusal.rule);
+}
+
+/** gRPC's NOT_FOUND: what an update to a workflow that has just completed is answered with. */
+const GRPC_NOT_FOUND = 5;
+
+/** True when the workflow an update or query was sent to is not running (any more). */
+export function isWorkflowGone(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || (err as { code?: unknown }).code === GRPC_NOT_FOUND;
 }

@@ -52,6 +52,7 @@ export const problemSchema = z
     detail: z.string().optional(),
     instance: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    rule: z.string().optional().describe('a refused update: the rule (R-…) that refused it, when one did'),
   })
   .openapi('Problem', { description: 'RFC 9457 problem details' });
 

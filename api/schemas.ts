@@ -61,3 +61,14 @@ export function isoDateWithin(range: () => { from: IsoDate; to: IsoDate }) {
     }
   });
 }
+
+/**
+ * `schema`, also refused by a domain check (a `check…` function answering a message or null): the
+ * API and the workflow's update validator then refuse the same values with the same message.
+ */
+export function checkedBy<T extends z.ZodType>(schema: T, check: (value: unknown) => string | null): T {
+  return schema.superRefine((value, ctx) => {
+    const message = check(value);
+    if (message !== null) ctx.addIssue({ code: 'custom', message });
+  }) as T;
+}

@@ -24,15 +24,14 @@ import { generateEncryptionKeySpec } from '../platform/payload-codec';
 import { encryptionKeysSchema } from '../platform/config';
 import { goodAnswers, newPerson } from '../test/support/application';
 import { createEngineWorker } from '../workers/create-worker';
+import { applicationWorkflow } from '../workflows/application';
 import {
   acceptOfferUpdate,
   answersUpdate,
   applicationViewQuery,
-  type ApplicationInput,
-  applicationWorkflow,
-  applicationWorkflowId,
   identifyUpdate,
-} from '../workflows/application';
+} from '../workflows/application-messages';
+import { type ApplicationInput, applicationWorkflowId } from '../domain/application-state';
 import { applicationBaselineWorkflow } from '../workflows/application-bench';
 
 interface Options {

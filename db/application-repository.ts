@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import type { ApplicantAnswers } from '../domain/application';
 import { CONTRACT_SEQUENCE_START, contractNumberFromSequence } from '../domain/application';
-import type { ApplicationEvent, ApplicationSnapshot } from '../workflows/application-state';
+import type { ApplicationEvent, ApplicationSnapshot } from '../domain/application-state';
 import type {
   ApplicantTable,
   ApplicationEventTable,

@@ -5,7 +5,11 @@
  *
  * Where DOMAIN.md leaves a value open it is a named parameter in `APPLICATION_RULES` (tax model,
  * standard living costs, risk grades) or in `DEFAULT_PRODUCT.application` (validity, prefill
- * window, income-verification triggers and deadline, stress add-on, offer validity).
+ * window, income-verification triggers and deadline, stress add-on, offer validity, and the
+ * limits of the answers and of a new application).
+ *
+ * Longer than 400 lines: the rules follow the process (statuses, deadlines, answers, a new
+ * application, affordability and decision, offer, payout) and share its types.
  */
 import { annuityPayment, monthlyRate } from './annuity';
 import { addBankingDays } from './calendar';
@@ -15,6 +19,7 @@ import { hasValidLuhnCheckDigit, isValidOcr, luhnCheckDigit } from './ocr';
 import { hasReachedAge, InvalidPersonnummerError, parsePersonnummer } from './personnummer';
 import { DEFAULT_PRODUCT, NOTICE_CHANNELS, type NoticeChannel, type ProductParameters } from './product';
 import { quote } from './quote';
+import type { FieldViolation } from './refusal';
 
 // --- statuses (R-APP-2, R-APP-4) -----------------------------------------------------------------
 
@@ -208,24 +213,85 @@ export interface ApplicantAnswers {
   payoutAccount?: BankAccount;
 }
 
-export interface FieldViolation {
-  /** Dotted path within the validated object, e.g. `debts.0.balance`. */
-  field: string;
-  message: string;
+// --- field checks (R-APP-1…3, R-APP-10) -----------------------------------------------------------
+// One function per check: the API's request schemas and the workflow's update validators both call
+// them, so both refuse the same values with the same message. Each answers the message, or null.
+
+const LIMITS = DEFAULT_PRODUCT.application;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function wholeNumberIn(value: unknown, min: number, max: number): string | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+    ? null
+    : `must be a whole number ${min}–${max}`;
 }
 
-const MAX_DEBTS = 20;
-
-function amountViolation(value: unknown, field: string, out: FieldViolation[]): void {
-  if (typeof value !== 'string' || !isAmountString(value) || value.startsWith('-')) {
-    out.push({ field, message: 'must be a non-negative decimal string with at most 2 decimals' });
-  }
+export function checkNonNegativeAmount(value: unknown): string | null {
+  return typeof value === 'string' && isAmountString(value) && !value.startsWith('-')
+    ? null
+    : 'must be a non-negative decimal string with at most 2 decimals';
 }
 
-function integerViolation(value: unknown, field: string, min: number, max: number, out: FieldViolation[]): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    out.push({ field, message: `must be a whole number ${min}–${max}` });
-  }
+export function checkHouseholdAdults(value: unknown, limits = LIMITS): string | null {
+  return wholeNumberIn(value, 1, limits.maxHouseholdAdults);
+}
+
+export function checkHouseholdChildren(value: unknown, limits = LIMITS): string | null {
+  return wholeNumberIn(value, 0, limits.maxHouseholdChildren);
+}
+
+export function checkDebtCount(value: unknown, limits = LIMITS): string | null {
+  return Array.isArray(value) && value.length <= limits.maxDebts
+    ? null
+    : `must be a list of at most ${limits.maxDebts} debts`;
+}
+
+export function checkCitizenship(value: unknown): string | null {
+  return typeof value === 'string' && /^[A-Z]{2}$/.test(value) ? null : 'must be an ISO 3166-1 alpha-2 code such as SE';
+}
+
+export function checkClearingNumber(value: unknown): string | null {
+  return typeof value === 'string' && /^\d{4,5}$/.test(value) ? null : 'must be 4–5 digits';
+}
+
+export function checkAccountNumber(value: unknown): string | null {
+  return typeof value === 'string' && /^\d{1,12}$/.test(value) ? null : 'must be 1–12 digits';
+}
+
+/** R-APP-3: where the applicant's link goes. */
+export function checkEmail(value: unknown): string | null {
+  return typeof value === 'string' && EMAIL.test(value) && value.length <= 254 ? null : 'must be an email address';
+}
+
+/** R-APP-3: where the applicant's link goes by SMS. */
+export function checkSwedishMobile(value: unknown): string | null {
+  return typeof value === 'string' && normaliseSwedishMobile(value) !== null ? null : 'must be a Swedish mobile number';
+}
+
+/** R-APP-1: one main applicant and at most one co-applicant. */
+export function checkApplicantCount(value: unknown, limits = LIMITS): string | null {
+  return Array.isArray(value) && value.length >= 1 && value.length <= limits.maxApplicants
+    ? null
+    : 'one main applicant and at most one co-applicant (R-APP-1)';
+}
+
+/** R-APP-10 */
+export function checkConsolidationCount(value: unknown, limits = LIMITS): string | null {
+  return Array.isArray(value) && value.length <= limits.maxConsolidationLoans
+    ? null
+    : `at most ${limits.maxConsolidationLoans} loans`;
+}
+
+/** R-APP-3: a changed email or phone for a reminder, each checked as at creation. */
+export function contactViolations(contact: { email?: unknown; phone?: unknown }): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  check(contact.email === undefined ? null : checkEmail(contact.email), 'email', out);
+  check(contact.phone === undefined ? null : checkSwedishMobile(contact.phone), 'phone', out);
+  return out;
+}
+
+function check(message: string | null, field: string, out: FieldViolation[]): void {
+  if (message !== null) out.push({ field, message });
 }
 
 function oneOf(value: unknown, allowed: readonly string[], field: string, out: FieldViolation[]): void {
@@ -238,10 +304,8 @@ export function bankAccountViolations(account: unknown, field: string): FieldVio
   const out: FieldViolation[] = [];
   const a = account as Partial<BankAccount> | undefined;
   if (!a || typeof a !== 'object') return [{ field, message: 'required' }];
-  if (typeof a.clearingNumber !== 'string' || !/^\d{4,5}$/.test(a.clearingNumber))
-    out.push({ field: `${field}.clearingNumber`, message: 'must be 4–5 digits' });
-  if (typeof a.accountNumber !== 'string' || !/^\d{1,12}$/.test(a.accountNumber))
-    out.push({ field: `${field}.accountNumber`, message: 'must be 1–12 digits' });
+  check(checkClearingNumber(a.clearingNumber), `${field}.clearingNumber`, out);
+  check(checkAccountNumber(a.accountNumber), `${field}.accountNumber`, out);
   return out;
 }
 
@@ -276,24 +340,24 @@ export function answerViolations(
       out.push({ field: 'payoutAccount', message: 'required from the main applicant (R-APP-9)' });
   }
   if (has('employment')) oneOf(answers.employment, EMPLOYMENTS, 'employment', out);
-  if (has('monthlyIncome')) amountViolation(answers.monthlyIncome, 'monthlyIncome', out);
+  if (has('monthlyIncome')) check(checkNonNegativeAmount(answers.monthlyIncome), 'monthlyIncome', out);
   if (has('housing')) oneOf(answers.housing, HOUSING_KINDS, 'housing', out);
-  if (has('monthlyHousingCost')) amountViolation(answers.monthlyHousingCost, 'monthlyHousingCost', out);
-  if (has('householdAdults')) integerViolation(answers.householdAdults, 'householdAdults', 1, 6, out);
-  if (has('householdChildren')) integerViolation(answers.householdChildren, 'householdChildren', 0, 10, out);
+  if (has('monthlyHousingCost')) check(checkNonNegativeAmount(answers.monthlyHousingCost), 'monthlyHousingCost', out);
+  if (has('householdAdults')) check(checkHouseholdAdults(answers.householdAdults), 'householdAdults', out);
+  if (has('householdChildren')) check(checkHouseholdChildren(answers.householdChildren), 'householdChildren', out);
   if (has('debts')) {
-    if (!Array.isArray(answers.debts) || answers.debts.length > MAX_DEBTS) {
-      out.push({ field: 'debts', message: `must be a list of at most ${MAX_DEBTS} debts` });
+    const countViolation = checkDebtCount(answers.debts);
+    if (countViolation !== null) {
+      out.push({ field: 'debts', message: countViolation });
     } else {
-      answers.debts.forEach((d, i) => {
+      answers.debts!.forEach((d, i) => {
         oneOf(d?.kind, DEBT_KINDS, `debts.${i}.kind`, out);
-        amountViolation(d?.balance, `debts.${i}.balance`, out);
-        amountViolation(d?.monthlyPayment, `debts.${i}.monthlyPayment`, out);
+        check(checkNonNegativeAmount(d?.balance), `debts.${i}.balance`, out);
+        check(checkNonNegativeAmount(d?.monthlyPayment), `debts.${i}.monthlyPayment`, out);
       });
     }
   }
-  if (has('citizenship') && (typeof answers.citizenship !== 'string' || !/^[A-Z]{2}$/.test(answers.citizenship)))
-    out.push({ field: 'citizenship', message: 'must be an ISO 3166-1 alpha-2 code such as SE' });
+  if (has('citizenship')) check(checkCitizenship(answers.citizenship), 'citizenship', out);
   for (const k of ['taxResidentOutsideSweden', 'politicallyExposedPerson'] as const)
     if (has(k) && typeof answers[k] !== 'boolean') out.push({ field: k, message: 'must be true or false' });
   if (has('purpose')) oneOf(answers.purpose, LOAN_PURPOSES, 'purpose', out);
@@ -355,8 +419,6 @@ export function normaliseSwedishMobile(phone: string): string | null {
   return `+46${national}`;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * Every way a new application breaks R-PROD-1 (amount, term), R-APP-1 (one or two applicants, each
  * with a valid personnummer and at least 18 on `today`; not the same person twice) or R-APP-10
@@ -390,8 +452,9 @@ export function newApplicationViolations(
     out.push({ field: 'noticeChannel', message: `must be one of ${NOTICE_CHANNELS.join(', ')}` });
 
   const applicants: ValidatedApplicant[] = [];
-  if (!Array.isArray(request.applicants) || request.applicants.length < 1 || request.applicants.length > 2) {
-    out.push({ field: 'applicants', message: 'one main applicant and at most one co-applicant (R-APP-1)' });
+  const applicantCount = checkApplicantCount(request.applicants, product.application);
+  if (applicantCount !== null) {
+    out.push({ field: 'applicants', message: applicantCount });
   } else {
     request.applicants.forEach((a, i) => {
       const field = `applicants.${i}`;
@@ -410,10 +473,9 @@ export function newApplicationViolations(
         if (!(err instanceof InvalidPersonnummerError)) throw err;
         out.push({ field: `${field}.personnummer`, message: `not a valid personal identity number (${err.reason})` });
       }
-      if (typeof a.email !== 'string' || !EMAIL.test(a.email) || a.email.length > 254)
-        out.push({ field: `${field}.email`, message: 'must be an email address' });
+      check(checkEmail(a.email), `${field}.email`, out);
       const phone = typeof a.phone === 'string' ? normaliseSwedishMobile(a.phone) : null;
-      if (!phone) out.push({ field: `${field}.phone`, message: 'must be a Swedish mobile number' });
+      check(checkSwedishMobile(a.phone), `${field}.phone`, out);
       if (personnummer && birthDate && phone) applicants.push({ personnummer, birthDate, email: a.email, phone });
     });
     if (applicants.length === 2 && applicants[0]!.personnummer === applicants[1]!.personnummer)
@@ -421,7 +483,7 @@ export function newApplicationViolations(
   }
 
   const loans = request.consolidation ?? [];
-  if (loans.length > 10) out.push({ field: 'consolidation', message: 'at most 10 loans' });
+  check(checkConsolidationCount(loans, product.application), 'consolidation', out);
   let total = ZERO;
   loans.forEach((loan, i) => {
     const field = `consolidation.${i}`;
@@ -723,26 +785,6 @@ export function makeOffer(
     offeredAt: new Date(input.offeredAtMs).toISOString(),
     validUntil: offerValidUntil(input.offeredAtMs, product),
   };
-}
-
-/** The text every applicant signs with BankID (R-APP-9; the power of attorney of R-APP-10). */
-export function signingText(
-  reference: string,
-  offer: Offer,
-  consolidation: readonly ConsolidationLoan[],
-  product: ProductParameters = DEFAULT_PRODUCT,
-): string {
-  const lines = [
-    `Låneavtal ${reference}`,
-    `Belopp ${offer.amount} kr, ${offer.termMonths} månader`,
-    `Nominell ränta ${offer.nominalRatePercent} % (rörlig), effektiv ränta ${offer.aprPercent} %`,
-    `Månadsbelopp ${offer.monthlyPayment} kr, totalt att betala ${offer.totalPayable} kr`,
-  ];
-  if (consolidation.length > 0)
-    lines.push(
-      `Fullmakt att lösa ${consolidation.length} lån (giltig ${product.application.powerOfAttorneyValidityMonths} månader eller tills den återkallas)`,
-    );
-  return lines.join('\n');
 }
 
 // --- payout (R-APP-9, R-APP-10) ------------------------------------------------------------------

@@ -12,6 +12,7 @@
 import { bankingDayOnOrBefore } from './calendar';
 import { addDays, compareDates, type IsoDate } from './dates';
 import { DEFAULT_PRODUCT, type ProductParameters } from './product';
+import type { FieldViolation } from './refusal';
 
 export const COMPLAINT_STATUSES = ['RECEIVED', 'ESCALATED', 'ANSWERED'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
@@ -25,11 +26,6 @@ export interface ComplaintDeadlines {
   escalateOn: IsoDate;
   /** R-LOAN-9: the last date the written answer may go out. */
   answerDueOn: IsoDate;
-}
-
-export interface ComplaintFieldViolation {
-  field: string;
-  message: string;
 }
 
 /** R-LOAN-9: receipt + 14 days. */
@@ -76,7 +72,7 @@ export function businessMorningMs(date: IsoDate): number {
 }
 
 /** The written answer: not blank, not longer than the limit. */
-export function answerViolations(answer: unknown): ComplaintFieldViolation[] {
+export function answerViolations(answer: unknown): FieldViolation[] {
   if (typeof answer !== 'string' || answer.trim().length === 0)
     return [{ field: 'answer', message: 'must not be empty' }];
   if (answer.length > COMPLAINT_LIMITS.answerMax)

@@ -46,6 +46,14 @@ export interface ProductParameters {
     /** R-APP-10 */
     powerOfAttorneyValidityMonths: number;
     minApplicantAge: number;
+    /** R-APP-1: the main applicant and at most one co-applicant. */
+    maxApplicants: number;
+    /** R-APP-10: loans to redeem from the payout. */
+    maxConsolidationLoans: number;
+    /** Affordability answers (R-APP-2): adults in the household (the applicant included), children, debts. */
+    maxHouseholdAdults: number;
+    maxHouseholdChildren: number;
+    maxDebts: number;
   };
   loan: {
     /** R-LOAN-1: invoice issued on this day of month (or the next banking day). */
@@ -113,6 +121,11 @@ export const DEFAULT_PRODUCT: ProductParameters = Object.freeze({
     payoutWithinBankingDays: 3,
     powerOfAttorneyValidityMonths: 3,
     minApplicantAge: 18,
+    maxApplicants: 2,
+    maxConsolidationLoans: 10,
+    maxHouseholdAdults: 6,
+    maxHouseholdChildren: 10,
+    maxDebts: 20,
   },
   loan: {
     invoiceDayOfMonth: 15,

@@ -24,12 +24,12 @@ import { findLoan, findPayment, registerPayment } from '../db/loan-repository';
 import { COMPLAINT_LIMITS, complaintDeadlines } from '../domain/complaint';
 import type { IsoDate } from '../domain/dates';
 import { compareDates } from '../domain/dates';
+import { asRefusal, REFUSED } from '../domain/refusal';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
   type EarlyRepaymentOrder,
   type EarlyRepaymentQuote,
-  LOAN_ACTION_REFUSED,
   loanWorkflowId,
   type PaymentFreeMonthGrant,
   quoteEarlyRepaymentUpdate,
@@ -38,7 +38,8 @@ import {
   type WithdrawalOrder,
   withdrawUpdate,
 } from '../workflows/loan-messages';
-import { type ComplaintInput, complaintWorkflow, complaintWorkflowId } from '../workflows/complaint';
+import { complaintWorkflow } from '../workflows/complaint';
+import { type ComplaintInput, complaintWorkflowId } from '../domain/complaint-state';
 import { paymentWorkflow, paymentWorkflowId } from '../workflows/payment';
 import type { Scenario } from './scenario';
 
@@ -127,12 +128,12 @@ export function refusalOf(err: unknown): Refusal | undefined {
   if (err instanceof WorkflowNotFoundError) return { outcome: 'refused', reason: 'the loan workflow has ended' };
   if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
   const cause = err.cause;
-  if (cause instanceof ApplicationFailure && cause.type === LOAN_ACTION_REFUSED) {
-    const d = (cause.details?.[0] ?? {}) as { field?: unknown; reason?: unknown };
+  if (cause instanceof ApplicationFailure && cause.type === REFUSED) {
+    const refusal = asRefusal(cause.details?.[0]);
     return {
       outcome: 'refused',
-      reason: typeof d.reason === 'string' && d.reason ? d.reason : cause.message,
-      ...(typeof d.field === 'string' && d.field ? { field: d.field } : {}),
+      reason: refusal?.message || cause.message,
+      ...(refusal?.field ? { field: refusal.field } : {}),
     };
   }
   return undefined;

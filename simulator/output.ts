@@ -77,7 +77,7 @@ export interface CollectionOutput {
   };
 }
 
-/** Why the loan refused an action (its `LoanActionRefused` reason), and the request field it names. */
+/** Why the loan refused an action (its refusal's message, domain/refusal.ts), and the request field it names. */
 export interface RefusalOutput {
   outcome: 'refused';
   reason: string;

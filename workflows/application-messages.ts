@@ -1,147 +1,40 @@
 /**
- * The texts the application sends (R-APP-3 links and reminders, R-APP-4 the vendor's "submitted"
- * mail, R-APP-7 and R-APP-9 notices). Pure: the workflow composes, the activities deliver.
- * Messages carry the reference and a link, never a personal identity number.
+ * The application workflow's messages (workflows/application.ts), imported by the API and the
+ * sandbox: the updates an applicant, vendor or operator acts with, each with a synchronous
+ * validator in the workflow that refuses with a refusal (workflows/refusal.ts); the signal of the
+ * open-banking provider; the queries the API reads one application with.
  */
-export interface Message {
-  subject: string;
-  text: string;
-  sms: string;
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApplicantAnswers, ApplicationStatus } from '../domain/application';
+import type { AnswersView, ApplicationView, BankIdStart } from '../domain/application-state';
+
+export interface ApplicantAction {
+  applicantIndex: number;
+  /** The customer acting (the API has checked they may act as this applicant). */
+  customerId: string;
 }
 
-export function applicationLink(linkBaseUrl: string, applicationId: string, inviteCode: string | null): string {
-  const base = `${linkBaseUrl.replace(/\/+$/, '')}/${applicationId}`;
-  return inviteCode ? `${base}?invite=${encodeURIComponent(inviteCode)}` : base;
-}
-
-export function invitationMessage(input: { reference: string; link: string; reminder: boolean }): Message {
-  const lead = input.reminder ? 'Påminnelse: din ansökan väntar på dig.' : 'En låneansökan har skapats åt dig.';
-  return {
-    subject: input.reminder ? `Påminnelse om låneansökan ${input.reference}` : `Din låneansökan ${input.reference}`,
-    text: [
-      lead,
-      '',
-      'Öppna länken, identifiera dig med BankID och besvara frågorna om din ekonomi (KALP) och kundkännedom (KYC).',
-      'Ansökan gäller i 7 dagar.',
-      '',
-      input.link,
-      '',
-      `Referens: ${input.reference}`,
-    ].join('\n'),
-    sms: `${lead} Identifiera dig med BankID och besvara frågorna: ${input.link}`,
-  };
-}
-
-export function vendorSubmittedMessage(input: { reference: string; contractNumber: string }): Message {
-  return {
-    subject: `Ansökan ${input.reference} är inskickad (avtal ${input.contractNumber})`,
-    text: [
-      `Kunden har skickat in ansökan ${input.reference}.`,
-      `Den har fått avtalsnummer ${input.contractNumber} och finns nu i listan över inskickade ansökningar.`,
-    ].join('\n'),
-    sms: `Ansökan ${input.reference} är inskickad, avtal ${input.contractNumber}.`,
-  };
-}
-
-export function incomeVerificationMessage(input: {
-  reference: string;
-  redirectUrl: string;
-  deadline: string;
-}): Message {
-  return {
-    subject: `Verifiera din inkomst för ansökan ${input.reference}`,
-    text: [
-      'För att vi ska kunna fatta beslut behöver vi verifiera din inkomst via din bank.',
-      `Gör det senast ${input.deadline.slice(0, 10)}, annars avslås ansökan.`,
-      '',
-      input.redirectUrl,
-    ].join('\n'),
-    sms: `Verifiera din inkomst för ansökan ${input.reference} senast ${input.deadline.slice(0, 10)}: ${input.redirectUrl}`,
-  };
-}
-
-export function offerMessage(input: {
-  reference: string;
-  link: string;
-  monthlyPayment: string;
-  aprPercent: string;
-  validUntil: string;
-}): Message {
-  return {
-    subject: `Ditt lånerbjudande ${input.reference}`,
-    text: [
-      `Ansökan ${input.reference} är beviljad.`,
-      `Månadsbelopp ${input.monthlyPayment} kr, effektiv ränta ${input.aprPercent} %.`,
-      `Erbjudandet gäller till ${input.validUntil.slice(0, 10)}. Signera med BankID:`,
-      '',
-      input.link,
-    ].join('\n'),
-    sms: `Ditt lån ${input.reference} är beviljat. Signera med BankID senast ${input.validUntil.slice(0, 10)}: ${input.link}`,
-  };
-}
-
-export function decisionRejectedMessage(input: { reference: string }): Message {
-  return {
-    subject: `Besked om ansökan ${input.reference}`,
-    text: `Tyvärr kan vi inte bevilja ansökan ${input.reference}. Du har rätt att få veta vilka uppgifter beslutet grundades på.`,
-    sms: `Tyvärr kan vi inte bevilja ansökan ${input.reference}.`,
-  };
-}
-
-// --- mailbox notices (R-LOAN-11) -----------------------------------------------------------------
-// Read inside the logged-in mailbox, so they carry the figures; the SMS/email that announces them
-// says only that new mail arrived (activities/notices.ts).
-
-export interface MailboxText {
-  subject: string;
-  body: string;
-}
-
-export function offerNotice(input: {
-  reference: string;
-  amount: string;
-  termMonths: number;
-  nominalRatePercent: string;
-  aprPercent: string;
-  monthlyPayment: string;
-  totalPayable: string;
-  validUntil: string;
-}): MailboxText {
-  return {
-    subject: `Lånerbjudande för ansökan ${input.reference}`,
-    body: [
-      `Din ansökan ${input.reference} är beviljad.`,
-      '',
-      `Lånebelopp: ${input.amount} kr, återbetalningstid ${input.termMonths} månader.`,
-      `Nominell ränta ${input.nominalRatePercent} % (rörlig), effektiv ränta ${input.aprPercent} %.`,
-      `Månadsbelopp ${input.monthlyPayment} kr, totalt att betala ${input.totalPayable} kr.`,
-      '',
-      `Erbjudandet gäller till ${input.validUntil.slice(0, 10)}. Varje sökande signerar med BankID.`,
-    ].join('\n'),
-  };
-}
-
-export function rejectedNotice(input: { reference: string }): MailboxText {
-  return {
-    subject: `Besked om ansökan ${input.reference}`,
-    body: [
-      `Tyvärr kan vi inte bevilja ansökan ${input.reference}.`,
-      'Du har rätt att få veta vilka uppgifter beslutet grundades på: kontakta oss så berättar vi.',
-    ].join('\n'),
-  };
-}
-
-export function payoutNotice(input: {
-  reference: string;
-  contractNumber: string;
-  amount: string;
-  executionDate: string;
-}): MailboxText {
-  return {
-    subject: `Ditt lån är utbetalt (avtal ${input.contractNumber})`,
-    body: [
-      `Lånet från ansökan ${input.reference} är utbetalt: ${input.amount} kr, utbetalningsdag ${input.executionDate}.`,
-      `Avtalsnummer ${input.contractNumber}. Din betalplan och dina fakturor finns under Mina lån.`,
-    ].join('\n'),
-  };
-}
+/** Starts BankID identification of an applicant (R-APP-3): the identified person must be the one named. */
+export const identifyUpdate = defineUpdate<BankIdStart, [ApplicantAction & { endUserIp: string }]>('identify');
+/** Saves (draft) or submits an applicant's answers (R-APP-2, R-APP-4). Submitting twice is refused. */
+export const answersUpdate = defineUpdate<
+  ApplicationView,
+  [ApplicantAction & { answers: Partial<ApplicantAnswers>; submit: boolean }]
+>('answers');
+/** Accepts the offer: starts the applicant's BankID signature (R-APP-9). */
+export const acceptOfferUpdate = defineUpdate<BankIdStart, [ApplicantAction & { endUserIp: string }]>('acceptOffer');
+/** Vendor deletion or customer cancellation (R-APP-3), until the payout starts. */
+export const withdrawUpdate = defineUpdate<
+  { status: ApplicationStatus },
+  [{ by: 'vendor' | 'customer' | 'operator'; actorId: string }]
+>('withdraw');
+/** R-APP-3: a reminder to an applicant who has not submitted, optionally to a changed email or phone. */
+export const reminderUpdate = defineUpdate<
+  { applicantIndex: number; reminder: number; email: boolean; sms: boolean },
+  [{ applicantIndex: number; email?: string; phone?: string; actorId: string }]
+>('sendReminder');
+/** The open-banking provider (or the sandbox) says a verification changed (R-APP-7). */
+export const incomeVerificationSignal = defineSignal<[{ verificationId: string }]>('incomeVerificationChanged');
+export const applicationViewQuery = defineQuery<ApplicationView>('view');
+export const answersQuery = defineQuery<AnswersView, [number]>('answers');
+export const stepQuery = defineQuery<string>('step');

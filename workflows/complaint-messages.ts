@@ -1,84 +1,11 @@
 /**
- * The texts of a complaint (R-LOAN-9): the receipt and the written answer to the customer's
- * mailbox, and the complaints officer's escalation email. Pure: the workflow composes, the
- * activities deliver. The officer's email carries ids and dates only, never the customer's words.
+ * The complaint workflow's messages (workflows/complaint.ts), imported by the API: the operator's
+ * written answer, whose validator refuses an empty or a second answer (workflows/refusal.ts), and
+ * the view.
  */
-import type { IsoDate } from '../domain/dates';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ComplaintAnswer, ComplaintView } from '../domain/complaint-state';
 
-export interface NoticeText {
-  subject: string;
-  body: string;
-}
-
-/** Seed 002 §17–18: where the customer can turn if they are not satisfied. */
-const FURTHER_HELP = [
-  'Om du inte är nöjd med svaret kan du få kostnadsfri vägledning hos Konsumenternas Bank- och Finansbyrå,',
-  'www.konsumenternas.se. Du kan också göra en skriftlig anmälan till Allmänna reklamationsnämnden (ARN),',
-  'Box 174, 101 23 Stockholm.',
-].join('\n');
-
-export function complaintReceivedText(input: {
-  contractNumber: string;
-  subject: string;
-  receivedOn: IsoDate;
-  answerDueOn: IsoDate;
-}): NoticeText {
-  return {
-    subject: 'Vi har tagit emot ditt klagomål',
-    body: [
-      `Vi har den ${input.receivedOn} tagit emot ditt klagomål om lån ${input.contractNumber}:`,
-      `"${input.subject}"`,
-      '',
-      `Du får ett skriftligt svar i din brevlåda senast ${input.answerDueOn}.`,
-    ].join('\n'),
-  };
-}
-
-export function complaintAnswerText(input: {
-  contractNumber: string;
-  subject: string;
-  receivedOn: IsoDate;
-  answer: string;
-}): NoticeText {
-  return {
-    subject: 'Svar på ditt klagomål',
-    body: [
-      `Svar på ditt klagomål om lån ${input.contractNumber}, mottaget ${input.receivedOn}:`,
-      `"${input.subject}"`,
-      '',
-      input.answer.trim(),
-      '',
-      FURTHER_HELP,
-    ].join('\n'),
-  };
-}
-
-export type OfficerReason = 'escalation' | 'overdue';
-
-export function complaintOfficerText(input: {
-  reason: OfficerReason;
-  complaintId: string;
-  contractNumber: string;
-  receivedOn: IsoDate;
-  answerDueOn: IsoDate;
-}): { subject: string; text: string } {
-  const lead =
-    input.reason === 'escalation'
-      ? `Klagomålet är obesvarat och ska besvaras skriftligt senast ${input.answerDueOn} (R-LOAN-9).`
-      : `Klagomålet är fortfarande obesvarat: svaret skulle ha skickats senast ${input.answerDueOn} (R-LOAN-9).`;
-  return {
-    subject:
-      input.reason === 'escalation'
-        ? `Eskalerat klagomål ${input.complaintId}: svar senast ${input.answerDueOn}`
-        : `Försenat klagomål ${input.complaintId}: svar skulle ha skickats senast ${input.answerDueOn}`,
-    text: [
-      lead,
-      '',
-      `Klagomål: ${input.complaintId}`,
-      `Lån (avtalsnummer): ${input.contractNumber}`,
-      `Mottaget: ${input.receivedOn}`,
-      '',
-      `Läs och besvara: GET /v1/operator/complaints/${input.complaintId}, POST /v1/operator/complaints/${input.complaintId}/answer`,
-    ].join('\n'),
-  };
-}
+/** R-LOAN-9: the operator's written answer. Refused (400/409) when empty or when already answered. */
+export const answerComplaintUpdate = defineUpdate<ComplaintView, [ComplaintAnswer]>('answerComplaint');
+export const complaintViewQuery = defineQuery<ComplaintView>('complaintView');

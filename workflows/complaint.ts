@@ -18,10 +18,7 @@
  */
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
-  defineQuery,
-  defineUpdate,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
@@ -33,22 +30,15 @@ import type { NoticeActivities } from '../activities/notices';
 import { answeredInTime, answerViolations, businessMorningMs, complaintDeadlines } from '../domain/complaint';
 import type { ComplaintStatus } from '../domain/complaint';
 import { addDays, stockholmDate } from '../domain/dates';
-import { complaintAnswerText, complaintReceivedText, type NoticeText } from './complaint-messages';
+import { complaintAnswerText, complaintReceivedText, type NoticeText } from '../texts/complaint';
+import { answerComplaintUpdate, complaintViewQuery } from './complaint-messages';
 import {
   type ComplaintAnswer,
   type ComplaintInput,
   type ComplaintOutcome,
   type ComplaintView,
-  COMPLAINT_UPDATE_ERRORS,
-} from './complaint-state';
-
-export * from './complaint-state';
-
-// --- messages ------------------------------------------------------------------------------------
-
-/** R-LOAN-9: the operator's written answer. Refused (400/409) when empty or when already answered. */
-export const answerComplaintUpdate = defineUpdate<ComplaintView, [ComplaintAnswer]>('answerComplaint');
-export const complaintViewQuery = defineQuery<ComplaintView>('complaintView');
+} from '../domain/complaint-state';
+import { refuseUpdate } from './refusal';
 
 // --- activities ----------------------------------------------------------------------------------
 
@@ -59,10 +49,6 @@ const acts = proxyActivities<ComplaintActivities & Pick<NoticeActivities, 'sendN
 
 function today(): string {
   return stockholmDate(new Date()); // the workflow clock (R-TIME-1)
-}
-
-function refuse(type: keyof typeof COMPLAINT_UPDATE_ERRORS, message: string, details: unknown[] = []): never {
-  throw ApplicationFailure.create({ type: COMPLAINT_UPDATE_ERRORS[type], message, nonRetryable: true, details });
 }
 
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintOutcome> {
@@ -106,11 +92,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     {
       validator: (answer) => {
         if (s.pending !== null || s.status === 'ANSWERED')
-          refuse('conflict', 'the complaint has already been answered');
+          refuseUpdate('conflict', 'the complaint has already been answered', { rule: 'R-LOAN-9' });
         const violations = answerViolations(answer?.answer);
-        if (violations.length > 0) refuse('validation', 'invalid answer', [{ violations }]);
+        if (violations.length > 0) refuseUpdate('invalid', 'invalid answer', { violations });
         if (typeof answer.answeredBy !== 'string' || answer.answeredBy.length === 0)
-          refuse('validation', 'invalid answer', [{ violations: [{ field: 'answeredBy', message: 'required' }] }]);
+          refuseUpdate('invalid', 'invalid answer', { violations: [{ field: 'answeredBy', message: 'required' }] });
       },
     },
   );

@@ -2,15 +2,12 @@
  * The loan workflow's messages, beside it (workflows/loan.ts), imported by the API, the payment
  * workflow, the late-invoice sweep and the simulator. Signals carry facts; updates are the actions
  * that must answer the caller (R-LOAN-5…8), each with a synchronous validator in the workflow and a
- * handler that may refuse with a `LoanActionRefused` application failure naming the reason.
+ * handler that may refuse with a refusal (workflows/refusal.ts) naming the reason and the field.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/dates';
 
 export type LoanLifecycleStatus = 'ACTIVE' | 'CLOSED' | 'IN_COLLECTION' | 'WITHDRAWN';
-
-/** The application failure type an update handler or validator refuses with (→ 409/422 in the API). */
-export const LOAN_ACTION_REFUSED = 'LoanActionRefused';
 
 /**
  * A payment that needs the workflow's attention was applied to the loan's ledger (it settled an

@@ -3,7 +3,7 @@
  * each validator refuses synchronously what the loan cannot do now (the same domain checks the API
  * schema asks), each handler calls one activity and records the outcome in the loan's state.
  */
-import { ApplicationFailure, setHandler, workflowInfo } from '@temporalio/workflow';
+import { setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LoanActivities } from '../activities/loan';
 import { compareDates } from '../domain/dates';
 import { checkEarlyRepaymentDate } from '../domain/early-repayment';
@@ -15,20 +15,16 @@ import type { LoanTerms } from './loan';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
-  LOAN_ACTION_REFUSED,
   quoteEarlyRepaymentUpdate,
   requestPaymentFreeMonthUpdate,
   withdrawUpdate,
 } from './loan-messages';
 import { type LoanState, today } from './loan-state';
+import { refuseUpdate } from './refusal';
 
-function refuse(reason: string, field?: string): never {
-  throw ApplicationFailure.create({
-    type: LOAN_ACTION_REFUSED,
-    message: reason,
-    nonRetryable: true,
-    details: [{ ...(field ? { field } : {}), reason }],
-  });
+/** A loan refuses an action as a conflict: whether it may depends on the loan's state (→ 409). */
+function refuse(reason: string, field?: string, rule?: string): never {
+  refuseUpdate('conflict', reason, { ...(field ? { field } : {}), ...(rule ? { rule } : {}) });
 }
 
 export interface LoanUpdateContext {

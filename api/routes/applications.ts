@@ -4,14 +4,12 @@
  * and remind; operators read any application and its history. Reads come from the PostgreSQL
  * projection the workflow keeps current (lists never query workflows); actions are workflow
  * updates whose validators answer synchronously. Someone else's application is a 404.
+ *
+ * Longer than 400 lines: the 13 application endpoints share the wire schemas and the mapping from
+ * the projection to the views.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Request } from 'express';
 import {
   type ApplicantRow,
@@ -33,6 +31,14 @@ import {
 import {
   answerViolations,
   type ApplicantAnswers,
+  checkAccountNumber,
+  checkApplicantCount,
+  checkCitizenship,
+  checkClearingNumber,
+  checkConsolidationCount,
+  checkDebtCount,
+  checkHouseholdAdults,
+  checkHouseholdChildren,
   type ApplicantStatus,
   APPLICATION_STATUSES,
   applicationReference,
@@ -41,7 +47,6 @@ import {
   DEBT_KINDS,
   type Decision,
   EMPLOYMENTS,
-  type FieldViolation,
   HOUSING_KINDS,
   isPending,
   isTerminal,
@@ -52,37 +57,52 @@ import {
 } from '../../domain/application';
 import { stockholmDate } from '../../domain/dates';
 import { formatAmount, parseAmount } from '../../domain/money';
-import { NOTICE_CHANNELS, type NoticeChannel } from '../../domain/product';
+import { type FieldViolation, refusal } from '../../domain/refusal';
+import { DEFAULT_PRODUCT, NOTICE_CHANNELS, type NoticeChannel } from '../../domain/product';
 import type { Principal } from '../auth';
+import { applicationWorkflow } from '../../workflows/application';
 import {
   acceptOfferUpdate,
   answersQuery,
   answersUpdate,
-  type ApplicationInput,
-  applicationWorkflow,
-  applicationWorkflowId,
   identifyUpdate,
+  reminderUpdate,
+  withdrawUpdate,
+} from '../../workflows/application-messages';
+import {
+  type ApplicationInput,
+  applicationWorkflowId,
   type IncomeVerificationState,
   initialSnapshot,
-  reminderUpdate,
-  UPDATE_ERRORS,
-  withdrawUpdate,
-} from '../../workflows/application';
+} from '../../domain/application-state';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, notFound, ProblemError, undoCreate } from '../problem';
+import {
+  conflict,
+  forbidden,
+  isWorkflowGone,
+  notFound,
+  ProblemError,
+  refusalOf,
+  refusalProblem,
+  undoCreate,
+} from '../problem';
 import type { ApiRoutes } from '../routing';
-import { amountString } from '../schemas';
+import { amountString, checkedBy } from '../schemas';
 import { z } from '../zod';
 
 // --- schemas -------------------------------------------------------------------------------------
+// The checks with a rule or a limit are the domain's (domain/application.ts `check…`), the ones the
+// workflow's update validators run; the limits are DEFAULT_PRODUCT's.
+
+const LIMITS = DEFAULT_PRODUCT.application;
 
 const money = z.string().regex(/^\d+\.\d{2}$/);
 const idParams = z.object({ id: z.uuid('not an application id') });
 
 const bankAccount = z
   .strictObject({
-    clearingNumber: z.string().regex(/^\d{4,5}$/, 'must be 4–5 digits'),
-    accountNumber: z.string().regex(/^\d{1,12}$/, 'must be 1–12 digits'),
+    clearingNumber: checkedBy(z.string(), checkClearingNumber),
+    accountNumber: checkedBy(z.string(), checkAccountNumber),
   })
   .openapi('BankAccount');
 
@@ -91,13 +111,20 @@ const answerFields = {
   monthlyIncome: amountString.describe('gross monthly income before tax, SEK').openapi({ example: '45000.00' }),
   housing: z.enum(HOUSING_KINDS),
   monthlyHousingCost: amountString.describe("the applicant's own monthly housing cost, SEK"),
-  householdAdults: z.number().int().min(1).max(6).describe('adults in the household, the applicant included'),
-  householdChildren: z.number().int().min(0).max(10),
-  debts: z
-    .array(z.strictObject({ kind: z.enum(DEBT_KINDS), balance: amountString, monthlyPayment: amountString }))
-    .max(20)
+  householdAdults: checkedBy(z.number().int(), checkHouseholdAdults)
+    .openapi({ minimum: 1, maximum: LIMITS.maxHouseholdAdults })
+    .describe('adults in the household, the applicant included'),
+  householdChildren: checkedBy(z.number().int(), checkHouseholdChildren).openapi({
+    minimum: 0,
+    maximum: LIMITS.maxHouseholdChildren,
+  }),
+  debts: checkedBy(
+    z.array(z.strictObject({ kind: z.enum(DEBT_KINDS), balance: amountString, monthlyPayment: amountString })),
+    checkDebtCount,
+  )
+    .openapi({ maxItems: LIMITS.maxDebts })
     .describe('debts that remain (loans to consolidate are listed in the application, not here)'),
-  citizenship: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as SE'),
+  citizenship: checkedBy(z.string(), checkCitizenship).describe('ISO 3166-1 alpha-2, such as SE'),
   taxResidentOutsideSweden: z.boolean(),
   politicallyExposedPerson: z.boolean(),
   purpose: z.enum(LOAN_PURPOSES),
@@ -124,18 +151,22 @@ const createBody = z
     amount: amountString.openapi({ example: '100000' }),
     termMonths: z.number().int().openapi({ example: 60 }),
     noticeChannel: z.enum(NOTICE_CHANNELS as [NoticeChannel, ...NoticeChannel[]]).openapi({ example: 'e-invoice' }),
-    applicants: z
-      .array(
+    applicants: checkedBy(
+      z.array(
         z.strictObject({
           personnummer: z.string().openapi({ example: '19811228-9874' }),
           email: z.string().openapi({ example: 'anna@example.com' }),
           phone: z.string().openapi({ example: '070-123 45 67' }),
         }),
-      )
-      .min(1)
-      .max(2)
+      ),
+      checkApplicantCount,
+    )
+      .openapi({ minItems: 1, maxItems: LIMITS.maxApplicants })
       .describe('the main applicant first, optionally a co-applicant (R-APP-1)'),
-    consolidation: z.array(consolidationLoan).max(10).optional().describe('loans to redeem from the payout (R-APP-10)'),
+    consolidation: checkedBy(z.array(consolidationLoan), checkConsolidationCount)
+      .openapi({ maxItems: LIMITS.maxConsolidationLoans })
+      .optional()
+      .describe('loans to redeem from the payout (R-APP-10)'),
   })
   .openapi('NewApplication');
 
@@ -379,36 +410,19 @@ async function toView(deps: ApiDeps, loaded: Loaded, principal: Principal) {
   };
 }
 
-function fieldProblem(prefix: string, violations: FieldViolation[]): ProblemError {
-  return badRequest(
-    'invalid body',
-    violations.map((v) => ({ field: `${prefix}${v.field}`, message: v.message })),
-  );
+/** Field violations found by the API's own checks, as the same problem a workflow's refusal gives. */
+function fieldProblem(violations: FieldViolation[]): ProblemError {
+  return refusalProblem(refusal('invalid', 'invalid body', { violations }));
 }
 
 /** Maps a refused update (validator or handler) or a closed workflow to a problem. */
-async function runUpdate<T>(row: ApplicationRow, fieldPrefix: string, call: () => Promise<T>): Promise<T> {
+async function runUpdate<T>(row: ApplicationRow, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      const failure = err.cause;
-      switch (failure.type) {
-        case UPDATE_ERRORS.validation: {
-          const violations = (failure.details?.[0] as { violations?: FieldViolation[] } | undefined)?.violations ?? [];
-          throw fieldProblem(fieldPrefix, violations);
-        }
-        case UPDATE_ERRORS.notFound:
-          throw notFound(failure.message);
-        case UPDATE_ERRORS.forbidden:
-          throw forbidden(failure.message);
-        case UPDATE_ERRORS.conflict:
-          throw conflict(failure.message);
-      }
-    }
-    if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
-      throw conflict(`the application is ${row.status}`);
-    }
+    const refused = refusalOf(err);
+    if (refused) throw refusalProblem(refused);
+    if (isWorkflowGone(err)) throw conflict(`the application is ${row.status}`);
     throw err;
   }
 }
@@ -451,7 +465,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         { ...body, consolidation: body.consolidation ?? [] },
         stockholmDate(now),
       );
-      if (violations.length > 0) throw fieldProblem('body.', violations);
+      if (violations.length > 0) throw fieldProblem(violations);
       const p = principal!;
       const isVendor = p.role === 'vendor';
       const input: ApplicationInput = {
@@ -566,7 +580,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (!applicant) throw missing;
       if (applicant.identified_at !== null) throw conflict('already identified');
       if (!isPending(row.status as ApplicationStatus)) throw conflict(`the application is ${row.status}`);
-      const order = await runUpdate(row, 'body.', () =>
+      const order = await runUpdate(row, () =>
         handleOf(row).executeUpdate(identifyUpdate, {
           args: [{ applicantIndex: applicant.idx, customerId: p.sub, endUserIp: endUserIp(req) }],
         }),
@@ -602,13 +616,13 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const loaded = await load(deps, ctx.params.id, p);
       const index = requireCustomerApplicant(loaded);
       const violations = answerViolations(ctx.body, { complete: submit, mainApplicant: index === 0 });
-      if (violations.length > 0) throw fieldProblem('body.', violations);
+      if (violations.length > 0) throw fieldProblem(violations);
       const applicant = loaded.applicants[index]!;
       if (applicant.status === 'SUBMITTED' || applicant.status === 'SIGNED') {
         throw conflict('the applicant has already submitted');
       }
       if (!isPending(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
-      await runUpdate(loaded.row, 'body.', () =>
+      await runUpdate(loaded.row, () =>
         handleOf(loaded.row).executeUpdate(answersUpdate, {
           args: [{ applicantIndex: index, customerId: p.sub, answers: ctx.body, submit }],
         }),
@@ -662,7 +676,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const status = loaded.row.status as ApplicationStatus;
       if (status === 'OFFER_EXPIRED') throw conflict('the offer has expired (R-APP-9)');
       if (status !== 'OFFERED') throw conflict(`there is no open offer (the application is ${status})`);
-      const order = await runUpdate(loaded.row, 'body.', () =>
+      const order = await runUpdate(loaded.row, () =>
         handleOf(loaded.row).executeUpdate(acceptOfferUpdate, {
           args: [{ applicantIndex: index, customerId: p.sub, endUserIp: endUserIp(req) }],
         }),
@@ -686,7 +700,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const p = principal!;
       const loaded = await load(deps, params.id, p);
       if (isTerminal(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
-      const result = await runUpdate(loaded.row, 'body.', () =>
+      const result = await runUpdate(loaded.row, () =>
         handleOf(loaded.row).executeUpdate(withdrawUpdate, {
           args: [
             { by: p.role === 'vendor' ? 'vendor' : 'customer', actorId: p.role === 'vendor' ? p.vendorId : p.sub },
@@ -708,6 +722,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     body: z
       .strictObject({
         applicantIndex: z.number().int().min(0).max(1).default(0),
+        // Checked by the workflow's validator (domain/application.ts contactViolations).
         email: z.string().optional(),
         phone: z.string().optional(),
       })
@@ -728,7 +743,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const loaded = await load(deps, params.id, p);
       if (!loaded.applicants[body.applicantIndex]) throw notFound(`no applicant ${body.applicantIndex}`);
       if (!isPending(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
-      const result = await runUpdate(loaded.row, 'body.', () =>
+      const result = await runUpdate(loaded.row, () =>
         handleOf(loaded.row).executeUpdate(reminderUpdate, {
           args: [
             {

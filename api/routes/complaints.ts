@@ -6,12 +6,7 @@
  * the field). Someone else's loan is a 404.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   type ComplaintRow,
   deleteUnstartedComplaint,
@@ -23,16 +18,12 @@ import {
 import { findLoan, type LoanRow } from '../../db/loan-repository';
 import { COMPLAINT_LIMITS, COMPLAINT_STATUSES, complaintDeadlines } from '../../domain/complaint';
 import { stockholmDate } from '../../domain/dates';
-import {
-  answerComplaintUpdate,
-  COMPLAINT_UPDATE_ERRORS,
-  type ComplaintInput,
-  complaintWorkflow,
-  complaintWorkflowId,
-} from '../../workflows/complaint';
+import { complaintWorkflow } from '../../workflows/complaint';
+import { answerComplaintUpdate } from '../../workflows/complaint-messages';
+import { type ComplaintInput, complaintWorkflowId } from '../../domain/complaint-state';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, notFound, undoCreate } from '../problem';
+import { conflict, isWorkflowGone, notFound, refusalOf, refusalProblem, undoCreate } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { isoDate } from '../schemas';
 import { z } from '../zod';
@@ -262,19 +253,9 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
           .getHandle<typeof complaintWorkflow>(row.workflow_id)
           .executeUpdate(answerComplaintUpdate, { args: [{ answer: body.answer, answeredBy: p.sub }] });
       } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-          if (err.cause.type === COMPLAINT_UPDATE_ERRORS.validation) {
-            const violations =
-              (err.cause.details?.[0] as { violations?: { field: string; message: string }[] } | undefined)
-                ?.violations ?? [];
-            throw badRequest(
-              'invalid body',
-              violations.map((v) => ({ field: `body.${v.field}`, message: v.message })),
-            );
-          }
-          if (err.cause.type === COMPLAINT_UPDATE_ERRORS.conflict) throw conflict(err.cause.message);
-        }
-        if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
+        const refused = refusalOf(err);
+        if (refused) throw refusalProblem(refused);
+        if (isWorkflowGone(err)) {
           // The workflow has closed meanwhile: another answer came first, if the row says so.
           const now = await findComplaint(deps.db, params.id);
           if (now?.status === 'ANSWERED') throw conflict('the complaint has already been answered');

@@ -7,7 +7,7 @@
  * Errors (RFC 9457 problem+json):
  * - 400: the request is malformed (zod); `errors` names every bad field.
  * - 404: no such loan, or not the calling customer's (R-SEC-1: other people's loans don't exist).
- * - 409 `/problems/loan-action-refused`: the request is well-formed but the loan refuses the action
+ * - 409 `/problems/update-refused`: the request is well-formed but the loan refuses the action
  *   now (overdue amounts, too short a notice, outside the withdrawal period, an unknown quote, …).
  *   Every refusal is a 409, never a 422, because whether an action is allowed depends on the loan's
  *   state, not on the request alone. `reason` carries the workflow's reason and, when it names a
@@ -15,12 +15,7 @@
  * - 409 `/problems/loan-ended`: the loan is CLOSED, IN_COLLECTION or WITHDRAWN (its workflow has
  *   ended): nothing can be changed any more.
  */
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type WorkflowUpdateRPCTimeoutOrCancelledError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError, type WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Request } from 'express';
 import { findLoan, type LoanRow } from '../../db/loan-repository';
 import { isIsoDate } from '../../domain/dates';
@@ -33,7 +28,6 @@ import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
   type EarlyRepaymentRequest,
-  LOAN_ACTION_REFUSED,
   loanWorkflowId,
   quoteEarlyRepaymentUpdate,
   type RateChangeNotice,
@@ -43,7 +37,7 @@ import {
 } from '../../workflows/loan-messages';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
-import { type FieldError, notFound, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../problem';
+import { notFound, PROBLEM_CONTENT_TYPE, type ProblemDetails, refusalOf, refusalProblem } from '../problem';
 import { type ApiRoutes, problemSchema, type RouteResult } from '../routing';
 import { isoDate, percentString, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
@@ -253,59 +247,6 @@ function loanEnded(loanId: string, status: string): LoanActionProblemError {
   });
 }
 
-/** The workflow's `{ field?, reason }` refusal details, when the failure carries them. */
-function refusalDetails(failure: ApplicationFailure): { field?: string; reason?: string } {
-  const d = failure.details?.[0];
-  if (typeof d !== 'object' || d === null) return {};
-  const { field, reason } = d as { field?: unknown; reason?: unknown };
-  return {
-    ...(typeof field === 'string' && field ? { field } : {}),
-    ...(typeof reason === 'string' && reason ? { reason } : {}),
-  };
-}
-
-/** The refusal inside a failed update, if that is what it is. */
-function refusalOf(err: unknown): ApplicationFailure | undefined {
-  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
-  let cause: unknown = err.cause;
-  // The refusal may be wrapped (e.g. a child's failure); look down the chain.
-  for (let depth = 0; cause && depth < 5; depth++) {
-    if (cause instanceof ApplicationFailure && cause.type === LOAN_ACTION_REFUSED) return cause;
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/**
- * The problem for a refusal. A field the workflow names is reported as `params.<field>` when it is
- * one of `pathParams`, else `body.<field>`; when `bodyFields` is given, a field that is neither (the
- * workflow's own input, e.g. the withdrawal's `noticeDate`, which the API never sends) is not
- * blamed on the request.
- */
-export function refusalProblem(
-  failure: ApplicationFailure,
-  pathParams: readonly string[] = [],
-  bodyFields?: readonly string[],
-): LoanActionProblem & { errors?: FieldError[] } {
-  const { field, reason } = refusalDetails(failure);
-  const detail = failure.message || reason || 'the loan refused the action';
-  const where = !field
-    ? undefined
-    : pathParams.includes(field)
-      ? 'params'
-      : !bodyFields || bodyFields.includes(field)
-        ? 'body'
-        : undefined;
-  return {
-    type: '/problems/loan-action-refused',
-    title: 'Conflict',
-    status: 409,
-    detail,
-    ...(reason ? { reason } : {}),
-    ...(where ? { errors: [{ field: `${where}.${field}`, message: detail }] } : {}),
-  };
-}
-
 function problemResult(req: Request, problem: LoanActionProblem): RouteResult {
   return {
     status: problem.status,
@@ -328,7 +269,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   };
 
   /**
-   * Sends one update to the loan's workflow and maps its refusals: a `LoanActionRefused` failure →
+   * Sends one update to the loan's workflow and maps its refusals: a refusal (api/problem.ts) →
    * 409 with the reason; a workflow that has ended meanwhile → 409 loan-ended. Anything else is
    * unexpected and propagates (500, logged).
    */
@@ -340,8 +281,11 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     try {
       return await send(deps.temporal.workflow.getHandle(loanWorkflowId(loan.id)));
     } catch (err) {
-      const refusal = refusalOf(err);
-      if (refusal) throw new LoanActionProblemError(refusalProblem(refusal, fields.params, fields.body));
+      const refused = refusalOf(err);
+      if (refused) {
+        const problem = refusalProblem(refused, { params: fields.params ?? [], body: fields.body }).toDetails();
+        throw new LoanActionProblemError({ ...problem, reason: refused.message });
+      }
       if (err instanceof WorkflowNotFoundError) {
         const now = await findLoan(deps.db, loan.id);
         throw loanEnded(loan.id, now && now.status !== 'ACTIVE' ? now.status : 'no longer running');

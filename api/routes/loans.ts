@@ -18,10 +18,10 @@ import { customerDebt } from '../../domain/ledger';
 import { Decimal, formatAmount } from '../../domain/money';
 import type { NoticeChannel } from '../../domain/product';
 import type { ApiDeps } from '../deps';
+import { toPaymentView } from '../payment-view';
 import { notFound } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { z } from '../zod';
-import { toPaymentView } from './payments';
 
 const money = z.string().regex(/^-?\d+\.\d{2}$/);
 

@@ -7,47 +7,22 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import {
+  assignPayment,
   findLoan,
   findPayment,
   listSuspensePayments,
-  registerPayment,
-  assignPayment,
   type PaymentRow,
+  registerPayment,
 } from '../../db/loan-repository';
 import { isEndedLoanStatus } from '../../domain/loan-status';
 import { formatAmount, parseAmount } from '../../domain/money';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import type { ApiDeps } from '../deps';
+import { paymentSchema, toPaymentView } from '../payment-view';
 import { badRequest, conflict, notFound, ProblemError, workflowUnavailable } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { EARLIEST_BUSINESS_DATE, isoDateWithin, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
-
-const paymentSchema = z
-  .object({
-    paymentId: z.string(),
-    bankReference: z.string(),
-    ocrReference: z.string(),
-    amount: z.string(),
-    paymentDate: z.string(),
-    status: z.enum(['RECEIVED', 'APPLIED', 'SUSPENSE']),
-    loanId: z.string().nullable(),
-    allocation: z.unknown().nullable(),
-  })
-  .openapi('Payment');
-
-export function toPaymentView(p: PaymentRow): z.infer<typeof paymentSchema> {
-  return {
-    paymentId: p.id,
-    bankReference: p.bank_reference,
-    ocrReference: p.ocr_reference,
-    amount: p.amount,
-    paymentDate: p.payment_date,
-    status: p.status as 'RECEIVED' | 'APPLIED' | 'SUSPENSE',
-    loanId: p.loan_id,
-    allocation: p.allocation ?? null,
-  };
-}
 
 const registerBody = z
   .strictObject({

@@ -9,7 +9,7 @@ import { FAILED_HINT_CODES } from '../../adapters/bankid';
 import { findApplication } from '../../db/application-repository';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { stockholmDate } from '../../domain/dates';
-import { incomeVerificationSignal } from '../../workflows/application';
+import { incomeVerificationSignal } from '../../workflows/application-messages';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../problem';
 import type { ApiRoutes } from '../routing';

@@ -16,14 +16,14 @@ import { findApplication, listApplicationPayouts } from '../../db/application-re
 import type { Db } from '../../db/database';
 import { findLoan } from '../../db/loan-repository';
 import { PROJECT_ROOT } from '../../platform/config';
+import { applicationWorkflow } from '../../workflows/application';
 import {
   acceptOfferUpdate,
   answersUpdate,
   applicationViewQuery,
-  applicationWorkflow,
-  applicationWorkflowId,
   identifyUpdate,
-} from '../../workflows/application';
+} from '../../workflows/application-messages';
+import { applicationWorkflowId } from '../../domain/application-state';
 import { applicationInput, goodAnswers, newPerson, waitFor } from '../support/application';
 import { openTestDb } from '../support/db';
 import { testDataConverter } from '../support/temporal';

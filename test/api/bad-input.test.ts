@@ -23,8 +23,8 @@ import { addDays, addMonths, firstOfMonth, stockholmDate } from '../../domain/da
 import { earliestChangeEffectiveDate } from '../../domain/rate-change';
 import { createLogger } from '../../platform/logger';
 import { EncryptionCodec } from '../../platform/payload-codec';
-import { applicationWorkflowId } from '../../workflows/application';
-import { complaintWorkflowId } from '../../workflows/complaint';
+import { applicationWorkflowId } from '../../domain/application-state';
+import { complaintWorkflowId } from '../../domain/complaint-state';
 import { type LoanTerms, loanWorkflow } from '../../workflows/loan';
 import { loanWorkflowId } from '../../workflows/loan-messages';
 import { paymentWorkflowId } from '../../workflows/payment';

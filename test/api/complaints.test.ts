@@ -11,7 +11,7 @@ import { insertLoan } from '../../db/loan-repository';
 import { listMailboxMessages } from '../../db/mailbox-repository';
 import { complaintDeadlines } from '../../domain/complaint';
 import { stockholmDate } from '../../domain/dates';
-import { complaintWorkflowId } from '../../workflows/complaint';
+import { complaintWorkflowId } from '../../domain/complaint-state';
 import { type ApiHarness, startApiHarness } from '../support/api';
 
 async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {

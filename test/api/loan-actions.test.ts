@@ -154,7 +154,7 @@ describe('loan actions through the API (R-LOAN-5…8, R-LOAN-10, R-SEC-1)', () =
       effectiveFrom: addDays(earliest, -1),
     }).expect(409);
     expect(tooSoon.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(tooSoon.body).toMatchObject({ type: '/problems/loan-action-refused', status: 409 });
+    expect(tooSoon.body).toMatchObject({ type: '/problems/update-refused', status: 409 });
     expect(tooSoon.body.reason).toEqual(expect.any(String));
     expect(tooSoon.body.errors[0].field).toBe('body.effectiveFrom');
 
@@ -218,7 +218,7 @@ describe('loan actions through the API (R-LOAN-5…8, R-LOAN-10, R-SEC-1)', () =
     const again = await post(`/v1/loans/${withdrawn.loanId}/payment-free-months`, customerOf(withdrawn), {}).expect(
       409,
     );
-    expect(again.body.type).toBe('/problems/loan-action-refused');
+    expect(again.body.type).toBe('/problems/update-refused');
 
     const ended = await post(`/v1/loans/${closed.loanId}/withdrawal`, customerOf(closed), {}).expect(409);
     expect(ended.body).toMatchObject({ type: '/problems/loan-ended', loanStatus: 'CLOSED', status: 409 });

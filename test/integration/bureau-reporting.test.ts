@@ -12,7 +12,7 @@ import { createBureauReportingActivities } from '../../activities/bureau-reporti
 import { projectApplication } from '../../db/application-repository';
 import type { Db } from '../../db/database';
 import { insertLoan } from '../../db/loan-repository';
-import { initialSnapshot, type ApplicationInput } from '../../workflows/application-state';
+import { initialSnapshot, type ApplicationInput } from '../../domain/application-state';
 import { openTestDb } from '../support/db';
 
 const API_KEY = 'bureau-activity-key';

@@ -18,7 +18,7 @@ import {
 import type { Db } from '../../db/database';
 import { listMailboxMessages, recordMailboxMessage } from '../../db/mailbox-repository';
 import type { ApplicationStatus } from '../../domain/application';
-import { type ApplicationSnapshot, initialSnapshot } from '../../workflows/application-state';
+import { type ApplicationSnapshot, initialSnapshot } from '../../domain/application-state';
 import { applicationInput, goodAnswers, newPerson, type TestPerson } from '../support/application';
 import { openTestDb } from '../support/db';
 

@@ -14,20 +14,20 @@ import { applicationReference } from '../../domain/application';
 import { personnummerCheckDigit } from '../../domain/personnummer';
 import { PROJECT_ROOT } from '../../platform/config';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
+import { applicationWorkflow } from '../../workflows/application';
 import {
   acceptOfferUpdate,
   answersUpdate,
   applicationViewQuery,
-  applicationWorkflow,
   identifyUpdate,
-} from '../../workflows/application';
+} from '../../workflows/application-messages';
 import {
   type ApplicationInput,
   type ApplicationOutcome,
   type ApplicationView,
   applicationWorkflowId,
   type BankIdStart,
-} from '../../workflows/application-state';
+} from '../../domain/application-state';
 import { openTestDb } from './db';
 import { createTestWorker, testDataConverter } from './temporal';
 
@@ -253,7 +253,7 @@ export async function startApplicationTestEnv(
 /** The failure an update was refused with (validator or handler): its type, message and details. */
 export async function updateFailure(
   p: Promise<unknown>,
-): Promise<{ type: string | undefined; message: string; details: unknown[] }> {
+): Promise<{ type: string | undefined; kind: string | undefined; message: string; details: unknown[] }> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
@@ -261,7 +261,9 @@ export async function updateFailure(
   if (!(err instanceof WorkflowUpdateFailedError)) throw new Error(`expected a refused update, got ${String(err)}`);
   const cause = err.cause;
   if (!(cause instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(cause)}`);
-  return { type: cause.type ?? undefined, message: cause.message, details: [...(cause.details ?? [])] };
+  const details = [...(cause.details ?? [])];
+  const kind = (details[0] as { kind?: string } | undefined)?.kind;
+  return { type: cause.type ?? undefined, kind, message: cause.message, details };
 }
 
 /**

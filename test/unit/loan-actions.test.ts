@@ -2,56 +2,77 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { mapBounded, refusalProblem } from '../../api/routes/loan-actions';
-import { loanActions, refusalOf } from '../../simulator/actions';
+import { refusalOf, refusalProblem } from '../../api/problem';
+import { mapBounded } from '../../api/routes/loan-actions';
+import { refusal, REFUSED } from '../../domain/refusal';
+import { loanActions, refusalOf as simulatorRefusalOf } from '../../simulator/actions';
 import { EVENT_SUPPORT } from '../../simulator/capabilities';
 import { borrowerInput } from '../../simulator/runner';
 import { parseScenario, parseScenarioText, ScenarioError } from '../../simulator/scenario';
-import { LOAN_ACTION_REFUSED } from '../../workflows/loan-messages';
 
-const refused = (message: string, details?: { field?: string; reason: string }) =>
+const refused = (message: string, details?: { field?: string; rule?: string }) =>
   ApplicationFailure.create({
-    type: LOAN_ACTION_REFUSED,
+    type: REFUSED,
     message,
     nonRetryable: true,
-    details: details ? [details] : [],
+    details: details ? [{ kind: 'conflict', message, ...details }] : [],
   });
+const refusalIn = (failure: ApplicationFailure) => refusalOf(new WorkflowUpdateFailedError('Update failed', failure))!;
 
 describe('loan actions in the API: refusals as problems', () => {
   it('a refusal naming a field is a 409 whose errors[0].field is body.<field> (params.<field> for a path parameter)', () => {
-    const failure = refused('R-LOAN-10: too short a notice', { field: 'effectiveFrom', reason: 'notice-too-short' });
-    expect(refusalProblem(failure)).toEqual({
-      type: '/problems/loan-action-refused',
+    const failure = refused('R-LOAN-10: too short a notice', { field: 'effectiveFrom', rule: 'R-LOAN-10' });
+    expect(refusalProblem(refusalIn(failure)).toDetails()).toEqual({
+      type: '/problems/update-refused',
       title: 'Conflict',
       status: 409,
       detail: 'R-LOAN-10: too short a notice',
-      reason: 'notice-too-short',
+      rule: 'R-LOAN-10',
       errors: [{ field: 'body.effectiveFrom', message: 'R-LOAN-10: too short a notice' }],
     });
-    const quote = refusalProblem(refused('no current quote q', { field: 'quoteId', reason: 'no current quote q' }), [
-      'quoteId',
-    ]);
+    const quote = refusalProblem(refusalIn(refused('no current quote q', { field: 'quoteId' })), {
+      params: ['quoteId'],
+    });
     expect(quote.errors).toEqual([{ field: 'params.quoteId', message: 'no current quote q' }]);
   });
 
-  it('a refusal without a field (or without details) has no errors, only the reason', () => {
-    expect(refusalProblem(refused('the loan is closed', { reason: 'the loan is closed' }))).toEqual({
-      type: '/problems/loan-action-refused',
+  it('a refusal without a field (or without details) has no errors, only the detail', () => {
+    expect(refusalProblem(refusalIn(refused('the loan is closed', {}))).toDetails()).toEqual({
+      type: '/problems/update-refused',
       title: 'Conflict',
       status: 409,
       detail: 'the loan is closed',
-      reason: 'the loan is closed',
     });
-    expect(refusalProblem(refused('no')).errors).toBeUndefined();
+    expect(refusalProblem(refusalIn(refused('no'))).errors).toBeUndefined();
   });
 
   it('a field the request does not carry is not blamed on the request', () => {
-    const failure = refused('the withdrawal period ended', {
-      field: 'noticeDate',
-      reason: 'the withdrawal period ended',
-    });
-    expect(refusalProblem(failure, [], ['amount']).errors).toBeUndefined();
+    const failure = refusalIn(refused('the withdrawal period ended', { field: 'noticeDate' }));
+    expect(refusalProblem(failure, { body: ['amount'] }).errors).toBeUndefined();
     expect(refusalProblem(failure).errors?.[0]?.field).toBe('body.noticeDate');
+  });
+
+  it('each kind of refusal has its status; violations name every field', () => {
+    const invalid = refusal('invalid', 'invalid answers', {
+      violations: [
+        { field: 'email', message: 'must be an email address' },
+        { field: 'phone', message: 'must be a Swedish mobile number' },
+      ],
+    });
+    expect(refusalProblem(invalid).toDetails()).toMatchObject({
+      status: 400,
+      type: '/problems/validation-error',
+      errors: [
+        { field: 'body.email', message: 'must be an email address' },
+        { field: 'body.phone', message: 'must be a Swedish mobile number' },
+      ],
+    });
+    expect(refusalProblem(refusal('not-found', 'no applicant 3')).status).toBe(404);
+    expect(refusalProblem(refusal('forbidden', 'someone else')).status).toBe(403);
+    expect(refusalProblem(refusal('conflict', 'expired', { rule: 'R-APP-5' })).toDetails()).toMatchObject({
+      status: 409,
+      rule: 'R-APP-5',
+    });
   });
 
   it('mapBounded keeps the order and never runs more than the limit at once', async () => {
@@ -143,16 +164,13 @@ describe('loan actions in the simulator', () => {
   });
 
   it('reads the loan’s refusal out of a failed update', () => {
-    const failure = refused('installment 3 is already payment-free', {
-      field: 'installmentNumber',
-      reason: 'installment 3 is already payment-free',
-    });
+    const failure = refused('installment 3 is already payment-free', { field: 'installmentNumber' });
     const err = new WorkflowUpdateFailedError('Workflow Update failed', failure);
-    expect(refusalOf(err)).toEqual({
+    expect(simulatorRefusalOf(err)).toEqual({
       outcome: 'refused',
       reason: 'installment 3 is already payment-free',
       field: 'installmentNumber',
     });
-    expect(refusalOf(new Error('boom'))).toBeUndefined();
+    expect(simulatorRefusalOf(new Error('boom'))).toBeUndefined();
   });
 });

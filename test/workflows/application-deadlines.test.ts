@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { findApplication, listVendorPending, listVendorSubmitted } from '../../db/application-repository';
 import { type ApplicantAnswers } from '../../domain/application';
-import { acceptOfferUpdate, answersQuery, withdrawUpdate } from '../../workflows/application';
+import { acceptOfferUpdate, answersQuery, withdrawUpdate } from '../../workflows/application-messages';
 import {
   type ApplicationTestEnv,
   applicationInput,

@@ -20,16 +20,16 @@ import { findLoan } from '../../db/loan-repository';
 import { listMailboxMessages } from '../../db/mailbox-repository';
 import { type ApplicantAnswers, isValidContractNumber, makeOffer } from '../../domain/application';
 import { stockholmDate } from '../../domain/dates';
+import { REFUSED } from '../../domain/refusal';
 import {
   acceptOfferUpdate,
   answersUpdate,
-  applicationWorkflowId,
   identifyUpdate,
   incomeVerificationSignal,
   reminderUpdate,
-  UPDATE_ERRORS,
   withdrawUpdate,
-} from '../../workflows/application';
+} from '../../workflows/application-messages';
+import { applicationWorkflowId } from '../../domain/application-state';
 import { loanWorkflowId } from '../../workflows/loan-messages';
 import {
   type ApplicationTestEnv,
@@ -70,7 +70,8 @@ describe('application workflow (time-skipping server, clock held)', () => {
     expect((await t.view(h)).status).toBe('NOT_STARTED');
     // Answers need identification first (R-APP-3), and nobody else acts as this applicant.
     expect(await updateFailure(t.submit(h, 0, customer, goodAnswers()))).toMatchObject({
-      type: UPDATE_ERRORS.conflict,
+      type: REFUSED,
+      kind: 'conflict',
     });
     expect(
       await updateFailure(
@@ -78,7 +79,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
           args: [{ applicantIndex: 0, customerId: 'mallory', endUserIp: TEST_END_USER_IP }],
         }),
       ),
-    ).toMatchObject({ type: UPDATE_ERRORS.forbidden });
+    ).toMatchObject({ type: REFUSED, kind: 'forbidden' });
 
     await t.identify(h, 0, customer);
     // A draft makes the application STARTED (R-APP-4); bad answers are refused field by field.
@@ -91,7 +92,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
         args: [{ applicantIndex: 0, customerId: customer, answers: { employment: 'permanent' }, submit: true }],
       }),
     );
-    expect(invalid.type).toBe(UPDATE_ERRORS.validation);
+    expect(invalid).toMatchObject({ type: REFUSED, kind: 'invalid' });
     expect((invalid.details[0] as { violations: { field: string }[] }).violations.map((v) => v.field)).toContain(
       'monthlyIncome',
     );
@@ -100,7 +101,8 @@ describe('application workflow (time-skipping server, clock held)', () => {
     expect(submitted.contractNumber).not.toBeNull();
     expect(isValidContractNumber(submitted.contractNumber!)).toBe(true);
     expect(await updateFailure(t.submit(h, 0, customer, goodAnswers()))).toMatchObject({
-      type: UPDATE_ERRORS.conflict,
+      type: REFUSED,
+      kind: 'conflict',
       message: 'the applicant has already submitted',
     });
 
@@ -279,11 +281,13 @@ describe('application workflow (time-skipping server, clock held)', () => {
     expect((await findApplication(t.db, input.applicationId))!.status).toBe('STARTED');
     // Only the main applicant gives the payout account.
     expect(await updateFailure(t.submit(h, 1, 'c-co', goodAnswers({}, true)))).toMatchObject({
-      type: UPDATE_ERRORS.validation,
+      type: REFUSED,
+      kind: 'invalid',
     });
     // Another customer cannot act as the co-applicant.
     expect(await updateFailure(t.submit(h, 1, 'c-main', goodAnswers({}, false)))).toMatchObject({
-      type: UPDATE_ERRORS.forbidden,
+      type: REFUSED,
+      kind: 'forbidden',
     });
     const afterBoth = await t.submit(h, 1, 'c-co', goodAnswers({ householdAdults: 2 }, false));
     expect(afterBoth.contractNumber).toMatch(/^\d{9}$/);
@@ -467,7 +471,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
     const invalid = await updateFailure(
       h.executeUpdate(reminderUpdate, { args: [{ applicantIndex: 0, email: 'nope', phone: '08-123', actorId: 'v' }] }),
     );
-    expect(invalid.type).toBe(UPDATE_ERRORS.validation);
+    expect(invalid).toMatchObject({ type: REFUSED, kind: 'invalid' });
     expect((invalid.details[0] as { violations: { field: string }[] }).violations.map((v) => v.field)).toEqual([
       'email',
       'phone',
@@ -501,6 +505,6 @@ describe('application workflow (time-skipping server, clock held)', () => {
     await t.submit(h, 0, 'c-1', goodAnswers());
     expect(
       await updateFailure(h.executeUpdate(reminderUpdate, { args: [{ applicantIndex: 0, actorId: input.vendorId! }] })),
-    ).toMatchObject({ type: UPDATE_ERRORS.conflict });
+    ).toMatchObject({ type: REFUSED, kind: 'conflict' });
   });
 });

@@ -19,15 +19,11 @@ import { insertLoan } from '../../db/loan-repository';
 import { listMailboxMessages } from '../../db/mailbox-repository';
 import { businessMorningMs, complaintDeadlines } from '../../domain/complaint';
 import { addDays, stockholmDate } from '../../domain/dates';
+import { REFUSED } from '../../domain/refusal';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import {
-  answerComplaintUpdate,
-  COMPLAINT_UPDATE_ERRORS,
-  type ComplaintInput,
-  complaintViewQuery,
-  complaintWorkflow,
-  complaintWorkflowId,
-} from '../../workflows/complaint';
+import { complaintWorkflow } from '../../workflows/complaint';
+import { answerComplaintUpdate, complaintViewQuery } from '../../workflows/complaint-messages';
+import { type ComplaintInput, complaintWorkflowId } from '../../domain/complaint-state';
 import { updateFailure, waitFor } from '../support/application';
 import { openTestDb } from '../support/db';
 import { createTestWorker, testDataConverter } from '../support/temporal';
@@ -255,11 +251,13 @@ describe('complaint workflow (R-LOAN-9, time-skipping server)', () => {
 
     for (const empty of ['', '   \n ']) {
       const refused = await updateFailure(h.executeUpdate(answerComplaintUpdate, { args: [answer(empty)] }));
-      expect(refused).toMatchObject({ type: COMPLAINT_UPDATE_ERRORS.validation, message: 'invalid answer' });
-      expect(refused.details).toEqual([{ violations: [{ field: 'answer', message: 'must not be empty' }] }]);
+      expect(refused).toMatchObject({ type: REFUSED, kind: 'invalid', message: 'invalid answer' });
+      expect(refused.details).toEqual([
+        { kind: 'invalid', message: 'invalid answer', violations: [{ field: 'answer', message: 'must not be empty' }] },
+      ]);
     }
     const tooLong = await updateFailure(h.executeUpdate(answerComplaintUpdate, { args: [answer('x'.repeat(10_001))] }));
-    expect(tooLong.type).toBe(COMPLAINT_UPDATE_ERRORS.validation);
+    expect(tooLong).toMatchObject({ type: REFUSED, kind: 'invalid' });
     // Refused updates leave no trace in history.
     const history = await h.fetchHistory();
     expect(history.events!.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
@@ -273,7 +271,8 @@ describe('complaint workflow (R-LOAN-9, time-skipping server)', () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
     expect(await updateFailure(Promise.reject(rejected.reason))).toMatchObject({
-      type: COMPLAINT_UPDATE_ERRORS.conflict,
+      type: REFUSED,
+      kind: 'conflict',
       message: 'the complaint has already been answered',
     });
     const winner = (outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<unknown>).value;

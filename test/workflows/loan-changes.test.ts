@@ -2,7 +2,7 @@
  * The loan's changes during its life (R-LOAN-5…8, R-LOAN-10) on the time-skipping server: a rate
  * change, a payment-free month, early repayment whole and partial, and withdrawal, each asked of
  * the running loan workflow as an update (workflows/loan-messages.ts), refused with a
- * `LoanActionRefused` failure naming the reason when the rules say no.
+ * `Refused` failure (domain/refusal.ts) naming the reason when the rules say no.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -17,6 +17,7 @@ import { invoiceIssueDate, lateFeeDate } from '../../domain/invoicing';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal, formatAmount, roundOre, sumAmounts } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
+import { REFUSED } from '../../domain/refusal';
 import { earliestChangeEffectiveDate } from '../../domain/rate-change';
 import { buildSchedule, installmentDueDate, installmentSplit } from '../../domain/schedule';
 import { withdrawalPeriodLastDay, withdrawalRepaymentDueDate } from '../../domain/withdrawal';
@@ -27,7 +28,6 @@ import { type LoanTerms, loanWorkflow } from '../../workflows/loan';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
-  LOAN_ACTION_REFUSED,
   loanViewQuery,
   loanWorkflowId,
   quoteEarlyRepaymentUpdate,
@@ -92,7 +92,7 @@ describe('loan changes (R-LOAN-5…8, R-LOAN-10) on the time-skipping server', (
     return loan;
   }
 
-  /** The `LoanActionRefused` failure an update was refused with. */
+  /** The `Refused` failure an update was refused with. */
   async function refusal(update: Promise<unknown>): Promise<ApplicationFailure> {
     const err: unknown = await update.then(
       (value) => {
@@ -103,11 +103,11 @@ describe('loan changes (R-LOAN-5…8, R-LOAN-10) on the time-skipping server', (
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     const cause = (err as WorkflowUpdateFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
-    expect((cause as ApplicationFailure).type).toBe(LOAN_ACTION_REFUSED);
+    expect((cause as ApplicationFailure).type).toBe(REFUSED);
     expect((cause as ApplicationFailure).nonRetryable).toBe(true);
     return cause as ApplicationFailure;
   }
-  const detailsOf = (f: ApplicationFailure) => f.details?.[0] as { field?: string; reason: string };
+  const detailsOf = (f: ApplicationFailure) => f.details?.[0] as { field?: string; message: string };
 
   const line = (invoice: InvoiceRow, kind: string) =>
     sumAmounts(invoice.lines.filter((l) => l.kind === kind).map((l) => new Decimal(l.amount)));
@@ -322,7 +322,7 @@ describe('loan changes (R-LOAN-5…8, R-LOAN-10) on the time-skipping server', (
     );
     expect(detailsOf(refused)).toMatchObject({
       field: 'installmentNumber',
-      reason: expect.stringMatching(/setup fee/),
+      message: expect.stringMatching(/setup fee/),
     });
     expect((await loan.query(loanViewQuery)).paymentFreeInstallments).toEqual([]);
     await loan.terminate('test done');

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findApplication, listApplicants, projectApplication } from '../../db/application-repository';
 import type { Db } from '../../db/database';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import { initialSnapshot } from '../../workflows/application-state';
+import { initialSnapshot } from '../../domain/application-state';
 import { personalDataRetentionWorkflow } from '../../workflows/retention';
 import { applicationInput, newPerson, waitFor } from '../support/application';
 import { openTestDb } from '../support/db';

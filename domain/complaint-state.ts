@@ -1,10 +1,9 @@
 /**
- * The complaint workflow's data (R-LOAN-9): its input, what its query and update answer, and the
- * errors its update is refused with. Plain types with no Temporal import, so the API, the
- * activities and the tests use them without loading workflow code.
+ * The complaint process's data (R-LOAN-9): the workflow's input and what its query and update
+ * answer. Plain types, shared by the workflow, the API, the simulator and the tests.
  */
-import type { ComplaintStatus } from '../domain/complaint';
-import type { IsoDate } from '../domain/dates';
+import type { ComplaintStatus } from './complaint';
+import type { IsoDate } from './dates';
 
 export function complaintWorkflowId(complaintId: string): string {
   return `complaint-${complaintId}`;
@@ -53,12 +52,3 @@ export interface ComplaintOutcome {
   answeredInTime: boolean;
   escalatedOn: IsoDate | null;
 }
-
-/**
- * Failure types of the answer update, mapped by the API to 400 and 409. `details[0]` of a
- * validation error is `{ violations: [{ field, message }] }`.
- */
-export const COMPLAINT_UPDATE_ERRORS = {
-  validation: 'ComplaintValidationError',
-  conflict: 'ComplaintConflictError',
-} as const;

@@ -1,7 +1,7 @@
 /**
- * The application workflow's data: its input, the projection it writes to PostgreSQL, and the
- * errors its updates answer with. Plain types and pure functions with no Temporal import, so the
- * API, the activities and the tests use them without loading workflow code.
+ * The application process's data (R-APP-1…10): the workflow's input, the projection it writes to
+ * PostgreSQL and the views its queries answer. Plain types and pure functions, shared by the
+ * workflow, the activities, the repository and the API.
  */
 import type {
   ApplicantAnswers,
@@ -10,11 +10,10 @@ import type {
   BankAccount,
   ConsolidationLoan,
   Decision,
-  FieldViolation,
   Offer,
-} from '../domain/application';
-import type { IsoDate } from '../domain/dates';
-import type { NoticeChannel } from '../domain/product';
+} from './application';
+import type { IsoDate } from './dates';
+import type { NoticeChannel } from './product';
 
 export function applicationWorkflowId(reference: string): string {
   return `application-${reference}`;
@@ -182,23 +181,6 @@ export interface BankIdStart {
   orderRef: string;
   autoStartToken: string;
   qrStartToken: string;
-}
-
-/**
- * Failure types of the update validators and handlers, mapped by the API to 400, 404, 409, 403.
- * `details[0]` of a ValidationError is the list of field violations.
- */
-export const UPDATE_ERRORS = {
-  validation: 'ApplicationValidationError',
-  notFound: 'ApplicationNotFoundError',
-  conflict: 'ApplicationConflictError',
-  forbidden: 'ApplicationForbiddenError',
-} as const;
-
-export type UpdateErrorType = (typeof UPDATE_ERRORS)[keyof typeof UPDATE_ERRORS];
-
-export interface UpdateErrorDetails {
-  violations?: FieldViolation[];
 }
 
 /**

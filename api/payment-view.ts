@@ -1,0 +1,29 @@
+/** A payment as the API shows it: the payments routes and the loan's payment list answer with it. */
+import type { PaymentRow } from '../db/loan-repository';
+import { z } from './zod';
+
+export const paymentSchema = z
+  .object({
+    paymentId: z.string(),
+    bankReference: z.string(),
+    ocrReference: z.string(),
+    amount: z.string(),
+    paymentDate: z.string(),
+    status: z.enum(['RECEIVED', 'APPLIED', 'SUSPENSE']),
+    loanId: z.string().nullable(),
+    allocation: z.unknown().nullable(),
+  })
+  .openapi('Payment');
+
+export function toPaymentView(p: PaymentRow): z.infer<typeof paymentSchema> {
+  return {
+    paymentId: p.id,
+    bankReference: p.bank_reference,
+    ocrReference: p.ocr_reference,
+    amount: p.amount,
+    paymentDate: p.payment_date,
+    status: p.status as 'RECEIVED' | 'APPLIED' | 'SUSPENSE',
+    loanId: p.loan_id,
+    allocation: p.allocation ?? null,
+  };
+}

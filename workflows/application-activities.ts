@@ -1,0 +1,44 @@
+/**
+ * The application workflow's activities (activities/application.ts, activities/notices.ts), each
+ * with the timeouts and retries its kind of call needs. Every call carries an idempotency key from
+ * the workflow id and the step, so a retry is the same call.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { ApplicationActivities } from '../activities/application';
+import type { NoticeActivities } from '../activities/notices';
+
+export const acts = proxyActivities<ApplicationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Collecting a BankID order lasts until the user acts (BankID ends an order after 3 minutes). */
+export const bankIdActs = proxyActivities<ApplicationActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 10 },
+});
+
+/** Money: retried until the bank answers; the idempotency key makes every retry the same payout. */
+export const payoutActs = proxyActivities<ApplicationActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** R-LOAN-11: mailbox notices; a notice that keeps failing is recorded, never fatal. */
+export const noticeActs = proxyActivities<NoticeActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+/**
+ * R-APP-9: the wait for the bank to execute a payout (1–3 banking days). Each attempt polls for
+ * minutes while heartbeating; Temporal retries with backoff up to the deadline.
+ */
+export const payoutWaitActs = proxyActivities<ApplicationActivities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '10 days',
+  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
