@@ -46,9 +46,9 @@ import { z } from '../zod';
 export const BULK_RATE_CHANGE_MAX_LOANS = 500;
 export const BULK_RATE_CHANGE_CONCURRENCY = 16;
 
-// Request-only limits the loan workflow's validators also enforce (workflows/loan.ts), by the same
-// domain checks: asked here too, so a request that breaks them is a 400 naming the field rather
-// than the workflow's 409.
+// Request-only limits the loan workflow's validators (workflows/loan-updates.ts) also enforce, by
+// the same domain checks: asked here too, so a request that breaks them is a 400 naming the field
+// rather than the workflow's 409.
 
 /** Early repayment: a partial amount has at most 9 integer digits. */
 const PARTIAL_AMOUNT_LIMIT = '1000000000';
