@@ -68,8 +68,9 @@ export function setLoanUpdateHandlers({ terms, state, activities, setStep, stepK
         const check = checkChangeNotice(today(), request.effectiveFrom);
         if (!check.ok)
           refuse(
-            `R-LOAN-10: a change announced today takes effect on ${check.earliestEffectiveDate} at the earliest`,
+            `a change announced today takes effect on ${check.earliestEffectiveDate} at the earliest`,
             'effectiveFrom',
+            'R-LOAN-10',
           );
         const lastDue = installmentDueDate(terms.payoutDate, state.termMonths);
         if (compareDates(request.effectiveFrom, lastDue) > 0)
@@ -95,7 +96,7 @@ export function setLoanUpdateHandlers({ terms, state, activities, setStep, stepK
         nextInstallment: state.nextInstallment,
         termMonths: state.termMonths,
       });
-      if (!grant.granted) refuse(grant.reason, grant.field);
+      if (!grant.granted) refuse(grant.reason, grant.field, grant.rule);
       if (!state.paymentFreeInstallments.includes(number)) {
         state.paymentFreeInstallments.push(number);
         state.paymentFreeDueDates.push(grant.grant.dueDate);
@@ -200,9 +201,10 @@ export function setLoanUpdateHandlers({ terms, state, activities, setStep, stepK
         if (!eligibility.eligible)
           refuse(
             eligibility.error instanceof WithdrawalPeriodExpiredError
-              ? `R-LOAN-8: the withdrawal period ended on ${eligibility.lastDay}`
+              ? `the withdrawal period ended on ${eligibility.lastDay}`
               : eligibility.error.message,
             'noticeDate',
+            'R-LOAN-8',
           );
       },
     },

@@ -110,7 +110,9 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
       date: IsoDate;
       nextInstallment: number;
       termMonths: number;
-    }): Promise<{ granted: true; grant: PaymentFreeMonthGrant } | { granted: false; reason: string; field?: string }> {
+    }): Promise<
+      { granted: true; grant: PaymentFreeMonthGrant } | { granted: false; reason: string; field?: string; rule: string }
+    > {
       return withNotices(async (trx, notices) => {
         const loan = await lockLoan(trx, input.loanId);
         const overdue = totalRemaining(overdueItems(await openInvoiceItems(trx, input.loanId), input.date));
@@ -123,7 +125,8 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
           const refusal = eligibility.refusals[0]!;
           return {
             granted: false as const,
-            reason: `R-LOAN-6: ${refusal.message}`,
+            reason: refusal.message,
+            rule: 'R-LOAN-6',
             ...(refusal.reason === 'limit-reached' ? { field: 'installmentNumber' } : {}),
           };
         }
