@@ -37,8 +37,10 @@ import {
   checkClearingNumber,
   checkConsolidationCount,
   checkDebtCount,
+  checkEmail,
   checkHouseholdAdults,
   checkHouseholdChildren,
+  checkSwedishMobile,
   type ApplicantStatus,
   APPLICATION_STATUSES,
   applicationReference,
@@ -722,9 +724,9 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     body: z
       .strictObject({
         applicantIndex: z.number().int().min(0).max(1).default(0),
-        // Checked by the workflow's validator (domain/application.ts contactViolations).
-        email: z.string().optional(),
-        phone: z.string().optional(),
+        // The workflow's validator checks the same (domain/application.ts contactViolations).
+        email: checkedBy(z.string(), checkEmail).optional().openapi({ example: 'anna@example.com' }),
+        phone: checkedBy(z.string(), checkSwedishMobile).optional().openapi({ example: '070-123 45 67' }),
       })
       .openapi('ReminderRequest'),
     responses: {
@@ -750,6 +752,8 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
               applicantIndex: body.applicantIndex,
               ...(body.email !== undefined ? { email: body.email } : {}),
               ...(body.phone !== undefined ? { phone: body.phone } : {}),
+              // R-APP-3: the applicant's new code if the address changes (the workflow decides).
+              inviteCode: randomBytes(16).toString('base64url'),
               actorId: p.role === 'vendor' ? p.vendorId : p.sub,
             },
           ],
