@@ -718,6 +718,9 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     path: '/v1/applications/:id/reminders',
     operationId: 'sendReminder',
     summary: 'Send a reminder to an applicant who has not submitted, optionally to a changed email or phone (R-APP-3)',
+    description:
+      'A changed `email` or `phone` gets a new link (a fresh invitation code); the earlier link no longer identifies ' +
+      'the applicant. Sent after the invitation, which goes to the address given at creation.',
     tags: ['applications'],
     auth: ['vendor'],
     params: idParams,
