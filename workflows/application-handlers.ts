@@ -216,7 +216,8 @@ export function registerApplicationHandlers(app: ApplicationRun): void {
       const phoneChanged = phone !== a.phone;
       if (request.email !== undefined) a.email = request.email;
       a.phone = phone;
-      // R-APP-3: the link sent to the old address no longer identifies anyone.
+      // R-APP-3: the link sent to the old address no longer identifies anyone (the API sends a
+      // code from a cryptographic source; uuid4 only for a caller that sends none).
       if (afterInvitation && (emailChanged || phoneChanged) && a.inviteCode !== null)
         a.inviteCode = request.inviteCode ?? uuid4();
       app.reminders += 1;
