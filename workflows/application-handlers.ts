@@ -5,7 +5,7 @@
  * follow in the background. They change the state through the run (workflows/application-run.ts);
  * the process (workflows/application.ts) waits on that state.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler, uuid4 } from '@temporalio/workflow';
 import type { BankIdOutcome } from '../activities/application';
 import {
   answerViolations,
@@ -33,6 +33,9 @@ import { type ApplicantState, type ApplicationRun, today } from './application-r
 import { refuseUpdate } from './refusal';
 
 const nowIso = () => new Date().toISOString();
+
+/** Versioned (workflows/application.ts): the reminder waits for the invitations; fresh code on a new address. */
+const REMINDER_AFTER_INVITATION_PATCH = 'application-reminder-after-invitation';
 
 /** Follows one BankID order to its end, in the background of the update that started it. */
 async function watchOrder(app: ApplicationRun, orderRef: string): Promise<void> {
@@ -204,11 +207,19 @@ export function registerApplicationHandlers(app: ApplicationRun): void {
     reminderUpdate,
     async (request) => {
       const a = applicants[request.applicantIndex]!;
+      // R-APP-3: the invitation goes to the address given at creation, once; a reminder right
+      // after creation changes the address only after it, or both mails would reach the new one.
+      const afterInvitation = patched(REMINDER_AFTER_INVITATION_PATCH);
+      if (afterInvitation) await condition(() => app.invited);
       const emailChanged = request.email !== undefined && request.email !== a.email;
       const phone = request.phone === undefined ? a.phone : normaliseSwedishMobile(request.phone)!;
       const phoneChanged = phone !== a.phone;
       if (request.email !== undefined) a.email = request.email;
       a.phone = phone;
+      // R-APP-3: the link sent to the old address no longer identifies anyone (the API sends a
+      // code from a cryptographic source; uuid4 only for a caller that sends none).
+      if (afterInvitation && (emailChanged || phoneChanged) && a.inviteCode !== null)
+        a.inviteCode = request.inviteCode ?? uuid4();
       app.reminders += 1;
       const reminder = app.reminders;
       const message = invitationMessage({ reference: input.reference, link: app.linkFor(a.index), reminder: true });

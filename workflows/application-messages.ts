@@ -28,10 +28,14 @@ export const withdrawUpdate = defineUpdate<
   { status: ApplicationStatus },
   [{ by: 'vendor' | 'customer' | 'operator'; actorId: string }]
 >('withdraw');
-/** R-APP-3: a reminder to an applicant who has not submitted, optionally to a changed email or phone. */
+/**
+ * R-APP-3: a reminder to an applicant who has not submitted, optionally to a changed email or phone.
+ * `inviteCode` (from a cryptographic source, by the API) replaces the applicant's invitation code
+ * when the address changes.
+ */
 export const reminderUpdate = defineUpdate<
   { applicantIndex: number; reminder: number; email: boolean; sms: boolean },
-  [{ applicantIndex: number; email?: string; phone?: string; actorId: string }]
+  [{ applicantIndex: number; email?: string; phone?: string; inviteCode?: string; actorId: string }]
 >('sendReminder');
 /** The open-banking provider (or the sandbox) says a verification changed (R-APP-7). */
 export const incomeVerificationSignal = defineSignal<[{ verificationId: string }]>('incomeVerificationChanged');

@@ -83,6 +83,8 @@ export class ApplicationRun {
   closedAt: string | null = null;
   withdrawal: Withdrawal | null = null;
   reminders = 0;
+  /** R-APP-3: the creation's invitations have gone out (a reminder changes the address only after). */
+  invited = false;
   /** Signals from the open-banking provider that a verification changed. */
   verificationNudges = 0;
   /** The projection shows the submission / the final status (updates answer after it does). */

@@ -21,6 +21,9 @@
  *   contact details are stored for the loan's notices.
  * - `application-payout-execution` (R-APP-9): after the bank accepts the payouts the workflow waits
  *   (durably, with backoff) until the bank reports them executed, and only then starts the loan.
+ * - `application-reminder-after-invitation` (R-APP-3, workflows/application-handlers.ts): a reminder
+ *   waits until the invitations have gone out before it changes an address, and a changed address
+ *   gets a fresh invitation code.
  */
 import { condition, ParentClosePolicy, patched, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import {
@@ -123,7 +126,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   return app.finish('PAID_OUT');
 }
 
-/** The first projection and, R-APP-3, the link by email and SMS to everyone but the creating customer. */
+/**
+ * The first projection and, R-APP-3, the link by email and SMS to everyone but the creating customer,
+ * to the addresses given at creation: a reminder waits for these (workflows/application-handlers.ts).
+ */
 async function open(app: ApplicationRun): Promise<void> {
   const { input } = app;
   upsertSearchAttributes([
@@ -142,6 +148,7 @@ async function open(app: ApplicationRun): Promise<void> {
       const message = invitationMessage({ reference: input.reference, link: app.linkFor(a.index), reminder: false });
       await app.notify(a.index, `invitation:${a.index}`, message, { email: true, sms: true });
     }
+  app.invited = true;
 }
 
 /** R-APP-2, R-APP-4: the contract number at submission; the vendor is told. */

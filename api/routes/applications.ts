@@ -37,8 +37,10 @@ import {
   checkClearingNumber,
   checkConsolidationCount,
   checkDebtCount,
+  checkEmail,
   checkHouseholdAdults,
   checkHouseholdChildren,
+  checkSwedishMobile,
   type ApplicantStatus,
   APPLICATION_STATUSES,
   applicationReference,
@@ -716,15 +718,18 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     path: '/v1/applications/:id/reminders',
     operationId: 'sendReminder',
     summary: 'Send a reminder to an applicant who has not submitted, optionally to a changed email or phone (R-APP-3)',
+    description:
+      'A changed `email` or `phone` gets a new link (a fresh invitation code); the earlier link no longer identifies ' +
+      'the applicant. Sent after the invitation, which goes to the address given at creation.',
     tags: ['applications'],
     auth: ['vendor'],
     params: idParams,
     body: z
       .strictObject({
         applicantIndex: z.number().int().min(0).max(1).default(0),
-        // Checked by the workflow's validator (domain/application.ts contactViolations).
-        email: z.string().optional(),
-        phone: z.string().optional(),
+        // The workflow's validator checks the same (domain/application.ts contactViolations).
+        email: checkedBy(z.string(), checkEmail).optional().openapi({ example: 'anna@example.com' }),
+        phone: checkedBy(z.string(), checkSwedishMobile).optional().openapi({ example: '070-123 45 67' }),
       })
       .openapi('ReminderRequest'),
     responses: {
@@ -750,6 +755,8 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
               applicantIndex: body.applicantIndex,
               ...(body.email !== undefined ? { email: body.email } : {}),
               ...(body.phone !== undefined ? { phone: body.phone } : {}),
+              // R-APP-3: the applicant's new code if the address changes (the workflow decides).
+              inviteCode: randomBytes(16).toString('base64url'),
               actorId: p.role === 'vendor' ? p.vendorId : p.sub,
             },
           ],

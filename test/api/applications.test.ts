@@ -353,6 +353,15 @@ describe('applications API (R-APP-1…10, R-SEC-1)', () => {
       .send({ email: 'not-an-email' })
       .expect(400);
     expect(bad.body.errors).toEqual([{ field: 'body.email', message: 'must be an email address' }]);
+    const badBoth = await request(h.app)
+      .post(`/v1/applications/${id}/reminders`)
+      .set('authorization', as.vendorX())
+      .send({ email: 'nope', phone: '08-123' })
+      .expect(400);
+    expect(badBoth.body.errors).toEqual([
+      { field: 'body.email', message: 'must be an email address' },
+      { field: 'body.phone', message: 'must be a Swedish mobile number' },
+    ]);
     const newEmail = `fixed-${randomUUID().slice(0, 8)}@example.com`;
     const reminded = await request(h.app)
       .post(`/v1/applications/${id}/reminders`)
@@ -363,6 +372,12 @@ describe('applications API (R-APP-1…10, R-SEC-1)', () => {
     const mail = (await request(h.app).get('/v1/sandbox/emails').query({ to: newEmail })).body.items;
     expect(mail).toHaveLength(1);
     expect((await getAs(as.vendorX(), id).expect(200)).body.applicants[0].email).toBe(newEmail);
+    // The invitation went to the address given at creation, once; the new address has a fresh code.
+    const invitations = (await request(h.app).get('/v1/sandbox/emails').query({ to: p.email })).body.items;
+    expect(invitations).toHaveLength(1);
+    const invitationCode = await inviteCodeFor(p, id);
+    expect(mail[0].text).toMatch(/invite=[\w%-]+/);
+    expect(mail[0].text).not.toContain(`invite=${invitationCode}`);
 
     const deleted = await request(h.app)
       .delete(`/v1/applications/${id}`)

@@ -6,6 +6,7 @@ import { Client, type WorkflowHandle, WorkflowUpdateFailedError } from '@tempora
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkerOptions } from '@temporalio/worker';
 import { createSandboxAdapters, type SandboxAdapterSet } from '../../adapters';
 import type { PayoutView } from '../../adapters/bank-payout';
 import type { Db } from '../../db/database';
@@ -158,11 +159,12 @@ export interface ApplicationTestEnv {
 export type ApplicationHandle = WorkflowHandle<typeof applicationWorkflow>;
 
 export async function startApplicationTestEnv(
-  options: { payoutExecutionDelayMs?: number | null } = {},
+  options: { payoutExecutionDelayMs?: number | null; interceptors?: WorkerOptions['interceptors'] } = {},
 ): Promise<ApplicationTestEnv> {
   const env = await startTimeSkippingServer(testDataConverter);
   const db = await openTestDb('WORKFLOWS');
-  const sandbox = await createSandboxAdapters({ bankIdOrderTtlMs: 600_000, ...options });
+  const { interceptors, ...sandboxOptions } = options;
+  const sandbox = await createSandboxAdapters({ bankIdOrderTtlMs: 600_000, ...sandboxOptions });
   const taskQueue = `applications-${randomUUID()}`;
   const worker = await createTestWorker({
     connection: env.nativeConnection,
@@ -170,6 +172,7 @@ export async function startApplicationTestEnv(
     db,
     adapters: sandbox.adapters,
     application: { bankIdPollIntervalMs: 50 },
+    ...(interceptors ? { interceptors } : {}),
   });
   const running = worker.run();
   const client = new Client({ connection: env.connection, dataConverter: testDataConverter });

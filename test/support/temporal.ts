@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { ApplicationActivityOptions } from '../../activities/application';
 import type { Adapters } from '../../adapters';
 import { stopLateInvoiceSweep } from '../../workers/late-invoice-sweep';
@@ -33,6 +33,8 @@ export async function createTestWorker(options: {
   application?: ApplicationActivityOptions;
   /** Sticky caching off: a worker stopped mid-run leaves no workflow tasks bound to it. */
   noCache?: boolean;
+  /** E.g. an activity interceptor that holds a step, to force an ordering. */
+  interceptors?: WorkerOptions['interceptors'];
 }): Promise<Worker> {
   const worker = await createEngineWorker({
     connection: options.connection,
@@ -42,6 +44,7 @@ export async function createTestWorker(options: {
     deps: { db: options.db, adapters: options.adapters, application: options.application },
     workflowBundle: workflowBundle(options.bundleEnvVar),
     ...(options.noCache ? { tuning: { maxCachedWorkflows: 0 } } : {}),
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
   return stopsSweepWithRun(worker);
 }

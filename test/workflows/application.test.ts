@@ -478,14 +478,19 @@ describe('application workflow (time-skipping server, clock held)', () => {
     ]);
 
     const newEmail = `right-${randomUUID().slice(0, 8)}@example.com`;
+    const newCode = `fresh-${randomUUID()}`;
     const reminded = await h.executeUpdate(reminderUpdate, {
-      args: [{ applicantIndex: 0, email: newEmail, phone: '070-999 88 77', actorId: input.vendorId! }],
+      args: [
+        { applicantIndex: 0, email: newEmail, phone: '070-999 88 77', inviteCode: newCode, actorId: input.vendorId! },
+      ],
     });
     expect(reminded).toEqual({ applicantIndex: 0, reminder: 1, email: true, sms: true });
     const mails = await t.sandbox.sandbox.email.listMessages({ to: newEmail });
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe(`Påminnelse om låneansökan ${input.reference}`);
-    expect(mails[0]!.text).toContain(`invite=${input.applicants[0]!.inviteCode}`);
+    // A changed address gets a fresh invitation code: the old link identifies no one.
+    expect(mails[0]!.text).toContain(`invite=${newCode}`);
+    expect(mails[0]!.text).not.toContain(input.applicants[0]!.inviteCode!);
     const sms = (await t.sandbox.sandbox.sms.listMessages({ to: '+46709998877' })).filter((m) =>
       m.text.includes(input.applicationId),
     );
