@@ -439,17 +439,31 @@ export interface CreateAdaptersOptions {
   /** Required in production mode. */
   production?: ProductionAdapterSettings;
   sandbox?: SandboxAdapterOptions;
+  /** Sandbox mode, when above 0 (SANDBOX_BASE_PORT): doubles shared with the other engine processes. */
+  sandboxBasePort?: number;
+  /** SANDBOX_SECRET of the shared doubles. */
+  sandboxSecret?: string;
+  logger?: Logger;
 }
 
 /**
- * By engine mode: `sandbox` starts the doubles and returns the steering API; `production` builds
- * the real clients from `options.production` and never starts or exposes a double.
+ * The one place the engine's processes choose their adapters, by engine mode: `sandbox` starts
+ * the doubles (or, with `sandboxBasePort`, shares them: the first process to start owns them) and
+ * returns the steering API; `production` builds the real clients from `options.production` and
+ * never starts or exposes a double.
  */
 export async function createAdapters(
   config: { ENGINE_MODE: 'sandbox' | 'production' },
   options: CreateAdaptersOptions = {},
 ): Promise<AdapterSet> {
-  if (config.ENGINE_MODE === 'sandbox') return createSandboxAdapters(options.sandbox);
+  const { logger } = options;
+  if (config.ENGINE_MODE === 'sandbox') {
+    const basePort = options.sandboxBasePort ?? 0;
+    if (basePort === 0) return createSandboxAdapters({ logger, ...options.sandbox });
+    const shared = await startOrConnectSandbox({ logger, ...options.sandbox, basePort, secret: options.sandboxSecret });
+    logger?.info({ role: shared.role, basePort }, 'sandbox doubles');
+    return shared;
+  }
   if (!options.production) throw new Error('production mode needs adapter settings (createProductionAdapters)');
-  return createProductionAdapters(options.production);
+  return createProductionAdapters({ logger, ...options.production });
 }

@@ -1,7 +1,7 @@
 /**
  * Production API entry (`npm run api`): stateless, so any number run behind a load balancer.
  */
-import { type AdapterSet, startOrConnectSandbox } from '../adapters';
+import { type AdapterSet, createAdapters } from '../adapters';
 import { createDb } from '../db/database';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -23,13 +23,11 @@ async function main(): Promise<void> {
   // Sandbox mode: steer the doubles the workers use (this process owns them if it starts first).
   let sandbox: AdapterSet | undefined;
   if (config.ENGINE_MODE === 'sandbox' && config.SANDBOX_BASE_PORT > 0) {
-    const shared = await startOrConnectSandbox({
-      basePort: config.SANDBOX_BASE_PORT,
-      secret: config.SANDBOX_SECRET,
+    sandbox = await createAdapters(config, {
       logger,
+      sandboxBasePort: config.SANDBOX_BASE_PORT,
+      sandboxSecret: config.SANDBOX_SECRET,
     });
-    logger.info({ role: shared.role, basePort: config.SANDBOX_BASE_PORT }, 'sandbox doubles');
-    sandbox = shared;
   }
   const app = createApp({
     config,

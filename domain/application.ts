@@ -95,6 +95,23 @@ export function vendorListOf(
   return null;
 }
 
+export type VendorStatus = 'NOT_STARTED' | 'STARTED' | 'SUBMITTED';
+
+/**
+ * R-APP-4: the status a vendor sees. SUBMITTED once the application has a contract number (it is
+ * in the submitted list for good); while pending, from the applicants' progress when known, else
+ * the application's own status; null once it can no longer be submitted.
+ */
+export function vendorStatusOf(
+  status: ApplicationStatus,
+  contractNumber: string | null,
+  applicants?: readonly ApplicantStatus[],
+): VendorStatus | null {
+  if (contractNumber) return 'SUBMITTED';
+  if (!isPending(status)) return null;
+  return applicants ? pendingStatusOf(applicants) : (status as 'NOT_STARTED' | 'STARTED');
+}
+
 // --- deadlines (R-APP-5, R-APP-7, R-APP-9) ------------------------------------------------------
 
 export const DAY_MS = 86_400_000;
@@ -341,9 +358,13 @@ export interface ValidatedApplicant extends NewApplicant {
   phone: string;
 }
 
-/** "0701234567", "070-123 45 67", "+46 70 123 45 67", "0046701234567" → "+46701234567". */
+/**
+ * A Swedish mobile number in E.164, the form the SMS gateway takes: "0701234567", "070-123 45 67",
+ * "(070) 123 45 67", "+46 70 123 45 67", "0046701234567" → "+46701234567"; null for anything else
+ * (a landline, "+46 (0)70 …").
+ */
 export function normaliseSwedishMobile(phone: string): string | null {
-  const compact = phone.replace(/[\s-]/g, '');
+  const compact = phone.replace(/[\s\-()]/g, '');
   const national = compact.startsWith('+46')
     ? compact.slice(3)
     : compact.startsWith('0046')

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
-import { type AdapterSet, createProductionAdapters, createSandboxAdapters, startOrConnectSandbox } from '../adapters';
+import { type AdapterSet, createAdapters, type ProductionAdapterSettings } from '../adapters';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 
@@ -42,22 +42,20 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
 }
 
 /**
- * The external systems for a process (issue 4): in sandbox mode the local doubles (BankID, bureau,
- * open banking, bank payout, SMTP, SMS, post) with their steering API; in production mode the real
- * clients from the environment (a missing setting stops the process with the names of all missing).
+ * The external systems for an engine process: `createAdapters` by engine mode, with the shared
+ * sandbox ports and, in production mode, the real clients' settings from the environment.
  */
 export async function createEngineAdapters(config: Config, logger?: Logger): Promise<AdapterSet> {
-  if (config.ENGINE_MODE === 'sandbox') {
-    if (config.SANDBOX_BASE_PORT === 0) return createSandboxAdapters({ logger });
-    // Shared with the other engine processes (API, workers): the first one owns the doubles.
-    const shared = await startOrConnectSandbox({
-      basePort: config.SANDBOX_BASE_PORT,
-      secret: config.SANDBOX_SECRET,
-      logger,
-    });
-    logger?.info({ role: shared.role, basePort: config.SANDBOX_BASE_PORT }, 'sandbox doubles');
-    return shared;
-  }
+  return createAdapters(config, {
+    logger,
+    sandboxBasePort: config.SANDBOX_BASE_PORT,
+    sandboxSecret: config.SANDBOX_SECRET,
+    production: config.ENGINE_MODE === 'production' ? productionAdapterSettings(config) : undefined,
+  });
+}
+
+/** The real clients' settings; a missing one stops the process with the names of all missing. */
+function productionAdapterSettings(config: Config): ProductionAdapterSettings {
   const required = {
     BANKID_BASE_URL: config.BANKID_BASE_URL,
     BANKID_CLIENT_PFX_PATH: config.BANKID_CLIENT_PFX_PATH,
@@ -73,8 +71,7 @@ export async function createEngineAdapters(config: Config, logger?: Logger): Pro
     .filter(([, v]) => !v)
     .map(([k]) => k);
   if (missing.length > 0) throw new Error(`production mode needs adapter settings: ${missing.join(', ')}`);
-  return createProductionAdapters({
-    logger,
+  return {
     timeoutMs: config.ADAPTER_TIMEOUT_MS,
     bankId: {
       baseUrl: config.BANKID_BASE_URL!,
@@ -97,5 +94,5 @@ export async function createEngineAdapters(config: Config, logger?: Logger): Pro
     },
     sms: { baseUrl: config.SMS_GATEWAY_BASE_URL!, apiKey: config.SMS_GATEWAY_API_KEY, from: config.SMS_SENDER_ID },
     post: { baseUrl: config.POST_API_BASE_URL!, apiKey: config.POST_API_KEY, sender: config.POST_SENDER },
-  });
+  };
 }

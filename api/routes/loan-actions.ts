@@ -39,7 +39,8 @@ import {
 } from '../../workflows/loan-messages';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
-import { type FieldError, notFound, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../problem';
+import { findVisibleLoan } from '../loan-access';
+import { type FieldError, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../problem';
 import { type ApiRoutes, problemSchema, type RouteResult } from '../routing';
 import { isoDate, isoDateWithin, percentString, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
@@ -316,12 +317,9 @@ function problemResult(req: Request, problem: LoanActionProblem): RouteResult {
 type Handle = ReturnType<ApiDeps['temporal']['workflow']['getHandle']>;
 
 export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /** The loan if the principal may act on it (a customer: own loans only); otherwise 404. */
+  /** The loan if the principal may act on it (R-SEC-1, else 404) and it has not ended (else 409). */
   const actionableLoan = async (principal: Principal | undefined, loanId: string): Promise<LoanRow> => {
-    const loan = await findLoan(deps.db, loanId);
-    const mayAct =
-      principal?.role === 'operator' || (principal?.role === 'customer' && loan?.customer_id === principal.sub);
-    if (!loan || !mayAct) throw notFound(`no loan ${loanId}`);
+    const loan = await findVisibleLoan(deps.db, principal, loanId);
     if ((ENDED_LOAN_STATUSES as readonly string[]).includes(loan.status)) throw loanEnded(loanId, loan.status);
     return loan;
   };
