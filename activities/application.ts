@@ -285,11 +285,6 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
         waitMs = Math.min(waitMs * 2, 30_000);
       }
     },
-
-    /** The benchmark baseline's step (workflows/application-bench.ts): does nothing. */
-    async benchNoopStep(step: number): Promise<number> {
-      return step;
-    },
   };
 }
 

@@ -23,7 +23,7 @@ import { startDevServer } from '../platform/temporal-servers';
 import { generateEncryptionKeySpec } from '../platform/payload-codec';
 import { encryptionKeysSchema } from '../platform/config';
 import { goodAnswers, newPerson } from '../test/support/application';
-import { createEngineWorker } from '../workers/create-worker';
+import { createToolWorker } from '../workers/create-worker';
 import {
   acceptOfferUpdate,
   answersUpdate,
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const server = await startDevServer({ dataConverter });
   const sandbox = await createSandboxAdapters();
   const taskQueue = `bench-applications-${randomUUID()}`;
-  const worker = await createEngineWorker({
+  const worker = await createToolWorker({
     connection: server.nativeConnection,
     namespace: 'default',
     taskQueue,

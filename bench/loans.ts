@@ -26,7 +26,7 @@ import { startDevServer, startTimeSkippingServer } from '../platform/temporal-se
 import { eventTypeTotals, type RunHistory } from '../simulator/history';
 import { bundleWorkflows, runScenario } from '../simulator/runner';
 import { parseScenario } from '../simulator/scenario';
-import { createEngineWorker } from '../workers/create-worker';
+import { createToolWorker } from '../workers/create-worker';
 import { type LoanTerms, loanWorkflow, loanWorkflowId } from '../workflows/loan';
 
 const TARGET_TEN_YEAR_SECONDS = 10;
@@ -334,7 +334,7 @@ async function monthEndSection(dbUrl: string, workflowBundle: { code: string }, 
     );
     const startSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
-    const worker = await createEngineWorker({
+    const worker = await createToolWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,

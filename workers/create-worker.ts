@@ -1,11 +1,14 @@
 /**
  * One way to build the engine's worker: the encrypting data converter, every workflow and every
- * activity on one task queue. Used by `npm run worker`, `npm start` and the tests.
+ * activity on one task queue. Used by `npm run worker` and `npm start`; the tools (simulator,
+ * benchmarks, history recording) and the workflow tests build a tool worker, which also runs the
+ * tools' own workflows and activities on the task queue they give it.
  */
 import { readFileSync } from 'node:fs';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
+import { createToolActivities } from '../activities/tools';
 import { type AdapterSet, createAdapters, type ProductionAdapterSettings } from '../adapters';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -27,15 +30,29 @@ export interface EngineWorkerOptions {
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+export const TOOL_WORKFLOWS_PATH = require.resolve('../workflows/tools');
 
 export async function createEngineWorker(options: EngineWorkerOptions): Promise<Worker> {
+  return createWorker(options, createActivities(options.deps), WORKFLOWS_PATH);
+}
+
+/** A worker of the tools and tests: the engine's workflows and activities and the tools' own. */
+export async function createToolWorker(options: EngineWorkerOptions): Promise<Worker> {
+  return createWorker(options, createToolActivities(options.deps), TOOL_WORKFLOWS_PATH);
+}
+
+async function createWorker(
+  options: EngineWorkerOptions,
+  activities: WorkerOptions['activities'],
+  workflowsPath: string,
+): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     dataConverter: options.dataConverter,
-    activities: createActivities(options.deps),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...options.tuning,
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
