@@ -4,14 +4,14 @@
 import { type AdapterSet, createAdapters } from '../adapters';
 import { createDb } from '../db/database';
 import { loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
+import { createLogger, resolveLogFormat } from '../platform/logger';
 import { EncryptionCodec } from '../platform/payload-codec';
 import { connectClient, resolveEncryptionKeys, resolveJwtSecret } from '../platform/temporal-connection';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL, 'api');
+  const logger = createLogger(config.LOG_LEVEL, 'api', resolveLogFormat(config.LOG_FORMAT));
   if (!config.DATABASE_URL) {
     logger.fatal('DATABASE_URL is required for `npm run api` (`npm start` runs an embedded PostgreSQL)');
     process.exit(78);
@@ -52,6 +52,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`api failed: ${(err as Error).message}\n`);
+  process.stderr.write(`api failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -40,6 +40,8 @@ export const configSchema = z
     ENGINE_MODE: z.enum(['sandbox', 'production']).default('sandbox'),
     PORT: port.default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Unset: readable lines on a terminal, JSON lines otherwise (platform/logger.ts).
+    LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
     DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, '.data')),
     EMBEDDED_POSTGRES_PORT: port.default(54329),
     DATABASE_URL: z

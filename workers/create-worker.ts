@@ -5,8 +5,8 @@
  * tools' own workflows and activities on the task queue they give it.
  */
 import { readFileSync } from 'node:fs';
-import type { DataConverter } from '@temporalio/common';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter, LogLevel, LogMetadata } from '@temporalio/common';
+import { bundleWorkflowCode, type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
 import { createToolActivities } from '../activities/tools';
 import { type AdapterSet, createAdapters, type ProductionAdapterSettings } from '../adapters';
@@ -52,7 +52,7 @@ async function createWorker(
     taskQueue: options.taskQueue,
     dataConverter: options.dataConverter,
     activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    workflowBundle: options.workflowBundle ?? (await bundleQuietly(workflowsPath)),
     ...options.tuning,
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
@@ -112,4 +112,24 @@ function productionAdapterSettings(config: Config): ProductionAdapterSettings {
     sms: { baseUrl: config.SMS_GATEWAY_BASE_URL!, apiKey: config.SMS_GATEWAY_API_KEY, from: config.SMS_SENDER_ID },
     post: { baseUrl: config.POST_API_BASE_URL!, apiKey: config.POST_API_KEY, sender: config.POST_SENDER },
   };
+}
+
+/**
+ * The workflow bundle, without webpack's statistics in the log (the bundler logs them at info):
+ * its warnings and errors still reach the Temporal SDK's logger.
+ */
+async function bundleQuietly(workflowsPath: string): Promise<{ code: string }> {
+  const sdk = Runtime.instance().logger;
+  const drop = () => undefined;
+  const logger = {
+    log: (level: LogLevel, message: string, meta?: LogMetadata) =>
+      level === 'WARN' || level === 'ERROR' ? sdk.log(level, message, meta) : undefined,
+    trace: drop,
+    debug: drop,
+    info: drop,
+    warn: (message: string, meta?: LogMetadata) => sdk.warn(message, meta),
+    error: (message: string, meta?: LogMetadata) => sdk.error(message, meta),
+  };
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger });
+  return { code };
 }

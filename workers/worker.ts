@@ -5,7 +5,8 @@
 import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
+import { createLogger, resolveLogFormat } from '../platform/logger';
+import { installTemporalLogging } from '../platform/temporal-logging';
 import {
   connectClient,
   connectWorkerConnection,
@@ -18,7 +19,8 @@ import { ensureRetentionSweep } from './retention-sweep';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  const logger = createLogger(config.LOG_LEVEL, 'worker', resolveLogFormat(config.LOG_FORMAT));
+  installTemporalLogging(logger);
   if (!config.DATABASE_URL) {
     logger.fatal('DATABASE_URL is required for `npm run worker` (`npm start` runs an embedded PostgreSQL)');
     process.exit(78);
@@ -49,6 +51,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`worker failed: ${(err as Error).message}\n`);
+  process.stderr.write(`worker failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
