@@ -142,7 +142,7 @@ export interface SandboxAdapterOptions {
   /** BankID order lifetime. Default 180 000 ms, as BankID. */
   bankIdOrderTtlMs?: number;
   /**
-   * The sandbox bank executes a payout this long after accepting it (issue 4: a payout does not
+   * The sandbox bank executes a payout this long after accepting it (R-APP-9: a payout does not
    * stay `accepted`). Default 1000 ms; `null`: only on its execution date or when steered.
    */
   payoutExecutionDelayMs?: number | null;
@@ -321,7 +321,7 @@ function isAddressInUse(err: unknown): boolean {
 }
 
 /**
- * Sandbox doubles shared between processes (issue 4: `npm run api` and `npm run worker` apart).
+ * Sandbox doubles shared between processes (`npm run api` and `npm run worker` apart).
  * The first process to start listens on the fixed ports and owns the doubles; a later one finds
  * the ports taken, checks that a loan-engine sandbox with the same secret answers there, and uses
  * it: real clients against the doubles, and steering over the owner's steering endpoint. Both

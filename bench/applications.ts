@@ -1,5 +1,5 @@
 /**
- * Application benchmark (issue 4): `npm run bench:applications [-- --applications N --concurrency C]`.
+ * Application benchmark (docs/benchmarks.md): `npm run bench:applications [-- --applications N --concurrency C]`.
  * Not a test; prints a table (stdout) and progress (stderr).
  *
  * On the local dev server (in memory), one worker, a scratch PostgreSQL and the sandbox doubles:

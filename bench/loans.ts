@@ -1,5 +1,5 @@
 /**
- * Loan benchmark (issue 5 "Benchmark"): `npm run bench:loans [-- --loans N]`. Not a test; prints
+ * Loan benchmark (docs/benchmarks.md): `npm run bench:loans [-- --loans N]`. Not a test; prints
  * tables (stdout) and progress (stderr).
  *
  * (a) Wall time of whole loans on the time-skipping server through the lifecycle simulator: a
