@@ -10,6 +10,7 @@ import { openInvoiceItems } from '../db/ledger-repository';
 import { findInvoice, findLoan, registerPayment } from '../db/loan-repository';
 import { totalRemaining } from '../domain/allocation';
 import { applyPaymentToLoan } from './loan';
+import { hasLoanEnded } from '../domain/loan-statuses';
 import { formatAmount } from '../domain/money';
 
 export interface SimulatedPaymentResult {
@@ -21,9 +22,6 @@ export interface SimulatedPaymentResult {
   /** False once the loan has ended (closed, withdrawn, in collection): the borrower stops. */
   loanOpen: boolean;
 }
-
-/** Loan statuses after which nothing is paid to the loan any more (db/database.ts LoanTable.status). */
-export const ENDED_LOAN_STATUSES: readonly string[] = ['CLOSED', 'WITHDRAWN', 'IN_COLLECTION'];
 
 export function createSimulationActivities(db: Db) {
   async function loanStatus(loanId: string): Promise<string> {
@@ -49,7 +47,7 @@ export function createSimulationActivities(db: Db) {
       invoiceNumber: number;
       paymentDate: string;
     }): Promise<SimulatedPaymentResult> {
-      if (ENDED_LOAN_STATUSES.includes(await loanStatus(input.loanId))) return { paymentId: null, loanOpen: false };
+      if (hasLoanEnded(await loanStatus(input.loanId))) return { paymentId: null, loanOpen: false };
       const invoice = await findInvoice(db, input.loanId, input.invoiceNumber);
       if (!invoice) return { paymentId: null, loanOpen: true };
       const open = (await openInvoiceItems(db, input.loanId)).filter((i) => i.id === String(input.invoiceNumber));
@@ -78,7 +76,7 @@ export function createSimulationActivities(db: Db) {
     }): Promise<SimulatedPaymentResult> {
       const loan = await findLoan(db, input.loanId);
       if (!loan) throw new Error(`loan ${input.loanId} is not opened yet`);
-      if (ENDED_LOAN_STATUSES.includes(loan.status)) return { paymentId: null, loanOpen: false };
+      if (hasLoanEnded(loan.status)) return { paymentId: null, loanOpen: false };
       const payment = await registerPayment(db, {
         id: randomUUID(),
         bankReference: `simulation:${input.loanId}:${input.reference}`,

@@ -1,4 +1,5 @@
 /** Loans, their invoices and incoming payments: plain functions taking the db first. */
+import type { LoanStatus } from '../domain/loan-statuses';
 import type { Db, InvoiceTable, LoanTable, PaymentTable } from './database';
 import type { Insertable, Selectable } from 'kysely';
 
@@ -18,7 +19,7 @@ export async function findLoan(db: Db, loanId: string): Promise<LoanRow | undefi
   return db.selectFrom('loans').selectAll().where('id', '=', loanId).executeTakeFirst();
 }
 
-export async function setLoanStatus(db: Db, loanId: string, status: string, closedOn?: string): Promise<void> {
+export async function setLoanStatus(db: Db, loanId: string, status: LoanStatus, closedOn?: string): Promise<void> {
   await db
     .updateTable('loans')
     .set({ status, closed_on: closedOn ?? null, updated_at: new Date() })

@@ -68,6 +68,16 @@ export function canBeWithdrawn(status: ApplicationStatus): boolean {
 export type ApplicantStatus = 'NOT_STARTED' | 'STARTED' | 'SUBMITTED' | 'SIGNED';
 
 /**
+ * R-APP-9: the payout as the application sees it: requested from the bank, ACCEPTED by it (or
+ * FAILED), EXECUTED on its execution date; UNCONFIRMED when the bank has not confirmed execution
+ * in time.
+ */
+export type ApplicationPayoutStatus = 'REQUESTED' | 'ACCEPTED' | 'EXECUTED' | 'FAILED' | 'UNCONFIRMED';
+
+/** One payout leg (R-APP-10: a creditor or the applicant) as the bank reports it. */
+export type ApplicationPayoutLegStatus = 'accepted' | 'executed';
+
+/**
  * R-APP-4: NOT_STARTED when no applicant has answered; STARTED when one of two applicants has
  * submitted, or answers exist but were not submitted; SUBMITTED when every applicant has submitted.
  */

@@ -24,6 +24,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Request } from 'express';
 import { findLoan, type LoanRow } from '../../db/loan-repository';
 import { addDays } from '../../domain/dates';
+import { hasLoanEnded } from '../../domain/loan-statuses';
 import { parseAmount } from '../../domain/money';
 import {
   changeRateUpdate,
@@ -44,9 +45,6 @@ import { type FieldError, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../p
 import { type ApiRoutes, problemSchema, type RouteResult } from '../routing';
 import { isoDate, isoDateWithin, percentString, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
-
-/** Loan statuses whose workflow has ended: no action is possible (db/database.ts LoanTable.status). */
-export const ENDED_LOAN_STATUSES = ['CLOSED', 'IN_COLLECTION', 'WITHDRAWN'] as const;
 
 /** At most this many loans per bulk rate change, and this many updates in flight at once. */
 export const BULK_RATE_CHANGE_MAX_LOANS = 500;
@@ -320,7 +318,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   /** The loan if the principal may act on it (R-SEC-1, else 404) and it has not ended (else 409). */
   const actionableLoan = async (principal: Principal | undefined, loanId: string): Promise<LoanRow> => {
     const loan = await findVisibleLoan(deps.db, principal, loanId);
-    if ((ENDED_LOAN_STATUSES as readonly string[]).includes(loan.status)) throw loanEnded(loanId, loan.status);
+    if (hasLoanEnded(loan.status)) throw loanEnded(loanId, loan.status);
     return loan;
   };
 

@@ -14,6 +14,7 @@ import {
   assignPayment,
   type PaymentRow,
 } from '../../db/loan-repository';
+import { hasLoanEnded } from '../../domain/loan-statuses';
 import { formatAmount, parseAmount } from '../../domain/money';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import type { ApiDeps } from '../deps';
@@ -21,7 +22,6 @@ import { badRequest, conflict, notFound, ProblemError, workflowUnavailable } fro
 import type { ApiRoutes } from '../routing';
 import { EARLIEST_BUSINESS_DATE, isoDateWithin, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
-import { ENDED_LOAN_STATUSES } from './loan-actions';
 
 const paymentSchema = z
   .object({
@@ -184,7 +184,7 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (payment.status !== 'SUSPENSE') return answerAssigned(payment, body.loanId);
       const loan = await findLoan(deps.db, body.loanId);
       if (!loan) throw badRequest('unknown loan', [{ field: 'body.loanId', message: 'no such loan' }]);
-      if ((ENDED_LOAN_STATUSES as readonly string[]).includes(loan.status)) {
+      if (hasLoanEnded(loan.status)) {
         throw loanIdConflict(`loan ${loan.id} is ${loan.status}: it takes no payments`, `the loan is ${loan.status}`);
       }
       const assigned = await assignPayment(deps.db, params.paymentId, body.loanId);
