@@ -19,19 +19,12 @@
  * implementation (doubles in another process) can replace the in-process one without changing
  * callers.
  *
- * Suggested environment variables for `createProductionAdapters` (to be added to platform/config):
- *   BANKID_BASE_URL               https://appapi2.bankid.com (test: https://appapi2.test.bankid.com)
- *   BANKID_CLIENT_PFX_PATH        RP certificate, PKCS#12
- *   BANKID_CLIENT_PFX_PASSPHRASE
- *   BANKID_CA_PATH                BankID's issuing CA (PEM)
- *   BUREAU_BASE_URL, BUREAU_API_KEY
- *   OPEN_BANKING_BASE_URL, OPEN_BANKING_API_KEY
- *   BANK_PAYOUT_BASE_URL, BANK_PAYOUT_API_KEY
- *   SMTP_HOST, SMTP_PORT (587), SMTP_SECURE (false; true for 465), SMTP_REQUIRE_TLS (true),
- *   SMTP_USER, SMTP_PASSWORD, EMAIL_FROM
- *   SMS_GATEWAY_BASE_URL, SMS_GATEWAY_API_KEY, SMS_SENDER_ID
- *   POST_API_BASE_URL, POST_API_KEY, POST_SENDER (print-and-post letters)
- *   ADAPTER_TIMEOUT_MS            per-request deadline for the HTTP adapters (default 10000)
+ * The real clients' settings come from the environment (docs/configuration.md), read by
+ * workers/create-worker.ts; `createAdapters` is the one place a process chooses by engine mode.
+ *
+ * Longer than 400 lines because it is the one entry of the adapters: the interfaces activities
+ * depend on and the three ways to build them (sandbox, shared sandbox, production) belong
+ * together.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from '../platform/logger';

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   }
   const db = createDb(config.DATABASE_URL);
   await migrateToLatest(db);
-  // In sandbox mode this process runs its own doubles (steerable only from an all-in-one API).
+  // Sandbox mode: the doubles shared with `npm run api` (SANDBOX_BASE_PORT), whichever starts first owns them.
   const adapterSet = await createEngineAdapters(config, logger);
   const connection = await connectWorkerConnection(config);
   const dataConverter = encryptingDataConverter(resolveEncryptionKeys(config));
