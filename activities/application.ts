@@ -8,6 +8,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Adapters } from '../adapters';
 import { isRetryableAdapterError } from '../adapters';
+import { failFastOnAdapterRefusal } from './adapter-failure';
 import type { PayoutDestination } from '../adapters/bank-payout';
 import {
   assignContractNumber,
@@ -30,23 +31,6 @@ export interface ApplicationActivityOptions {
    * retry (with its backoff). Default 10 minutes; within it the polls back off from 0.5 s to 30 s.
    */
   payoutPollWindowMs?: number;
-}
-
-/** Adapter failures a retry cannot fix stop retrying; the rest are retried by Temporal. */
-async function external<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof Error && !isRetryableAdapterError(err) && 'system' in err) {
-      throw ApplicationFailure.create({
-        type: 'AdapterError',
-        message: `${operation}: ${err.message}`,
-        nonRetryable: true,
-        details: [{ code: (err as { code?: string }).code ?? 'unknown' }],
-      });
-    }
-    throw err;
-  }
 }
 
 /** Heartbeats while `fn` runs, so a worker that dies mid-call is noticed within the heartbeat timeout. */
@@ -83,7 +67,7 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
       personnummer: string;
       idempotencyKey: string;
     }): Promise<BureauFacts & { reportId: string }> {
-      const report = await external('bureau lookup', () =>
+      const report = await failFastOnAdapterRefusal('bureau lookup', () =>
         adapters.bureau.lookup(input.personnummer, input.idempotencyKey),
       );
       return {
@@ -107,7 +91,7 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
       userVisibleData?: string;
     }): Promise<{ orderRef: string; autoStartToken: string; qrStartToken: string }> {
       const request = { endUserIp: input.endUserIp, requirement: { personalNumber: input.personnummer } };
-      const order = await external(`bankid ${input.kind}`, () =>
+      const order = await failFastOnAdapterRefusal(`bankid ${input.kind}`, () =>
         input.kind === 'sign'
           ? adapters.bankId.sign({ ...request, userVisibleData: input.userVisibleData ?? '' })
           : adapters.bankId.auth({
@@ -126,7 +110,7 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
       const ctx = Context.current();
       for (;;) {
         ctx.heartbeat();
-        const result = await external('bankid collect', () => adapters.bankId.collect(input.orderRef));
+        const result = await failFastOnAdapterRefusal('bankid collect', () => adapters.bankId.collect(input.orderRef));
         if (result.status === 'complete')
           return {
             state: 'COMPLETE',
@@ -153,7 +137,7 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
       personnummer: string;
       idempotencyKey: string;
     }): Promise<{ verificationId: string; redirectUrl: string }> {
-      const started = await external('open banking start', () =>
+      const started = await failFastOnAdapterRefusal('open banking start', () =>
         adapters.openBanking.startVerification({
           applicationId: input.applicationId,
           personalNumber: input.personnummer,
@@ -168,7 +152,9 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
       verifiedMonthlyIncome?: string;
       failureReason?: string;
     }> {
-      const v = await external('open banking get', () => adapters.openBanking.getVerification(input.verificationId));
+      const v = await failFastOnAdapterRefusal('open banking get', () =>
+        adapters.openBanking.getVerification(input.verificationId),
+      );
       return {
         status: v.status,
         ...(v.verifiedMonthlyIncome ? { verifiedMonthlyIncome: v.verifiedMonthlyIncome } : {}),
@@ -192,12 +178,12 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
 
     /** Email (idempotent: the key fixes the Message-ID, so a retried send is one message). */
     async sendEmail(input: { idempotencyKey: string; to: string; subject: string; text: string }): Promise<void> {
-      await external('email send', () => adapters.email.send(input));
+      await failFastOnAdapterRefusal('email send', () => adapters.email.send(input));
     },
 
     /** SMS (idempotent at the gateway by key). */
     async sendSms(input: { idempotencyKey: string; to: string; text: string }): Promise<void> {
-      await external('sms send', () => adapters.sms.send(input));
+      await failFastOnAdapterRefusal('sms send', () => adapters.sms.send(input));
     },
 
     /** R-APP-4: the vendor's "submitted" mail, to the address registered for the vendor. */
@@ -209,7 +195,7 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
     }): Promise<{ sent: boolean }> {
       const vendor = await findVendor(db, input.vendorId);
       if (!vendor) return { sent: false };
-      await external('email send', () =>
+      await failFastOnAdapterRefusal('email send', () =>
         adapters.email.send({
           idempotencyKey: input.idempotencyKey,
           to: vendor.email,
@@ -234,7 +220,7 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
       requestedExecutionDate: IsoDate;
     }): Promise<{ payoutId: string; status: string; executionDate: IsoDate }> {
       const result = await withHeartbeat(() =>
-        external('bank payout', () =>
+        failFastOnAdapterRefusal('bank payout', () =>
           adapters.bankPayout.payout({
             idempotencyKey: input.idempotencyKey,
             amount: input.amount,
@@ -274,7 +260,9 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
       let waitMs = 500;
       for (;;) {
         ctx.heartbeat();
-        const p = await external('bank payout status', () => adapters.bankPayout.getPayout(input.payoutId));
+        const p = await failFastOnAdapterRefusal('bank payout status', () =>
+          adapters.bankPayout.getPayout(input.payoutId),
+        );
         if (p.status === 'executed') {
           await recordPayout(db, {
             idempotencyKey: input.idempotencyKey,
@@ -296,11 +284,6 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
         await ctx.sleep(waitMs);
         waitMs = Math.min(waitMs * 2, 30_000);
       }
-    },
-
-    /** The benchmark baseline's step (workflows/application-bench.ts): does nothing. */
-    async benchNoopStep(step: number): Promise<number> {
-      return step;
     },
   };
 }

@@ -15,7 +15,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Adapters } from '../adapters';
-import { isRetryableAdapterError } from '../adapters';
+import { failFastOnAdapterRefusal } from './adapter-failure';
 import { findLoanBorrowers } from '../db/borrower-repository';
 import type { Db } from '../db/database';
 import { compareDates, isIsoDate, type IsoDate } from '../domain/dates';
@@ -67,28 +67,18 @@ export function createBureauReportingActivities(db: Db, adapters: Adapters) {
       const reports: LatePaymentToBureauResult['reports'] = [];
       for (const [borrower, b] of found.borrowers.entries()) {
         const idempotencyKey = stepKey(input.idempotencyKey, `borrower-${borrower}`);
-        try {
-          const receipt = await adapters.bureau.reportLatePayment({
+        // Adapter messages never contain the personnummer.
+        const receipt = await failFastOnAdapterRefusal('bureau reportLatePayment', () =>
+          adapters.bureau.reportLatePayment({
             idempotencyKey,
             personalNumber: b.personnummer,
             creditReference: found.contractNumber,
             amountOverdue: formatAmount(parseAmount(input.amountOverdue)),
             dueDate: input.dueDate,
             reportedOn: input.reportedOn,
-          });
-          reports.push({ borrower, idempotencyKey, reportId: receipt.reportId, replayed: receipt.replayed });
-        } catch (err) {
-          // Errors a retry cannot fix stop retrying; adapter messages never contain the personnummer.
-          if (err instanceof Error && 'system' in err && !isRetryableAdapterError(err)) {
-            throw ApplicationFailure.create({
-              type: 'AdapterError',
-              message: `bureau reportLatePayment: ${err.message}`,
-              nonRetryable: true,
-              details: [{ code: (err as { code?: string }).code ?? 'unknown' }],
-            });
-          }
-          throw err;
-        }
+          }),
+        );
+        reports.push({ borrower, idempotencyKey, reportId: receipt.reportId, replayed: receipt.replayed });
       }
       return { status: 'REPORTED', reports };
     },

@@ -9,8 +9,8 @@
  * the email goes out, so a change of officer reaches complaints already waiting.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import { failFastOnAdapterRefusal } from './adapter-failure';
 import type { Adapters } from '../adapters';
-import { isRetryableAdapterError } from '../adapters';
 import { findComplaint, markComplaintEscalated, recordComplaintAnswer } from '../db/complaint-repository';
 import type { Db } from '../db/database';
 import type { ComplaintStatus } from '../domain/complaint';
@@ -62,18 +62,9 @@ export function createComplaintActivities(
         receivedOn: row.received_on,
         answerDueOn: row.answer_due_on,
       });
-      try {
-        await adapters.email.send({ idempotencyKey: input.idempotencyKey, to: officerEmail, ...message });
-      } catch (err) {
-        if (err instanceof Error && 'system' in err && !isRetryableAdapterError(err)) {
-          throw ApplicationFailure.create({
-            type: 'AdapterError',
-            message: `email send: ${err.message}`,
-            nonRetryable: true,
-          });
-        }
-        throw err;
-      }
+      await failFastOnAdapterRefusal('email send', () =>
+        adapters.email.send({ idempotencyKey: input.idempotencyKey, to: officerEmail, ...message }),
+      );
       return { sent: true };
     },
 

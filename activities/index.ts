@@ -1,4 +1,7 @@
-/** Wires every activity to its dependencies; the worker registers the result. */
+/**
+ * Wires every production activity to its dependencies; the worker registers the result. The
+ * tools' activities are wired in ./tools.ts.
+ */
 import type { Adapters } from '../adapters';
 import type { Db } from '../db/database';
 import { type ApplicationActivityOptions, createApplicationActivities, unavailableAdapters } from './application';
@@ -8,7 +11,6 @@ import { createDiagnosticsActivities } from './diagnostics';
 import { createLoanActivities } from './loan';
 import { createNoticeActivities, notifyNewMail } from './notices';
 import { createRetentionActivities } from './retention';
-import { createSimulationActivities } from './simulation';
 
 export interface ActivityDeps {
   db: Db;
@@ -25,7 +27,6 @@ export function createActivities(deps: ActivityDeps) {
     // R-LOAN-11: loan notices are announced by SMS/email when adapters are present; without them
     // (some tests) the mailbox message is recorded and stays un-notified.
     ...createLoanActivities(deps.db, deps.adapters ? newMailNotifier(deps.db, deps.adapters) : undefined),
-    ...createSimulationActivities(deps.db),
     ...createApplicationActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.application),
     ...createNoticeActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createRetentionActivities(deps.db),

@@ -17,35 +17,20 @@
  * The loan workflow records notices with `recordMailboxMessage(trx, …)` inside its own
  * transactions and calls `notifyNewMail` (or the `notifyNewMail` activity) after the commit.
  */
-import { ApplicationFailure } from '@temporalio/activity';
 import type { Adapters } from '../adapters';
 import { isRetryableAdapterError } from '../adapters';
-import { normaliseSwedishMobile } from '../adapters/sms';
+import { failFastOnAdapterRefusal } from './adapter-failure';
 import type { LetterRecipient } from '../adapters/post';
 import { type CustomerContact, findCustomer, postalAddressOf, upsertCustomerContact } from '../db/customer-repository';
 import type { Db } from '../db/database';
+import { normaliseSwedishMobile } from '../domain/application';
+import type { Notice } from '../domain/notice';
 import {
   findMailboxMessage,
   markMailboxMessageNotified,
   markMailboxMessagePosted,
   recordMailboxMessage,
 } from '../db/mailbox-repository';
-
-export interface Notice {
-  /** Derived from the workflow id and the step, e.g. `loan-<id>:invoice:7:notice`. */
-  idempotencyKey: string;
-  customerId: string;
-  loanId?: string;
-  applicationId?: string;
-  /** e.g. `application-offer`, `application-rejected`, `payout`, `invoice`, `reminder`, `rate-change` */
-  kind: string;
-  subject: string;
-  body: string;
-  /** IsoDate: the business date of the notice (from the workflow clock, R-TIME-1). */
-  date: string;
-  /** Also printed and posted (R-LOAN-3 reminders). */
-  byPost?: boolean;
-}
 
 export type NoticeAdapters = Pick<Adapters, 'email' | 'sms' | 'post'>;
 
@@ -145,33 +130,16 @@ async function tellCustomer(
   return null;
 }
 
-/** Adapter failures a retry cannot fix stop retrying; the rest are retried by Temporal. */
-async function nonRetryableOnRefusal<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof Error && 'system' in err && !isRetryableAdapterError(err)) {
-      throw ApplicationFailure.create({
-        type: 'AdapterError',
-        message: `${operation}: ${err.message}`,
-        nonRetryable: true,
-        details: [{ code: (err as { code?: string }).code ?? 'unknown' }],
-      });
-    }
-    throw err;
-  }
-}
-
 export function createNoticeActivities(db: Db, adapters: NoticeAdapters) {
   return {
     /** R-LOAN-11: mailbox message + new-mail SMS/email (+ letter when `byPost`), each once. */
     async sendNotice(notice: Notice): Promise<{ messageId: string }> {
-      return nonRetryableOnRefusal('send notice', () => deliverNotice(db, adapters, notice));
+      return failFastOnAdapterRefusal('send notice', () => deliverNotice(db, adapters, notice));
     },
 
     /** R-LOAN-11: for a message recorded in a transaction elsewhere, the notice and letter (once). */
     async notifyNewMail(input: { messageId: string }): Promise<NewMailResult> {
-      return nonRetryableOnRefusal('notify new mail', () => notifyNewMail(db, adapters, input.messageId));
+      return failFastOnAdapterRefusal('notify new mail', () => notifyNewMail(db, adapters, input.messageId));
     },
 
     /** The customer's contact details for notices (upsert; fields not given are kept). */

@@ -9,7 +9,7 @@ import type { Db } from '../db/database';
 import { openInvoiceItems } from '../db/ledger-repository';
 import { findInvoice, findLoan, registerPayment } from '../db/loan-repository';
 import { totalRemaining } from '../domain/allocation';
-import { isEndedLoanStatus } from '../domain/loan-status';
+import { hasLoanEnded } from '../domain/loan-statuses';
 import { applyPaymentToLoan } from './loan/payments';
 import { formatAmount } from '../domain/money';
 
@@ -47,7 +47,7 @@ export function createSimulationActivities(db: Db) {
       invoiceNumber: number;
       paymentDate: string;
     }): Promise<SimulatedPaymentResult> {
-      if (isEndedLoanStatus(await loanStatus(input.loanId))) return { paymentId: null, loanOpen: false };
+      if (hasLoanEnded(await loanStatus(input.loanId))) return { paymentId: null, loanOpen: false };
       const invoice = await findInvoice(db, input.loanId, input.invoiceNumber);
       if (!invoice) return { paymentId: null, loanOpen: true };
       const open = (await openInvoiceItems(db, input.loanId)).filter((i) => i.id === String(input.invoiceNumber));
@@ -76,7 +76,7 @@ export function createSimulationActivities(db: Db) {
     }): Promise<SimulatedPaymentResult> {
       const loan = await findLoan(db, input.loanId);
       if (!loan) throw new Error(`loan ${input.loanId} is not opened yet`);
-      if (isEndedLoanStatus(loan.status)) return { paymentId: null, loanOpen: false };
+      if (hasLoanEnded(loan.status)) return { paymentId: null, loanOpen: false };
       const payment = await registerPayment(db, {
         id: randomUUID(),
         bankReference: `simulation:${input.loanId}:${input.reference}`,

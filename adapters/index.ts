@@ -19,19 +19,12 @@
  * implementation (doubles in another process) can replace the in-process one without changing
  * callers.
  *
- * Suggested environment variables for `createProductionAdapters` (to be added to platform/config):
- *   BANKID_BASE_URL               https://appapi2.bankid.com (test: https://appapi2.test.bankid.com)
- *   BANKID_CLIENT_PFX_PATH        RP certificate, PKCS#12
- *   BANKID_CLIENT_PFX_PASSPHRASE
- *   BANKID_CA_PATH                BankID's issuing CA (PEM)
- *   BUREAU_BASE_URL, BUREAU_API_KEY
- *   OPEN_BANKING_BASE_URL, OPEN_BANKING_API_KEY
- *   BANK_PAYOUT_BASE_URL, BANK_PAYOUT_API_KEY
- *   SMTP_HOST, SMTP_PORT (587), SMTP_SECURE (false; true for 465), SMTP_REQUIRE_TLS (true),
- *   SMTP_USER, SMTP_PASSWORD, EMAIL_FROM
- *   SMS_GATEWAY_BASE_URL, SMS_GATEWAY_API_KEY, SMS_SENDER_ID
- *   POST_API_BASE_URL, POST_API_KEY, POST_SENDER (print-and-post letters)
- *   ADAPTER_TIMEOUT_MS            per-request deadline for the HTTP adapters (default 10000)
+ * The real clients' settings come from the environment (docs/configuration.md), read by
+ * workers/create-worker.ts; `createAdapters` is the one place a process chooses by engine mode.
+ *
+ * Longer than 400 lines because it is the one entry of the adapters: the interfaces activities
+ * depend on and the three ways to build them (sandbox, shared sandbox, production) belong
+ * together.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from '../platform/logger';
@@ -142,7 +135,7 @@ export interface SandboxAdapterOptions {
   /** BankID order lifetime. Default 180 000 ms, as BankID. */
   bankIdOrderTtlMs?: number;
   /**
-   * The sandbox bank executes a payout this long after accepting it (issue 4: a payout does not
+   * The sandbox bank executes a payout this long after accepting it (R-APP-9: a payout does not
    * stay `accepted`). Default 1000 ms; `null`: only on its execution date or when steered.
    */
   payoutExecutionDelayMs?: number | null;
@@ -321,7 +314,7 @@ function isAddressInUse(err: unknown): boolean {
 }
 
 /**
- * Sandbox doubles shared between processes (issue 4: `npm run api` and `npm run worker` apart).
+ * Sandbox doubles shared between processes (`npm run api` and `npm run worker` apart).
  * The first process to start listens on the fixed ports and owns the doubles; a later one finds
  * the ports taken, checks that a loan-engine sandbox with the same secret answers there, and uses
  * it: real clients against the doubles, and steering over the owner's steering endpoint. Both
@@ -439,17 +432,31 @@ export interface CreateAdaptersOptions {
   /** Required in production mode. */
   production?: ProductionAdapterSettings;
   sandbox?: SandboxAdapterOptions;
+  /** Sandbox mode, when above 0 (SANDBOX_BASE_PORT): doubles shared with the other engine processes. */
+  sandboxBasePort?: number;
+  /** SANDBOX_SECRET of the shared doubles. */
+  sandboxSecret?: string;
+  logger?: Logger;
 }
 
 /**
- * By engine mode: `sandbox` starts the doubles and returns the steering API; `production` builds
- * the real clients from `options.production` and never starts or exposes a double.
+ * The one place the engine's processes choose their adapters, by engine mode: `sandbox` starts
+ * the doubles (or, with `sandboxBasePort`, shares them: the first process to start owns them) and
+ * returns the steering API; `production` builds the real clients from `options.production` and
+ * never starts or exposes a double.
  */
 export async function createAdapters(
   config: { ENGINE_MODE: 'sandbox' | 'production' },
   options: CreateAdaptersOptions = {},
 ): Promise<AdapterSet> {
-  if (config.ENGINE_MODE === 'sandbox') return createSandboxAdapters(options.sandbox);
+  const { logger } = options;
+  if (config.ENGINE_MODE === 'sandbox') {
+    const basePort = options.sandboxBasePort ?? 0;
+    if (basePort === 0) return createSandboxAdapters({ logger, ...options.sandbox });
+    const shared = await startOrConnectSandbox({ logger, ...options.sandbox, basePort, secret: options.sandboxSecret });
+    logger?.info({ role: shared.role, basePort }, 'sandbox doubles');
+    return shared;
+  }
   if (!options.production) throw new Error('production mode needs adapter settings (createProductionAdapters)');
-  return createProductionAdapters(options.production);
+  return createProductionAdapters({ logger, ...options.production });
 }

@@ -1,17 +1,17 @@
 /**
  * Production API entry (`npm run api`): stateless, so any number run behind a load balancer.
  */
-import { type AdapterSet, startOrConnectSandbox } from '../adapters';
+import { type AdapterSet, createAdapters } from '../adapters';
 import { createDb } from '../db/database';
 import { loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
+import { createLogger, resolveLogFormat } from '../platform/logger';
 import { EncryptionCodec } from '../platform/payload-codec';
 import { connectClient, resolveEncryptionKeys, resolveJwtSecret } from '../platform/temporal-connection';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL, 'api');
+  const logger = createLogger(config.LOG_LEVEL, 'api', resolveLogFormat(config.LOG_FORMAT));
   if (!config.DATABASE_URL) {
     logger.fatal('DATABASE_URL is required for `npm run api` (`npm start` runs an embedded PostgreSQL)');
     process.exit(78);
@@ -23,13 +23,11 @@ async function main(): Promise<void> {
   // Sandbox mode: steer the doubles the workers use (this process owns them if it starts first).
   let sandbox: AdapterSet | undefined;
   if (config.ENGINE_MODE === 'sandbox' && config.SANDBOX_BASE_PORT > 0) {
-    const shared = await startOrConnectSandbox({
-      basePort: config.SANDBOX_BASE_PORT,
-      secret: config.SANDBOX_SECRET,
+    sandbox = await createAdapters(config, {
       logger,
+      sandboxBasePort: config.SANDBOX_BASE_PORT,
+      sandboxSecret: config.SANDBOX_SECRET,
     });
-    logger.info({ role: shared.role, basePort: config.SANDBOX_BASE_PORT }, 'sandbox doubles');
-    sandbox = shared;
   }
   const app = createApp({
     config,
@@ -54,6 +52,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`api failed: ${(err as Error).message}\n`);
+  process.stderr.write(`api failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 /**
- * Application benchmark (issue 4): `npm run bench:applications [-- --applications N --concurrency C]`.
+ * Application benchmark (docs/benchmarks.md): `npm run bench:applications [-- --applications N --concurrency C]`.
  * Not a test; prints a table (stdout) and progress (stderr).
  *
  * On the local dev server (in memory), one worker, a scratch PostgreSQL and the sandbox doubles:
@@ -23,7 +23,7 @@ import { startDevServer } from '../platform/temporal-servers';
 import { generateEncryptionKeySpec } from '../platform/payload-codec';
 import { encryptionKeysSchema } from '../platform/config';
 import { goodAnswers, newPerson } from '../test/support/application';
-import { createEngineWorker } from '../workers/create-worker';
+import { createToolWorker } from '../workers/create-worker';
 import { applicationWorkflow } from '../workflows/application';
 import {
   acceptOfferUpdate,
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const server = await startDevServer({ dataConverter });
   const sandbox = await createSandboxAdapters();
   const taskQueue = `bench-applications-${randomUUID()}`;
-  const worker = await createEngineWorker({
+  const worker = await createToolWorker({
     connection: server.nativeConnection,
     namespace: 'default',
     taskQueue,

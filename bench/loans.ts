@@ -1,5 +1,5 @@
 /**
- * Loan benchmark (issue 5 "Benchmark"): `npm run bench:loans [-- --loans N]`. Not a test; prints
+ * Loan benchmark (docs/benchmarks.md): `npm run bench:loans [-- --loans N]`. Not a test; prints
  * tables (stdout) and progress (stderr).
  *
  * (a) Wall time of whole loans on the time-skipping server through the lifecycle simulator: a
@@ -26,7 +26,7 @@ import { startDevServer, startTimeSkippingServer } from '../platform/temporal-se
 import { eventTypeTotals, type RunHistory } from '../simulator/history';
 import { bundleWorkflows, runScenario } from '../simulator/runner';
 import { parseScenario } from '../simulator/scenario';
-import { createEngineWorker } from '../workers/create-worker';
+import { createToolWorker } from '../workers/create-worker';
 import { type LoanTerms, loanWorkflow } from '../workflows/loan';
 import { loanWorkflowId } from '../workflows/loan-messages';
 
@@ -335,7 +335,7 @@ async function monthEndSection(dbUrl: string, workflowBundle: { code: string }, 
     );
     const startSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
-    const worker = await createEngineWorker({
+    const worker = await createToolWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
-import type { ApplicantAnswers } from '../domain/application';
+import type { ApplicantAnswers, ApplicationPayoutLegStatus, ApplicationStatus } from '../domain/application';
 import { CONTRACT_SEQUENCE_START, contractNumberFromSequence } from '../domain/application';
 import type { ApplicationEvent, ApplicationSnapshot } from '../domain/application-state';
 import type {
@@ -256,7 +256,7 @@ export async function listCustomerApplications(db: Db, customerId: string, page:
 }
 
 /** Operators: every application, optionally by status, newest first. */
-export async function listAllApplications(db: Db, filter: { status?: string }, page: ListPage) {
+export async function listAllApplications(db: Db, filter: { status?: ApplicationStatus }, page: ListPage) {
   let q = db.selectFrom('applications').selectAll();
   if (filter.status) q = q.where('status', '=', filter.status);
   return q.orderBy('created_at', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute();
@@ -300,7 +300,7 @@ export async function recordPayout(
     payoutId: string;
     amount: string;
     executionDate: string;
-    status: string;
+    status: ApplicationPayoutLegStatus;
   },
 ): Promise<void> {
   await db

@@ -4,6 +4,24 @@
  */
 import { type ColumnType, Kysely, PostgresDialect, type Generated } from 'kysely';
 import pg from 'pg';
+import type {
+  ApplicantStatus,
+  ApplicationPayoutLegStatus,
+  ApplicationPayoutStatus,
+  ApplicationStatus,
+} from '../domain/application';
+import type { ComplaintStatus } from '../domain/complaint';
+import type {
+  CollectionCaseStatus,
+  EarlyRepaymentOrderStatus,
+  LoanStatus,
+  InvoiceStatus,
+  PaymentFreeMonthStatus,
+  PaymentStatus,
+  RateChangeStatus,
+  TerminationNoticeStatus,
+  WithdrawalStatus,
+} from '../domain/loan-statuses';
 
 // numeric and int8 arrive as strings: amounts stay exact (R-MONEY-1), never JS numbers.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v); // dates stay 'YYYY-MM-DD'
@@ -21,8 +39,7 @@ export interface LoanTable {
   id: string;
   contract_number: string;
   customer_id: string;
-  /** ACTIVE | CLOSED (later: TERMINATED, IN_COLLECTION, WITHDRAWN) */
-  status: string;
+  status: LoanStatus;
   amount: string;
   term_months: number;
   nominal_rate_percent: string;
@@ -44,8 +61,7 @@ export interface TerminationNoticeTable {
   ends_on: string;
   grounds: ColumnType<string[], string, string>;
   overdue_amount: string;
-  /** OPEN | CURED | EXPIRED */
-  status: string;
+  status: TerminationNoticeStatus;
   resolved_on: string | null;
 }
 
@@ -60,7 +76,7 @@ export interface CollectionCaseTable {
   default_interest: string;
   collection_fee: string;
   total: string;
-  status: string;
+  status: CollectionCaseStatus;
   created_at: Generated<Date>;
 }
 
@@ -89,8 +105,7 @@ export interface InvoiceTable {
   issue_date: string;
   due_date: string;
   ocr_reference: string;
-  /** OPEN | PAID */
-  status: string;
+  status: InvoiceStatus;
   paid_date: string | null;
   /** R-LOAN-3 */
   late_fee_charged_on: string | null;
@@ -113,8 +128,8 @@ export interface RateChangeTable {
   new_rate_percent: string;
   new_monthly_payment: string;
   remaining_installments: number;
-  /** SCHEDULED | APPLIED */
-  status: string;
+  /** Inserted from a widened string by activities/loan.ts; read and updated as the union. */
+  status: RateChangeStatus;
 }
 
 /** R-LOAN-6 */
@@ -125,8 +140,7 @@ export interface PaymentFreeMonthTable {
   granted_on: string;
   capitalised_interest: string | null;
   new_monthly_payment: string | null;
-  /** GRANTED | APPLIED */
-  status: string;
+  status: PaymentFreeMonthStatus;
 }
 
 /** R-LOAN-7: a confirmed early repayment, settled by a payment made by `pay_by`. */
@@ -139,8 +153,7 @@ export interface EarlyRepaymentOrderTable {
   pay_by: string;
   total: string;
   quote: ColumnType<unknown, string, string>;
-  /** CONFIRMED | SETTLED | EXPIRED */
-  status: string;
+  status: EarlyRepaymentOrderStatus;
   settled_by_payment: string | null;
 }
 
@@ -155,8 +168,8 @@ export interface WithdrawalTable {
   fees_refunded: string;
   total: string;
   invoice_number: number;
-  /** AWAITING_REPAYMENT | REPAID | OVERDUE */
-  status: string;
+  /** Inserted from a widened string by activities/loan.ts; read and updated as the union. */
+  status: WithdrawalStatus;
 }
 
 export interface PaymentTable {
@@ -168,8 +181,7 @@ export interface PaymentTable {
   payment_date: string;
   /** null while unmatched (suspense). */
   loan_id: string | null;
-  /** RECEIVED | APPLIED | SUSPENSE */
-  status: string;
+  status: PaymentStatus;
   allocation: ColumnType<unknown, string | null, string | null> | null;
   received_at: Generated<Date>;
 }
@@ -195,7 +207,7 @@ export interface ApplicationTable {
   /** customer | vendor */
   created_by: string;
   creator_customer_id: string | null;
-  status: string;
+  status: ApplicationStatus;
   step: string;
   amount: string;
   term_months: number;
@@ -205,7 +217,8 @@ export interface ApplicationTable {
   decision: Json<unknown> | null;
   offer: Json<unknown> | null;
   income_verification: Json<unknown> | null;
-  payout_status: string | null;
+  /** Written from the workflow's state, whose field is still a plain string. */
+  payout_status: ApplicationPayoutStatus | null;
   loan_id: string | null;
   /** Projection writes carry the workflow's state version; an older one never overwrites a newer. */
   state_version: number;
@@ -227,7 +240,7 @@ export interface ApplicantTable {
   email: string;
   phone: string;
   customer_id: string | null;
-  status: string;
+  status: ApplicantStatus;
   /** sha256 of the invitation code in the link (R-APP-3). */
   invite_code_hash: string | null;
   identified_at: Date | string | null;
@@ -251,7 +264,8 @@ export interface ApplicationEventTable {
   application_id: string;
   seq: number;
   type: string;
-  status: string;
+  /** The application's status after the event. */
+  status: ApplicationStatus;
   actor: string | null;
   detail: Json<unknown>;
   occurred_at: Date | string;
@@ -265,8 +279,7 @@ export interface ApplicationPayoutTable {
   payout_id: string;
   amount: string;
   execution_date: string;
-  /** accepted | executed */
-  status: string;
+  status: ApplicationPayoutLegStatus;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -322,8 +335,7 @@ export interface ComplaintTable {
   answer_due_on: string;
   subject: string;
   text: string;
-  /** RECEIVED | ESCALATED | ANSWERED */
-  status: string;
+  status: ComplaintStatus;
   escalated_on: string | null;
   answered_on: string | null;
   answer: string | null;

@@ -1,4 +1,5 @@
 /** Loans, their invoices and incoming payments: plain functions taking the db first. */
+import type { LoanStatus } from '../domain/loan-statuses';
 import type { Db, InvoiceTable, LoanTable, PaymentTable } from './database';
 import type { Insertable, Selectable } from 'kysely';
 
@@ -41,7 +42,7 @@ export async function setDefaultInterestAccruedUntil(db: Db, loanId: string, dat
   await db.updateTable('loans').set({ default_interest_accrued_until: date }).where('id', '=', loanId).execute();
 }
 
-export async function setLoanStatus(db: Db, loanId: string, status: string, closedOn?: string): Promise<void> {
+export async function setLoanStatus(db: Db, loanId: string, status: LoanStatus, closedOn?: string): Promise<void> {
   await db
     .updateTable('loans')
     .set({ status, closed_on: closedOn ?? null, updated_at: new Date() })
@@ -109,7 +110,7 @@ export async function listInstallmentInvoices(
  */
 export async function findLoansWithLateInvoices(
   db: Db,
-  page: { date: string; statuses: readonly string[]; afterLoanId?: string; limit: number },
+  page: { date: string; statuses: readonly LoanStatus[]; afterLoanId?: string; limit: number },
 ): Promise<string[]> {
   let query = db
     .selectFrom('invoices as i')

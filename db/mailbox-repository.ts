@@ -7,25 +7,10 @@
  * Bodies and subjects may hold amounts and names: never log them (R-SEC-2).
  */
 import type { Kysely, Selectable } from 'kysely';
+import type { Notice } from '../domain/notice';
 import type { Database, MailboxMessageTable } from './database';
 
 export type MailboxMessageRow = Selectable<MailboxMessageTable>;
-
-/** What a notice records; `date` is the business date (YYYY-MM-DD) it belongs to. */
-export interface MailboxMessageInput {
-  /** Derived from the workflow id and the step, e.g. `loan-123:invoice:7:notice`. */
-  idempotencyKey: string;
-  customerId: string;
-  loanId?: string;
-  applicationId?: string;
-  /** e.g. `application-offer`, `invoice`, `reminder`, `rate-change`, `termination` */
-  kind: string;
-  subject: string;
-  body: string;
-  date: string;
-  /** Also sent as a printed letter (R-LOAN-3: reminders always go by post). */
-  byPost?: boolean;
-}
 
 export interface ListPage {
   limit: number;
@@ -38,10 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Inserts the message once per idempotency key; a repeat (retried activity, replayed step)
  * returns the first row unchanged. Works inside a transaction (pass the `trx`).
  */
-export async function recordMailboxMessage(
-  db: Kysely<Database>,
-  notice: MailboxMessageInput,
-): Promise<MailboxMessageRow> {
+export async function recordMailboxMessage(db: Kysely<Database>, notice: Notice): Promise<MailboxMessageRow> {
   const inserted = await db
     .insertInto('mailbox_messages')
     .values({

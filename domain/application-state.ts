@@ -4,6 +4,7 @@
  * workflow, the activities, the repository and the API.
  */
 import type {
+  ApplicationPayoutStatus,
   ApplicantAnswers,
   ApplicantStatus,
   ApplicationStatus,
@@ -116,7 +117,7 @@ export interface ApplicationSnapshot {
   decision: Decision | null;
   offer: Offer | null;
   incomeVerification: IncomeVerificationState | null;
-  payoutStatus: string | null;
+  payoutStatus: ApplicationPayoutStatus | null;
   loanId: string | null;
   createdAt: string;
   validUntil: string;
@@ -147,7 +148,7 @@ export interface ApplicationView {
   decision: Decision | null;
   offer: Offer | null;
   incomeVerification: IncomeVerificationState | null;
-  payoutStatus: string | null;
+  payoutStatus: ApplicationPayoutStatus | null;
   payouts: PayoutSummary[];
   loanId: string | null;
   applicants: {

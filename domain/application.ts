@@ -73,6 +73,16 @@ export function canBeWithdrawn(status: ApplicationStatus): boolean {
 export type ApplicantStatus = 'NOT_STARTED' | 'STARTED' | 'SUBMITTED' | 'SIGNED';
 
 /**
+ * R-APP-9: the payout as the application sees it: requested from the bank, ACCEPTED by it (or
+ * FAILED), EXECUTED on its execution date; UNCONFIRMED when the bank has not confirmed execution
+ * in time.
+ */
+export type ApplicationPayoutStatus = 'REQUESTED' | 'ACCEPTED' | 'EXECUTED' | 'FAILED' | 'UNCONFIRMED';
+
+/** One payout leg (R-APP-10: a creditor or the applicant) as the bank reports it. */
+export type ApplicationPayoutLegStatus = 'accepted' | 'executed';
+
+/**
  * R-APP-4: NOT_STARTED when no applicant has answered; STARTED when one of two applicants has
  * submitted, or answers exist but were not submitted; SUBMITTED when every applicant has submitted.
  */
@@ -98,6 +108,23 @@ export function vendorListOf(
   if (contractNumber) return 'submitted';
   if (isPending(status) && now < validUntil) return 'pending';
   return null;
+}
+
+export type VendorStatus = 'NOT_STARTED' | 'STARTED' | 'SUBMITTED';
+
+/**
+ * R-APP-4: the status a vendor sees. SUBMITTED once the application has a contract number (it is
+ * in the submitted list for good); while pending, from the applicants' progress when known, else
+ * the application's own status; null once it can no longer be submitted.
+ */
+export function vendorStatusOf(
+  status: ApplicationStatus,
+  contractNumber: string | null,
+  applicants?: readonly ApplicantStatus[],
+): VendorStatus | null {
+  if (contractNumber) return 'SUBMITTED';
+  if (!isPending(status)) return null;
+  return applicants ? pendingStatusOf(applicants) : (status as 'NOT_STARTED' | 'STARTED');
 }
 
 // --- deadlines (R-APP-5, R-APP-7, R-APP-9) ------------------------------------------------------
@@ -405,9 +432,13 @@ export interface ValidatedApplicant extends NewApplicant {
   phone: string;
 }
 
-/** "0701234567", "070-123 45 67", "+46 70 123 45 67", "0046701234567" → "+46701234567". */
+/**
+ * A Swedish mobile number in E.164, the form the SMS gateway takes: "0701234567", "070-123 45 67",
+ * "(070) 123 45 67", "+46 70 123 45 67", "0046701234567" → "+46701234567"; null for anything else
+ * (a landline, "+46 (0)70 …").
+ */
 export function normaliseSwedishMobile(phone: string): string | null {
-  const compact = phone.replace(/[\s-]/g, '');
+  const compact = phone.replace(/[\s\-()]/g, '');
   const national = compact.startsWith('+46')
     ? compact.slice(3)
     : compact.startsWith('0046')

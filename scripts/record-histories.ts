@@ -18,7 +18,7 @@ import { startTimeSkippingServer } from '../platform/temporal-servers';
 import { createTestDatabase } from '../test/setup/postgres';
 import { TEST_KEYS } from '../test/support/temporal';
 import { encryptingDataConverter } from '../platform/temporal-connection';
-import { createEngineWorker, WORKFLOWS_PATH } from '../workers/create-worker';
+import { createToolWorker, TOOL_WORKFLOWS_PATH } from '../workers/create-worker';
 import { ensureLateInvoiceSweep, stopLateInvoiceSweep } from '../workers/late-invoice-sweep';
 import { LATE_INVOICE_SWEEP_ID } from '../workflows/late-invoice-sweep';
 import { loanWorkflow, type LoanTerms } from '../workflows/loan';
@@ -34,9 +34,9 @@ async function main(): Promise<void> {
   await migrateToLatest(db);
   const dataConverter = encryptingDataConverter(TEST_KEYS);
   const env = await startTimeSkippingServer(dataConverter);
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const { code } = await bundleWorkflowCode({ workflowsPath: TOOL_WORKFLOWS_PATH });
   const taskQueue = 'record';
-  const worker = await createEngineWorker({
+  const worker = await createToolWorker({
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,

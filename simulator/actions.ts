@@ -28,16 +28,18 @@ import { asRefusal, REFUSED } from '../domain/refusal';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
-  type EarlyRepaymentOrder,
-  type EarlyRepaymentQuote,
   loanWorkflowId,
-  type PaymentFreeMonthGrant,
   quoteEarlyRepaymentUpdate,
-  type RateChangeNotice,
   requestPaymentFreeMonthUpdate,
-  type WithdrawalOrder,
   withdrawUpdate,
 } from '../workflows/loan-messages';
+import type {
+  EarlyRepaymentOrder,
+  EarlyRepaymentQuote,
+  PaymentFreeMonthGrant,
+  RateChangeNotice,
+  WithdrawalOrder,
+} from '../domain/loan-actions';
 import { complaintWorkflow } from '../workflows/complaint';
 import { type ComplaintInput, complaintWorkflowId } from '../domain/complaint-state';
 import { paymentWorkflow, paymentWorkflowId } from '../workflows/payment';

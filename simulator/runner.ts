@@ -22,7 +22,7 @@ import type { Db } from '../db/database';
 import { addMonths, compareDates, type IsoDate, stockholmDate } from '../domain/dates';
 import { installmentDueDate } from '../domain/schedule';
 import type { NoticeChannel } from '../domain/product';
-import { createEngineWorker, WORKFLOWS_PATH } from '../workers/create-worker';
+import { createToolWorker, TOOL_WORKFLOWS_PATH } from '../workers/create-worker';
 import { LATE_INVOICE_SWEEP_ID, lateInvoiceSweepWorkflow } from '../workflows/late-invoice-sweep';
 import { stopLateInvoiceSweep } from '../workers/late-invoice-sweep';
 import { type LoanTerms, loanWorkflow } from '../workflows/loan';
@@ -68,7 +68,7 @@ function actionInstant(date: IsoDate): number {
 export async function bundleWorkflows(): Promise<{ code: string }> {
   const noop = () => undefined;
   const logger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: TOOL_WORKFLOWS_PATH, logger });
   return { code };
 }
 
@@ -158,7 +158,7 @@ export async function runScenario(
   const ownAdapters =
     !ctx.adapters && scenario.events.some((e) => e.type === 'complaint') ? await createSandboxAdapters() : undefined;
   const adapters = ctx.adapters ?? ownAdapters;
-  const worker = await createEngineWorker({
+  const worker = await createToolWorker({
     connection: ctx.env.nativeConnection,
     namespace: ctx.env.namespace ?? 'default',
     taskQueue,

@@ -11,7 +11,8 @@ import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { loadConfig } from '../platform/config';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
-import { createLogger } from '../platform/logger';
+import { createLogger, resolveLogFormat } from '../platform/logger';
+import { installTemporalLogging } from '../platform/temporal-logging';
 import { EncryptionCodec } from '../platform/payload-codec';
 import {
   connectClient,
@@ -26,7 +27,8 @@ import { ensureLateInvoiceSweep } from './late-invoice-sweep';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL, 'engine');
+  const logger = createLogger(config.LOG_LEVEL, 'engine', resolveLogFormat(config.LOG_FORMAT));
+  installTemporalLogging(logger);
   const stops: Array<() => Promise<unknown>> = [];
 
   let databaseUrl = config.DATABASE_URL;
@@ -132,6 +134,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`npm start failed: ${(err as Error).stack ?? err}\n`);
+  process.stderr.write(`npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -1,12 +1,15 @@
 /**
  * One way to build the engine's worker: the encrypting data converter, every workflow and every
- * activity on one task queue. Used by `npm run worker`, `npm start` and the tests.
+ * activity on one task queue. Used by `npm run worker` and `npm start`; the tools (simulator,
+ * benchmarks, history recording) and the workflow tests build a tool worker, which also runs the
+ * tools' own workflows and activities on the task queue they give it.
  */
 import { readFileSync } from 'node:fs';
-import type { DataConverter } from '@temporalio/common';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter, LogLevel, LogMetadata } from '@temporalio/common';
+import { bundleWorkflowCode, type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
-import { type AdapterSet, createProductionAdapters, createSandboxAdapters, startOrConnectSandbox } from '../adapters';
+import { createToolActivities } from '../activities/tools';
+import { type AdapterSet, createAdapters, type ProductionAdapterSettings } from '../adapters';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 
@@ -27,37 +30,49 @@ export interface EngineWorkerOptions {
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+export const TOOL_WORKFLOWS_PATH = require.resolve('../workflows/tools');
 
 export async function createEngineWorker(options: EngineWorkerOptions): Promise<Worker> {
+  return createWorker(options, createActivities(options.deps), WORKFLOWS_PATH);
+}
+
+/** A worker of the tools and tests: the engine's workflows and activities and the tools' own. */
+export async function createToolWorker(options: EngineWorkerOptions): Promise<Worker> {
+  return createWorker(options, createToolActivities(options.deps), TOOL_WORKFLOWS_PATH);
+}
+
+async function createWorker(
+  options: EngineWorkerOptions,
+  activities: WorkerOptions['activities'],
+  workflowsPath: string,
+): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     dataConverter: options.dataConverter,
-    activities: createActivities(options.deps),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities,
+    workflowBundle: options.workflowBundle ?? (await bundleQuietly(workflowsPath)),
     ...options.tuning,
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
 }
 
 /**
- * The external systems for a process (issue 4): in sandbox mode the local doubles (BankID, bureau,
- * open banking, bank payout, SMTP, SMS, post) with their steering API; in production mode the real
- * clients from the environment (a missing setting stops the process with the names of all missing).
+ * The external systems for an engine process: `createAdapters` by engine mode, with the shared
+ * sandbox ports and, in production mode, the real clients' settings from the environment.
  */
 export async function createEngineAdapters(config: Config, logger?: Logger): Promise<AdapterSet> {
-  if (config.ENGINE_MODE === 'sandbox') {
-    if (config.SANDBOX_BASE_PORT === 0) return createSandboxAdapters({ logger });
-    // Shared with the other engine processes (API, workers): the first one owns the doubles.
-    const shared = await startOrConnectSandbox({
-      basePort: config.SANDBOX_BASE_PORT,
-      secret: config.SANDBOX_SECRET,
-      logger,
-    });
-    logger?.info({ role: shared.role, basePort: config.SANDBOX_BASE_PORT }, 'sandbox doubles');
-    return shared;
-  }
+  return createAdapters(config, {
+    logger,
+    sandboxBasePort: config.SANDBOX_BASE_PORT,
+    sandboxSecret: config.SANDBOX_SECRET,
+    production: config.ENGINE_MODE === 'production' ? productionAdapterSettings(config) : undefined,
+  });
+}
+
+/** The real clients' settings; a missing one stops the process with the names of all missing. */
+function productionAdapterSettings(config: Config): ProductionAdapterSettings {
   const required = {
     BANKID_BASE_URL: config.BANKID_BASE_URL,
     BANKID_CLIENT_PFX_PATH: config.BANKID_CLIENT_PFX_PATH,
@@ -73,8 +88,7 @@ export async function createEngineAdapters(config: Config, logger?: Logger): Pro
     .filter(([, v]) => !v)
     .map(([k]) => k);
   if (missing.length > 0) throw new Error(`production mode needs adapter settings: ${missing.join(', ')}`);
-  return createProductionAdapters({
-    logger,
+  return {
     timeoutMs: config.ADAPTER_TIMEOUT_MS,
     bankId: {
       baseUrl: config.BANKID_BASE_URL!,
@@ -97,5 +111,25 @@ export async function createEngineAdapters(config: Config, logger?: Logger): Pro
     },
     sms: { baseUrl: config.SMS_GATEWAY_BASE_URL!, apiKey: config.SMS_GATEWAY_API_KEY, from: config.SMS_SENDER_ID },
     post: { baseUrl: config.POST_API_BASE_URL!, apiKey: config.POST_API_KEY, sender: config.POST_SENDER },
-  });
+  };
+}
+
+/**
+ * The workflow bundle, without webpack's statistics in the log (the bundler logs them at info):
+ * its warnings and errors still reach the Temporal SDK's logger.
+ */
+async function bundleQuietly(workflowsPath: string): Promise<{ code: string }> {
+  const sdk = Runtime.instance().logger;
+  const drop = () => undefined;
+  const logger = {
+    log: (level: LogLevel, message: string, meta?: LogMetadata) =>
+      level === 'WARN' || level === 'ERROR' ? sdk.log(level, message, meta) : undefined,
+    trace: drop,
+    debug: drop,
+    info: drop,
+    warn: (message: string, meta?: LogMetadata) => sdk.warn(message, meta),
+    error: (message: string, meta?: LogMetadata) => sdk.error(message, meta),
+  };
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger });
+  return { code };
 }

@@ -5,7 +5,8 @@
 import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
+import { createLogger, resolveLogFormat } from '../platform/logger';
+import { installTemporalLogging } from '../platform/temporal-logging';
 import {
   connectClient,
   connectWorkerConnection,
@@ -18,14 +19,15 @@ import { ensureRetentionSweep } from './retention-sweep';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  const logger = createLogger(config.LOG_LEVEL, 'worker', resolveLogFormat(config.LOG_FORMAT));
+  installTemporalLogging(logger);
   if (!config.DATABASE_URL) {
     logger.fatal('DATABASE_URL is required for `npm run worker` (`npm start` runs an embedded PostgreSQL)');
     process.exit(78);
   }
   const db = createDb(config.DATABASE_URL);
   await migrateToLatest(db);
-  // In sandbox mode this process runs its own doubles (steerable only from an all-in-one API).
+  // Sandbox mode: the doubles shared with `npm run api` (SANDBOX_BASE_PORT), whichever starts first owns them.
   const adapterSet = await createEngineAdapters(config, logger);
   const connection = await connectWorkerConnection(config);
   const dataConverter = encryptingDataConverter(resolveEncryptionKeys(config));
@@ -49,6 +51,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`worker failed: ${(err as Error).message}\n`);
+  process.stderr.write(`worker failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -4,9 +4,9 @@
  * what the application's own work costs over Temporal's per-step floor on the same server.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { ApplicationActivities } from '../activities/application';
+import type { BenchActivities } from '../activities/bench';
 
-const { benchNoopStep } = proxyActivities<ApplicationActivities>({ startToCloseTimeout: '30 seconds' });
+const { benchNoopStep } = proxyActivities<BenchActivities>({ startToCloseTimeout: '30 seconds' });
 
 export async function applicationBaselineWorkflow(steps: number): Promise<number> {
   for (let i = 0; i < steps; i++) await benchNoopStep(i);

@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  type ApplicationPayoutStatus,
   type ApplicantAnswers,
   type ApplicantStatus,
   type ApplicationStatus,
@@ -75,7 +76,7 @@ export class ApplicationRun {
   decision: ApplicationSnapshot['decision'] = null;
   offer: ApplicationSnapshot['offer'] = null;
   incomeVerification: IncomeVerificationState | null = null;
-  payoutStatus: string | null = null;
+  payoutStatus: ApplicationPayoutStatus | null = null;
   payouts: PayoutSummary[] = [];
   loanId: string | null = null;
   submittedAt: string | null = null;

@@ -1,10 +1,11 @@
-/** The workflow bundle's entry: every workflow type the engine registers. */
+/**
+ * The production workflow bundle's entry: every workflow type the engine registers. The tools'
+ * workflows (simulator, benchmarks) are in ./tools.ts, which only the tools' workers bundle.
+ */
 export { diagnosticsWorkflow } from './diagnostics';
 export { loanWorkflow } from './loan';
 export { paymentWorkflow } from './payment';
 export { lateInvoiceSweepWorkflow } from './late-invoice-sweep';
-export { simulatedBorrowerWorkflow } from './simulated-borrower';
 export { applicationWorkflow } from './application';
 export { personalDataRetentionWorkflow } from './retention';
-export { applicationBaselineWorkflow } from './application-bench';
 export { complaintWorkflow } from './complaint';

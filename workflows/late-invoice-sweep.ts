@@ -3,7 +3,7 @@
  * on the last banking day of its month, so every late fee falls on the first banking day of the
  * next; on that morning the sweep finds the loans with an installment still unpaid and tells each
  * loan workflow. Loans paid on time are never woken for lateness: that keeps an on-time loan to
- * one wake-up a month (issue 5: ≤ 80 history events per loan-year). Like a nightly batch job in a
+ * one wake-up a month (the target: ≤ 80 history events per loan-year, docs/benchmarks.md). Like a nightly batch job in a
  * core banking system, but durable and visible in the Temporal UI as `late-invoice-sweep`.
  */
 import {

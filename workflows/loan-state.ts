@@ -11,7 +11,8 @@ import { DEFAULT_PRODUCT } from '../domain/product';
 import { buildSchedule, installmentDueDate } from '../domain/schedule';
 import { evaluateCure, firstDayMoreThanOneMonthLate, loanClaim } from '../domain/termination';
 import type { LoanTerms } from './loan';
-import type { EarlyRepaymentOrder, EarlyRepaymentQuote, LoanLifecycleStatus, WithdrawalOrder } from './loan-messages';
+import type { EarlyRepaymentOrder, EarlyRepaymentQuote, WithdrawalOrder } from '../domain/loan-actions';
+import type { LoanLifecycleStatus } from '../domain/loan-statuses';
 
 export interface OpenInvoice {
   number: number;

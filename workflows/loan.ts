@@ -34,7 +34,8 @@ import { reminderDueDate } from '../domain/invoicing';
 import { Decimal } from '../domain/money';
 import type { NoticeChannel } from '../domain/product';
 import { installmentDueDate } from '../domain/schedule';
-import { invoiceLateSignal, type LoanLifecycleStatus, loanViewQuery, paymentReceivedSignal } from './loan-messages';
+import { invoiceLateSignal, loanViewQuery, paymentReceivedSignal } from './loan-messages';
+import type { LoanLifecycleStatus } from '../domain/loan-statuses';
 import {
   initialState,
   instantOf,

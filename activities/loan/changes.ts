@@ -14,7 +14,7 @@ import { Decimal, formatAmount, maxAmount, ZERO } from '../../domain/money';
 import { overdueItems } from '../../domain/overdue';
 import { applyPaymentFreeMonth, checkPaymentFreeMonthEligibility } from '../../domain/payment-free-month';
 import { firstInstallmentAtNewRate, recomputeAnnuityForRateChange } from '../../domain/rate-change';
-import type { PaymentFreeMonthGrant, RateChangeNotice } from '../../workflows/loan-messages';
+import type { PaymentFreeMonthGrant, RateChangeNotice } from '../../domain/loan-actions';
 import { paymentFreeMonthLetter, rateChangeLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { plannedPrincipalBefore } from './ledger-steps';
@@ -72,7 +72,7 @@ export function createLoanChangeActivities({ db, withNotices }: LoanActivityCont
           new_rate_percent: new Decimal(input.newNominalRatePercent).toFixed(2),
           new_monthly_payment: formatAmount(annuity.monthlyPayment),
           remaining_installments: remaining,
-          status: 'SCHEDULED',
+          status: 'SCHEDULED' as const,
         };
         await insertRateChange(trx, row);
         notices.push({

@@ -1,6 +1,7 @@
 /** What every loan activity works with: the database, and notices announced after their transaction commits. */
 import type { Db } from '../../db/database';
-import { type MailboxMessageInput, recordMailboxMessage } from '../../db/mailbox-repository';
+import { recordMailboxMessage } from '../../db/mailbox-repository';
+import type { Notice } from '../../domain/notice';
 
 /** Sends the "new mail" notice for a mailbox message once (R-LOAN-11); absent without adapters. */
 export type NewMailNotifier = (messageId: string) => Promise<void>;
@@ -11,14 +12,14 @@ export interface LoanActivityContext {
    * Runs `work` in one transaction that also records the mailbox messages it pushed (R-LOAN-11),
    * then announces them once the transaction has committed.
    */
-  withNotices<T>(work: (trx: Db, notices: MailboxMessageInput[]) => Promise<T>): Promise<T>;
+  withNotices<T>(work: (trx: Db, notices: Notice[]) => Promise<T>): Promise<T>;
 }
 
 export function loanActivityContext(db: Db, notifyNewMail?: NewMailNotifier): LoanActivityContext {
   return {
     db,
     async withNotices(work) {
-      const notices: MailboxMessageInput[] = [];
+      const notices: Notice[] = [];
       const ids: string[] = [];
       const result = await db.transaction().execute(async (trx) => {
         const out = await work(trx, notices);

@@ -7,10 +7,10 @@ import {
   type LoanRow,
   updateInvoice,
 } from '../../db/loan-repository';
-import type { MailboxMessageInput } from '../../db/mailbox-repository';
+import type { Notice } from '../../domain/notice';
 import type { IsoDate } from '../../domain/dates';
 import { chargePosting } from '../../domain/ledger';
-import { isRunningLoanStatus, RUNNING_LOAN_STATUSES } from '../../domain/loan-status';
+import { INVOICED_LOAN_STATUSES, isInvoicedLoanStatus } from '../../domain/loan-statuses';
 import { Decimal } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { reminderLetter } from '../../texts/loan';
@@ -29,13 +29,13 @@ export function createDunningActivities({ db, withNotices }: LoanActivityContext
     kind: 'late-fee' | 'reminder-fee',
     fee: string,
     invoiceChanges: Parameters<typeof updateInvoice>[3],
-    notice?: (loan: LoanRow) => MailboxMessageInput,
+    notice?: (loan: LoanRow) => Notice,
   ): Promise<LoanSnapshot> {
     return withNotices(async (trx, notices) => {
       const loan = await lockLoan(trx, input.loanId);
       const invoice = await findInvoice(trx, input.loanId, input.invoiceNumber);
       if (!invoice) throw new Error(`no invoice ${input.invoiceNumber} of loan ${input.loanId}`);
-      if (invoice.status !== 'OPEN' || !isRunningLoanStatus(loan.status)) return loanSnapshot(trx, input.loanId);
+      if (invoice.status !== 'OPEN' || !isInvoicedLoanStatus(loan.status)) return loanSnapshot(trx, input.loanId);
       await accrueDefaultInterest(trx, input.loanId, input.date);
       await postInTransaction(
         trx,
@@ -94,7 +94,7 @@ export function createDunningActivities({ db, withNotices }: LoanActivityContext
 
     /** The late-invoice sweep: loans with an installment unpaid after its due date and no late fee yet. */
     async findLoansWithLateInvoices(input: { date: IsoDate; afterLoanId?: string; limit: number }): Promise<string[]> {
-      return findLoansWithLateInvoices(db, { ...input, statuses: RUNNING_LOAN_STATUSES });
+      return findLoansWithLateInvoices(db, { ...input, statuses: INVOICED_LOAN_STATUSES });
     },
   };
 }

@@ -15,7 +15,7 @@ import { creditPosting, refundPosting, setOffPosting } from '../../domain/ledger
 import { Decimal, formatAmount } from '../../domain/money';
 import { partialRepaymentPrepayment, type Payoff, payoffOn } from '../../domain/payoff';
 import { installmentDueDate } from '../../domain/schedule';
-import type { EarlyRepaymentOrder, EarlyRepaymentQuote } from '../../workflows/loan-messages';
+import type { EarlyRepaymentOrder, EarlyRepaymentQuote } from '../../domain/loan-actions';
 import { earlyRepaymentLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { accrueDefaultInterest, principalAndInterestLines, writeInvoice } from './ledger-steps';

@@ -4,7 +4,7 @@ import { findInvoice, lockLoan, updateLoanTerms } from '../../db/loan-repository
 import { markRateChangeApplied, scheduledRateChangesUpTo } from '../../db/rate-change-repository';
 import { monthlyRate } from '../../domain/annuity';
 import { installmentInvoiceLines } from '../../domain/invoicing';
-import { isRunningLoanStatus } from '../../domain/loan-status';
+import { isInvoicedLoanStatus } from '../../domain/loan-statuses';
 import { Decimal, ZERO } from '../../domain/money';
 import { DEFAULT_PRODUCT, type NoticeChannel } from '../../domain/product';
 import { rateInForce } from '../../domain/rate-change';
@@ -34,7 +34,7 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
       return withNotices(async (trx, notices) => {
         const loan = await lockLoan(trx, input.loanId);
         const existing = await findInvoice(trx, input.loanId, input.number);
-        if (existing || !isRunningLoanStatus(loan.status)) return loanSnapshot(trx, input.loanId);
+        if (existing || !isInvoicedLoanStatus(loan.status)) return loanSnapshot(trx, input.loanId);
         const scheduled = await scheduledRateChangesUpTo(trx, input.loanId, input.number);
         const inForce = rateInForce({
           number: input.number,

@@ -6,7 +6,7 @@ import { capitalisedInterestPosting, customerDebt, disbursementPosting } from '.
 import { Decimal, formatAmount } from '../../domain/money';
 import { loanOcrReference } from '../../domain/ocr';
 import type { NoticeChannel } from '../../domain/product';
-import type { LoanLifecycleStatus } from '../../workflows/loan-messages';
+import type { LoanLifecycleStatus } from '../../domain/loan-statuses';
 import type { LoanActivityContext } from './context';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
 

@@ -11,7 +11,8 @@ import { findWithdrawal } from '../../db/withdrawal-repository';
 import { allocatePayment } from '../../domain/allocation';
 import { compareDates, type IsoDate } from '../../domain/dates';
 import { creditPosting, customerDebt, paymentPosting } from '../../domain/ledger';
-import { isRunningLoanStatus, paymentWakesLoan } from '../../domain/loan-status';
+import { isInvoicedLoanStatus } from '../../domain/loan-statuses';
+import { paymentWakesLoan } from '../../domain/payment-wake';
 import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import { lineRemaining, overdueItems } from '../../domain/overdue';
 import { withdrawalSettlement } from '../../domain/withdrawal';
@@ -26,7 +27,7 @@ export interface PaymentOutcome {
   excess: string;
   /** Invoices this payment settled completely. */
   settledInvoices: number[];
-  /** Whether the loan workflow must look at this payment (domain/loan-status.ts paymentWakesLoan). */
+  /** Whether the loan workflow must look at this payment (domain/payment-wake.ts). */
   wakeLoan: boolean;
 }
 
@@ -59,7 +60,7 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
 
     let orderSettled = false;
     const order = await findConfirmedOrderPayableOn(trx, loanId, date);
-    if (order?.kind === 'whole' && isRunningLoanStatus(loan.status)) {
+    if (order?.kind === 'whole' && isInvoicedLoanStatus(loan.status)) {
       const payoff = await computePayoff(trx, loanId, date);
       if (amount.greaterThanOrEqualTo(payoff.total)) {
         await settlePayoff(trx, loanId, date, payoff);

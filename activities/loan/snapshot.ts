@@ -7,7 +7,7 @@ import { totalRemaining } from '../../domain/allocation';
 import type { IsoDate } from '../../domain/dates';
 import { customerDebt } from '../../domain/ledger';
 import { formatAmount } from '../../domain/money';
-import type { EarlyRepaymentOrder } from '../../workflows/loan-messages';
+import type { EarlyRepaymentOrder } from '../../domain/loan-actions';
 
 export interface LoanSnapshot {
   status: string;

@@ -21,7 +21,7 @@ import {
 } from '../../domain/ledger';
 import { Decimal, formatAmount, maxAmount, ZERO } from '../../domain/money';
 import { withdrawalInterestPerDay, withdrawalRepaymentDueDate, withdrawalSettlement } from '../../domain/withdrawal';
-import type { WithdrawalOrder } from '../../workflows/loan-messages';
+import type { WithdrawalOrder } from '../../domain/loan-actions';
 import { withdrawalLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { principalAndInterestLines, writeInvoice } from './ledger-steps';
@@ -129,7 +129,7 @@ export function createWithdrawalActivities({ withNotices }: LoanActivityContext)
           fees_refunded: formatAmount(feesPaid),
           total: formatAmount(customerDebt(await loanAccountBalances(trx, input.loanId))),
           invoice_number: number,
-          status: 'AWAITING_REPAYMENT',
+          status: 'AWAITING_REPAYMENT' as const,
         };
         await insertWithdrawal(trx, row);
         await setLoanStatus(trx, input.loanId, 'WITHDRAWAL_PENDING');

@@ -19,13 +19,8 @@ import { formatAmount, isAmountString, parseAmount } from '../../domain/money';
 import { isValidOcr } from '../../domain/ocr';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import {
-  SandboxSteeringError,
-  startSandboxServer,
-  type RunningSandboxServer,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../shared/sandbox-server';
+import { SandboxSteeringError, type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import { HttpSandboxDouble } from '../shared/sandbox-double';
 import type { PayoutDestination, PayoutStatus } from './types';
 
 export interface PayoutView {
@@ -78,41 +73,25 @@ const problem = (status: number, error: string, message: string): SandboxRespons
   body: { error, message },
 });
 
-export class BankPayoutSandbox implements BankPayoutSandboxSteering {
+export class BankPayoutSandbox extends HttpSandboxDouble implements BankPayoutSandboxSteering {
   private readonly byKey = new IdempotencyStore<string>();
   private readonly payouts = new Map<string, StoredPayout>();
   private readonly clock: Clock;
   private readonly executeAfterMs: number | undefined;
-  private server?: RunningSandboxServer;
 
   private constructor(options: BankPayoutSandboxOptions) {
+    super('bank-payout');
     this.clock = options.clock ?? systemClock;
     this.executeAfterMs = options.executeAfterMs;
   }
 
   static async start(options: BankPayoutSandboxOptions = {}): Promise<BankPayoutSandbox> {
     const sandbox = new BankPayoutSandbox(options);
-    sandbox.server = await startSandboxServer({
-      name: 'bank-payout',
-      host: options.host,
-      port: options.port,
-      bearerToken: options.apiKey,
-      errorBody: (error, message) => ({ error, message }),
-      routes: [
-        { method: 'POST', pattern: '/v1/payouts', handler: (req) => sandbox.create(req) },
-        { method: 'GET', pattern: '/v1/payouts/:payoutId', handler: (req) => sandbox.read(req.params.payoutId!) },
-      ],
-    });
+    await sandbox.listen(options, [
+      { method: 'POST', pattern: '/v1/payouts', handler: (req) => sandbox.create(req) },
+      { method: 'GET', pattern: '/v1/payouts/:payoutId', handler: (req) => sandbox.read(req.params.payoutId!) },
+    ]);
     return sandbox;
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error('bank-payout sandbox not started');
-    return this.server.url;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
   }
 
   private create(req: SandboxRequest): SandboxResponse {

@@ -22,13 +22,8 @@ import { z } from 'zod';
 import { stockholmDate } from '../../domain/dates';
 import { isValidPersonnummer } from '../../domain/personnummer';
 import { systemClock, type Clock } from '../shared/clock';
-import {
-  SandboxSteeringError,
-  startSandboxServer,
-  type RunningSandboxServer,
-  type SandboxErrorKind,
-  type SandboxResponse,
-} from '../shared/sandbox-server';
+import { SandboxSteeringError, type SandboxErrorKind, type SandboxResponse } from '../shared/sandbox-server';
+import { HttpSandboxDouble } from '../shared/sandbox-double';
 import { BANKID_API_PATH } from './client';
 import {
   FAILED_HINT_CODES,
@@ -157,15 +152,15 @@ function invalid(details: string): SandboxResponse {
   return { status: 400, body: { errorCode: 'invalidParameters', details } };
 }
 
-export class BankIdSandbox implements BankIdSandboxSteering {
+export class BankIdSandbox extends HttpSandboxDouble implements BankIdSandboxSteering {
   private readonly orders = new Map<string, OrderState>();
   private readonly clock: Clock;
   private readonly ttlMs: number;
   private readonly completedRetentionMs: number;
   private readonly failedRetentionMs: number;
-  private server?: RunningSandboxServer;
 
   private constructor(options: BankIdSandboxOptions) {
+    super('bankid');
     this.clock = options.clock ?? systemClock;
     this.ttlMs = options.orderTtlMs ?? 180_000;
     this.completedRetentionMs = options.completedRetentionMs ?? 180_000;
@@ -174,29 +169,17 @@ export class BankIdSandbox implements BankIdSandboxSteering {
 
   static async start(options: BankIdSandboxOptions = {}): Promise<BankIdSandbox> {
     const sandbox = new BankIdSandbox(options);
-    sandbox.server = await startSandboxServer({
-      name: 'bankid',
-      host: options.host,
-      port: options.port,
-      errorBody: (kind, message) => ({ errorCode: ERROR_CODES[kind], details: message }),
-      routes: [
+    await sandbox.listen(
+      { host: options.host, port: options.port },
+      [
         { method: 'POST', pattern: `${BANKID_API_PATH}/auth`, handler: (req) => sandbox.startOrder('auth', req.body) },
         { method: 'POST', pattern: `${BANKID_API_PATH}/sign`, handler: (req) => sandbox.startOrder('sign', req.body) },
         { method: 'POST', pattern: `${BANKID_API_PATH}/collect`, handler: (req) => sandbox.collect(req.body) },
         { method: 'POST', pattern: `${BANKID_API_PATH}/cancel`, handler: (req) => sandbox.cancel(req.body) },
       ],
-    });
+      (kind, message) => ({ errorCode: ERROR_CODES[kind], details: message }),
+    );
     return sandbox;
-  }
-
-  /** Server root for `BankIdHttpClient` (`baseUrl`). */
-  get url(): string {
-    if (!this.server) throw new Error('bankid sandbox not started');
-    return this.server.url;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
   }
 
   // --- the RP API ------------------------------------------------------------------------------

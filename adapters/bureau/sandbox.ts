@@ -14,13 +14,8 @@ import { formatAmount, isAmountString, parseAmount } from '../../domain/money';
 import { isValidPersonnummer, parsePersonnummer } from '../../domain/personnummer';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import {
-  SandboxSteeringError,
-  startSandboxServer,
-  type RunningSandboxServer,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../shared/sandbox-server';
+import { SandboxSteeringError, type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import { HttpSandboxDouble } from '../shared/sandbox-double';
 
 export interface BureauPersonProfile {
   registeredInSweden: boolean;
@@ -111,42 +106,26 @@ const problem = (status: number, error: string, message: string): SandboxRespons
   body: { error, message },
 });
 
-export class BureauSandbox implements BureauSandboxSteering {
+export class BureauSandbox extends HttpSandboxDouble implements BureauSandboxSteering {
   private readonly people = new Map<string, BureauPersonProfile>();
   private readonly reports = new IdempotencyStore<StoredReport>();
   private readonly inquiries: BureauInquiry[] = [];
   private readonly latePayments = new IdempotencyStore<{ reportId: string; receivedAt: string }>();
   private readonly latePaymentLog: BureauLatePaymentReport[] = [];
   private readonly clock: Clock;
-  private server?: RunningSandboxServer;
 
   private constructor(options: BureauSandboxOptions) {
+    super('bureau');
     this.clock = options.clock ?? systemClock;
   }
 
   static async start(options: BureauSandboxOptions = {}): Promise<BureauSandbox> {
     const sandbox = new BureauSandbox(options);
-    sandbox.server = await startSandboxServer({
-      name: 'bureau',
-      host: options.host,
-      port: options.port,
-      bearerToken: options.apiKey,
-      errorBody: (error, message) => ({ error, message }),
-      routes: [
-        { method: 'POST', pattern: '/v1/credit-reports', handler: (req) => sandbox.createReport(req) },
-        { method: 'POST', pattern: '/v1/late-payment-reports', handler: (req) => sandbox.reportLatePayment(req) },
-      ],
-    });
+    await sandbox.listen(options, [
+      { method: 'POST', pattern: '/v1/credit-reports', handler: (req) => sandbox.createReport(req) },
+      { method: 'POST', pattern: '/v1/late-payment-reports', handler: (req) => sandbox.reportLatePayment(req) },
+    ]);
     return sandbox;
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error('bureau sandbox not started');
-    return this.server.url;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
   }
 
   private createReport(req: SandboxRequest): SandboxResponse {

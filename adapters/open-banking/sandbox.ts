@@ -11,13 +11,8 @@ import { formatAmount, isAmountString, parseAmount } from '../../domain/money';
 import { isValidPersonnummer } from '../../domain/personnummer';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import {
-  SandboxSteeringError,
-  startSandboxServer,
-  type RunningSandboxServer,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../shared/sandbox-server';
+import { SandboxSteeringError, type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import { HttpSandboxDouble } from '../shared/sandbox-double';
 import type { Verification, VerificationStatus } from './types';
 
 export interface OpenBankingVerificationView {
@@ -58,41 +53,25 @@ const problem = (status: number, error: string, message: string): SandboxRespons
   body: { error, message },
 });
 
-export class OpenBankingSandbox implements OpenBankingSandboxSteering {
+export class OpenBankingSandbox extends HttpSandboxDouble implements OpenBankingSandboxSteering {
   private readonly verifications = new Map<string, OpenBankingVerificationView>();
   private readonly started = new IdempotencyStore<{ verificationId: string; redirectUrl: string }>();
   private readonly clock: Clock;
-  private server?: RunningSandboxServer;
 
   private constructor(options: OpenBankingSandboxOptions) {
+    super('open-banking');
     this.clock = options.clock ?? systemClock;
   }
 
   static async start(options: OpenBankingSandboxOptions = {}): Promise<OpenBankingSandbox> {
     const sandbox = new OpenBankingSandbox(options);
-    sandbox.server = await startSandboxServer({
-      name: 'open-banking',
-      host: options.host,
-      port: options.port,
-      bearerToken: options.apiKey,
-      errorBody: (error, message) => ({ error, message }),
-      routes: [
-        { method: 'POST', pattern: '/v1/income-verifications', handler: (req) => sandbox.create(req) },
-        { method: 'GET', pattern: '/v1/income-verifications/:id', handler: (req) => sandbox.read(req.params.id!) },
-        // The applicant's browser has no API key.
-        { method: 'GET', pattern: '/consent/:id', handler: (req) => sandbox.consentPage(req.params.id!), public: true },
-      ],
-    });
+    await sandbox.listen(options, [
+      { method: 'POST', pattern: '/v1/income-verifications', handler: (req) => sandbox.create(req) },
+      { method: 'GET', pattern: '/v1/income-verifications/:id', handler: (req) => sandbox.read(req.params.id!) },
+      // The applicant's browser has no API key.
+      { method: 'GET', pattern: '/consent/:id', handler: (req) => sandbox.consentPage(req.params.id!), public: true },
+    ]);
     return sandbox;
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error('open-banking sandbox not started');
-    return this.server.url;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
   }
 
   private create(req: SandboxRequest): SandboxResponse {

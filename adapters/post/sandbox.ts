@@ -8,13 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import {
-  SandboxSteeringError,
-  startSandboxServer,
-  type RunningSandboxServer,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../shared/sandbox-server';
+import { SandboxSteeringError, type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import { HttpSandboxDouble } from '../shared/sandbox-double';
 import type { LetterRecipient } from './types';
 
 export interface RecordedLetter {
@@ -61,39 +56,23 @@ const problem = (status: number, error: string, message: string): SandboxRespons
   body: { error, message },
 });
 
-export class PostSandbox implements PostSandboxSteering {
+export class PostSandbox extends HttpSandboxDouble implements PostSandboxSteering {
   private readonly letters: RecordedLetter[] = [];
   private readonly byKey = new IdempotencyStore<string>();
   private readonly clock: Clock;
-  private server?: RunningSandboxServer;
 
   private constructor(options: PostSandboxOptions) {
+    super('post');
     this.clock = options.clock ?? systemClock;
   }
 
   static async start(options: PostSandboxOptions = {}): Promise<PostSandbox> {
     const sandbox = new PostSandbox(options);
-    sandbox.server = await startSandboxServer({
-      name: 'post',
-      host: options.host,
-      port: options.port,
-      bearerToken: options.apiKey,
-      errorBody: (error, message) => ({ error, message }),
-      routes: [
-        { method: 'POST', pattern: '/v1/letters', handler: (req) => sandbox.receive(req) },
-        { method: 'GET', pattern: '/v1/letters/:letterId', handler: (req) => sandbox.read(req.params.letterId!) },
-      ],
-    });
+    await sandbox.listen(options, [
+      { method: 'POST', pattern: '/v1/letters', handler: (req) => sandbox.receive(req) },
+      { method: 'GET', pattern: '/v1/letters/:letterId', handler: (req) => sandbox.read(req.params.letterId!) },
+    ]);
     return sandbox;
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error('post sandbox not started');
-    return this.server.url;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
   }
 
   private receive(req: SandboxRequest): SandboxResponse {

@@ -1,6 +1,6 @@
 /**
  * Sandbox steering over HTTP, so the API and the worker can run as separate processes in sandbox
- * mode (issue 4): the process that owns the doubles serves their steering API on a small HTTP
+ * mode: the process that owns the doubles serves their steering API on a small HTTP
  * endpoint (`POST /v1/steer/:system/:method` with `{ args }`, bearer token), and any other process
  * steers them through `remoteSandboxSteering` — the same async interface the API's
  * `/v1/sandbox/...` endpoints use in-process. Only the methods of the steering interfaces can be

@@ -30,16 +30,6 @@ export interface SmsClientSettings {
 
 const sentSchema = z.object({ messageId: z.string().min(1), status: z.string() });
 
-/**
- * A Swedish mobile number in E.164: accepts "070-123 45 67", "0701234567", "+46 70 123 45 67",
- * "0046701234567". Returns undefined for anything else.
- */
-export function normaliseSwedishMobile(input: string): string | undefined {
-  const compact = input.replace(/[\s\-()]/g, '');
-  const national = /^(?:\+46|0046|0)(7\d{8})$/.exec(compact);
-  return national ? `+46${national[1]}` : undefined;
-}
-
 export class SmsHttpClient implements SmsSender {
   private readonly http: HttpClientSettings;
   private readonly from?: string;

@@ -7,12 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import {
-  startSandboxServer,
-  type RunningSandboxServer,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../shared/sandbox-server';
+import { type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import { HttpSandboxDouble } from '../shared/sandbox-double';
 
 export interface RecordedSms {
   messageId: string;
@@ -49,36 +45,20 @@ const problem = (status: number, error: string, message: string): SandboxRespons
   body: { error, message },
 });
 
-export class SmsSandbox implements SmsSandboxSteering {
+export class SmsSandbox extends HttpSandboxDouble implements SmsSandboxSteering {
   private readonly messages: RecordedSms[] = [];
   private readonly byKey = new IdempotencyStore<string>();
   private readonly clock: Clock;
-  private server?: RunningSandboxServer;
 
   private constructor(options: SmsSandboxOptions) {
+    super('sms');
     this.clock = options.clock ?? systemClock;
   }
 
   static async start(options: SmsSandboxOptions = {}): Promise<SmsSandbox> {
     const sandbox = new SmsSandbox(options);
-    sandbox.server = await startSandboxServer({
-      name: 'sms',
-      host: options.host,
-      port: options.port,
-      bearerToken: options.apiKey,
-      errorBody: (error, message) => ({ error, message }),
-      routes: [{ method: 'POST', pattern: '/messages', handler: (req) => sandbox.receive(req) }],
-    });
+    await sandbox.listen(options, [{ method: 'POST', pattern: '/messages', handler: (req) => sandbox.receive(req) }]);
     return sandbox;
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error('sms sandbox not started');
-    return this.server.url;
-  }
-
-  async close(): Promise<void> {
-    await this.server?.close();
   }
 
   private receive(req: SandboxRequest): SandboxResponse {

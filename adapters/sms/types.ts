@@ -2,7 +2,7 @@
 
 export interface SmsMessage {
   idempotencyKey: string;
-  /** E.164, e.g. "+46701234567" (see `normaliseSwedishMobile`). */
+  /** E.164, e.g. "+46701234567" (see `normaliseSwedishMobile` in domain/application.ts). */
   to: string;
   /** 1–1600 characters (up to ten concatenated parts). */
   text: string;

@@ -55,7 +55,7 @@ import {
   LOAN_PURPOSES,
   newApplicationViolations,
   type Offer,
-  pendingStatusOf,
+  vendorStatusOf,
 } from '../../domain/application';
 import { stockholmDate } from '../../domain/dates';
 import { formatAmount, parseAmount } from '../../domain/money';
@@ -299,22 +299,13 @@ function maskedPersonnummer(p: string): string {
   return `${p.slice(0, 8)}-****`;
 }
 
-function vendorStatusOf(
-  row: ApplicationRow,
-  applicants: ApplicantRow[],
-): 'NOT_STARTED' | 'STARTED' | 'SUBMITTED' | null {
-  if (row.contract_number) return 'SUBMITTED';
-  if (!isPending(row.status as ApplicationStatus)) return null;
-  return pendingStatusOf(applicants.map((a) => a.status as ApplicantStatus));
-}
-
 function summaryOf(row: ApplicationRow) {
   const status = row.status as ApplicationStatus;
   return {
     id: row.id,
     reference: row.reference,
     status,
-    vendorStatus: row.contract_number ? ('SUBMITTED' as const) : isPending(status) ? (status as 'NOT_STARTED') : null,
+    vendorStatus: vendorStatusOf(status, row.contract_number),
     contractNumber: row.contract_number,
     vendorId: row.vendor_id,
     amount: formatAmount(parseAmount(row.amount)),
@@ -352,7 +343,11 @@ async function toView(deps: ApiDeps, loaded: Loaded, principal: Principal) {
   const payouts = role === 'vendor' ? [] : await listApplicationPayouts(deps.db, row.id);
   return {
     ...summaryOf(row),
-    vendorStatus: vendorStatusOf(row, applicants),
+    vendorStatus: vendorStatusOf(
+      row.status as ApplicationStatus,
+      row.contract_number,
+      applicants.map((a) => a.status as ApplicantStatus),
+    ),
     step: row.step,
     createdBy: row.created_by as 'customer' | 'vendor',
     noticeChannel: row.notice_channel,

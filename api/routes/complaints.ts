@@ -15,7 +15,6 @@ import {
   listComplaints,
   listLoanComplaints,
 } from '../../db/complaint-repository';
-import { findLoan, type LoanRow } from '../../db/loan-repository';
 import { COMPLAINT_LIMITS, COMPLAINT_STATUSES, complaintDeadlines } from '../../domain/complaint';
 import { stockholmDate } from '../../domain/dates';
 import { complaintWorkflow } from '../../workflows/complaint';
@@ -23,6 +22,7 @@ import { answerComplaintUpdate } from '../../workflows/complaint-messages';
 import { type ComplaintInput, complaintWorkflowId } from '../../domain/complaint-state';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
+import { findVisibleLoan } from '../loan-access';
 import { conflict, isWorkflowGone, notFound, refusalOf, refusalProblem, undoCreate } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { isoDate } from '../schemas';
@@ -101,15 +101,6 @@ function toView(row: ComplaintRow, principal: Principal): z.infer<typeof complai
 }
 
 export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /** The loan if the principal may see it; anyone else's is a 404 (R-SEC-1). */
-  const visibleLoan = async (principal: Principal, loanId: string): Promise<LoanRow> => {
-    const loan = await findLoan(deps.db, loanId);
-    const mayRead =
-      principal.role === 'operator' || (principal.role === 'customer' && loan?.customer_id === principal.sub);
-    if (!loan || !mayRead) throw notFound(`no loan ${loanId}`);
-    return loan;
-  };
-
   routes.add({
     method: 'post',
     path: '/v1/loans/:loanId/complaints',
@@ -128,7 +119,7 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     },
     handler: async ({ params, body, principal, res }) => {
       const p = principal!;
-      const loan = await visibleLoan(p, params.loanId);
+      const loan = await findVisibleLoan(deps.db, p, params.loanId);
       const receivedOn = stockholmDate(new Date());
       const deadlines = complaintDeadlines(receivedOn);
       const input: ComplaintInput = {
@@ -183,7 +174,7 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: loanParams,
     responses: { 200: { description: 'the complaints', schema: z.object({ items: z.array(complaintView) }) } },
     handler: async ({ params, principal }) => {
-      const loan = await visibleLoan(principal!, params.loanId);
+      const loan = await findVisibleLoan(deps.db, principal!, params.loanId);
       const rows = await listLoanComplaints(deps.db, loan.id);
       return { status: 200, body: { items: rows.map((r) => toView(r, principal!)) } };
     },

@@ -20,24 +20,23 @@ import type { Request } from 'express';
 import { findLoan, type LoanRow } from '../../db/loan-repository';
 import { isIsoDate } from '../../domain/dates';
 import { checkEarlyRepaymentDate } from '../../domain/early-repayment';
-import { isEndedLoanStatus } from '../../domain/loan-status';
+import { hasLoanEnded } from '../../domain/loan-statuses';
 import { parseAmount } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { checkNewRatePercent } from '../../domain/rate-change';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,
-  type EarlyRepaymentRequest,
   loanWorkflowId,
   quoteEarlyRepaymentUpdate,
-  type RateChangeNotice,
-  type RateChangeRequest,
   requestPaymentFreeMonthUpdate,
   withdrawUpdate,
 } from '../../workflows/loan-messages';
+import type { EarlyRepaymentRequest, RateChangeNotice, RateChangeRequest } from '../../domain/loan-actions';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
-import { notFound, PROBLEM_CONTENT_TYPE, type ProblemDetails, refusalOf, refusalProblem } from '../problem';
+import { findVisibleLoan } from '../loan-access';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails, refusalOf, refusalProblem } from '../problem';
 import { type ApiRoutes, problemSchema, type RouteResult } from '../routing';
 import { isoDate, percentString, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
@@ -258,13 +257,10 @@ function problemResult(req: Request, problem: LoanActionProblem): RouteResult {
 type Handle = ReturnType<ApiDeps['temporal']['workflow']['getHandle']>;
 
 export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /** The loan if the principal may act on it (a customer: own loans only); otherwise 404. */
+  /** The loan if the principal may act on it (R-SEC-1, else 404) and it has not ended (else 409). */
   const actionableLoan = async (principal: Principal | undefined, loanId: string): Promise<LoanRow> => {
-    const loan = await findLoan(deps.db, loanId);
-    const mayAct =
-      principal?.role === 'operator' || (principal?.role === 'customer' && loan?.customer_id === principal.sub);
-    if (!loan || !mayAct) throw notFound(`no loan ${loanId}`);
-    if (isEndedLoanStatus(loan.status)) throw loanEnded(loanId, loan.status);
+    const loan = await findVisibleLoan(deps.db, principal, loanId);
+    if (hasLoanEnded(loan.status)) throw loanEnded(loanId, loan.status);
     return loan;
   };
 

@@ -3,23 +3,15 @@
  * PostgreSQL (the ledger and its projections), never from workflow queries. Customers see their own
  * loans only; anyone else's is a 404.
  */
-import type { Principal } from '../auth';
 import { loanAccountBalances } from '../../db/ledger-repository';
-import {
-  findLoan,
-  type InvoiceRow,
-  listCustomerLoans,
-  listInvoices,
-  listPayments,
-  type LoanRow,
-} from '../../db/loan-repository';
+import { type InvoiceRow, listCustomerLoans, listInvoices, listPayments } from '../../db/loan-repository';
 import { remainingPaymentPlan } from '../../domain/invoicing';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal, formatAmount } from '../../domain/money';
 import type { NoticeChannel } from '../../domain/product';
 import type { ApiDeps } from '../deps';
+import { findVisibleLoan } from '../loan-access';
 import { toPaymentView } from '../payment-view';
-import { notFound } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { z } from '../zod';
 
@@ -100,15 +92,6 @@ function toInvoiceView(i: InvoiceRow): z.infer<typeof invoiceSchema> {
 }
 
 export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /** The loan if the principal may see it; otherwise 404, so other people's loans don't exist. */
-  const visibleLoan = async (principal: Principal | undefined, loanId: string): Promise<LoanRow> => {
-    const loan = await findLoan(deps.db, loanId);
-    const mayRead =
-      principal?.role === 'operator' || (principal?.role === 'customer' && loan?.customer_id === principal.sub);
-    if (!loan || !mayRead) throw notFound(`no loan ${loanId}`);
-    return loan;
-  };
-
   routes.add({
     method: 'get',
     path: '/v1/loans',
@@ -146,7 +129,7 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: loanParams,
     responses: { 200: { description: 'the loan', schema: overviewSchema } },
     handler: async ({ principal, params }) => {
-      const loan = await visibleLoan(principal, params.loanId);
+      const loan = await findVisibleLoan(deps.db, principal, params.loanId);
       const [balances, invoices] = await Promise.all([
         loanAccountBalances(deps.db, loan.id),
         listInvoices(deps.db, loan.id),
@@ -189,7 +172,7 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: loanParams,
     responses: { 200: { description: 'invoices', schema: z.object({ invoices: z.array(invoiceSchema) }) } },
     handler: async ({ principal, params }) => {
-      const loan = await visibleLoan(principal, params.loanId);
+      const loan = await findVisibleLoan(deps.db, principal, params.loanId);
       return { status: 200, body: { invoices: (await listInvoices(deps.db, loan.id)).map(toInvoiceView) } };
     },
   });
@@ -204,7 +187,7 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: loanParams,
     responses: { 200: { description: 'payments', schema: z.object({ payments: z.array(z.unknown()) }) } },
     handler: async ({ principal, params }) => {
-      const loan = await visibleLoan(principal, params.loanId);
+      const loan = await findVisibleLoan(deps.db, principal, params.loanId);
       return { status: 200, body: { payments: (await listPayments(deps.db, loan.id)).map(toPaymentView) } };
     },
   });
@@ -219,7 +202,7 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: loanParams,
     responses: { 200: { description: 'the plan', schema: planSchema } },
     handler: async ({ principal, params }) => {
-      const loan = await visibleLoan(principal, params.loanId);
+      const loan = await findVisibleLoan(deps.db, principal, params.loanId);
       const [balances, invoices] = await Promise.all([
         loanAccountBalances(deps.db, loan.id),
         listInvoices(deps.db, loan.id),

@@ -14,7 +14,7 @@ import {
   type PaymentRow,
   registerPayment,
 } from '../../db/loan-repository';
-import { isEndedLoanStatus } from '../../domain/loan-status';
+import { hasLoanEnded } from '../../domain/loan-statuses';
 import { formatAmount, parseAmount } from '../../domain/money';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import type { ApiDeps } from '../deps';
@@ -159,7 +159,7 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (payment.status !== 'SUSPENSE') return answerAssigned(payment, body.loanId);
       const loan = await findLoan(deps.db, body.loanId);
       if (!loan) throw badRequest('unknown loan', [{ field: 'body.loanId', message: 'no such loan' }]);
-      if (isEndedLoanStatus(loan.status)) {
+      if (hasLoanEnded(loan.status)) {
         throw loanIdConflict(`loan ${loan.id} is ${loan.status}: it takes no payments`, `the loan is ${loan.status}`);
       }
       const assigned = await assignPayment(deps.db, params.paymentId, body.loanId);

@@ -190,7 +190,7 @@ describe('applications API (R-APP-1…10, R-SEC-1)', () => {
     await completeBankId(sign.body.orderRef);
     const paid = await pollAs(as.customer(customer), app.id, (b) => b.status === 'PAID_OUT', 'the payout');
     expect(paid).toMatchObject({
-      payoutStatus: 'EXECUTED', // issue 4: the loan starts once the bank has executed the payout
+      payoutStatus: 'EXECUTED', // R-APP-9: the loan starts once the bank has executed the payout
       payouts: [{ leg: 'applicant', amount: '100000.00', status: 'executed' }],
       applicants: [{ status: 'SIGNED', you: true }],
     });

@@ -31,6 +31,7 @@ import { paymentWorkflowId } from '../../workflows/payment';
 import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';
 import { newPerson } from '../support/application';
 import { TEST_KEYS, testDataConverter } from '../support/temporal';
+import type { LoanStatus } from '../../domain/loan-statuses';
 
 async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -65,7 +66,7 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
   const customerOf = (customerId: string) => `Bearer ${h.token({ role: 'customer', sub: customerId })}`;
 
   /** A loan row only (no workflow), in the given status. */
-  async function dbLoan(status: string): Promise<{ id: string; customerId: string }> {
+  async function dbLoan(status: LoanStatus): Promise<{ id: string; customerId: string }> {
     const id = randomUUID();
     const contractNumber = String(500_000_000 + randomInt(499_999_999));
     await insertLoan(h.db, {
@@ -219,7 +220,7 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
       expect((await findPayment(h.db, paymentId))?.loan_id).toBe(terms.loanId);
     });
 
-    it.each(['CLOSED', 'WITHDRAWN', 'IN_COLLECTION'])(
+    it.each<LoanStatus>(['CLOSED', 'WITHDRAWN', 'IN_COLLECTION'])(
       'a loan that is %s takes no assignment: 409 naming body.loanId, the payment stays in suspense',
       async (status) => {
         const loan = await dbLoan(status);

@@ -1,5 +1,5 @@
 /**
- * The API skeleton against a real Temporal dev server, worker and PostgreSQL (issue 2): health
+ * The API skeleton against a real Temporal dev server, worker and PostgreSQL: health
  * and readiness, OpenAPI and docs, problem+json for every kind of bad input, auth, and the chain
  * proof — a workflow started through the API on the dev server is visible in its history.
  */

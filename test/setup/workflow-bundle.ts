@@ -3,10 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../../platform/config';
-import { WORKFLOWS_PATH } from '../../workers/create-worker';
+import { TOOL_WORKFLOWS_PATH } from '../../workers/create-worker';
 
 export async function bundleWorkflowsToFile(): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: TOOL_WORKFLOWS_PATH, logger: quietLogger });
   const dir = path.join(PROJECT_ROOT, '.data', 'test');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `workflow-bundle-${process.pid}.js`);

@@ -10,7 +10,7 @@ import { stopLateInvoiceSweep } from '../../workers/late-invoice-sweep';
 import type { Db } from '../../db/database';
 import type { EncryptionKey } from '../../platform/payload-codec';
 import { encryptingDataConverter } from '../../platform/temporal-connection';
-import { createEngineWorker } from '../../workers/create-worker';
+import { createToolWorker } from '../../workers/create-worker';
 
 /** A fixed, public test key: payloads in tests are encrypted exactly as in production. */
 export const TEST_KEYS: EncryptionKey[] = [{ id: 'test-1', key: Buffer.alloc(32, 7) }];
@@ -36,7 +36,7 @@ export async function createTestWorker(options: {
   /** E.g. an activity interceptor that holds a step, to force an ordering. */
   interceptors?: WorkerOptions['interceptors'];
 }): Promise<Worker> {
-  const worker = await createEngineWorker({
+  const worker = await createToolWorker({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,

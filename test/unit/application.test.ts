@@ -26,6 +26,7 @@ import {
   prefillSource,
   standardLivingCosts,
   vendorListOf,
+  vendorStatusOf,
 } from '../../domain/application';
 import { annuityPayment, monthlyRate } from '../../domain/annuity';
 import { isBankingDay } from '../../domain/calendar';
@@ -89,6 +90,13 @@ describe('statuses (R-APP-4)', () => {
     expect(vendorListOf('DELETED', null, validUntil, '2026-03-02T10:00:00.000Z')).toBeNull();
     expect(vendorListOf('SUBMITTED', '100000008', validUntil, '2026-04-01T00:00:00.000Z')).toBe('submitted');
     expect(vendorListOf('REJECTED', '100000008', validUntil, '2026-04-01T00:00:00.000Z')).toBe('submitted');
+  });
+  it('the vendor status: SUBMITTED with a contract number, the pending status while pending, else none (R-APP-4)', () => {
+    expect(vendorStatusOf('REJECTED', '100000008')).toBe('SUBMITTED');
+    expect(vendorStatusOf('STARTED', null)).toBe('STARTED');
+    expect(vendorStatusOf('STARTED', null, ['SUBMITTED', 'NOT_STARTED'])).toBe('STARTED');
+    expect(vendorStatusOf('STARTED', null, ['NOT_STARTED'])).toBe('NOT_STARTED');
+    expect(vendorStatusOf('EXPIRED', null, ['STARTED'])).toBeNull();
   });
 
   it('R-APP-3: an application can be deleted or cancelled until the payout starts', () => {
@@ -232,6 +240,19 @@ describe('new applications (R-APP-1, R-PROD-1, R-APP-10)', () => {
     expect(normaliseSwedishMobile('+46 70 123 45 67')).toBe('+46701234567');
     expect(normaliseSwedishMobile('0046701234567')).toBe('+46701234567');
     expect(normaliseSwedishMobile('08-123 456 78')).toBeNull();
+  });
+
+  it.each([
+    ['070-123 45 67', '+46701234567'],
+    ['0701234567', '+46701234567'],
+    ['(070) 123 45 67', '+46701234567'],
+    ['+46 70 123 45 67', '+46701234567'],
+    ['0046701234567', '+46701234567'],
+    ['+46 (0)70 123 45 67', null],
+    ['08-123 456 78', null],
+    ['07012345', null],
+  ])('normalises the mobile number %s → %s', (input, expected) => {
+    expect(normaliseSwedishMobile(input)).toBe(expected);
   });
 });
 

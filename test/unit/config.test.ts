@@ -1,5 +1,5 @@
 /**
- * Typed configuration (issue 2, "Bad input"): a bad environment yields one clear line per problem,
+ * Typed configuration: a bad environment yields one clear line per problem,
  * each naming its variable, and the entry points exit with code 78 and no stack trace.
  */
 import { spawnSync } from 'node:child_process';

@@ -132,7 +132,7 @@ describe('payment-free month (R-LOAN-6)', () => {
   it('R-LOAN-6: the month interest and fees are added to the debt and the term grows by one month', () => {
     // Interest: 100 000.00 × 0.0995 / 12 = 829.1666… → 829.17; paper notice fee 45.00.
     // New principal 100 000.00 + 829.17 + 45.00 = 100 874.17, still 48 installments (one month later):
-    // A = 2 556.01 (was 2 533.86 on 100 000.00 over 48 months).
+    // A = 2 556.01 (on 100 000.00 over 48 months it would be 2 533.86).
     const effect = applyPaymentFreeMonth({
       outstandingPrincipal: d('100000.00'),
       remainingInstallments: 48,

@@ -10,12 +10,8 @@ import { defaultInterestOnAmount, postedDefaultInterest } from '../../domain/def
 import { idempotencyKey } from '../../domain/idempotency';
 import { checkEarlyRepaymentDate, currentInterestPeriodStart, wholeEarlyRepayment } from '../../domain/early-repayment';
 import { balancesByAccount, customerDebt } from '../../domain/ledger';
-import {
-  ENDED_LOAN_STATUSES,
-  isEndedLoanStatus,
-  isRunningLoanStatus,
-  paymentWakesLoan,
-} from '../../domain/loan-status';
+import { ENDED_LOAN_STATUSES, hasLoanEnded, isInvoicedLoanStatus } from '../../domain/loan-statuses';
+import { paymentWakesLoan } from '../../domain/payment-wake';
 import { Decimal } from '../../domain/money';
 import {
   defaultInterestToAccrue,
@@ -274,9 +270,9 @@ describe('the withdrawal, the payment and the loan statuses', () => {
   });
 
   it('a loan runs while ACTIVE or under notice, and has ended when CLOSED, IN_COLLECTION or WITHDRAWN', () => {
-    expect(['ACTIVE', 'TERMINATION_NOTICE'].map(isRunningLoanStatus)).toEqual([true, true]);
-    expect(ENDED_LOAN_STATUSES.map(isEndedLoanStatus)).toEqual([true, true, true]);
-    expect(isEndedLoanStatus('WITHDRAWAL_PENDING')).toBe(false);
+    expect(['ACTIVE', 'TERMINATION_NOTICE'].map(isInvoicedLoanStatus)).toEqual([true, true]);
+    expect(ENDED_LOAN_STATUSES.map(hasLoanEnded)).toEqual([true, true, true]);
+    expect(hasLoanEnded('WITHDRAWAL_PENDING')).toBe(false);
   });
 
   it('R-LOAN-7: a quote is for today up to 30 days ahead', () => {

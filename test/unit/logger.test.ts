@@ -3,7 +3,7 @@
  * identity numbers, emails and phone numbers in free text are masked.
  */
 import pino from 'pino';
-import { createLogger, type Logger, redactText } from '../../platform/logger';
+import { createLogger, type Logger, prettyLine, redactText, resolveLogFormat } from '../../platform/logger';
 
 describe('redactText', () => {
   it.each([
@@ -147,5 +147,39 @@ describe('createLogger', () => {
     const { logger, lines } = capturedLogger('silent');
     logger.fatal('nothing');
     expect(lines()).toEqual([]);
+  });
+});
+
+describe('log format', () => {
+  it('pretty on a terminal, JSON when piped, LOG_FORMAT when set', () => {
+    expect(resolveLogFormat(undefined, true)).toBe('pretty');
+    expect(resolveLogFormat(undefined, false)).toBe('json');
+    expect(resolveLogFormat('json', true)).toBe('json');
+    expect(resolveLogFormat('pretty', false)).toBe('pretty');
+  });
+
+  it('a pretty line: time, level, logger name, message and the other fields', () => {
+    const line = JSON.stringify({
+      level: 30,
+      time: Date.parse('2026-11-21T12:00:01Z'),
+      pid: 1,
+      hostname: 'h',
+      name: 'engine',
+      msg: 'sandbox doubles',
+      role: 'owner',
+      basePort: 47600,
+    });
+    expect(prettyLine(line)).toBe('12:00:01 INFO  engine: sandbox doubles role=owner basePort=47600');
+  });
+
+  it('a pretty line keeps an error stack on the lines below', () => {
+    const line = JSON.stringify({
+      level: 50,
+      time: 0,
+      name: 'api',
+      msg: 'failed',
+      err: { stack: 'Error: x\n    at y' },
+    });
+    expect(prettyLine(line)).toBe('00:00:00 ERROR api: failed\nError: x\n    at y');
   });
 });

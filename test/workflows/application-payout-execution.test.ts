@@ -15,7 +15,7 @@ import {
   waitFor,
 } from '../support/application';
 
-describe('payout execution before the loan starts (issue 4, R-APP-9)', () => {
+describe('payout execution before the loan starts (R-APP-9)', () => {
   let t: ApplicationTestEnv;
   beforeAll(async () => {
     t = await startApplicationTestEnv({ payoutExecutionDelayMs: null });

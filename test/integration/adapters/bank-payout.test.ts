@@ -165,7 +165,7 @@ it('can be steered to executed, and answers 404 for an unknown payout', async ()
   await expect(sandbox.executePayout('nope')).rejects.toMatchObject({ kind: 'not_found' });
 });
 
-it('issue 4: with executeAfterMs the bank confirms a payout executed that long after accepting it', async () => {
+it('with executeAfterMs the bank confirms a payout executed that long after accepting it', async () => {
   let clock = new Date('2026-03-02T09:00:00Z');
   const quick = await BankPayoutSandbox.start({ apiKey: API_KEY, clock: () => clock, executeAfterMs: 1_000 });
   try {

@@ -44,7 +44,7 @@ async function freeRange(): Promise<number> {
   }
 }
 
-describe('a sandbox shared between processes (issue 4)', () => {
+describe('a sandbox shared between processes', () => {
   let owner: SharedSandboxSet;
   let remote: SharedSandboxSet;
   let basePort: number;

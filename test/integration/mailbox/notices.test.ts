@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createSandboxAdapters, type SandboxAdapterSet } from '../../../adapters';
-import { deliverNotice, NEW_MAIL_TEXT, type Notice, notifyNewMail } from '../../../activities/notices';
+import { deliverNotice, NEW_MAIL_TEXT, notifyNewMail } from '../../../activities/notices';
+import type { Notice } from '../../../domain/notice';
 import { upsertCustomerContact } from '../../../db/customer-repository';
 import type { Db } from '../../../db/database';
 import { findMailboxMessage, listMailboxMessages, recordMailboxMessage } from '../../../db/mailbox-repository';

@@ -4,7 +4,6 @@ import { emailError, messageIdFor } from '../../../adapters/email';
 import { IdempotencyConflictError, RemoteServiceError } from '../../../adapters/shared/errors';
 import { remoteError } from '../../../adapters/shared/http-client';
 import { IdempotencyStore, canonicalJson, isValidIdempotencyKey } from '../../../adapters/shared/idempotency';
-import { normaliseSwedishMobile } from '../../../adapters/sms';
 
 describe('BankID secure start', () => {
   // The test vector of BankID's QR code documentation.
@@ -22,20 +21,6 @@ describe('BankID secure start', () => {
       `bankid.${token}.1.949d559bf23403952a94d103e67743126381eda00f0b3cbddbf7c96b1adcbce2`,
     );
     expect(autoStartLink(token)).toBe(`https://app.bankid.com/?autostarttoken=${token}&redirect=null`);
-  });
-});
-
-describe('normaliseSwedishMobile', () => {
-  it.each([
-    ['070-123 45 67', '+46701234567'],
-    ['0701234567', '+46701234567'],
-    ['+46 70 123 45 67', '+46701234567'],
-    ['0046701234567', '+46701234567'],
-    ['+46 (0)70 123 45 67', undefined],
-    ['08-123 456 78', undefined],
-    ['07012345', undefined],
-  ])('%s → %s', (input, expected) => {
-    expect(normaliseSwedishMobile(input)).toBe(expected);
   });
 });
 

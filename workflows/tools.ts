@@ -1,0 +1,16 @@
+/**
+ * The bundle entry of the tools' workers (the lifecycle simulator, the benchmarks, history
+ * recording, the workflow tests): the engine's workflows and the tools' own. Production workers
+ * bundle ./index.ts only; nothing imports from this module.
+ */
+export {
+  applicationWorkflow,
+  complaintWorkflow,
+  diagnosticsWorkflow,
+  lateInvoiceSweepWorkflow,
+  loanWorkflow,
+  paymentWorkflow,
+  personalDataRetentionWorkflow,
+} from './index';
+export { simulatedBorrowerWorkflow } from './simulated-borrower';
+export { applicationBaselineWorkflow } from './application-bench';
