@@ -7,7 +7,8 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { AuditOutcome, OperatorAuditEntry } from '../db/audit-repository';
 import { type Logger, redactText } from '../platform/logger';
 import { z, type ZodObject, type ZodType } from './zod';
-import { type Principal, type Role, requireRole } from './auth';
+import { type Principal, type Role, requireRole, type TokenPolicy, verifyToken } from './auth';
+import { controlCharacterErrors } from './control-characters';
 import { badRequest, fieldErrors } from './problem';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -88,7 +89,9 @@ const routeTemplate = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
  */
 function auditParams(params: Record<string, string>): Record<string, string> {
   const mask = (v: string): string =>
-    /^\[(personnummer|email|phone)\]$/.test(redactText(v.trim())) ? '[redacted]' : v;
+    /^\[(personnummer|email|phone)\]$/.test(redactText(v.trim()))
+      ? '[redacted]'
+      : v.replace(/[\u0000-\u001F\u007F]/gu, '\uFFFD'); // PostgreSQL stores no NUL (22021)
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, mask(String(v)).slice(0, 200)]));
 }
 
@@ -99,12 +102,22 @@ function parseOrThrow<T extends ZodType>(source: string, schema: T | undefined, 
   return result.data;
 }
 
+/** Control characters anywhere in the request are a 400 naming each field, before any schema runs. */
+function refuseControlCharacters(req: Request): void {
+  const errors = [
+    ...controlCharacterErrors('params', req.params),
+    ...controlCharacterErrors('query', req.query),
+    ...controlCharacterErrors('body', req.body),
+  ];
+  if (errors.length > 0) throw badRequest('control characters are not accepted', errors);
+}
+
 export class ApiRoutes {
   readonly registry = new OpenAPIRegistry();
   readonly router: Router = express.Router();
 
   constructor(
-    private readonly jwtSecret: string,
+    private readonly tokens: string | TokenPolicy,
     private readonly audit: OperatorAudit,
   ) {
     this.registry.registerComponent('securitySchemes', 'bearer', {
@@ -118,10 +131,11 @@ export class ApiRoutes {
     spec: RouteSpec<TBody, TQuery, TParams>,
   ): void {
     this.register(spec);
-    const guards = spec.auth === 'public' ? [] : [requireRole(this.jwtSecret, spec.auth)];
+    const guards = spec.auth === 'public' ? [] : [requireRole(this.tokens, spec.auth)];
     const audit = this.auditOperatorRequests(spec.method.toUpperCase(), routeTemplate(spec.path));
     this.router[spec.method](spec.path, audit, ...guards, async (req, res, next) => {
       try {
+        refuseControlCharacters(req);
         const body = parseOrThrow('body', spec.body, req.body);
         const query = parseOrThrow('query', spec.query, req.query);
         const params = parseOrThrow('params', spec.params, req.params);
@@ -142,6 +156,7 @@ export class ApiRoutes {
    */
   private auditOperatorRequests(method: string, route: string): RequestHandler {
     return (req, res, next) => {
+      res.locals.operatorAudited = true;
       // Express resets req.params when an error leaves the route, so they are taken now.
       const params = auditParams(req.params);
       let recorded = false;
@@ -165,6 +180,40 @@ export class ApiRoutes {
       };
       res.once('finish', () => record(true));
       res.once('close', () => record(res.writableFinished));
+      next();
+    };
+  }
+
+  /**
+   * R-SEC-1: first in the app, for what no route records: a body the JSON parser refused (400,
+   * 413) and an unknown route. When such a request carries a valid operator token it is recorded
+   * with its path (masked like the ids) as the route.
+   */
+  auditUnroutedOperatorRequests(): RequestHandler {
+    return (req, res, next) => {
+      res.once('finish', () => {
+        if (res.locals.operatorAudited) return;
+        const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+        if (!match) return;
+        let principal: Principal;
+        try {
+          principal = verifyToken(this.tokens, match[1]!);
+        } catch {
+          return;
+        }
+        if (principal.role !== 'operator') return;
+        const entry: OperatorAuditEntry = {
+          operator: principal.sub,
+          method: req.method,
+          route: auditParams({ path: redactText(req.path) }).path!,
+          params: {},
+          status: res.statusCode,
+          outcome: auditOutcome(res.statusCode),
+        };
+        Promise.resolve()
+          .then(() => this.audit.record(entry))
+          .catch((err: unknown) => this.audit.logger.error({ err, audit: entry }, 'operator audit row not written'));
+      });
       next();
     };
   }

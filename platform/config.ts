@@ -55,9 +55,35 @@ export const configSchema = z
     TEMPORAL_TLS_CA_PATH: z.string().optional(),
     TEMPORAL_API_KEY: z.string().optional(),
     TEMPORAL_UI_PORT: port.default(8233),
+    // `npm start`'s own dev server: its gRPC port (TEMPORAL_ADDRESS set means an external server).
+    TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_CLI_PATH: z.string().optional(),
     TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // Tokens must name this issuer and audience and live at most JWT_MAX_LIFETIME_SECONDS
+    // (`npm run token` signs with these).
+    JWT_ISSUER: z.string().min(1).default('loan-engine'),
+    JWT_AUDIENCE: z.string().min(1).default('loan-engine-api'),
+    JWT_MAX_LIFETIME_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(24 * 3600),
+    // Where the API listens. Unset: 127.0.0.1 in sandbox mode (its steering endpoints are for this
+    // machine only), every interface in production mode.
+    HOST: z.string().min(1).optional(),
+    // Which proxies' X-Forwarded-For is believed (Express `trust proxy`): unset trusts none; a
+    // number of hops, or a comma list of addresses, subnets or `loopback` / `uniquelocal`.
+    TRUST_PROXY: z
+      .string()
+      .regex(/^[\w.:/, -]+$/, 'must be a hop count or a comma list of addresses, subnets or names')
+      .optional(),
+    // Requests per client address and minute on the sensitive routes (identification and signing,
+    // quotes) and for requests with a bad token; over it the answer is 429.
+    RATE_LIMIT_IDENTIFICATION_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    RATE_LIMIT_QUOTES_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    RATE_LIMIT_BAD_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     PAYLOAD_ENCRYPTION_KEYS: encryptionKeysSchema.optional(),
     // Applications (issue 4): where links in invitations point, and the real adapters' settings
     // (production mode; sandbox mode starts local doubles and ignores them).

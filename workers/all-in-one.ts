@@ -25,7 +25,7 @@ import { ensureRetentionSweep } from './retention-sweep';
 import { ensureLateInvoiceSweep } from './late-invoice-sweep';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'engine');
   const stops: Array<() => Promise<unknown>> = [];
 
@@ -43,8 +43,9 @@ async function main(): Promise<void> {
 
   let temporalUiUrl: string | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
-    logger.info('starting the Temporal dev server');
-    const port = Number(config.TEMPORAL_ADDRESS.split(':').pop());
+    const port = config.TEMPORAL_DEV_PORT;
+    logger.info({ port }, 'starting the Temporal dev server');
+    config = { ...config, TEMPORAL_ADDRESS: `localhost:${port}` };
     const server = await startDevServer({
       dataDir: path.join(config.DATA_DIR, 'temporal'),
       port,

@@ -580,7 +580,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         if (!a) fail('notFound', `no applicant ${request.applicantIndex}`);
         if (a.status === 'SUBMITTED') fail('conflict', 'the applicant has already submitted');
         const violations: FieldViolation[] = [];
-        if (request.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(request.email))
+        if (request.email !== undefined && !/^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u.test(request.email))
           violations.push({ field: 'email', message: 'must be an email address' });
         if (request.phone !== undefined && !normaliseSwedishMobile(request.phone))
           violations.push({ field: 'phone', message: 'must be a Swedish mobile number' });

@@ -40,6 +40,10 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     TEMPORAL_TASK_QUEUE: taskQueue,
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'silent',
+    // Test files share one client address: the limits' own test sets small ones.
+    RATE_LIMIT_IDENTIFICATION_PER_MINUTE: '100000',
+    RATE_LIMIT_QUOTES_PER_MINUTE: '100000',
+    RATE_LIMIT_BAD_TOKENS_PER_MINUTE: '100000',
     ...env,
   });
   const db = await openTestDb('API');
