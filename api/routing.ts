@@ -89,9 +89,7 @@ const routeTemplate = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
  */
 function auditParams(params: Record<string, string>): Record<string, string> {
   const mask = (v: string): string =>
-    /^\[(personnummer|email|phone)\]$/.test(redactText(v.trim()))
-      ? '[redacted]'
-      : v.replace(/[\u0000-\u001F\u007F]/gu, '\uFFFD'); // PostgreSQL stores no NUL (22021)
+    /^\[(personnummer|email|phone)\]$/.test(redactText(v.trim())) ? '[redacted]' : v.replace(/\p{Cc}/gu, '\uFFFD'); // PostgreSQL stores no NUL (22021)
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, mask(String(v)).slice(0, 200)]));
 }
 

@@ -4,10 +4,10 @@
  * answer) may keep tab, line feed and carriage return; everything else keeps none.
  */
 
-/** C0 controls and DEL, except tab, line feed and carriage return. */
-const FREE_TEXT_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/u;
-/** Every C0 control and DEL. */
-const LINE_FORBIDDEN = /[\u0000-\u001F\u007F]/u;
+/** Control characters (C0, DEL, C1), except tab, line feed and carriage return. */
+const FREE_TEXT_FORBIDDEN = /(?![\t\n\r])\p{Cc}/u;
+/** Every control character (C0, DEL, C1). */
+const LINE_FORBIDDEN = /\p{Cc}/u;
 
 /** True when `text` holds a control character free text may not hold (tab and newlines are allowed). */
 export function hasForbiddenControlCharacter(text: string): boolean {
