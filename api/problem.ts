@@ -2,6 +2,7 @@
  * Errors as RFC 9457 problem details (`application/problem+json`). Every invalid field is named
  * in `errors`; no stack trace ever reaches a client.
  */
+import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ZodError } from 'zod';
 import type { Logger } from '../platform/logger';
@@ -58,8 +59,31 @@ export function fieldErrors(source: string, error: ZodError): FieldError[] {
     .flat();
 }
 
+/** Seconds a client waits before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export function sendProblem(res: Response, problem: ProblemDetails): void {
+  if (problem.status === 503 && !res.hasHeader('retry-after'))
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/** gRPC codes that mean Temporal could not be reached in time: UNAVAILABLE, DEADLINE_EXCEEDED. */
+const UNREACHABLE_GRPC_CODES = new Set([14, 4]);
+
+/**
+ * The 503 for an error that says the workflow service (Temporal) could not be reached (down,
+ * restarting, too slow), wherever in the error's cause chain it sits; undefined for any other error.
+ */
+export function temporalUnavailableProblem(err: unknown): ProblemError | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const unreachable =
+      e instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+      e.name === 'ConnectionError' ||
+      (isGrpcServiceError(e) && UNREACHABLE_GRPC_CODES.has(e.code));
+    if (unreachable) return workflowUnavailable();
+  }
+  return undefined;
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
@@ -97,6 +121,18 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
         detail: 'request body is not valid JSON',
         instance: req.originalUrl,
         errors: [{ field: 'body', message: 'malformed JSON' }],
+      });
+      return;
+    }
+    const unavailable = temporalUnavailableProblem(err);
+    if (unavailable) {
+      logger.warn({ err, path: req.path, method: req.method }, 'workflow service unavailable');
+      sendProblem(res, {
+        type: unavailable.type,
+        title: unavailable.title,
+        status: unavailable.status,
+        detail: unavailable.detail,
+        instance: req.originalUrl,
       });
       return;
     }

@@ -14,6 +14,7 @@ import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { createLogger } from '../platform/logger';
 import { EncryptionCodec } from '../platform/payload-codec';
 import {
+  apiConnectionOptions,
   connectClient,
   connectWorkerConnection,
   resolveEncryptionKeys,
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     stops.unshift(() => pg.stop());
     databaseUrl = pg.databaseUrl;
   }
-  const db = createDb(databaseUrl);
+  const db = createDb(databaseUrl, 10, (err) => logger.warn({ err }, 'database connection dropped; reconnecting'));
   stops.unshift(() => db.destroy());
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   const keys = resolveEncryptionKeys(config);
   const codec = new EncryptionCodec(keys);
   const dataConverter = { payloadCodecs: [codec] };
-  const temporal = await connectClient(config, dataConverter);
+  const temporal = await connectClient(config, dataConverter, apiConnectionOptions());
   stops.unshift(() => temporal.connection.close());
 
   // External systems: sandbox doubles (steered from /v1/sandbox/...) or the real clients.

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
     logger.fatal('DATABASE_URL is required for `npm run worker` (`npm start` runs an embedded PostgreSQL)');
     process.exit(78);
   }
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, 10, (err) =>
+    logger.warn({ err }, 'database connection dropped; reconnecting'),
+  );
   await migrateToLatest(db);
   // In sandbox mode this process runs its own doubles (steerable only from an all-in-one API).
   const adapterSet = await createEngineAdapters(config, logger);

@@ -13,7 +13,8 @@ import type { Db } from '../../db/database';
 import { type Config, parseConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { EncryptionCodec } from '../../platform/payload-codec';
-import { openTestDb } from './db';
+import { apiConnectionOptions } from '../../platform/temporal-connection';
+import { openDb, openTestDb } from './db';
 import { createTestWorker, TEST_KEYS, testDataConverter } from './temporal';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -30,8 +31,18 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-export async function startApiHarness(env: Record<string, string> = {}): Promise<ApiHarness> {
-  const address = process.env.TEST_TEMPORAL_ADDRESS;
+export interface HarnessServers {
+  /** A database of the test's own (migrated here) instead of the run's API database. */
+  databaseUrl?: string;
+  /** A Temporal server of the test's own instead of the run's dev server. */
+  temporalAddress?: string;
+}
+
+export async function startApiHarness(
+  env: Record<string, string> = {},
+  servers: HarnessServers = {},
+): Promise<ApiHarness> {
+  const address = servers.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run through jest (the api global setup starts it)');
   const taskQueue = `api-test-${randomUUID()}`;
   const config = parseConfig({
@@ -46,8 +57,9 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     RATE_LIMIT_BAD_TOKENS_PER_MINUTE: '100000',
     ...env,
   });
-  const db = await openTestDb('API');
-  const connection = await Connection.connect({ address });
+  const db = servers.databaseUrl ? await openDb(servers.databaseUrl) : await openTestDb('API');
+  // The API's own connection settings: a Temporal outage is answered quickly (503).
+  const connection = await Connection.connect({ address, ...apiConnectionOptions() });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: testDataConverter });
   const workerConnection = await NativeConnection.connect({ address });
   const sandbox = await createSandboxAdapters();
