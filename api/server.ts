@@ -3,7 +3,7 @@
  */
 import { type AdapterSet, startOrConnectSandbox } from '../adapters';
 import { createDb } from '../db/database';
-import { loadConfig } from '../platform/config';
+import { listenHost, loadConfig, sandboxWarning } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { EncryptionCodec } from '../platform/payload-codec';
 import {
@@ -47,7 +47,10 @@ async function main(): Promise<void> {
     logger,
     sandbox: sandbox?.sandbox,
   });
-  const server = app.listen(config.PORT, () => logger.info(`API listening on http://localhost:${config.PORT}`));
+  const host = listenHost(config);
+  const warning = sandboxWarning(config);
+  if (warning) logger.warn(warning);
+  const server = app.listen(config.PORT, host, () => logger.info(`API listening on http://${host}:${config.PORT}`));
   const stop = () => {
     server.close(async () => {
       await temporal.connection.close();

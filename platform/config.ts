@@ -181,3 +181,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw err;
   }
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Where the API listens: HOST, else loopback in sandbox mode and every interface in production. */
+export function listenHost(config: Pick<Config, 'HOST' | 'ENGINE_MODE'>): string {
+  return config.HOST ?? (config.ENGINE_MODE === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
+}
+
+/**
+ * The warning every sandbox start prints: its steering endpoints show invitation codes and its
+ * codec decrypts personal data for anyone who can reach it. Louder when it listens beyond loopback.
+ */
+export function sandboxWarning(config: Pick<Config, 'HOST' | 'ENGINE_MODE'>): string | undefined {
+  if (config.ENGINE_MODE !== 'sandbox') return undefined;
+  const host = listenHost(config);
+  const reach = LOOPBACK.has(host)
+    ? `listening on ${host} only`
+    : `listening on ${host}: ANYONE WHO CAN REACH THIS ADDRESS can read every sandbox email and code`;
+  return (
+    `WARNING: sandbox mode (${reach}). /v1/sandbox/... shows every message sent and steers the test ` +
+    'doubles, and /codec decrypts personal data without a token. Never use it with real data; ' +
+    'ENGINE_MODE=production has none of it.'
+  );
+}

@@ -9,7 +9,7 @@ import type { Worker } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { loadConfig } from '../platform/config';
+import { listenHost, loadConfig, sandboxWarning } from '../platform/config';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { createLogger } from '../platform/logger';
 import { EncryptionCodec } from '../platform/payload-codec';
@@ -93,11 +93,11 @@ async function main(): Promise<void> {
     logger,
     sandbox: adapterSet.sandbox,
   });
-  const server = app.listen(config.PORT);
+  const server = app.listen(config.PORT, listenHost(config));
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   stops.unshift(() => new Promise((resolve) => server.close(resolve)));
 
-  const api = `http://localhost:${config.PORT}`;
+  const api = `http://${listenHost(config) === '0.0.0.0' ? 'localhost' : listenHost(config)}:${config.PORT}`;
   process.stdout.write(
     [
       '',
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
       `  Temporal UI   ${temporalUiUrl ?? `(external cluster at ${config.TEMPORAL_ADDRESS})`}`,
       `  Dev token     npm run token -- --role operator`,
       'Press Ctrl-C to stop.',
+      ...(sandboxWarning(config) ? ['', sandboxWarning(config)!] : []),
       '',
     ].join('\n'),
   );
