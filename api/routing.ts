@@ -9,7 +9,7 @@ import { type Logger, redactText } from '../platform/logger';
 import { z, type ZodObject, type ZodType } from './zod';
 import { type Principal, type Role, requireRole, type TokenPolicy, verifyToken } from './auth';
 import { controlCharacterErrors } from './control-characters';
-import { badRequest, fieldErrors } from './problem';
+import { badRequest, fieldErrors, PROBLEM_CONTENT_TYPE } from './problem';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -41,7 +41,11 @@ export interface RouteSpec<TBody extends ZodType, TQuery extends ZodObject, TPar
   body?: TBody;
   query?: TQuery;
   params?: TParams;
-  responses: Record<number, { description: string; schema?: ZodType }>;
+  /**
+   * Success and specific error answers. An error (4xx/5xx) is a problem (`application/problem+json`,
+   * {@link problemSchema} unless a schema is given) unless `mediaType` says otherwise.
+   */
+  responses: Record<number, { description: string; schema?: ZodType; mediaType?: string }>;
   handler: (ctx: RouteContext<z.infer<TBody>, z.infer<TQuery>, z.infer<TParams>>) => Promise<RouteResult>;
 }
 
@@ -61,6 +65,9 @@ const PROBLEM_RESPONSES: Record<number, string> = {
   401: 'Missing or invalid bearer token',
   403: 'The token’s role may not do this',
   404: 'Not found (or not yours)',
+  413: 'The request body is larger than the API accepts',
+  429: 'Too many requests from this address; wait for `Retry-After` seconds',
+  503: 'A service the API depends on (the workflow service) is unavailable; retry after `Retry-After` seconds',
 };
 
 /**
@@ -221,19 +228,28 @@ export class ApiRoutes {
       ...(spec.body || spec.query || spec.params ? [400] : []),
       ...(spec.auth === 'public' ? [] : [401, 403]),
       ...(spec.params ? [404] : []),
+      ...(spec.body ? [413] : []),
+      // Every route is rate limited for clients with bad tokens, and may find a dependency down.
+      429,
+      503,
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(spec.responses)) {
-      responses[status] = r.schema
-        ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
+      const error = Number(status) >= 400;
+      const mediaType = r.mediaType ?? (error ? PROBLEM_CONTENT_TYPE : 'application/json');
+      const schema = r.schema ?? (error ? problemSchema : undefined);
+      responses[status] = schema
+        ? { description: r.description, content: { [mediaType]: { schema } } }
         : { description: r.description };
     }
     for (const status of errorStatuses) {
       responses[status] ??= {
         description: PROBLEM_RESPONSES[status],
-        content: { 'application/problem+json': { schema: problemSchema } },
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
       };
     }
+    // A body whose every field is optional may be left out: the document says what the API does.
+    const bodyRequired = spec.body ? !spec.body.safeParse({}).success : false;
     this.registry.registerPath({
       method: spec.method,
       path: routeTemplate(spec.path),
@@ -247,7 +263,9 @@ export class ApiRoutes {
       tags: spec.tags,
       security: spec.auth === 'public' ? [] : [{ bearer: [] }],
       request: {
-        ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.body
+          ? { body: { required: bodyRequired, content: { 'application/json': { schema: spec.body } } } }
+          : {}),
         ...(spec.query ? { query: spec.query } : {}),
         ...(spec.params ? { params: spec.params } : {}),
       },

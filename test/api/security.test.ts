@@ -20,8 +20,9 @@ const quote = { amount: '100000', termMonths: 60, nominalRatePercent: '9.95', no
 
 describe('security of the API edge', () => {
   let h: ApiHarness;
-  const appWith = (overrides: Partial<Config>): Express =>
-    createApp({
+  /** The API with other settings; its answers are contract-checked unless its document differs (production). */
+  const appWith = (overrides: Partial<Config>): Express => {
+    const app = createApp({
       config: { ...h.config, ...overrides },
       db: h.db,
       temporal: h.client,
@@ -30,6 +31,8 @@ describe('security of the API edge', () => {
       logger: createLogger('silent'),
       sandbox: h.sandbox.sandbox,
     });
+    return overrides.ENGINE_MODE === 'production' ? app : h.checked(app);
+  };
   const operator = () => `Bearer ${h.token({ role: 'operator', sub: `op-${randomUUID()}` })}`;
 
   beforeAll(async () => {

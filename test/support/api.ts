@@ -14,6 +14,8 @@ import { type Config, parseConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { EncryptionCodec } from '../../platform/payload-codec';
 import { apiConnectionOptions } from '../../platform/temporal-connection';
+import request from 'supertest';
+import { ContractChecker, contractChecked, type OpenApiDocument } from './contract';
 import { openDb, openTestDb } from './db';
 import { createTestWorker, TEST_KEYS, testDataConverter } from './temporal';
 
@@ -28,6 +30,11 @@ export interface ApiHarness {
   /** The sandbox doubles the worker calls and `/v1/sandbox/...` steers. */
   sandbox: SandboxAdapterSet;
   token(principal: Principal): string;
+  /** Another app of the test's (e.g. the same deps with another config), under the same contract check. */
+  checked(app: Express): Express;
+  /** Every response that did not match the OpenAPI document so far. */
+  contract: ContractChecker;
+  /** Stops everything; fails when any response broke the contract. */
   stop(): Promise<void>;
 }
 
@@ -81,8 +88,12 @@ export async function startApiHarness(
     logger: createLogger('silent'),
     sandbox: sandbox.sandbox,
   });
+  // The contract check: every response the test receives is compared with the API's own document.
+  const contract = new ContractChecker((await request(app).get('/openapi.json').expect(200)).body as OpenApiDocument);
   return {
-    app,
+    app: contractChecked(app, contract),
+    checked: (other) => contractChecked(other, contract),
+    contract,
     db,
     client,
     worker,
@@ -96,6 +107,10 @@ export async function startApiHarness(
       await sandbox.stop();
       await connection.close();
       await db.destroy();
+      if (contract.violations.length > 0) {
+        const lines = [...new Set(contract.violations.map((v) => `${v.request} → ${v.status}: ${v.problem}`))];
+        throw new Error(`responses that do not match /openapi.json:\n${lines.join('\n')}`);
+      }
     },
   };
 }
