@@ -293,7 +293,11 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
             message: `the bank has not executed payout ${input.leg} yet (execution date ${p.executionDate})`,
           });
         }
-        await ctx.sleep(waitMs);
+        // Heartbeats every few seconds while it waits, well within the heartbeat timeout.
+        for (let left = waitMs; left > 0; left -= 5_000) {
+          await ctx.sleep(Math.min(left, 5_000));
+          ctx.heartbeat();
+        }
         waitMs = Math.min(waitMs * 2, 30_000);
       }
     },

@@ -151,13 +151,15 @@ const noticeActs = proxyActivities<NoticeActivities>({
 });
 /**
  * Issue 4: the wait for the bank to execute a payout (1–3 banking days, R-APP-9). Each attempt polls
- * for minutes while heartbeating; Temporal retries with backoff up to the deadline.
+ * for minutes while heartbeating; Temporal retries with backoff up to the deadline. A short
+ * heartbeat timeout and first retry: an attempt lost in a Temporal outage is retried within
+ * seconds of its end, not minutes.
  */
 const payoutWaitActs = proxyActivities<ApplicationActivities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '15 seconds',
   scheduleToCloseTimeout: '10 days',
-  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
 const MAILBOX_NOTICES_PATCH = 'application-mailbox-notices';

@@ -22,7 +22,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../../platform/scra
 import { startDevServer } from '../../platform/temporal-servers';
 import { applicationWorkflowId } from '../../workflows/application';
 import { type ApiHarness, startApiHarness } from '../support/api';
-import { newPerson } from '../support/application';
+import { goodAnswers, newPerson } from '../support/application';
 
 const today = () => stockholmDate(new Date());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -279,5 +279,96 @@ describe('a Temporal outage: the dev server stops, every workflow-backed endpoin
     expect(
       (await h.client.workflow.getHandle(applicationWorkflowId(created.body.reference)).describe()).status.name,
     ).toBe('COMPLETED');
+  });
+});
+
+describe('after a Temporal outage, an application waiting for the bank’s confirmation recovers promptly', () => {
+  let server: TestWorkflowEnvironment | undefined;
+  let dataDir: string;
+  let port: number;
+  let h: ApiHarness;
+  const vendorId = `vendor-${randomUUID().slice(0, 8)}`;
+  const customer = `customer-${randomUUID()}`;
+  const asVendor = () => `Bearer ${h.token({ role: 'vendor', sub: 'seller', vendorId })}`;
+  const asCustomer = () => `Bearer ${h.token({ role: 'customer', sub: customer })}`;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'loan-engine-payout-outage-'));
+    port = await freePort();
+    server = await startDevServer({ dataDir, port });
+    // The sandbox bank executes a payout only when the test says so.
+    h = await startApiHarness({}, { temporalAddress: `127.0.0.1:${port}`, sandbox: { payoutExecutionDelayMs: null } });
+  });
+  afterAll(async () => {
+    await h?.stop().catch(() => undefined);
+    await server?.teardown();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const view = async (id: string) =>
+    (await request(h.app).get(`/v1/applications/${id}`).set('authorization', asCustomer())).body as Record<string, any>;
+
+  it('the bank confirms during the outage: the loan starts within seconds of Temporal’s return', async () => {
+    const person = newPerson();
+    await request(h.app)
+      .post('/v1/sandbox/bureau/persons')
+      .send({ personnummer: person.personnummer, taxedAnnualIncome: '540000.00' })
+      .expect(201);
+    const created = await request(h.app)
+      .post('/v1/applications')
+      .set('authorization', asVendor())
+      .send({
+        amount: '100000',
+        termMonths: 60,
+        noticeChannel: 'e-invoice',
+        applicants: [{ personnummer: person.personnummer, email: person.email, phone: person.phone }],
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    const mail = await eventually(async () => {
+      const items = (await request(h.app).get('/v1/sandbox/emails').query({ to: person.email })).body.items as {
+        text: string;
+      }[];
+      return items.find((m) => m.text.includes(id));
+    }, 'the invitation mail');
+    const inviteCode = decodeURIComponent(/invite=([\w%-]+)/.exec(mail.text)![1]!);
+    const order = await request(h.app)
+      .post(`/v1/applications/${id}/identification`)
+      .set('authorization', asCustomer())
+      .send({ inviteCode })
+      .expect(202);
+    await request(h.app).post(`/v1/sandbox/bankid/orders/${order.body.orderRef}/complete`).send({}).expect(200);
+    await eventually(async () => ((await view(id)).applicants?.[0]?.identified ? true : undefined), 'identified');
+    await request(h.app)
+      .post(`/v1/applications/${id}/submission`)
+      .set('authorization', asCustomer())
+      .send(goodAnswers())
+      .expect(200);
+    await eventually(async () => ((await view(id)).status === 'OFFERED' ? true : undefined), 'the offer');
+    const sign = await request(h.app)
+      .post(`/v1/applications/${id}/acceptance`)
+      .set('authorization', asCustomer())
+      .expect(202);
+    await request(h.app).post(`/v1/sandbox/bankid/orders/${sign.body.orderRef}/complete`).send({}).expect(200);
+    const accepted = await eventually(async () => {
+      const v = await view(id);
+      return v.payoutStatus === 'ACCEPTED' ? v : undefined;
+    }, 'the payout accepted by the bank');
+    const payoutId = (
+      (await request(h.app).get('/v1/sandbox/payouts').expect(200)).body.items as {
+        payoutId: string;
+        idempotencyKey: string;
+      }[]
+    ).find((p) => p.idempotencyKey.includes(accepted.reference as string))!.payoutId;
+
+    // Temporal goes down; meanwhile the bank executes the payout and the waiting attempt sees it.
+    await server!.teardown();
+    server = undefined;
+    await request(h.app).post(`/v1/sandbox/payouts/${payoutId}/execute`).send({}).expect(200);
+    await sleep(15_000);
+    server = await startDevServer({ dataDir, port });
+    const back = Date.now();
+    await eventually(async () => ((await view(id)).status === 'PAID_OUT' ? true : undefined), 'the loan', 120_000);
+    expect(Date.now() - back).toBeLessThan(40_000);
   });
 });

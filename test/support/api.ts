@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
-import { createSandboxAdapters, type SandboxAdapterSet } from '../../adapters';
+import { createSandboxAdapters, type SandboxAdapterOptions, type SandboxAdapterSet } from '../../adapters';
 import { createApp } from '../../api/app';
 import { type Principal, signToken } from '../../api/auth';
 import type { Db } from '../../db/database';
@@ -43,6 +43,8 @@ export interface HarnessServers {
   databaseUrl?: string;
   /** A Temporal server of the test's own instead of the run's dev server. */
   temporalAddress?: string;
+  /** Options for the sandbox doubles (e.g. a bank that executes payouts only when steered). */
+  sandbox?: SandboxAdapterOptions;
 }
 
 export async function startApiHarness(
@@ -69,7 +71,7 @@ export async function startApiHarness(
   const connection = await Connection.connect({ address, ...apiConnectionOptions() });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: testDataConverter });
   const workerConnection = await NativeConnection.connect({ address });
-  const sandbox = await createSandboxAdapters();
+  const sandbox = await createSandboxAdapters(servers.sandbox);
   const worker = await createTestWorker({
     connection: workerConnection,
     taskQueue,
