@@ -96,6 +96,29 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   });
 };
 
+/** Node's socket errors and PostgreSQL's connection, shutdown and too-many-connections states. */
+const DATABASE_UNREACHABLE_CODES = /^(08...|57P0.|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH)$/;
+
+/**
+ * The 503 for an error that says PostgreSQL could not be reached (down, restarting, refusing
+ * connections, the connection dropped); undefined for any other error, a query's own error included.
+ */
+export function databaseUnavailableProblem(err: unknown): ProblemError | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const code = (err as { code?: unknown }).code;
+  const unreachable =
+    (typeof code === 'string' && DATABASE_UNREACHABLE_CODES.test(code)) ||
+    /^Connection terminated|not currently accepting connections|is not queryable/.test(err.message);
+  if (!unreachable) return undefined;
+  return new ProblemError(
+    503,
+    'Service Unavailable',
+    'the database is unavailable, try again',
+    undefined,
+    '/problems/database-unavailable',
+  );
+}
+
 /** Last handler: maps every error to a problem; unexpected ones are logged and answered 500. */
 export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -124,9 +147,9 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
       });
       return;
     }
-    const unavailable = temporalUnavailableProblem(err);
+    const unavailable = temporalUnavailableProblem(err) ?? databaseUnavailableProblem(err);
     if (unavailable) {
-      logger.warn({ err, path: req.path, method: req.method }, 'workflow service unavailable');
+      logger.warn({ err, path: req.path, method: req.method }, unavailable.detail ?? 'unavailable');
       sendProblem(res, {
         type: unavailable.type,
         title: unavailable.title,

@@ -122,11 +122,17 @@ describe('a PostgreSQL outage: connections dropped, the API survives and recover
     await request(h.app).get('/readyz').expect(200);
   });
 
-  it('while the database refuses connections, readiness says so; after it, the API answers again', async () => {
+  it('while the database refuses connections, readiness says so and requests are a 503; after it, the API answers again', async () => {
     await admin.query(`alter database "${name}" allow_connections false`);
     await terminateEngineConnections();
     const during = await request(h.app).get('/readyz').expect(503);
     expect(during.body).toMatchObject({ status: 'not-ready', checks: { postgres: { status: 'failing' } } });
+    const refused = await request(h.app).get('/v1/operator/audit').set('authorization', operator());
+    expect({ status: refused.status, type: refused.body.type, retryAfter: refused.headers['retry-after'] }).toEqual({
+      status: 503,
+      type: '/problems/database-unavailable',
+      retryAfter: expect.stringMatching(/^\d+$/),
+    });
     await admin.query(`alter database "${name}" allow_connections true`);
     await eventually(async () => ((await request(h.app).get('/readyz')).status === 200 ? true : undefined), 'ready');
     await request(h.app).get('/v1/operator/audit').set('authorization', operator()).expect(200);
