@@ -30,6 +30,8 @@ export interface ApplicationActivityOptions {
    * retry (with its backoff). Default 10 minutes; within it the polls back off from 0.5 s to 30 s.
    */
   payoutPollWindowMs?: number;
+  /** Where a payout the bank accepted but has not confirmed is reported (an operator task). */
+  operationsEmail?: string;
 }
 
 /** Adapter failures a retry cannot fix stop retrying; the rest are retried by Temporal. */
@@ -300,6 +302,43 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
         }
         waitMs = Math.min(waitMs * 2, 30_000);
       }
+    },
+
+    /**
+     * R-APP-9: a payout the bank accepted but has not confirmed executed by the deadline is an
+     * operator task: the operations mailbox gets the facts to reconcile with the bank (ids and
+     * amounts only, no personal data). Idempotent by its key.
+     */
+    async reportUnconfirmedPayout(input: {
+      idempotencyKey: string;
+      applicationId: string;
+      reference: string;
+      leg: string;
+      payoutId: string;
+      amount: string;
+      executionDate: IsoDate;
+    }): Promise<{ sent: true }> {
+      const to = options.operationsEmail ?? 'drift@sandbox.loan-engine.local';
+      const text = [
+        `Utbetalningen för ansökan ${input.reference} (${input.applicationId}) har tagits emot av banken`,
+        'men är inte bekräftad som genomförd.',
+        '',
+        `Del: ${input.leg}`,
+        `Bankens utbetalnings-id: ${input.payoutId}`,
+        `Belopp: ${input.amount} kr`,
+        `Begärd genomförandedag: ${input.executionDate}`,
+        '',
+        'Stäm av med banken. Ansökan väntar kvar på bankens bekräftelse och lånet startar när den kommer.',
+      ].join('\n');
+      await external('email send', () =>
+        adapters.email.send({
+          idempotencyKey: input.idempotencyKey,
+          to,
+          subject: `Obekräftad utbetalning: ansökan ${input.reference}`,
+          text,
+        }),
+      );
+      return { sent: true };
     },
 
     /** The benchmark baseline's step (workflows/application-bench.ts): does nothing. */

@@ -90,6 +90,8 @@ export const configSchema = z
     APPLICATION_LINK_BASE_URL: z.url().default('http://localhost:3000/apply'),
     // R-LOAN-9: where unanswered complaints are escalated (the complaints officer's mailbox).
     COMPLAINTS_OFFICER_EMAIL: z.email().default('klagomal@sandbox.loan-engine.local'),
+    // R-APP-9: where a payout the bank accepted but never confirmed is reported for reconciliation.
+    OPERATIONS_EMAIL: z.email().default('drift@sandbox.loan-engine.local'),
     BANKID_BASE_URL: z.url().optional(),
     BANKID_CLIENT_PFX_PATH: z.string().optional(),
     BANKID_CLIENT_PFX_PASSPHRASE: z.string().optional(),

@@ -73,7 +73,12 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
-    deps: { db, adapters: adapterSet.adapters, complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL } },
+    deps: {
+      db,
+      adapters: adapterSet.adapters,
+      complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL },
+      application: { operationsEmail: config.OPERATIONS_EMAIL },
+    },
   });
   const workerRun = worker.run();
   await ensureRetentionSweep(temporal, config.TEMPORAL_TASK_QUEUE); // R-SEC-2, nightly

@@ -36,7 +36,12 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
-    deps: { db, adapters: adapterSet.adapters, complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL } },
+    deps: {
+      db,
+      adapters: adapterSet.adapters,
+      complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL },
+      application: { operationsEmail: config.OPERATIONS_EMAIL },
+    },
   });
   // One sweep for the book, whichever worker starts first (R-LOAN-3).
   const client = await connectClient(config, dataConverter);

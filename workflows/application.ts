@@ -162,7 +162,18 @@ const payoutWaitActs = proxyActivities<ApplicationActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
+/**
+ * R-APP-9: an unconfirmed payout is reconciled, never ended: after the operator task the wait goes
+ * on against the bank with no deadline (the bank's answer ends it; money must not be left out).
+ */
+const payoutReconcileActs = proxyActivities<ApplicationActivities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
 const MAILBOX_NOTICES_PATCH = 'application-mailbox-notices';
+const PAYOUT_RECONCILIATION_PATCH = 'application-payout-reconciliation';
 const PAYOUT_EXECUTION_PATCH = 'application-payout-execution';
 
 /** A safety-net poll of pending income verifications; the provider's callback (a signal) is the fast path. */
@@ -861,7 +872,26 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         // The money may have left: an operator follows up; the loan is not started unconfirmed.
         s.payoutStatus = 'UNCONFIRMED';
         await project('payout-not-confirmed', { leg: p.leg, payoutId: p.payoutId, error: (err as Error).message });
-        return finish('PAYOUT_FAILED', [`payout ${p.leg} not confirmed executed by the bank`]);
+        if (!patched(PAYOUT_RECONCILIATION_PATCH))
+          return finish('PAYOUT_FAILED', [`payout ${p.leg} not confirmed executed by the bank`]);
+        // R-APP-9: an operator task with the facts, and the wait for the bank's answer goes on.
+        await acts.reportUnconfirmedPayout({
+          idempotencyKey: `${p.idempotencyKey}:unconfirmed`,
+          applicationId: input.applicationId,
+          reference: input.reference,
+          leg: p.leg,
+          payoutId: p.payoutId,
+          amount: p.amount,
+          executionDate: p.executionDate,
+        });
+        const executed = await payoutReconcileActs.awaitPayoutExecuted({
+          idempotencyKey: p.idempotencyKey,
+          applicationId: input.applicationId,
+          leg: p.leg,
+          payoutId: p.payoutId,
+        });
+        p.status = executed.status;
+        p.executionDate = executed.executionDate;
       }
     }
     s.payoutStatus = 'EXECUTED';

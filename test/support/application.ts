@@ -158,18 +158,19 @@ export interface ApplicationTestEnv {
 export type ApplicationHandle = WorkflowHandle<typeof applicationWorkflow>;
 
 export async function startApplicationTestEnv(
-  options: { payoutExecutionDelayMs?: number | null } = {},
+  options: { payoutExecutionDelayMs?: number | null; payoutPollWindowMs?: number } = {},
 ): Promise<ApplicationTestEnv> {
   const env = await startTimeSkippingServer(testDataConverter);
   const db = await openTestDb('WORKFLOWS');
-  const sandbox = await createSandboxAdapters({ bankIdOrderTtlMs: 600_000, ...options });
+  const { payoutPollWindowMs, ...sandboxOptions } = options;
+  const sandbox = await createSandboxAdapters({ bankIdOrderTtlMs: 600_000, ...sandboxOptions });
   const taskQueue = `applications-${randomUUID()}`;
   const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue,
     db,
     adapters: sandbox.adapters,
-    application: { bankIdPollIntervalMs: 50 },
+    application: { bankIdPollIntervalMs: 50, ...(payoutPollWindowMs ? { payoutPollWindowMs } : {}) },
   });
   const running = worker.run();
   const client = new Client({ connection: env.connection, dataConverter: testDataConverter });
