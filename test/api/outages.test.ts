@@ -17,6 +17,7 @@ import request from 'supertest';
 import { insertComplaint } from '../../db/complaint-repository';
 import { insertLoan } from '../../db/loan-repository';
 import { addDays, stockholmDate } from '../../domain/dates';
+import { earliestChangeEffectiveDate } from '../../domain/rate-change';
 import { PROJECT_ROOT } from '../../platform/config';
 import { createScratchDatabase, type ScratchDatabase } from '../../platform/scratch-database';
 import { startDevServer } from '../../platform/temporal-servers';
@@ -168,16 +169,46 @@ describe('a Temporal outage: the dev server stops, every workflow-backed endpoin
   });
 
   it('503 problem+json with Retry-After within seconds; readiness says so; all answer again after the outage', async () => {
-    const created = await request(h.app)
-      .post('/v1/applications')
-      .set('authorization', asVendor())
-      .send({
-        amount: '100000',
-        termMonths: 60,
-        noticeChannel: 'e-invoice',
-        applicants: [{ personnummer: newPerson().personnummer, email: 'a@example.com', phone: '0701234567' }],
-      })
-      .expect(201);
+    const apply = async () => {
+      const person = newPerson();
+      const res = await request(h.app)
+        .post('/v1/applications')
+        .set('authorization', asVendor())
+        .send({
+          amount: '100000',
+          termMonths: 60,
+          noticeChannel: 'e-invoice',
+          applicants: [{ personnummer: person.personnummer, email: person.email, phone: person.phone }],
+        })
+        .expect(201);
+      const mail = await eventually(async () => {
+        const items = (await request(h.app).get('/v1/sandbox/emails').query({ to: person.email })).body.items as {
+          text: string;
+        }[];
+        return items.find((m) => m.text.includes(res.body.id));
+      }, 'the invitation mail');
+      return { id: res.body.id as string, inviteCode: decodeURIComponent(/invite=([\w%-]+)/.exec(mail.text)![1]!) };
+    };
+    // One application its applicant has identified for (answers), one not yet (identification).
+    const identified = await apply();
+    const order = await request(h.app)
+      .post(`/v1/applications/${identified.id}/identification`)
+      .set('authorization', asCustomer())
+      .send({ inviteCode: identified.inviteCode })
+      .expect(202);
+    await request(h.app).post(`/v1/sandbox/bankid/orders/${order.body.orderRef}/complete`).send({}).expect(200);
+    await eventually(async () => {
+      const res = await request(h.app).get(`/v1/applications/${identified.id}`).set('authorization', asCustomer());
+      return res.status === 200 && res.body.applicants[0].identified ? true : undefined;
+    }, 'identification');
+    const invited = await apply();
+    const created = {
+      body: {
+        id: identified.id,
+        reference: (await request(h.app).get(`/v1/applications/${identified.id}`).set('authorization', asVendor())).body
+          .reference as string,
+      },
+    };
     const loanId = await loanRow(h, customer);
     const complaint = await insertComplaint(h.db, {
       id: randomUUID(),
@@ -219,6 +250,34 @@ describe('a Temporal outage: the dev server stops, every workflow-backed endpoin
       [
         'delete an application',
         () => request(h.app).delete(`/v1/applications/${created.body.id}`).set('authorization', asVendor()),
+      ],
+      [
+        'identify an applicant',
+        () =>
+          request(h.app)
+            .post(`/v1/applications/${invited.id}/identification`)
+            .set('authorization', bearer({ role: 'customer', sub: `customer-${randomUUID()}` }))
+            .send({ inviteCode: invited.inviteCode }),
+      ],
+      [
+        'save answers',
+        () =>
+          request(h.app)
+            .put(`/v1/applications/${identified.id}/answers`)
+            .set('authorization', asCustomer())
+            .send({ employment: 'permanent' }),
+      ],
+      [
+        'change a loan’s rate',
+        () =>
+          request(h.app)
+            .post(`/v1/operator/loans/${loanId}/rate-changes`)
+            .set('authorization', asOperator())
+            .send({
+              changeId: `c-${randomUUID()}`,
+              newNominalRatePercent: '10.50',
+              effectiveFrom: earliestChangeEffectiveDate(today()),
+            }),
       ],
       [
         'quote an early repayment',
