@@ -22,6 +22,7 @@ import { type BureauFacts, prefillSource } from '../domain/application';
 import { addDays, type IsoDate } from '../domain/dates';
 import { DEFAULT_PRODUCT } from '../domain/product';
 import type { AnswersView, ApplicationEvent, ApplicationSnapshot } from '../domain/application-state';
+import { unconfirmedPayoutReport } from '../texts/application';
 
 export interface ApplicationActivityOptions {
   /** How often a BankID order is collected (BankID asks for every 1–2 s). Default 2000. */
@@ -31,6 +32,8 @@ export interface ApplicationActivityOptions {
    * retry (with its backoff). Default 10 minutes; within it the polls back off from 0.5 s to 30 s.
    */
   payoutPollWindowMs?: number;
+  /** Where a payout the bank accepted but has not confirmed is reported (an operator task). */
+  operationsEmail?: string;
 }
 
 /** Heartbeats while `fn` runs, so a worker that dies mid-call is noticed within the heartbeat timeout. */
@@ -281,9 +284,40 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
             message: `the bank has not executed payout ${input.leg} yet (execution date ${p.executionDate})`,
           });
         }
-        await ctx.sleep(waitMs);
+        // Heartbeats every few seconds while it waits, well within the heartbeat timeout.
+        for (let left = waitMs; left > 0; left -= 5_000) {
+          await ctx.sleep(Math.min(left, 5_000));
+          ctx.heartbeat();
+        }
         waitMs = Math.min(waitMs * 2, 30_000);
       }
+    },
+
+    /**
+     * R-APP-9: a payout the bank accepted but has not confirmed executed by the deadline is an
+     * operator task: the operations mailbox gets the facts to reconcile with the bank (ids and
+     * amounts only, no personal data). Idempotent by its key.
+     */
+    async reportUnconfirmedPayout(input: {
+      idempotencyKey: string;
+      applicationId: string;
+      reference: string;
+      leg: string;
+      payoutId: string;
+      amount: string;
+      executionDate: IsoDate;
+    }): Promise<{ sent: true }> {
+      const to = options.operationsEmail ?? 'drift@sandbox.loan-engine.local';
+      const { subject, text } = unconfirmedPayoutReport(input);
+      await failFastOnAdapterRefusal('email send', () =>
+        adapters.email.send({
+          idempotencyKey: input.idempotencyKey,
+          to,
+          subject,
+          text,
+        }),
+      );
+      return { sent: true };
     },
   };
 }

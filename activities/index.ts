@@ -6,6 +6,7 @@ import type { Adapters } from '../adapters';
 import type { Db } from '../db/database';
 import { type ApplicationActivityOptions, createApplicationActivities, unavailableAdapters } from './application';
 import { createBureauReportingActivities } from './bureau-reporting';
+import { failPermanentDatabaseErrors } from './database-failures';
 import { type ComplaintActivityOptions, createComplaintActivities } from './complaints';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createLoanActivities } from './loan';
@@ -22,7 +23,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return failPermanentDatabaseErrors({
     ...createDiagnosticsActivities(deps.db),
     // R-LOAN-11: loan notices are announced by SMS/email when adapters are present; without them
     // (some tests) the mailbox message is recorded and stays un-notified.
@@ -32,7 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps.db),
     ...createBureauReportingActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createComplaintActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.complaints),
-  };
+  });
 }
 
 /**

@@ -20,6 +20,7 @@ import { quoteRoutes } from './routes/quotes';
 import { applicationRoutes } from './routes/applications';
 import { sandboxRoutes } from './routes/sandbox';
 import { ApiRoutes } from './routing';
+import { noStore, rateLimits, securityHeaders, trustProxySetting } from './security';
 
 export const API_INFO = {
   title: 'Loan lifecycle engine API',
@@ -32,14 +33,26 @@ export const API_INFO = {
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
-  app.use(express.json({ limit: '1mb' }));
+  app.set('trust proxy', trustProxySetting(deps.config.TRUST_PROXY));
 
   // R-SEC-1: every operator request is recorded (api/routing.ts); a failed write is logged only.
-  const routes = new ApiRoutes(deps.jwtSecret, {
-    record: (entry) => recordOperatorRequest(deps.db, entry),
-    logger: deps.logger,
-  });
+  const routes = new ApiRoutes(
+    {
+      secret: deps.jwtSecret,
+      issuer: deps.config.JWT_ISSUER,
+      audience: deps.config.JWT_AUDIENCE,
+      maxLifetimeSeconds: deps.config.JWT_MAX_LIFETIME_SECONDS,
+    },
+    { record: (entry) => recordOperatorRequest(deps.db, entry), logger: deps.logger },
+  );
+  app.use(routes.auditUnroutedOperatorRequests());
+  app.use(securityHeaders(deps.config));
+  app.use(['/v1', '/codec'], noStore);
+  const limits = rateLimits(deps.config);
+  app.use(limits.badTokens);
+  app.post(['/v1/applications/:id/identification', '/v1/applications/:id/acceptance'], limits.identification);
+  app.post(['/v1/quotes', '/v1/loans/:loanId/early-repayment/quotes'], limits.quotes);
+  app.use(express.json({ limit: '1mb' }));
   healthRoutes(routes, deps);
   codecRoutes(routes, deps);
   diagnosticsRoutes(routes, deps);

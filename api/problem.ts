@@ -2,7 +2,12 @@
  * Errors as RFC 9457 problem details (`application/problem+json`). Every invalid field is named
  * in `errors`; no stack trace ever reaches a client.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ZodError } from 'zod';
@@ -76,8 +81,31 @@ export function fieldErrors(source: string, error: ZodError): FieldError[] {
     .flat();
 }
 
+/** Seconds a client waits before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export function sendProblem(res: Response, problem: ProblemDetails): void {
+  if (problem.status === 503 && !res.hasHeader('retry-after'))
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/** gRPC codes that mean Temporal could not be reached in time: UNAVAILABLE, DEADLINE_EXCEEDED. */
+const UNREACHABLE_GRPC_CODES = new Set([14, 4]);
+
+/**
+ * The 503 for an error that says the workflow service (Temporal) could not be reached (down,
+ * restarting, too slow), wherever in the error's cause chain it sits; undefined for any other error.
+ */
+export function temporalUnavailableProblem(err: unknown): ProblemError | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const unreachable =
+      e instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+      e.name === 'ConnectionError' ||
+      (isGrpcServiceError(e) && UNREACHABLE_GRPC_CODES.has(e.code));
+    if (unreachable) return workflowUnavailable();
+  }
+  return undefined;
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
@@ -89,6 +117,29 @@ export const notFoundHandler: RequestHandler = (req, res) => {
     instance: req.originalUrl,
   });
 };
+
+/** Node's socket errors and PostgreSQL's connection, shutdown and too-many-connections states. */
+const DATABASE_UNREACHABLE_CODES = /^(08...|57P0.|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH)$/;
+
+/**
+ * The 503 for an error that says PostgreSQL could not be reached (down, restarting, refusing
+ * connections, the connection dropped); undefined for any other error, a query's own error included.
+ */
+export function databaseUnavailableProblem(err: unknown): ProblemError | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const code = (err as { code?: unknown }).code;
+  const unreachable =
+    (typeof code === 'string' && DATABASE_UNREACHABLE_CODES.test(code)) ||
+    /^Connection terminated|not currently accepting connections|is not queryable/.test(err.message);
+  if (!unreachable) return undefined;
+  return new ProblemError(
+    503,
+    'Service Unavailable',
+    'the database is unavailable, try again',
+    undefined,
+    '/problems/database-unavailable',
+  );
+}
 
 /** Last handler: maps every error to a problem; unexpected ones are logged and answered 500. */
 export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
@@ -108,6 +159,18 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
         detail: 'request body is not valid JSON',
         instance: req.originalUrl,
         errors: [{ field: 'body', message: 'malformed JSON' }],
+      });
+      return;
+    }
+    const unavailable = temporalUnavailableProblem(err) ?? databaseUnavailableProblem(err);
+    if (unavailable) {
+      logger.warn({ err, path: req.path, method: req.method }, unavailable.detail ?? 'unavailable');
+      sendProblem(res, {
+        type: unavailable.type,
+        title: unavailable.title,
+        status: unavailable.status,
+        detail: unavailable.detail,
+        instance: req.originalUrl,
       });
       return;
     }

@@ -7,8 +7,9 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { AuditOutcome, OperatorAuditEntry } from '../db/audit-repository';
 import { type Logger, redactText } from '../platform/logger';
 import { z, type ZodObject, type ZodType } from './zod';
-import { type Principal, type Role, requireRole } from './auth';
-import { badRequest, fieldErrors } from './problem';
+import { type Principal, type Role, requireRole, type TokenPolicy, verifyToken } from './auth';
+import { controlCharacterErrors } from './control-characters';
+import { badRequest, fieldErrors, PROBLEM_CONTENT_TYPE } from './problem';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -40,7 +41,11 @@ export interface RouteSpec<TBody extends ZodType, TQuery extends ZodObject, TPar
   body?: TBody;
   query?: TQuery;
   params?: TParams;
-  responses: Record<number, { description: string; schema?: ZodType }>;
+  /**
+   * Success and specific error answers. An error (4xx/5xx) is a problem (`application/problem+json`,
+   * {@link problemSchema} unless a schema is given) unless `mediaType` says otherwise.
+   */
+  responses: Record<number, { description: string; schema?: ZodType; mediaType?: string }>;
   handler: (ctx: RouteContext<z.infer<TBody>, z.infer<TQuery>, z.infer<TParams>>) => Promise<RouteResult>;
 }
 
@@ -61,6 +66,9 @@ const PROBLEM_RESPONSES: Record<number, string> = {
   401: 'Missing or invalid bearer token',
   403: 'The token’s role may not do this',
   404: 'Not found (or not yours)',
+  413: 'The request body is larger than the API accepts',
+  429: 'Too many requests from this address; wait for `Retry-After` seconds',
+  503: 'A service the API depends on (the workflow service) is unavailable; retry after `Retry-After` seconds',
 };
 
 /**
@@ -89,7 +97,7 @@ const routeTemplate = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
  */
 function auditParams(params: Record<string, string>): Record<string, string> {
   const mask = (v: string): string =>
-    /^\[(personnummer|email|phone)\]$/.test(redactText(v.trim())) ? '[redacted]' : v;
+    /^\[(personnummer|email|phone)\]$/.test(redactText(v.trim())) ? '[redacted]' : v.replace(/\p{Cc}/gu, '\uFFFD'); // PostgreSQL stores no NUL (22021)
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, mask(String(v)).slice(0, 200)]));
 }
 
@@ -100,12 +108,22 @@ function parseOrThrow<T extends ZodType>(source: string, schema: T | undefined, 
   return result.data;
 }
 
+/** Control characters anywhere in the request are a 400 naming each field, before any schema runs. */
+function refuseControlCharacters(req: Request): void {
+  const errors = [
+    ...controlCharacterErrors('params', req.params),
+    ...controlCharacterErrors('query', req.query),
+    ...controlCharacterErrors('body', req.body),
+  ];
+  if (errors.length > 0) throw badRequest('control characters are not accepted', errors);
+}
+
 export class ApiRoutes {
   readonly registry = new OpenAPIRegistry();
   readonly router: Router = express.Router();
 
   constructor(
-    private readonly jwtSecret: string,
+    private readonly tokens: string | TokenPolicy,
     private readonly audit: OperatorAudit,
   ) {
     this.registry.registerComponent('securitySchemes', 'bearer', {
@@ -119,10 +137,11 @@ export class ApiRoutes {
     spec: RouteSpec<TBody, TQuery, TParams>,
   ): void {
     this.register(spec);
-    const guards = spec.auth === 'public' ? [] : [requireRole(this.jwtSecret, spec.auth)];
+    const guards = spec.auth === 'public' ? [] : [requireRole(this.tokens, spec.auth)];
     const audit = this.auditOperatorRequests(spec.method.toUpperCase(), routeTemplate(spec.path));
     this.router[spec.method](spec.path, audit, ...guards, async (req, res, next) => {
       try {
+        refuseControlCharacters(req);
         const body = parseOrThrow('body', spec.body, req.body);
         const query = parseOrThrow('query', spec.query, req.query);
         const params = parseOrThrow('params', spec.params, req.params);
@@ -143,6 +162,7 @@ export class ApiRoutes {
    */
   private auditOperatorRequests(method: string, route: string): RequestHandler {
     return (req, res, next) => {
+      res.locals.operatorAudited = true;
       // Express resets req.params when an error leaves the route, so they are taken now.
       const params = auditParams(req.params);
       let recorded = false;
@@ -170,24 +190,67 @@ export class ApiRoutes {
     };
   }
 
+  /**
+   * R-SEC-1: first in the app, for what no route records: a body the JSON parser refused (400,
+   * 413) and an unknown route. When such a request carries a valid operator token it is recorded
+   * with its path (masked like the ids) as the route.
+   */
+  auditUnroutedOperatorRequests(): RequestHandler {
+    return (req, res, next) => {
+      res.once('finish', () => {
+        if (res.locals.operatorAudited) return;
+        const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+        if (!match) return;
+        let principal: Principal;
+        try {
+          principal = verifyToken(this.tokens, match[1]!);
+        } catch {
+          return;
+        }
+        if (principal.role !== 'operator') return;
+        const entry: OperatorAuditEntry = {
+          operator: principal.sub,
+          method: req.method,
+          route: auditParams({ path: redactText(req.path) }).path!,
+          params: {},
+          status: res.statusCode,
+          outcome: auditOutcome(res.statusCode),
+        };
+        Promise.resolve()
+          .then(() => this.audit.record(entry))
+          .catch((err: unknown) => this.audit.logger.error({ err, audit: entry }, 'operator audit row not written'));
+      });
+      next();
+    };
+  }
+
   private register(spec: RouteSpec<ZodType, ZodObject, ZodObject>): void {
     const errorStatuses = [
       ...(spec.body || spec.query || spec.params ? [400] : []),
       ...(spec.auth === 'public' ? [] : [401, 403]),
       ...(spec.params ? [404] : []),
+      ...(spec.body ? [413] : []),
+      // Every route is rate limited for clients with bad tokens, and may find a dependency down.
+      429,
+      503,
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(spec.responses)) {
-      responses[status] = r.schema
-        ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
+      const error = Number(status) >= 400;
+      const mediaType = r.mediaType ?? (error ? PROBLEM_CONTENT_TYPE : 'application/json');
+      const schema = r.schema ?? (error ? problemSchema : undefined);
+      responses[status] = schema
+        ? { description: r.description, content: { [mediaType]: { schema } } }
         : { description: r.description };
     }
     for (const status of errorStatuses) {
       responses[status] ??= {
         description: PROBLEM_RESPONSES[status],
-        content: { 'application/problem+json': { schema: problemSchema } },
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
       };
     }
+    // A body whose every field is optional may be left out: the document says what the API does.
+    const bodyRequired = spec.body ? !spec.body.safeParse({}).success : false;
     this.registry.registerPath({
       method: spec.method,
       path: routeTemplate(spec.path),
@@ -201,7 +264,9 @@ export class ApiRoutes {
       tags: spec.tags,
       security: spec.auth === 'public' ? [] : [{ bearer: [] }],
       request: {
-        ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.body
+          ? { body: { required: bodyRequired, content: { 'application/json': { schema: spec.body } } } }
+          : {}),
         ...(spec.query ? { query: spec.query } : {}),
         ...(spec.params ? { params: spec.params } : {}),
       },

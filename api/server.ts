@@ -3,10 +3,15 @@
  */
 import { type AdapterSet, createAdapters } from '../adapters';
 import { createDb } from '../db/database';
-import { loadConfig } from '../platform/config';
+import { listenHost, loadConfig, sandboxWarning } from '../platform/config';
 import { createLogger, resolveLogFormat } from '../platform/logger';
 import { EncryptionCodec } from '../platform/payload-codec';
-import { connectClient, resolveEncryptionKeys, resolveJwtSecret } from '../platform/temporal-connection';
+import {
+  apiConnectionOptions,
+  connectClient,
+  resolveEncryptionKeys,
+  resolveJwtSecret,
+} from '../platform/temporal-connection';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
@@ -16,10 +21,12 @@ async function main(): Promise<void> {
     logger.fatal('DATABASE_URL is required for `npm run api` (`npm start` runs an embedded PostgreSQL)');
     process.exit(78);
   }
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, 10, (err) =>
+    logger.warn({ err }, 'database connection dropped; reconnecting'),
+  );
   const keys = resolveEncryptionKeys(config);
   const codec = new EncryptionCodec(keys);
-  const temporal = await connectClient(config, { payloadCodecs: [codec] });
+  const temporal = await connectClient(config, { payloadCodecs: [codec] }, apiConnectionOptions());
   // Sandbox mode: steer the doubles the workers use (this process owns them if it starts first).
   let sandbox: AdapterSet | undefined;
   if (config.ENGINE_MODE === 'sandbox' && config.SANDBOX_BASE_PORT > 0) {
@@ -38,7 +45,10 @@ async function main(): Promise<void> {
     logger,
     sandbox: sandbox?.sandbox,
   });
-  const server = app.listen(config.PORT, () => logger.info(`API listening on http://localhost:${config.PORT}`));
+  const host = listenHost(config);
+  const warning = sandboxWarning(config);
+  if (warning) logger.warn(warning);
+  const server = app.listen(config.PORT, host, () => logger.info(`API listening on http://${host}:${config.PORT}`));
   const stop = () => {
     server.close(async () => {
       await temporal.connection.close();

@@ -392,10 +392,17 @@ export interface Database {
 
 export type Db = Kysely<Database>;
 
-export function createDb(databaseUrl: string, maxConnections = 10): Db {
+export function createDb(
+  databaseUrl: string,
+  maxConnections = 10,
+  onConnectionError: (err: Error) => void = () => undefined,
+): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
-  // An idle connection dropped by the server (restart, shutdown) must not crash the process; the
-  // pool replaces it and the next query reports any real outage.
-  pool.on('error', () => undefined);
+  // A connection dropped by the server (restart, pg_terminate_backend, an outage) must not crash
+  // the process: idle ones are reported through the pool, checked-out ones (a transaction between
+  // statements) through their own listener. The broken client is discarded on release, the pool
+  // opens a new one, and the next query reports any real outage.
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

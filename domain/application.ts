@@ -245,7 +245,7 @@ export interface ApplicantAnswers {
 // them, so both refuse the same values with the same message. Each answers the message, or null.
 
 const LIMITS = DEFAULT_PRODUCT.application;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 
 function wholeNumberIn(value: unknown, min: number, max: number): string | null {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max

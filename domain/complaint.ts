@@ -11,6 +11,7 @@
  */
 import { bankingDayOnOrBefore } from './calendar';
 import { addDays, compareDates, type IsoDate } from './dates';
+import { hasForbiddenControlCharacter } from './text';
 import { DEFAULT_PRODUCT, type ProductParameters } from './product';
 import type { FieldViolation } from './refusal';
 
@@ -77,5 +78,8 @@ export function answerViolations(answer: unknown): FieldViolation[] {
     return [{ field: 'answer', message: 'must not be empty' }];
   if (answer.length > COMPLAINT_LIMITS.answerMax)
     return [{ field: 'answer', message: `must be at most ${COMPLAINT_LIMITS.answerMax} characters` }];
+  // PostgreSQL stores no NUL: an answer that cannot be recorded is refused, not retried for ever.
+  if (hasForbiddenControlCharacter(answer))
+    return [{ field: 'answer', message: 'must not contain control characters' }];
   return [];
 }

@@ -57,15 +57,43 @@ export const configSchema = z
     TEMPORAL_TLS_CA_PATH: z.string().optional(),
     TEMPORAL_API_KEY: z.string().optional(),
     TEMPORAL_UI_PORT: port.default(8233),
+    // `npm start`'s own dev server: its gRPC port (TEMPORAL_ADDRESS set means an external server).
+    TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_CLI_PATH: z.string().optional(),
     TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // Tokens must name this issuer and audience and live at most JWT_MAX_LIFETIME_SECONDS
+    // (`npm run token` signs with these).
+    JWT_ISSUER: z.string().min(1).default('loan-engine'),
+    JWT_AUDIENCE: z.string().min(1).default('loan-engine-api'),
+    JWT_MAX_LIFETIME_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(24 * 3600),
+    // Where the API listens. Unset: 127.0.0.1 in sandbox mode (its steering endpoints are for this
+    // machine only), every interface in production mode.
+    HOST: z.string().min(1).optional(),
+    // Which proxies' X-Forwarded-For is believed (Express `trust proxy`): unset trusts none; a
+    // number of hops, or a comma list of addresses, subnets or `loopback` / `uniquelocal`.
+    TRUST_PROXY: z
+      .string()
+      .regex(/^[\w.:/, -]+$/, 'must be a hop count or a comma list of addresses, subnets or names')
+      .optional(),
+    // Requests per client address and minute on the sensitive routes (identification and signing,
+    // quotes) and for requests with a bad token; over it the answer is 429.
+    RATE_LIMIT_IDENTIFICATION_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    RATE_LIMIT_QUOTES_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    RATE_LIMIT_BAD_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     PAYLOAD_ENCRYPTION_KEYS: encryptionKeysSchema.optional(),
     // Applications (R-APP-3): where links in invitations point, and the real adapters' settings
     // (production mode; sandbox mode starts local doubles and ignores them).
     APPLICATION_LINK_BASE_URL: z.url().default('http://localhost:3000/apply'),
     // R-LOAN-9: where unanswered complaints are escalated (the complaints officer's mailbox).
     COMPLAINTS_OFFICER_EMAIL: z.email().default('klagomal@sandbox.loan-engine.local'),
+    // R-APP-9: where a payout the bank accepted but never confirmed is reported for reconciliation.
+    OPERATIONS_EMAIL: z.email().default('drift@sandbox.loan-engine.local'),
     BANKID_BASE_URL: z.url().optional(),
     BANKID_CLIENT_PFX_PATH: z.string().optional(),
     BANKID_CLIENT_PFX_PASSPHRASE: z.string().optional(),
@@ -156,4 +184,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     throw err;
   }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Where the API listens: HOST, else loopback in sandbox mode and every interface in production. */
+export function listenHost(config: Pick<Config, 'HOST' | 'ENGINE_MODE'>): string {
+  return config.HOST ?? (config.ENGINE_MODE === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
+}
+
+/**
+ * The warning every sandbox start prints: its steering endpoints show invitation codes and its
+ * codec decrypts personal data for anyone who can reach it. Louder when it listens beyond loopback.
+ */
+export function sandboxWarning(config: Pick<Config, 'HOST' | 'ENGINE_MODE'>): string | undefined {
+  if (config.ENGINE_MODE !== 'sandbox') return undefined;
+  const host = listenHost(config);
+  const reach = LOOPBACK.has(host)
+    ? `listening on ${host} only`
+    : `listening on ${host}: ANYONE WHO CAN REACH THIS ADDRESS can read every sandbox email and code`;
+  return (
+    `WARNING: sandbox mode (${reach}). /v1/sandbox/... shows every message sent and steers the test ` +
+    'doubles, and /codec decrypts personal data without a token. Never use it with real data; ' +
+    'ENGINE_MODE=production has none of it.'
+  );
 }

@@ -59,6 +59,8 @@ export async function startEmbeddedPostgres(
     );
   }
   const client = pg.getPgClient('postgres', '127.0.0.1');
+  // A dropped connection fails the query below; unhandled, its 'error' event would end the process.
+  client.on('error', (err) => logger.warn({ err, component: 'postgres' }, 'setup connection dropped'));
   await client.connect();
   try {
     const exists = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);

@@ -22,6 +22,7 @@ export interface ScratchDatabase {
 
 async function reachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined); // a dropped connection fails the awaited call instead
   try {
     await client.connect();
     await client.end();
@@ -57,6 +58,7 @@ export async function createScratchDatabase(label: string, serverUrl?: string): 
   }
   const database = `loan_engine_${label}_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', () => undefined); // a dropped connection fails the awaited call instead
   await admin.connect();
   await admin.query(`create database "${database}"`);
   await admin.end();
@@ -65,6 +67,7 @@ export async function createScratchDatabase(label: string, serverUrl?: string): 
     server,
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
+      c.on('error', () => undefined);
       await c.connect();
       await c.query(`drop database if exists "${database}" with (force)`);
       await c.end();

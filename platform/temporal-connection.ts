@@ -5,7 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  type ConnectionOptions,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+} from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { type Config, encryptionKeysSchema } from './config';
@@ -55,8 +61,22 @@ export function resolveEncryptionKeys(config: Config): EncryptionKey[] {
   return encryptionKeysSchema.parse(readFileSync(file, 'utf8').trim());
 }
 
-export async function connectClient(config: Config, dataConverter: DataConverter): Promise<Client> {
-  const connection = await Connection.connect(temporalConnectionSettings(config));
+/**
+ * For the API's client: a call Temporal cannot take (the server is down) is retried briefly, about
+ * a second, instead of the SDK's default of about 20 s, so the API answers 503 quickly and the
+ * caller retries (api/problem.ts). Workers and scripts keep the default patience.
+ */
+export function apiConnectionOptions(): Pick<ConnectionOptions, 'interceptors'> {
+  const retry = defaultGrpcRetryOptions({ maxAttempts: 3, maxIntervalMs: () => 500 });
+  return { interceptors: [makeGrpcRetryInterceptor(retry)] };
+}
+
+export async function connectClient(
+  config: Config,
+  dataConverter: DataConverter,
+  options: Pick<ConnectionOptions, 'interceptors'> = {},
+): Promise<Client> {
+  const connection = await Connection.connect({ ...temporalConnectionSettings(config), ...options });
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
 

@@ -1,6 +1,7 @@
 /**
  * Prints a development API token: `npm run token -- --role operator [--sub id] [--vendor-id v]`.
- * Uses the same secret as the API (JWT_SECRET, or the sandbox secret in the data folder).
+ * Uses the same secret as the API (JWT_SECRET, or the sandbox secret in the data folder), and its
+ * JWT_ISSUER and JWT_AUDIENCE.
  */
 import { parseArgs } from 'node:util';
 import { ROLES, type Principal, signToken } from '../api/auth';
@@ -31,4 +32,11 @@ if (role === 'vendor') principal = { role, sub, vendorId: values['vendor-id'] ??
 else principal = { role: role as 'customer' | 'operator', sub };
 
 const config = loadConfig();
-process.stdout.write(signToken(resolveJwtSecret(config), principal, values.expires as never) + '\n');
+// The API's issuer, audience and lifetime bound: a token longer than JWT_MAX_LIFETIME_SECONDS is refused.
+const policy = {
+  secret: resolveJwtSecret(config),
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+  maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS,
+};
+process.stdout.write(signToken(policy, principal, values.expires as never) + '\n');

@@ -177,3 +177,31 @@ export function signingText(
     );
   return lines.join('\n');
 }
+
+/**
+ * To the lender's operations mailbox (not a customer): a payout the bank accepted but has not
+ * confirmed executed, with the facts to reconcile it with the bank (ids and amounts only).
+ */
+export function unconfirmedPayoutReport(payout: {
+  applicationId: string;
+  reference: string;
+  leg: string;
+  payoutId: string;
+  amount: string;
+  executionDate: string;
+}): { subject: string; text: string } {
+  return {
+    subject: `Obekräftad utbetalning: ansökan ${payout.reference}`,
+    text: [
+      `Utbetalningen för ansökan ${payout.reference} (${payout.applicationId}) har tagits emot av banken`,
+      'men är inte bekräftad som genomförd.',
+      '',
+      `Del: ${payout.leg}`,
+      `Bankens utbetalnings-id: ${payout.payoutId}`,
+      `Belopp: ${payout.amount} kr`,
+      `Begärd genomförandedag: ${payout.executionDate}`,
+      '',
+      'Stäm av med banken. Ansökan väntar kvar på bankens bekräftelse och lånet startar när den kommer.',
+    ].join('\n'),
+  };
+}

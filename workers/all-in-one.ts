@@ -9,12 +9,13 @@ import type { Worker } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { loadConfig } from '../platform/config';
+import { listenHost, loadConfig, sandboxWarning } from '../platform/config';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { createLogger, resolveLogFormat } from '../platform/logger';
 import { installTemporalLogging } from '../platform/temporal-logging';
 import { EncryptionCodec } from '../platform/payload-codec';
 import {
+  apiConnectionOptions,
   connectClient,
   connectWorkerConnection,
   resolveEncryptionKeys,
@@ -26,7 +27,7 @@ import { ensureRetentionSweep } from './retention-sweep';
 import { ensureLateInvoiceSweep } from './late-invoice-sweep';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'engine', resolveLogFormat(config.LOG_FORMAT));
   installTemporalLogging(logger);
   const stops: Array<() => Promise<unknown>> = [];
@@ -38,15 +39,16 @@ async function main(): Promise<void> {
     stops.unshift(() => pg.stop());
     databaseUrl = pg.databaseUrl;
   }
-  const db = createDb(databaseUrl);
+  const db = createDb(databaseUrl, 10, (err) => logger.warn({ err }, 'database connection dropped; reconnecting'));
   stops.unshift(() => db.destroy());
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
   let temporalUiUrl: string | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
-    logger.info('starting the Temporal dev server');
-    const port = Number(config.TEMPORAL_ADDRESS.split(':').pop());
+    const port = config.TEMPORAL_DEV_PORT;
+    logger.info({ port }, 'starting the Temporal dev server');
+    config = { ...config, TEMPORAL_ADDRESS: `localhost:${port}` };
     const server = await startDevServer({
       dataDir: path.join(config.DATA_DIR, 'temporal'),
       port,
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
   const keys = resolveEncryptionKeys(config);
   const codec = new EncryptionCodec(keys);
   const dataConverter = { payloadCodecs: [codec] };
-  const temporal = await connectClient(config, dataConverter);
+  const temporal = await connectClient(config, dataConverter, apiConnectionOptions());
   stops.unshift(() => temporal.connection.close());
 
   // External systems: sandbox doubles (steered from /v1/sandbox/...) or the real clients.
@@ -73,7 +75,12 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
-    deps: { db, adapters: adapterSet.adapters, complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL } },
+    deps: {
+      db,
+      adapters: adapterSet.adapters,
+      complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL },
+      application: { operationsEmail: config.OPERATIONS_EMAIL },
+    },
   });
   const workerRun = worker.run();
   await ensureRetentionSweep(temporal, config.TEMPORAL_TASK_QUEUE); // R-SEC-2, nightly
@@ -93,11 +100,11 @@ async function main(): Promise<void> {
     logger,
     sandbox: adapterSet.sandbox,
   });
-  const server = app.listen(config.PORT);
+  const server = app.listen(config.PORT, listenHost(config));
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   stops.unshift(() => new Promise((resolve) => server.close(resolve)));
 
-  const api = `http://localhost:${config.PORT}`;
+  const api = `http://${listenHost(config) === '0.0.0.0' ? 'localhost' : listenHost(config)}:${config.PORT}`;
   process.stdout.write(
     [
       '',
@@ -107,6 +114,7 @@ async function main(): Promise<void> {
       `  Temporal UI   ${temporalUiUrl ?? `(external cluster at ${config.TEMPORAL_ADDRESS})`}`,
       `  Dev token     npm run token -- --role operator`,
       'Press Ctrl-C to stop.',
+      ...(sandboxWarning(config) ? ['', sandboxWarning(config)!] : []),
       '',
     ].join('\n'),
   );

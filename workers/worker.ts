@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     logger.fatal('DATABASE_URL is required for `npm run worker` (`npm start` runs an embedded PostgreSQL)');
     process.exit(78);
   }
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, 10, (err) =>
+    logger.warn({ err }, 'database connection dropped; reconnecting'),
+  );
   await migrateToLatest(db);
   // Sandbox mode: the doubles shared with `npm run api` (SANDBOX_BASE_PORT), whichever starts first owns them.
   const adapterSet = await createEngineAdapters(config, logger);
@@ -36,7 +38,12 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
-    deps: { db, adapters: adapterSet.adapters, complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL } },
+    deps: {
+      db,
+      adapters: adapterSet.adapters,
+      complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL },
+      application: { operationsEmail: config.OPERATIONS_EMAIL },
+    },
   });
   // One sweep for the book, whichever worker starts first (R-LOAN-3).
   const client = await connectClient(config, dataConverter);

@@ -34,11 +34,22 @@ export const noticeActs = proxyActivities<NoticeActivities>({
 
 /**
  * R-APP-9: the wait for the bank to execute a payout (1–3 banking days). Each attempt polls for
- * minutes while heartbeating; Temporal retries with backoff up to the deadline.
+ * minutes while heartbeating; Temporal retries with backoff up to the deadline. A short heartbeat
+ * timeout and first retry: an attempt lost in a Temporal outage is retried within seconds of its end.
  */
 export const payoutWaitActs = proxyActivities<ApplicationActivities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '15 seconds',
   scheduleToCloseTimeout: '10 days',
-  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
+/**
+ * R-APP-9: an unconfirmed payout is reconciled, never ended: after the operator task the wait goes
+ * on against the bank with no deadline (the bank's answer ends it; money must not be left out).
+ */
+export const payoutReconcileActs = proxyActivities<ApplicationActivities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });

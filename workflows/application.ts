@@ -48,7 +48,7 @@ import {
   rejectedNotice,
   vendorSubmittedMessage,
 } from '../texts/application';
-import { acts, noticeActs, payoutActs, payoutWaitActs } from './application-activities';
+import { acts, noticeActs, payoutActs, payoutReconcileActs, payoutWaitActs } from './application-activities';
 import { registerApplicationHandlers } from './application-handlers';
 import { ApplicationRun, today } from './application-run';
 import type { loanWorkflow } from './loan';
@@ -57,6 +57,7 @@ import { ApplicationReference, ApplicationStatus as ApplicationStatusKey, Vendor
 
 const MAILBOX_NOTICES_PATCH = 'application-mailbox-notices';
 const PAYOUT_EXECUTION_PATCH = 'application-payout-execution';
+const PAYOUT_RECONCILIATION_PATCH = 'application-payout-reconciliation';
 
 /** A safety-net poll of pending income verifications; the provider's callback (a signal) is the fast path. */
 const INCOME_VERIFICATION_POLL_MS = 12 * 3_600_000;
@@ -358,7 +359,26 @@ async function payOut(app: ApplicationRun): Promise<{ executionDate: string } | 
       // The money may have left: an operator follows up; the loan is not started unconfirmed.
       app.payoutStatus = 'UNCONFIRMED';
       await app.project('payout-not-confirmed', { leg: p.leg, payoutId: p.payoutId, error: (err as Error).message });
-      return { outcome: await app.finish('PAYOUT_FAILED', [`payout ${p.leg} not confirmed executed by the bank`]) };
+      if (!patched(PAYOUT_RECONCILIATION_PATCH))
+        return { outcome: await app.finish('PAYOUT_FAILED', [`payout ${p.leg} not confirmed executed by the bank`]) };
+      // R-APP-9: an operator task with the facts, and the wait for the bank's answer goes on.
+      await acts.reportUnconfirmedPayout({
+        idempotencyKey: `${p.idempotencyKey}:unconfirmed`,
+        applicationId: input.applicationId,
+        reference: input.reference,
+        leg: p.leg,
+        payoutId: p.payoutId,
+        amount: p.amount,
+        executionDate: p.executionDate,
+      });
+      const executed = await payoutReconcileActs.awaitPayoutExecuted({
+        idempotencyKey: p.idempotencyKey,
+        applicationId: input.applicationId,
+        leg: p.leg,
+        payoutId: p.payoutId,
+      });
+      p.status = executed.status;
+      p.executionDate = executed.executionDate;
     }
   }
   app.payoutStatus = 'EXECUTED';

@@ -562,7 +562,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: ['customer'],
     params: idParams,
     body: z.strictObject({ inviteCode: z.string().min(1).max(100).optional() }).openapi('IdentificationRequest'),
-    responses: { 202: { description: 'the BankID order', schema: bankIdStarted } },
+    responses: {
+      409: { description: 'already identified, or the application is no longer pending' },
+      202: { description: 'the BankID order', schema: bankIdStarted },
+    },
     handler: async ({ params, body, principal, req }) => {
       const p = principal!;
       const row = await findApplication(deps.db, params.id);
@@ -637,7 +640,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: ['customer'],
     params: idParams,
     body: draftSchema,
-    responses: { 200: { description: 'the application', schema: applicationView } },
+    responses: {
+      409: { description: 'the applicant has submitted already, or the application is no longer pending' },
+      200: { description: 'the application', schema: applicationView },
+    },
     handler: saveAnswers(false),
   });
 
@@ -651,7 +657,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: ['customer'],
     params: idParams,
     body: answersSchema,
-    responses: { 200: { description: 'the application', schema: applicationView } },
+    responses: {
+      409: { description: 'already submitted, or the application is no longer pending' },
+      200: { description: 'the application', schema: applicationView },
+    },
     handler: saveAnswers(true),
   });
 
@@ -665,7 +674,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: ['customer'],
     params: idParams,
     body: z.strictObject({}).openapi('OfferAcceptance', { description: 'empty: nothing to send' }),
-    responses: { 202: { description: 'the BankID sign order', schema: bankIdStarted } },
+    responses: {
+      409: { description: 'the offer has expired or is no longer open' },
+      202: { description: 'the BankID sign order', schema: bankIdStarted },
+    },
     handler: async ({ params, principal, req }) => {
       const p = principal!;
       const loaded = await load(deps, params.id, p);
@@ -691,6 +703,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: ['customer', 'vendor'],
     params: idParams,
     responses: {
+      409: { description: 'the application has ended or its payout has started' },
       200: { description: 'the final status', schema: z.object({ status: z.enum(APPLICATION_STATUSES) }) },
     },
     handler: async ({ params, principal }) => {
@@ -728,6 +741,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       })
       .openapi('ReminderRequest'),
     responses: {
+      409: { description: 'the applicant has submitted already, or the application is no longer pending' },
       200: {
         description: 'sent',
         schema: z.object({
@@ -810,6 +824,9 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const vendorBody = z
     .strictObject({ name: z.string().min(1).max(200), email: z.email() })
     .openapi('VendorAccount', { description: 'where the vendor is told that an application was submitted (R-APP-4)' });
+  const vendorView = z
+    .object({ id: z.string().describe('the vendor id of the token'), name: z.string(), email: z.string() })
+    .openapi('Vendor', { description: 'the vendor’s registered name and notification email' });
 
   routes.add({
     method: 'put',
@@ -819,7 +836,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     tags: ['applications'],
     auth: ['vendor'],
     body: vendorBody,
-    responses: { 200: { description: 'the vendor', schema: vendorBody.extend({ id: z.string() }) } },
+    responses: { 200: { description: 'the vendor', schema: vendorView } },
     handler: async ({ body, principal }) => {
       const p = principal!;
       if (p.role !== 'vendor') throw forbidden('vendors only');
@@ -835,7 +852,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     summary: 'The vendor’s registered name and notification email',
     tags: ['applications'],
     auth: ['vendor'],
-    responses: { 200: { description: 'the vendor', schema: vendorBody.extend({ id: z.string() }) } },
+    responses: {
+      404: { description: 'no name and email registered for this vendor yet' },
+      200: { description: 'the vendor', schema: vendorView },
+    },
     handler: async ({ principal }) => {
       const p = principal!;
       const vendor = p.role === 'vendor' ? await findVendor(deps.db, p.vendorId) : undefined;

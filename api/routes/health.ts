@@ -41,7 +41,7 @@ export function healthRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: 'public',
     responses: {
       200: { description: 'ready', schema: readinessSchema },
-      503: { description: 'a dependency is failing', schema: readinessSchema },
+      503: { description: 'a dependency is failing', schema: readinessSchema, mediaType: 'application/json' },
     },
     handler: async () => {
       const [postgres, temporal] = await Promise.all([

@@ -146,7 +146,10 @@ const withdrawalSchema = z
     repayBy: z.string(),
     principal: money,
     interest: money,
-    interestPerDay: money,
+    interestPerDay: z
+      .string()
+      .regex(/^\d+\.\d{2,4}$/)
+      .describe('interest per day until repaid (R-LOAN-8), to four decimals'),
     feesRefunded: money,
     total: money,
     ocrReference: z.string(),

@@ -107,19 +107,21 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
   beforeAll(async () => {
     h = await startApiHarness();
     downConnection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}`, interceptors: [] });
-    down = createApp({
-      config: h.config,
-      db: h.db,
-      temporal: new Client({
-        connection: downConnection,
-        namespace: h.config.TEMPORAL_NAMESPACE,
-        dataConverter: testDataConverter,
+    down = h.checked(
+      createApp({
+        config: h.config,
+        db: h.db,
+        temporal: new Client({
+          connection: downConnection,
+          namespace: h.config.TEMPORAL_NAMESPACE,
+          dataConverter: testDataConverter,
+        }),
+        codec: new EncryptionCodec(TEST_KEYS),
+        jwtSecret: TEST_JWT_SECRET,
+        logger: createLogger('silent'),
+        sandbox: h.sandbox.sandbox,
       }),
-      codec: new EncryptionCodec(TEST_KEYS),
-      jwtSecret: TEST_JWT_SECRET,
-      logger: createLogger('silent'),
-      sandbox: h.sandbox.sandbox,
-    });
+    );
     const loanId = randomUUID();
     terms = {
       loanId,

@@ -6,14 +6,17 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
-import { createSandboxAdapters, type SandboxAdapterSet } from '../../adapters';
+import { createSandboxAdapters, type SandboxAdapterOptions, type SandboxAdapterSet } from '../../adapters';
 import { createApp } from '../../api/app';
 import { type Principal, signToken } from '../../api/auth';
 import type { Db } from '../../db/database';
 import { type Config, parseConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { EncryptionCodec } from '../../platform/payload-codec';
-import { openTestDb } from './db';
+import { apiConnectionOptions } from '../../platform/temporal-connection';
+import request from 'supertest';
+import { ContractChecker, contractChecked, type OpenApiDocument } from './contract';
+import { openDb, openTestDb } from './db';
 import { createTestWorker, TEST_KEYS, testDataConverter } from './temporal';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -27,11 +30,28 @@ export interface ApiHarness {
   /** The sandbox doubles the worker calls and `/v1/sandbox/...` steers. */
   sandbox: SandboxAdapterSet;
   token(principal: Principal): string;
+  /** Another app of the test's (e.g. the same deps with another config), under the same contract check. */
+  checked(app: Express): Express;
+  /** Every response that did not match the OpenAPI document so far. */
+  contract: ContractChecker;
+  /** Stops everything; fails when any response broke the contract. */
   stop(): Promise<void>;
 }
 
-export async function startApiHarness(env: Record<string, string> = {}): Promise<ApiHarness> {
-  const address = process.env.TEST_TEMPORAL_ADDRESS;
+export interface HarnessServers {
+  /** A database of the test's own (migrated here) instead of the run's API database. */
+  databaseUrl?: string;
+  /** A Temporal server of the test's own instead of the run's dev server. */
+  temporalAddress?: string;
+  /** Options for the sandbox doubles (e.g. a bank that executes payouts only when steered). */
+  sandbox?: SandboxAdapterOptions;
+}
+
+export async function startApiHarness(
+  env: Record<string, string> = {},
+  servers: HarnessServers = {},
+): Promise<ApiHarness> {
+  const address = servers.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run through jest (the api global setup starts it)');
   const taskQueue = `api-test-${randomUUID()}`;
   const config = parseConfig({
@@ -40,13 +60,18 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     TEMPORAL_TASK_QUEUE: taskQueue,
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'silent',
+    // Test files share one client address: the limits' own test sets small ones.
+    RATE_LIMIT_IDENTIFICATION_PER_MINUTE: '100000',
+    RATE_LIMIT_QUOTES_PER_MINUTE: '100000',
+    RATE_LIMIT_BAD_TOKENS_PER_MINUTE: '100000',
     ...env,
   });
-  const db = await openTestDb('API');
-  const connection = await Connection.connect({ address });
+  const db = servers.databaseUrl ? await openDb(servers.databaseUrl) : await openTestDb('API');
+  // The API's own connection settings: a Temporal outage is answered quickly (503).
+  const connection = await Connection.connect({ address, ...apiConnectionOptions() });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: testDataConverter });
   const workerConnection = await NativeConnection.connect({ address });
-  const sandbox = await createSandboxAdapters();
+  const sandbox = await createSandboxAdapters(servers.sandbox);
   const worker = await createTestWorker({
     connection: workerConnection,
     taskQueue,
@@ -65,8 +90,12 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     logger: createLogger('silent'),
     sandbox: sandbox.sandbox,
   });
+  // The contract check: every response the test receives is compared with the API's own document.
+  const contract = new ContractChecker((await request(app).get('/openapi.json').expect(200)).body as OpenApiDocument);
   return {
-    app,
+    app: contractChecked(app, contract),
+    checked: (other) => contractChecked(other, contract),
+    contract,
     db,
     client,
     worker,
@@ -80,6 +109,10 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
       await sandbox.stop();
       await connection.close();
       await db.destroy();
+      if (contract.violations.length > 0) {
+        const lines = [...new Set(contract.violations.map((v) => `${v.request} → ${v.status}: ${v.problem}`))];
+        throw new Error(`responses that do not match /openapi.json:\n${lines.join('\n')}`);
+      }
     },
   };
 }

@@ -159,11 +159,15 @@ export interface ApplicationTestEnv {
 export type ApplicationHandle = WorkflowHandle<typeof applicationWorkflow>;
 
 export async function startApplicationTestEnv(
-  options: { payoutExecutionDelayMs?: number | null; interceptors?: WorkerOptions['interceptors'] } = {},
+  options: {
+    payoutExecutionDelayMs?: number | null;
+    payoutPollWindowMs?: number;
+    interceptors?: WorkerOptions['interceptors'];
+  } = {},
 ): Promise<ApplicationTestEnv> {
   const env = await startTimeSkippingServer(testDataConverter);
   const db = await openTestDb('WORKFLOWS');
-  const { interceptors, ...sandboxOptions } = options;
+  const { interceptors, payoutPollWindowMs, ...sandboxOptions } = options;
   const sandbox = await createSandboxAdapters({ bankIdOrderTtlMs: 600_000, ...sandboxOptions });
   const taskQueue = `applications-${randomUUID()}`;
   const worker = await createTestWorker({
@@ -171,7 +175,7 @@ export async function startApplicationTestEnv(
     taskQueue,
     db,
     adapters: sandbox.adapters,
-    application: { bankIdPollIntervalMs: 50 },
+    application: { bankIdPollIntervalMs: 50, ...(payoutPollWindowMs ? { payoutPollWindowMs } : {}) },
     ...(interceptors ? { interceptors } : {}),
   });
   const running = worker.run();

@@ -49,6 +49,7 @@ const EXPECTED_SEARCH_ATTRIBUTES: Record<string, string> = {
 
 const APP_ENV_NAMES = [
   'ENGINE_MODE',
+  'HOST',
   'PORT',
   'DATABASE_URL',
   'TEMPORAL_ADDRESS',
@@ -83,12 +84,20 @@ function envOf(s: Service): Env {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
 }
 
-/** Resolves compose interpolation (`${VAR}`, `${VAR:-default}`) against `vars`, as compose does. */
+/**
+ * Resolves compose interpolation (`${VAR}`, `${VAR:-default}`, `${VAR:?message}`) against `vars`, as
+ * compose does: a required variable that is unset throws with its message.
+ */
 function interpolate(value: string, vars: Env = {}): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g, (_m, name: string, dflt?: string) => {
-    const v = vars[name];
-    return v !== undefined && v !== '' ? v : (dflt ?? '');
-  });
+  return value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*)|(:?\?)([^}]*))?\}/g,
+    (_m, name: string, _dash?: string, dflt?: string, required?: string, message?: string) => {
+      const v = vars[name];
+      if (v !== undefined && v !== '') return v;
+      if (required) throw new Error(`required variable ${name} is missing a value: ${message}`);
+      return dflt ?? '';
+    },
+  );
 }
 
 function dependsOn(s: Service): Record<string, string | undefined> {
@@ -202,8 +211,14 @@ describe('docker-compose.yml with a compose CLI', () => {
   // Runs without the caller's .env or secrets, so the result does not depend on the machine.
   const emptyEnvFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'compose-test-')), 'empty.env');
   fs.writeFileSync(emptyEnvFile, '');
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'COMPOSE_FILE', 'COMPOSE_PROFILES']) delete env[name];
+  // The file demands its secrets: these stand in for a .env file.
+  const secrets = {
+    JWT_SECRET: 'j'.repeat(43),
+    PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+  };
+  Object.assign(env, secrets);
   afterAll(() => fs.rmSync(path.dirname(emptyEnvFile), { recursive: true, force: true }));
 
   function runConfig(file: string, extra: string[] = []) {
@@ -233,7 +248,7 @@ describe('docker-compose.yml with a compose CLI', () => {
     expect(full.status).toBe(0);
     const resolved = parse(full.stdout) as ComposeFile;
     expect(dependsOn(resolved.services.temporal!)['temporal-admin-tools']).toBe('service_completed_successfully');
-    expect(envOf(resolved.services.api!).JWT_SECRET).toBe(interpolate(envOf(service('api')).JWT_SECRET!));
+    expect(envOf(resolved.services.api!).JWT_SECRET).toBe(interpolate(envOf(service('api')).JWT_SECRET!, secrets));
 
     const broken = path.join(path.dirname(emptyEnvFile), 'docker-compose.yml');
     fs.writeFileSync(broken, composeText.replace('service_completed_successfully', 'service_finished'));
@@ -378,14 +393,22 @@ describe('docker-compose.yml structure', () => {
       CODEC_CORS_ORIGINS: 'http://localhost:8080',
       LOG_LEVEL: 'info',
     });
-    // Secrets come from the environment, with development defaults.
-    expect(api.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:-[^}]+\}$/);
-    expect(api.PAYLOAD_ENCRYPTION_KEYS).toMatch(/^\$\{PAYLOAD_ENCRYPTION_KEYS:-[^}]+\}$/);
+    // Secrets come from the environment only: no fixed default ships in the file.
+    expect(api.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?[^}]+\}$/);
+    expect(api.PAYLOAD_ENCRYPTION_KEYS).toMatch(/^\$\{PAYLOAD_ENCRYPTION_KEYS:\?[^}]+\}$/);
     expect(interpolate(api.JWT_SECRET!, { JWT_SECRET: 'x'.repeat(40) })).toBe('x'.repeat(40));
+    expect(() => interpolate(api.JWT_SECRET!)).toThrow(/JWT_SECRET/);
+    expect(() => interpolate(api.PAYLOAD_ENCRYPTION_KEYS!)).toThrow(/PAYLOAD_ENCRYPTION_KEYS/);
   });
 
-  it('has development defaults the app configuration accepts', () => {
-    const resolved = Object.fromEntries(Object.entries(envOf(service('api'))).map(([k, v]) => [k, interpolate(v)]));
+  it('with the secrets given, the app configuration accepts the environment', () => {
+    const secrets = {
+      JWT_SECRET: 'j'.repeat(43),
+      PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+    };
+    const resolved = Object.fromEntries(
+      Object.entries(envOf(service('api'))).map(([k, v]) => [k, interpolate(v, secrets)]),
+    );
     expect(resolved.JWT_SECRET!.length).toBeGreaterThanOrEqual(32);
     const keys = resolved.PAYLOAD_ENCRYPTION_KEYS!.split(',');
     for (const entry of keys) {

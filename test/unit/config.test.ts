@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig, parseConfig, PROJECT_ROOT } from '../../platform/config';
+import { ConfigError, listenHost, loadConfig, parseConfig, PROJECT_ROOT, sandboxWarning } from '../../platform/config';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');
@@ -279,4 +279,46 @@ describe('the real entry point with a bad environment', () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.stdout).toBe('');
   }, 60_000);
+});
+
+describe('where the API listens, and the sandbox warning', () => {
+  const production = {
+    ENGINE_MODE: 'production',
+    JWT_SECRET: 'j'.repeat(40),
+    PAYLOAD_ENCRYPTION_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+  };
+
+  it('sandbox mode listens on loopback by default and warns; production listens everywhere, silently', () => {
+    const sandbox = parseConfig({});
+    expect(listenHost(sandbox)).toBe('127.0.0.1');
+    expect(sandboxWarning(sandbox)).toMatch(/WARNING: sandbox mode \(listening on 127\.0\.0\.1 only\)/);
+    const prod = parseConfig(production);
+    expect(listenHost(prod)).toBe('0.0.0.0');
+    expect(sandboxWarning(prod)).toBeUndefined();
+  });
+
+  it('a sandbox opened beyond loopback with HOST says so loudly', () => {
+    const open = parseConfig({ HOST: '0.0.0.0' });
+    expect(listenHost(open)).toBe('0.0.0.0');
+    expect(sandboxWarning(open)).toMatch(/ANYONE WHO CAN REACH THIS ADDRESS/);
+  });
+
+  it('the dev server port, token issuer/audience/lifetime and proxy trust are configurable', () => {
+    const c = parseConfig({
+      TEMPORAL_DEV_PORT: '7300',
+      JWT_ISSUER: 'idp',
+      JWT_AUDIENCE: 'loans',
+      JWT_MAX_LIFETIME_SECONDS: '3600',
+      TRUST_PROXY: '10.0.0.0/8, loopback',
+    });
+    expect(c).toMatchObject({
+      TEMPORAL_DEV_PORT: 7300,
+      JWT_ISSUER: 'idp',
+      JWT_AUDIENCE: 'loans',
+      JWT_MAX_LIFETIME_SECONDS: 3600,
+      TRUST_PROXY: '10.0.0.0/8, loopback',
+    });
+    expect(parseConfig({}).TEMPORAL_DEV_PORT).toBe(7233);
+    expect(parseConfig({}).TRUST_PROXY).toBeUndefined();
+  });
 });
