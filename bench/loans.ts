@@ -27,7 +27,8 @@ import { eventTypeTotals, type RunHistory } from '../simulator/history';
 import { bundleWorkflows, runScenario } from '../simulator/runner';
 import { parseScenario } from '../simulator/scenario';
 import { createToolWorker } from '../workers/create-worker';
-import { type LoanTerms, loanWorkflow } from '../workflows/loan';
+import { loanWorkflow } from '../workflows/loan';
+import type { LoanTerms } from '../domain/loan-terms';
 import { loanWorkflowId } from '../workflows/loan-messages';
 
 const TARGET_TEN_YEAR_SECONDS = 10;

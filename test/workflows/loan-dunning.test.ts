@@ -12,7 +12,7 @@ import { DEFAULT_PRODUCT } from '../../domain/product';
 import { installmentDueDate } from '../../domain/schedule';
 import { firstDayMoreThanOneMonthLate } from '../../domain/termination';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import { type LoanTerms } from '../../workflows/loan';
+import type { LoanTerms } from '../../domain/loan-terms';
 import { loanViewQuery } from '../../workflows/loan-messages';
 import { DaysPastDue } from '../../workflows/search-attributes';
 import { openTestDb } from '../support/db';
