@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     jwtSecret: resolveJwtSecret(config),
     logger,
     sandbox: sandbox?.sandbox,
+    bankId: sandbox?.adapters.bankId,
   });
   const server = app.listen(config.PORT, () => logger.info(`API listening on http://localhost:${config.PORT}`));
   const stop = () => {

@@ -67,6 +67,9 @@ export interface BankIdOrderView {
   createdAt: string;
   finishedAt?: string;
   completedBy?: string;
+  /** What the app receives by the autostart link and by scanning the QR code (sandbox test app). */
+  autoStartToken: string;
+  qrStartToken: string;
 }
 
 export interface BankIdSandboxSteering {
@@ -386,6 +389,8 @@ export class BankIdSandbox implements BankIdSandboxSteering {
       kind: order.kind,
       status: order.cancelledByRp ? 'cancelled' : order.status,
       createdAt: order.createdAt.toISOString(),
+      autoStartToken: order.autoStartToken,
+      qrStartToken: order.qrStartToken,
     };
     if (order.hintCode) view.hintCode = order.hintCode;
     if (order.requirement?.personalNumber) view.requiredPersonalNumber = order.requirement.personalNumber;

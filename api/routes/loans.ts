@@ -84,7 +84,7 @@ const planSchema = z
 
 const loanParams = z.object({ loanId: z.string().min(1).max(100) });
 
-function toInvoiceView(i: InvoiceRow): z.infer<typeof invoiceSchema> {
+export function toInvoiceView(i: InvoiceRow): z.infer<typeof invoiceSchema> {
   return {
     number: i.number,
     issueDate: i.issue_date,
@@ -99,16 +99,77 @@ function toInvoiceView(i: InvoiceRow): z.infer<typeof invoiceSchema> {
   };
 }
 
-export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /** The loan if the principal may see it; otherwise 404, so other people's loans don't exist. */
-  const visibleLoan = async (principal: Principal | undefined, loanId: string): Promise<LoanRow> => {
-    const loan = await findLoan(deps.db, loanId);
-    const mayRead =
-      principal?.role === 'operator' || (principal?.role === 'customer' && loan?.customer_id === principal.sub);
-    if (!loan || !mayRead) throw notFound(`no loan ${loanId}`);
-    return loan;
-  };
+/** The loan if the principal may see it; otherwise 404, so other people's loans don't exist. */
+export async function visibleLoan(deps: ApiDeps, principal: Principal | undefined, loanId: string): Promise<LoanRow> {
+  const loan = await findLoan(deps.db, loanId);
+  const mayRead =
+    principal?.role === 'operator' || (principal?.role === 'customer' && loan?.customer_id === principal.sub);
+  if (!loan || !mayRead) throw notFound(`no loan ${loanId}`);
+  return loan;
+}
 
+/** R-LOAN-12: balances from the ledger and the next open invoice (shared by the API and web/). */
+export async function loanOverview(deps: ApiDeps, loan: LoanRow): Promise<z.infer<typeof overviewSchema>> {
+  const [balances, invoices] = await Promise.all([
+    loanAccountBalances(deps.db, loan.id),
+    listInvoices(deps.db, loan.id),
+  ]);
+  const next = invoices.find((i) => i.status === 'OPEN');
+  return {
+    loanId: loan.id,
+    contractNumber: loan.contract_number,
+    status: loan.status,
+    amount: loan.amount,
+    termMonths: loan.term_months,
+    nominalRatePercent: loan.nominal_rate_percent,
+    noticeChannel: loan.notice_channel,
+    payoutDate: loan.payout_date,
+    monthlyPayment: loan.monthly_payment,
+    ocrReference: loan.ocr_reference,
+    closedOn: loan.closed_on,
+    balance: {
+      total: formatAmount(customerDebt(balances)),
+      principal: formatAmount(balances.principal_outstanding.plus(balances.principal_invoiced)),
+      interest: formatAmount(balances.interest_receivable),
+      defaultInterest: formatAmount(balances.default_interest_receivable),
+      fees: formatAmount(balances.fees_receivable),
+    },
+    nextInvoice: next ? toInvoiceView(next) : null,
+  };
+}
+
+/** R-LOAN-12: every future installment of an active loan, from the ledger's outstanding principal. */
+export async function loanPaymentPlan(deps: ApiDeps, loan: LoanRow): Promise<z.infer<typeof planSchema>> {
+  const [balances, invoices] = await Promise.all([
+    loanAccountBalances(deps.db, loan.id),
+    listInvoices(deps.db, loan.id),
+  ]);
+  const plan =
+    loan.status === 'ACTIVE'
+      ? remainingPaymentPlan({
+          payoutDate: loan.payout_date,
+          termMonths: loan.term_months,
+          nextNumber: (invoices.at(-1)?.number ?? 0) + 1,
+          principalOutstanding: balances.principal_outstanding,
+          nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+          monthlyPayment: new Decimal(loan.monthly_payment),
+          noticeChannel: loan.notice_channel as NoticeChannel,
+        })
+      : [];
+  return {
+    installments: plan.map((i) => ({
+      number: i.number,
+      dueDate: i.dueDate,
+      principal: formatAmount(i.principal),
+      interest: formatAmount(i.interest),
+      fees: formatAmount(i.fees),
+      total: formatAmount(i.total),
+      balanceAfter: formatAmount(i.balanceAfter),
+    })),
+  };
+}
+
+export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   routes.add({
     method: 'get',
     path: '/v1/loans',
@@ -146,36 +207,8 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: loanParams,
     responses: { 200: { description: 'the loan', schema: overviewSchema } },
     handler: async ({ principal, params }) => {
-      const loan = await visibleLoan(principal, params.loanId);
-      const [balances, invoices] = await Promise.all([
-        loanAccountBalances(deps.db, loan.id),
-        listInvoices(deps.db, loan.id),
-      ]);
-      const next = invoices.find((i) => i.status === 'OPEN');
-      return {
-        status: 200,
-        body: {
-          loanId: loan.id,
-          contractNumber: loan.contract_number,
-          status: loan.status,
-          amount: loan.amount,
-          termMonths: loan.term_months,
-          nominalRatePercent: loan.nominal_rate_percent,
-          noticeChannel: loan.notice_channel,
-          payoutDate: loan.payout_date,
-          monthlyPayment: loan.monthly_payment,
-          ocrReference: loan.ocr_reference,
-          closedOn: loan.closed_on,
-          balance: {
-            total: formatAmount(customerDebt(balances)),
-            principal: formatAmount(balances.principal_outstanding.plus(balances.principal_invoiced)),
-            interest: formatAmount(balances.interest_receivable),
-            defaultInterest: formatAmount(balances.default_interest_receivable),
-            fees: formatAmount(balances.fees_receivable),
-          },
-          nextInvoice: next ? toInvoiceView(next) : null,
-        },
-      };
+      const loan = await visibleLoan(deps, principal, params.loanId);
+      return { status: 200, body: await loanOverview(deps, loan) };
     },
   });
 
@@ -189,7 +222,7 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: loanParams,
     responses: { 200: { description: 'invoices', schema: z.object({ invoices: z.array(invoiceSchema) }) } },
     handler: async ({ principal, params }) => {
-      const loan = await visibleLoan(principal, params.loanId);
+      const loan = await visibleLoan(deps, principal, params.loanId);
       return { status: 200, body: { invoices: (await listInvoices(deps.db, loan.id)).map(toInvoiceView) } };
     },
   });
@@ -204,7 +237,7 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: loanParams,
     responses: { 200: { description: 'payments', schema: z.object({ payments: z.array(z.unknown()) }) } },
     handler: async ({ principal, params }) => {
-      const loan = await visibleLoan(principal, params.loanId);
+      const loan = await visibleLoan(deps, principal, params.loanId);
       return { status: 200, body: { payments: (await listPayments(deps.db, loan.id)).map(toPaymentView) } };
     },
   });
@@ -219,37 +252,8 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: loanParams,
     responses: { 200: { description: 'the plan', schema: planSchema } },
     handler: async ({ principal, params }) => {
-      const loan = await visibleLoan(principal, params.loanId);
-      const [balances, invoices] = await Promise.all([
-        loanAccountBalances(deps.db, loan.id),
-        listInvoices(deps.db, loan.id),
-      ]);
-      const plan =
-        loan.status === 'ACTIVE'
-          ? remainingPaymentPlan({
-              payoutDate: loan.payout_date,
-              termMonths: loan.term_months,
-              nextNumber: (invoices.at(-1)?.number ?? 0) + 1,
-              principalOutstanding: balances.principal_outstanding,
-              nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-              monthlyPayment: new Decimal(loan.monthly_payment),
-              noticeChannel: loan.notice_channel as NoticeChannel,
-            })
-          : [];
-      return {
-        status: 200,
-        body: {
-          installments: plan.map((i) => ({
-            number: i.number,
-            dueDate: i.dueDate,
-            principal: formatAmount(i.principal),
-            interest: formatAmount(i.interest),
-            fees: formatAmount(i.fees),
-            total: formatAmount(i.total),
-            balanceAfter: formatAmount(i.balanceAfter),
-          })),
-        },
-      };
+      const loan = await visibleLoan(deps, principal, params.loanId);
+      return { status: 200, body: await loanPaymentPlan(deps, loan) };
     },
   });
 }

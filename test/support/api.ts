@@ -64,6 +64,7 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     jwtSecret: TEST_JWT_SECRET,
     logger: createLogger('silent'),
     sandbox: sandbox.sandbox,
+    bankId: sandbox.adapters.bankId,
   });
   return {
     app,
