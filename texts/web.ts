@@ -212,7 +212,7 @@ const sv = {
   sandboxApp: {
     title: 'Test-BankID (sandlåda)',
     lead: 'Den här sidan finns bara i sandlådeläge. Den spelar BankID-appen: välj en beställning, ange personnummer och godkänn eller avbryt.',
-    none: 'Inga väntande beställningar.',
+    noOrders: 'Inga väntande beställningar.',
     refresh: 'Uppdatera',
     kind: { auth: 'Identifiering', sign: 'Underskrift' } as Record<string, string>,
     requiredPerson: 'Kräver personnummer',
@@ -433,7 +433,7 @@ const en: WebTexts = {
   sandboxApp: {
     title: 'Test BankID (sandbox)',
     lead: 'This page exists in sandbox mode only. It plays the BankID app: pick an order, give a personal identity number and approve or cancel.',
-    none: 'No pending orders.',
+    noOrders: 'No pending orders.',
     refresh: 'Refresh',
     kind: { auth: 'Identification', sign: 'Signature' },
     requiredPerson: 'Requires personal identity number',
