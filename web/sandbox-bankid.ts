@@ -53,7 +53,11 @@ export function sandboxBankIdRoutes(router: Router, sandbox: SandboxSteering): v
         }
       } catch (err) {
         if (!(err instanceof SandboxSteeringError)) throw err;
+        // Refused (another person, a finished order): the app shows why and stays open.
         req.webSession!.data.flash = err.message;
+        await req.webSession!.save();
+        const token = typeof req.body.autostarttoken === 'string' ? req.body.autostarttoken : '';
+        return res.redirect(303, `/sandbox/bankid-app${token ? `?autostarttoken=${encodeURIComponent(token)}` : ''}`);
       }
       await req.webSession!.save();
       // Like the real app after an autostart: back to the browser that is waiting for the order.
