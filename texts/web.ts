@@ -86,6 +86,9 @@ const sv = {
     planTitle: 'Betalplan',
     planCaption: 'Betalplan: förfallodag, amortering, ränta, avgifter, att betala och kvar att betala',
     planHeads: ['Nr', 'Förfallodag', 'Amortering', 'Ränta', 'Avgifter', 'Att betala', 'Kvar efter'],
+    consolidationTitle: 'Lån som löses',
+    consolidationLead:
+      'Med din signatur ger du oss fullmakt att lösa och avsluta de här lånen hos dina kreditgivare. Fullmakten gäller i {months} månader eller tills du återkallar den.',
     signButton: 'Godkänn och signera med BankID',
     signed: 'Du har signerat. Vi väntar på den andra sökandes signatur.',
     payingOut: 'Alla har signerat. Lånet betalas ut.',
@@ -310,6 +313,9 @@ const en: WebTexts = {
     planTitle: 'Payment plan',
     planCaption: 'Payment plan: due date, principal, interest, fees, amount due and balance after',
     planHeads: ['No.', 'Due date', 'Principal', 'Interest', 'Fees', 'To pay', 'Balance after'],
+    consolidationTitle: 'Loans to be redeemed',
+    consolidationLead:
+      'With your signature you give us power of attorney to redeem and close these loans with your creditors. It is valid for {months} months or until you revoke it.',
     signButton: 'Accept and sign with BankID',
     signed: 'You have signed. We are waiting for the other applicant’s signature.',
     payingOut: 'Everyone has signed. The loan is being paid out.',

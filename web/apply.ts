@@ -22,6 +22,7 @@ import { customerIdForPersonnummer } from '../db/customer-identity-repository';
 import { findApplication, hashInviteCode, listApplicants } from '../db/application-repository';
 import { DEBT_KINDS, EMPLOYMENTS, HOUSING_KINDS, LOAN_PURPOSES, type Offer } from '../domain/application';
 import { Decimal } from '../domain/money';
+import { DEFAULT_PRODUCT } from '../domain/product';
 import { quote, toQuoteResponse } from '../domain/quote';
 import { fill, webTexts } from '../texts/web';
 import {
@@ -119,10 +120,10 @@ export function applyRoutes(router: Router, deps: ApiDeps): void {
         return res.redirect(303, `/apply/${id}`);
       }
       const loaded = await asApplicant(deps, req, id);
-      if (loaded && loaded.applicants[loaded.applicantIndex!]!.identified_at !== null) {
-        return statusPage(deps, req, res, loaded);
-      }
-      const applicant = await invitedApplicant(deps, req, id);
+      const bound = loaded ? loaded.applicants[loaded.applicantIndex!]! : undefined;
+      if (loaded && bound!.identified_at !== null) return statusPage(deps, req, res, loaded);
+      // A customer's own application (no invite code) is identified as the logged-in customer.
+      const applicant = bound ?? (await invitedApplicant(deps, req, id));
       if (!applicant) {
         if (!session.data.customerId)
           return res.redirect(303, `/logga-in?tillbaka=${encodeURIComponent(`/apply/${id}`)}`);
@@ -144,14 +145,21 @@ export function applyRoutes(router: Router, deps: ApiDeps): void {
     '/apply/:id/identifiera',
     form(async (req, res) => {
       const id = req.params.id!;
-      const applicant = UUID.test(id) ? await invitedApplicant(deps, req, id) : undefined;
+      const bound = UUID.test(id) ? await asApplicant(deps, req, id) : undefined;
+      const applicant = bound
+        ? bound.applicants[bound.applicantIndex!]
+        : UUID.test(id)
+          ? await invitedApplicant(deps, req, id)
+          : undefined;
       if (!applicant) return notFoundPage(req, res);
       // The person BankID must prove: their customer id is theirs at every later login too.
-      const customerId = await customerIdForPersonnummer(deps.db, deps.jwtSecret, applicant.personnummer);
+      const customerId =
+        applicant.customer_id ?? (await customerIdForPersonnummer(deps.db, deps.jwtSecret, applicant.personnummer));
+      const inviteCode = req.webSession!.data.invites?.[id];
       const order = await startIdentification(deps, {
         applicationId: id,
         principal: { role: 'customer', sub: customerId },
-        inviteCode: req.webSession!.data.invites![id]!,
+        ...(inviteCode ? { inviteCode } : {}),
         endUserIp: endUserIp(req),
       });
       await awaitBankId(req, res, {
@@ -237,5 +245,6 @@ async function statusPage(deps: ApiDeps, req: Request, res: Response, loaded: Lo
     me: app.applicants[index],
     plan: app.offer && status === 'OFFERED' ? offerPlan(app.offer as Offer) : [],
     verification: app.incomeVerification?.applicants.find((v) => v.index === index),
+    powerOfAttorneyMonths: DEFAULT_PRODUCT.application.powerOfAttorneyValidityMonths,
   });
 }

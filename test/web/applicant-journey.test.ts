@@ -30,8 +30,12 @@ afterAll(async () => {
 
 const vendorAuth = () => `Bearer ${h.token({ role: 'vendor', sub: 'web-vendor-user', vendorId: 'web-vendor' })}`;
 
-async function vendorApplication(p: TestPerson): Promise<{ id: string; link: string }> {
-  await h.sandbox.sandbox.bureau.registerPerson(p.personnummer, { taxedAnnualIncome: '540000.00' });
+async function vendorApplication(
+  people: TestPerson[],
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; links: string[] }> {
+  for (const p of people)
+    await h.sandbox.sandbox.bureau.registerPerson(p.personnummer, { taxedAnnualIncome: '540000.00' });
   const created = await request(h.app)
     .post('/v1/applications')
     .set('authorization', vendorAuth())
@@ -39,18 +43,23 @@ async function vendorApplication(p: TestPerson): Promise<{ id: string; link: str
       amount: '50000',
       termMonths: 24,
       noticeChannel: 'e-invoice',
-      applicants: [{ personnummer: p.personnummer, email: p.email, phone: p.phone }],
+      applicants: people.map((p) => ({ personnummer: p.personnummer, email: p.email, phone: p.phone })),
+      ...extra,
     })
     .expect(201);
   const id = created.body.id as string;
-  const mails = await waitFor(
-    () => h.sandbox.sandbox.email.listMessages({ to: p.email }),
-    (items) => items.some((m) => m.text.includes(id)),
-    'the invitation mail',
-  );
-  const link = /https?:\/\/\S+\/apply\/\S+/.exec(mails.find((m) => m.text.includes(id))!.text)![0];
-  // The link as mailed, on the server under test.
-  return { id, link: baseUrl + new URL(link).pathname + new URL(link).search };
+  const links: string[] = [];
+  for (const p of people) {
+    const mails = await waitFor(
+      () => h.sandbox.sandbox.email.listMessages({ to: p.email }),
+      (items) => items.some((m) => m.text.includes(id)),
+      'the invitation mail',
+    );
+    const link = new URL(/https?:\/\/\S+\/apply\/\S+/.exec(mails.find((m) => m.text.includes(id))!.text)![0]);
+    // The link as mailed, on the server under test.
+    links.push(baseUrl + link.pathname + link.search);
+  }
+  return { id, links };
 }
 
 /** Plays the person's BankID app: opens the autostart link and approves the highlighted order. */
@@ -62,6 +71,24 @@ async function approveOnThisDevice(page: Page, personnummer: string) {
   const order = page.locator('section.order.highlight');
   await order.getByLabel('Personnummer (12 siffror)').fill(personnummer);
   await order.getByRole('button', { name: 'Godkänn' }).click();
+}
+
+/** Every KALP/KYC answer of a salaried person with no other debts. */
+async function fillAnswers(page: Page, main: boolean) {
+  await page.getByLabel('Sysselsättning').selectOption('permanent');
+  await page.getByLabel('Månadsinkomst före skatt (kr)').fill('45 000');
+  await page.getByLabel('Boende', { exact: true }).selectOption('rent');
+  await page.getByLabel('Din boendekostnad per månad (kr)').fill('8000');
+  await page.getByLabel('Antal vuxna i hushållet (inklusive dig)').fill('1');
+  await page.getByLabel('Antal barn i hushållet').fill('0');
+  await page.getByLabel('Medborgarskap (landskod, t.ex. SE)').fill('SE');
+  await page.locator('#taxResidentOutsideSweden-no').check();
+  await page.locator('#politicallyExposedPerson-no').check();
+  await page.getByLabel('Vad ska du använda lånet till?').selectOption('consumption');
+  if (main) {
+    await page.getByLabel('Clearingnummer').fill('6000');
+    await page.getByLabel('Kontonummer').fill('123456789');
+  }
 }
 
 async function heading(page: Page, text: string) {
@@ -82,12 +109,15 @@ async function reloadUntil(page: Page, text: string) {
 
 it('an applicant opens the e-mailed link, identifies, answers, signs, and finds the loan on Mina sidor', async () => {
   const anna = newPerson();
-  const { id, link } = await vendorApplication(anna);
+  const {
+    id,
+    links: [link],
+  } = await vendorApplication([anna]);
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
 
   // The link answers a page (and drops the invite code from the address).
-  await page.goto(link);
+  await page.goto(link!);
   expect(page.url()).toBe(`${baseUrl}/apply/${id}`);
   await heading(page, 'Din låneansökan');
   await expectAccessible(page);
@@ -122,16 +152,7 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
   await page.getByRole('status').filter({ hasText: 'Dina svar är sparade' }).waitFor();
   expect(await page.getByLabel('Månadsinkomst före skatt (kr)').inputValue()).toBe('45000');
 
-  await page.getByLabel('Boende', { exact: true }).selectOption('rent');
-  await page.getByLabel('Din boendekostnad per månad (kr)').fill('8000');
-  await page.getByLabel('Antal vuxna i hushållet (inklusive dig)').fill('1');
-  await page.getByLabel('Antal barn i hushållet').fill('0');
-  await page.getByLabel('Medborgarskap (landskod, t.ex. SE)').fill('SE');
-  await page.locator('#taxResidentOutsideSweden-no').check();
-  await page.locator('#politicallyExposedPerson-no').check();
-  await page.getByLabel('Vad ska du använda lånet till?').selectOption('consumption');
-  await page.getByLabel('Clearingnummer').fill('6000');
-  await page.getByLabel('Kontonummer').fill('123456789');
+  await fillAnswers(page, true);
   await screenshot(page, 'apply-answers');
   await page.getByRole('button', { name: 'Skicka in ansökan' }).click();
   await page.getByRole('status').filter({ hasText: 'Tack! Dina svar är inskickade.' }).waitFor();
@@ -169,4 +190,42 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
   await expectAccessible(page);
   await screenshot(page, 'letter');
   await context.close();
+});
+
+it('main and co-applicant each use their own link; both sign; the loans to redeem are shown', async () => {
+  const [anna, bertil] = [newPerson(), newPerson()];
+  const { id, links } = await vendorApplication([anna, bertil], {
+    amount: '60000',
+    consolidation: [{ creditor: 'Kortbolaget AB', amount: '20000', bankgiro: '56781234', ocr: '1234567897' }],
+  });
+  const people = [anna, bertil];
+  const pages: Page[] = [];
+  for (const [i, person] of people.entries()) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto(links[i]!);
+    await page.getByText(i === 0 ? 'Du är huvudsökande.' : 'Du är medsökande.').waitFor();
+    await page.getByRole('button', { name: 'Identifiera dig med BankID' }).click();
+    await approveOnThisDevice(page, person.personnummer);
+    await heading(page, 'Frågor om din ekonomi och kundkännedom');
+    // Only the main applicant gives the payout account.
+    expect(await page.getByLabel('Clearingnummer').count()).toBe(i === 0 ? 1 : 0);
+    await fillAnswers(page, i === 0);
+    await page.getByRole('button', { name: 'Skicka in ansökan' }).click();
+    await page.getByRole('status').filter({ hasText: 'Tack! Dina svar är inskickade.' }).waitFor();
+  }
+  expect(await pages[0]!.content()).toContain('Vi väntar på att den andra sökande');
+  for (const [i, page] of pages.entries()) {
+    await reloadUntil(page, 'Ditt lånerbjudande');
+    expect(await page.locator('#consolidation').innerText()).toContain('Kortbolaget AB: 20 000,00 kr');
+    await page.getByRole('button', { name: 'Godkänn och signera med BankID' }).click();
+    await approveOnThisDevice(page, people[i]!.personnummer);
+    await page.waitForURL(`${baseUrl}/apply/${id}`);
+    if (i === 0) await page.getByText('Du har signerat. Vi väntar på den andra sökandes signatur.').waitFor();
+  }
+  await reloadUntil(pages[1]!, 'Lånet är utbetalt');
+  expect(await pages[1]!.locator('#payouts li').count()).toBe(2);
+  await expectAccessible(pages[1]!);
+  for (const page of pages) await page.context().close();
 });
