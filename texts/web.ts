@@ -197,6 +197,13 @@ const sv = {
     back: 'Tillbaka',
     loggedOut: 'Du är utloggad.',
   },
+  loanStatuses: {
+    ACTIVE: 'Aktivt',
+    CLOSED: 'Avslutat',
+    WITHDRAWN: 'Ångrat',
+    IN_COLLECTION: 'Hos inkasso',
+  } as Record<string, string>,
+  invoiceStatuses: { OPEN: 'Obetald', PAID: 'Betald', CANCELLED: 'Makulerad' } as Record<string, string>,
   applicationStatuses: {
     NOT_STARTED: 'Ej påbörjad',
     STARTED: 'Påbörjad',
@@ -424,6 +431,8 @@ const en: WebTexts = {
     back: 'Back',
     loggedOut: 'You are logged out.',
   },
+  loanStatuses: { ACTIVE: 'Active', CLOSED: 'Closed', WITHDRAWN: 'Withdrawn', IN_COLLECTION: 'With debt collection' },
+  invoiceStatuses: { OPEN: 'Unpaid', PAID: 'Paid', CANCELLED: 'Cancelled' },
   applicationStatuses: {
     NOT_STARTED: 'Not started',
     STARTED: 'Started',
