@@ -170,7 +170,7 @@ const sv = {
     sessionExpired: 'Du har loggats ut efter en stunds inaktivitet. Logga in igen.',
     notFoundTitle: 'Sidan finns inte',
     notFound: 'Sidan du letar efter finns inte.',
-    conflict: 'Det gick inte just nu: {detail}',
+    conflict: 'Det gick inte att göra just nu. Gå tillbaka, ladda om sidan och försök igen.',
     unavailable: 'Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.',
   },
   myPages: {
@@ -404,7 +404,7 @@ const en: WebTexts = {
     sessionExpired: 'You were logged out after a while without activity. Log in again.',
     notFoundTitle: 'Page not found',
     notFound: 'The page you are looking for does not exist.',
-    conflict: 'That did not work just now: {detail}',
+    conflict: 'That could not be done just now. Go back, reload the page and try again.',
     unavailable: 'The service is temporarily unavailable. Please try again shortly.',
   },
   myPages: {

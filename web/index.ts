@@ -71,9 +71,9 @@ export function mountWeb(app: Express, deps: ApiDeps, options: WebOptions = {}):
     if (res.headersSent) return next(err);
     const status = err instanceof ProblemError ? err.status : 500;
     if (status >= 500) deps.logger.error({ err }, 'page failed');
-    const kind = status === 404 ? 'notFound' : status === 503 ? 'unavailable' : 'error';
-    const detail = err instanceof ProblemError ? err.detail : undefined;
-    render(req, res, 'message.njk', { kind, detail: detail ?? '' }, status).catch(next);
+    // The API's problem details are English and technical: pages say it in the visitor's words.
+    const kind = status === 404 ? 'notFound' : status >= 500 ? 'unavailable' : 'conflict';
+    render(req, res, 'message.njk', { kind }, status).catch(next);
   });
   app.use(router);
 }
