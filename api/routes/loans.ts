@@ -7,6 +7,7 @@ import type { Principal } from '../auth';
 import { loanAccountBalances } from '../../db/ledger-repository';
 import {
   findLoan,
+  isCustomerLoan,
   type InvoiceRow,
   listCustomerLoans,
   listInvoices,
@@ -102,8 +103,12 @@ export function toInvoiceView(i: InvoiceRow): z.infer<typeof invoiceSchema> {
 /** The loan if the principal may see it; otherwise 404, so other people's loans don't exist. */
 export async function visibleLoan(deps: ApiDeps, principal: Principal | undefined, loanId: string): Promise<LoanRow> {
   const loan = await findLoan(deps.db, loanId);
+  // A co-applicant who signed is jointly liable and sees the loan too.
   const mayRead =
-    principal?.role === 'operator' || (principal?.role === 'customer' && loan?.customer_id === principal.sub);
+    principal?.role === 'operator' ||
+    (principal?.role === 'customer' &&
+      loan !== undefined &&
+      (loan.customer_id === principal.sub || (await isCustomerLoan(deps.db, loan.id, principal.sub))));
   if (!loan || !mayRead) throw notFound(`no loan ${loanId}`);
   return loan;
 }

@@ -227,5 +227,29 @@ it('main and co-applicant each use their own link; both sign; the loans to redee
   await reloadUntil(pages[1]!, 'Lånet är utbetalt');
   expect(await pages[1]!.locator('#payouts li').count()).toBe(2);
   await expectAccessible(pages[1]!);
+
+  // The co-applicant is jointly liable: the loan is on their Mina sidor and in GET /v1/loans.
+  await pages[1]!.getByRole('link', { name: 'Gå till Mina sidor' }).click();
+  await heading(pages[1]!, 'Mina sidor');
+  expect(await pages[1]!.locator('#loans li').count()).toBe(1);
+  await pages[1]!.locator('#loans a').first().click();
+  await pages[1]!.locator('#payment-plan tbody tr').first().waitFor();
+  const bertilId = (
+    await h.db
+      .selectFrom('applicants')
+      .select('customer_id')
+      .where('application_id', '=', id)
+      .where('idx', '=', 1)
+      .executeTakeFirstOrThrow()
+  ).customer_id!;
+  const listed = await request(h.app)
+    .get('/v1/loans')
+    .set('authorization', `Bearer ${h.token({ role: 'customer', sub: bertilId })}`)
+    .expect(200);
+  expect(listed.body.loans).toHaveLength(1);
+  await request(h.app)
+    .get(`/v1/loans/${listed.body.loans[0].loanId}/payment-plan`)
+    .set('authorization', `Bearer ${h.token({ role: 'customer', sub: bertilId })}`)
+    .expect(200);
   for (const page of pages) await page.context().close();
 });
