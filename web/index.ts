@@ -10,13 +10,23 @@ import { ProblemError } from '../api/problem';
 import type { ApiDeps } from '../api/deps';
 import { applyRoutes } from './apply';
 import { bankIdRoutes } from './bankid';
+import { calculatorRoutes } from './calculator';
 import { page, safeReturnPath } from './handler';
 import { myPagesRoutes } from './my-pages';
 import { render } from './render';
 import { sandboxBankIdRoutes } from './sandbox-bankid';
 import { webSessions } from './session';
 
-const PAGE_PREFIXES = ['/sprak/', '/logga-in', '/logga-ut', '/bankid', '/apply/', '/mina-sidor', '/sandbox/bankid-app'];
+const PAGE_PREFIXES = [
+  '/lanekalkyl',
+  '/sprak/',
+  '/logga-in',
+  '/logga-ut',
+  '/bankid',
+  '/apply/',
+  '/mina-sidor',
+  '/sandbox/bankid-app',
+];
 
 function isPagePath(p: string): boolean {
   return p === '/' || PAGE_PREFIXES.some((prefix) => p.startsWith(prefix));
@@ -64,6 +74,7 @@ export function mountWeb(app: Express, deps: ApiDeps, options: WebOptions = {}):
   );
   bankIdRoutes(router, deps, { sandbox });
   applyRoutes(router, deps);
+  calculatorRoutes(router);
   myPagesRoutes(router, deps);
   if (sandbox && deps.sandbox) sandboxBankIdRoutes(router, deps.sandbox);
 

@@ -72,6 +72,21 @@ it('logs in with the animated QR code, logs out, and ends an idle session', asyn
   await page.getByRole('link', { name: 'Svenska' }).click();
   await heading(page, 'Privatlån – från ansökan till sista öret');
 
+  // The public loan calculator (R-PROD-6): a wrong rate is named, a right one gives the plan.
+  await page.getByRole('link', { name: 'Räkna på ett lån' }).click();
+  await heading(page, 'Lånekalkyl');
+  await page.getByLabel('Nominell ränta (%)').fill('99');
+  await page.getByRole('button', { name: 'Räkna' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Kontrollera: Nominell ränta (%)' }).waitFor();
+  await expectAccessible(page);
+  await page.getByLabel('Nominell ränta (%)').fill('9,95');
+  await page.getByLabel('Återbetalningstid (månader)').fill('36');
+  await page.getByRole('button', { name: 'Räkna' }).click();
+  await page.locator('#quote-apr').waitFor();
+  expect(await page.locator('#payment-plan tbody tr').count()).toBe(36);
+  await expectAccessible(page);
+  await screenshot(page, 'calculator');
+
   await page.goto(`${baseUrl}/logga-in`);
   await page.getByRole('button', { name: 'Logga in med BankID' }).click();
   await heading(page, 'Logga in med BankID');
