@@ -12,6 +12,7 @@ import { applyRoutes } from './apply';
 import { bankIdRoutes } from './bankid';
 import { calculatorRoutes } from './calculator';
 import { page, safeReturnPath } from './handler';
+import { loanActionPages } from './loan-actions';
 import { myPagesRoutes } from './my-pages';
 import { render } from './render';
 import { sandboxBankIdRoutes } from './sandbox-bankid';
@@ -76,6 +77,7 @@ export function mountWeb(app: Express, deps: ApiDeps, options: WebOptions = {}):
   applyRoutes(router, deps);
   calculatorRoutes(router);
   myPagesRoutes(router, deps);
+  loanActionPages(router, deps);
   if (sandbox && deps.sandbox) sandboxBankIdRoutes(router, deps.sandbox);
 
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

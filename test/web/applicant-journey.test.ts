@@ -183,6 +183,17 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
   await page.locator('#payment-plan tbody tr').first().waitFor();
   await expectAccessible(page);
   await screenshot(page, 'loan');
+
+  // R-LOAN-7: the whole loan repaid early, quoted without a fee and confirmed.
+  await page.getByRole('button', { name: 'Lös hela lånet i förtid' }).click();
+  await heading(page, 'Lös lånet i förtid');
+  expect(await page.locator('#early-repayment-quote').innerText()).toContain('0,00 kr');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Bekräfta förtidslösen' }).click();
+  await page.locator('#early-repayment-order').waitFor();
+  expect(await page.locator('#early-repayment-order').innerText()).toMatch(/\d,\d\d kr/);
+  await expectAccessible(page);
+  await screenshot(page, 'early-repayment');
   await page.goto(`${baseUrl}/mina-sidor/brevlada`);
   expect(await page.locator('#mailbox li').count()).toBeGreaterThan(0);
   await expectAccessible(page);
