@@ -216,6 +216,15 @@ const sv = {
     IN_COLLECTION: 'Hos inkasso',
   } as Record<string, string>,
   invoiceStatuses: { OPEN: 'Obetald', PAID: 'Betald', CANCELLED: 'Makulerad' } as Record<string, string>,
+  complaint: {
+    title: 'Lämna ett klagomål',
+    link: 'Lämna ett klagomål om lånet',
+    lead: 'Berätta vad du är missnöjd med. Du får ett skriftligt svar i din brevlåda inom 14 dagar.',
+    subject: 'Vad gäller klagomålet?',
+    text: 'Beskriv vad som hänt',
+    submit: 'Skicka klagomålet',
+    received: 'Vi har tagit emot ditt klagomål. Du får ett skriftligt svar senast {date} i din brevlåda.',
+  },
   earlyRepayment: {
     title: 'Lös lånet i förtid',
     start: 'Lös hela lånet i förtid',
@@ -472,6 +481,15 @@ const en: WebTexts = {
   },
   loanStatuses: { ACTIVE: 'Active', CLOSED: 'Closed', WITHDRAWN: 'Withdrawn', IN_COLLECTION: 'With debt collection' },
   invoiceStatuses: { OPEN: 'Unpaid', PAID: 'Paid', CANCELLED: 'Cancelled' },
+  complaint: {
+    title: 'Make a complaint',
+    link: 'Make a complaint about the loan',
+    lead: 'Tell us what you are unhappy with. You get a written answer in your mailbox within 14 days.',
+    subject: 'What is the complaint about?',
+    text: 'Describe what happened',
+    submit: 'Send the complaint',
+    received: 'We have received your complaint. You will get a written answer in your mailbox by {date}.',
+  },
   earlyRepayment: {
     title: 'Repay the loan early',
     start: 'Repay the whole loan early',

@@ -1,16 +1,20 @@
 /**
  * Mina sidor's loan actions: paying off the whole loan early without a fee (R-LOAN-7), quoted by
- * the loan workflow and confirmed by the customer. The same shared functions as
- * `POST /v1/loans/{loanId}/early-repayment/...` (actionableLoan, actOnLoan).
+ * the loan workflow and confirmed by the customer, and a complaint (R-LOAN-9). The same shared
+ * functions as `POST /v1/loans/{loanId}/early-repayment/...` (actionableLoan, actOnLoan) and
+ * `POST /v1/loans/{loanId}/complaints` (fileComplaint).
  */
 import type { Request, Response, Router } from 'express';
 import type { ApiDeps } from '../api/deps';
 import { ProblemError } from '../api/problem';
+import { fileComplaint, newComplaintBody } from '../api/routes/complaints';
 import { actionableLoan, actOnLoan, LoanActionProblemError } from '../api/routes/loan-actions';
+import { visibleLoan } from '../api/routes/loans';
 import { confirmEarlyRepaymentUpdate, quoteEarlyRepaymentUpdate } from '../workflows/loan-messages';
 import { webTexts } from '../texts/web';
-import { customerOf, form } from './handler';
-import { langOf, render } from './render';
+import { customerOf, form, page } from './handler';
+import { type FieldError, langOf, render } from './render';
+import { fill } from '../texts/web';
 
 /** A refused or impossible action is a page in the visitor's words; anything else propagates. */
 async function refusedPage(req: Request, res: Response, err: unknown): Promise<void> {
@@ -63,6 +67,54 @@ export function loanActionPages(router: Router, deps: ApiDeps): void {
           loan,
           order,
         });
+      } catch (err) {
+        await refusedPage(req, res, err);
+      }
+    }),
+  );
+
+  router.get(
+    '/mina-sidor/lan/:loanId/klagomal',
+    page(async (req, res) => {
+      const customer = customerOf(req, res);
+      if (!customer) return;
+      try {
+        const loan = await visibleLoan(deps, customer, req.params.loanId!);
+        await render(req, res, 'complaint.njk', {
+          title: webTexts(langOf(req)).complaint.title,
+          loan,
+          values: {},
+          errors: [],
+          errorOf: {},
+        });
+      } catch (err) {
+        await refusedPage(req, res, err);
+      }
+    }),
+  );
+
+  router.post(
+    '/mina-sidor/lan/:loanId/klagomal',
+    form(async (req, res) => {
+      const customer = customerOf(req, res);
+      if (!customer) return;
+      const t = webTexts(langOf(req));
+      try {
+        const loan = await visibleLoan(deps, customer, req.params.loanId!);
+        const values = { subject: String(req.body.subject ?? ''), text: String(req.body.text ?? '') };
+        const parsed = newComplaintBody.safeParse(values);
+        if (!parsed.success) {
+          const errors: FieldError[] = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))].map((field) => ({
+            field,
+            message: fill(values[field as 'subject' | 'text']?.trim() ? t.errors.invalid : t.errors.required, {
+              field: field === 'subject' ? t.complaint.subject : t.complaint.text,
+            }),
+          }));
+          const errorOf = Object.fromEntries(errors.map((e) => [e.field, e.message]));
+          return render(req, res, 'complaint.njk', { title: t.complaint.title, loan, values, errors, errorOf }, 400);
+        }
+        const row = await fileComplaint(deps, customer, loan, parsed.data);
+        await render(req, res, 'complaint.njk', { title: t.complaint.title, loan, filed: row });
       } catch (err) {
         await refusedPage(req, res, err);
       }

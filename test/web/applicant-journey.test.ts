@@ -184,6 +184,20 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
   await expectAccessible(page);
   await screenshot(page, 'loan');
 
+  // R-LOAN-9: a complaint, with a receipt naming the answer's due date.
+  await page.getByRole('link', { name: 'Lämna ett klagomål om lånet' }).click();
+  await heading(page, 'Lämna ett klagomål');
+  await page.getByRole('button', { name: 'Skicka klagomålet' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Fyll i: Vad gäller klagomålet?' }).waitFor();
+  await expectAccessible(page);
+  await page.getByLabel('Vad gäller klagomålet?').fill('Fel belopp på avin');
+  await page.getByLabel('Beskriv vad som hänt').fill('Avin visar ett annat belopp än betalplanen.');
+  await page.getByRole('button', { name: 'Skicka klagomålet' }).click();
+  await page.locator('#complaint-receipt').waitFor();
+  expect(await page.locator('#complaint-receipt').innerText()).toMatch(/senast \d{4}-\d\d-\d\d/);
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Tillbaka' }).click();
+
   // R-LOAN-7: the whole loan repaid early, quoted without a fee and confirmed.
   await page.getByRole('button', { name: 'Lös hela lånet i förtid' }).click();
   await heading(page, 'Lös lånet i förtid');
