@@ -1,6 +1,7 @@
 /**
  * Mina sidor's loan actions: paying off the whole loan early without a fee (R-LOAN-7), quoted by
- * the loan workflow and confirmed by the customer, and a complaint (R-LOAN-9). The same shared
+ * the loan workflow and confirmed by the customer, a payment-free month (R-LOAN-6), withdrawal
+ * within 14 days (R-LOAN-8), and a complaint (R-LOAN-9). The same shared
  * functions as `POST /v1/loans/{loanId}/early-repayment/...` (actionableLoan, actOnLoan) and
  * `POST /v1/loans/{loanId}/complaints` (fileComplaint).
  */
@@ -10,7 +11,12 @@ import { ProblemError } from '../api/problem';
 import { fileComplaint, newComplaintBody } from '../api/routes/complaints';
 import { actionableLoan, actOnLoan, LoanActionProblemError } from '../api/routes/loan-actions';
 import { visibleLoan } from '../api/routes/loans';
-import { confirmEarlyRepaymentUpdate, quoteEarlyRepaymentUpdate } from '../workflows/loan-messages';
+import {
+  confirmEarlyRepaymentUpdate,
+  quoteEarlyRepaymentUpdate,
+  requestPaymentFreeMonthUpdate,
+  withdrawUpdate,
+} from '../workflows/loan-messages';
 import { webTexts } from '../texts/web';
 import { customerOf, form, page } from './handler';
 import { type FieldError, langOf, render } from './render';
@@ -115,6 +121,66 @@ export function loanActionPages(router: Router, deps: ApiDeps): void {
         }
         const row = await fileComplaint(deps, customer, loan, parsed.data);
         await render(req, res, 'complaint.njk', { title: t.complaint.title, loan, filed: row });
+      } catch (err) {
+        await refusedPage(req, res, err);
+      }
+    }),
+  );
+
+  // R-LOAN-6 and R-LOAN-8 change the loan at once: a page explains, its button confirms.
+  for (const action of ['betalningsfri-manad', 'angra'] as const) {
+    router.get(
+      `/mina-sidor/lan/:loanId/${action}`,
+      page(async (req, res) => {
+        const customer = customerOf(req, res);
+        if (!customer) return;
+        try {
+          const loan = await actionableLoan(deps, customer, req.params.loanId!);
+          await render(req, res, 'loan-action.njk', {
+            title: webTexts(langOf(req)).loanAction[action].title,
+            loan,
+            action,
+          });
+        } catch (err) {
+          await refusedPage(req, res, err);
+        }
+      }),
+    );
+  }
+
+  router.post(
+    '/mina-sidor/lan/:loanId/betalningsfri-manad',
+    form(async (req, res) => {
+      const customer = customerOf(req, res);
+      if (!customer) return;
+      try {
+        const loan = await actionableLoan(deps, customer, req.params.loanId!);
+        const grant = await actOnLoan(
+          deps,
+          loan,
+          (h) => h.executeUpdate(requestPaymentFreeMonthUpdate, { args: [{}] }),
+          {
+            body: ['installmentNumber'],
+          },
+        );
+        const t = webTexts(langOf(req)).loanAction['betalningsfri-manad'];
+        await render(req, res, 'loan-action.njk', { title: t.title, loan, action: 'betalningsfri-manad', grant });
+      } catch (err) {
+        await refusedPage(req, res, err);
+      }
+    }),
+  );
+
+  router.post(
+    '/mina-sidor/lan/:loanId/angra',
+    form(async (req, res) => {
+      const customer = customerOf(req, res);
+      if (!customer) return;
+      try {
+        const loan = await actionableLoan(deps, customer, req.params.loanId!);
+        const order = await actOnLoan(deps, loan, (h) => h.executeUpdate(withdrawUpdate, { args: [{}] }), { body: [] });
+        const t = webTexts(langOf(req)).loanAction.angra;
+        await render(req, res, 'loan-action.njk', { title: t.title, loan, action: 'angra', withdrawal: order });
       } catch (err) {
         await refusedPage(req, res, err);
       }

@@ -276,5 +276,24 @@ it('main and co-applicant each use their own link; both sign; the loans to redee
     .get(`/v1/loans/${listed.body.loans[0].loanId}/payment-plan`)
     .set('authorization', `Bearer ${h.token({ role: 'customer', sub: bertilId })}`)
     .expect(200);
+
+  // The main applicant: the first installment cannot be payment-free (R-LOAN-6, refused in words),
+  // and the loan can be withdrawn from within 14 days (R-LOAN-8).
+  const main = pages[0]!;
+  await main.goto(`${baseUrl}/mina-sidor`);
+  await main.locator('#loans a').first().click();
+  await main.getByRole('link', { name: 'Ansök om en betalningsfri månad' }).click();
+  await main.getByRole('button', { name: 'Hoppa över nästa betalning' }).click();
+  await main.getByText('Det gick inte att göra just nu.').waitFor();
+  await expectAccessible(main);
+  await main.goBack();
+  await main.goBack();
+  await main.getByRole('link', { name: 'Ångra lånet (inom 14 dagar)' }).click();
+  await heading(main, 'Ångra lånet');
+  await expectAccessible(main);
+  await main.getByRole('button', { name: 'Ångra lånet' }).click();
+  await main.locator('#loan-action-result').waitFor();
+  expect(await main.locator('#loan-action-result').innerText()).toMatch(/\d,\d\d kr/);
+  await expectAccessible(main);
   for (const page of pages) await page.context().close();
 });
