@@ -14,7 +14,7 @@ import { calculatorRoutes } from './calculator';
 import { page, safeReturnPath } from './handler';
 import { loanActionPages } from './loan-actions';
 import { myPagesRoutes } from './my-pages';
-import { render } from './render';
+import { render, WEB_DIR } from './render';
 import { sandboxBankIdRoutes } from './sandbox-bankid';
 import { webSessions } from './session';
 
@@ -40,7 +40,7 @@ export interface WebOptions {
 
 export function mountWeb(app: Express, deps: ApiDeps, options: WebOptions = {}): void {
   const sandbox = deps.config.ENGINE_MODE === 'sandbox';
-  app.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h', index: false }));
+  app.use('/static', express.static(path.join(WEB_DIR, 'static'), { maxAge: '1h', index: false }));
 
   const router = express.Router();
   // Only the pages' paths get sessions and form parsing; everything else (the JSON API) passes by.

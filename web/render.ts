@@ -3,6 +3,7 @@
  * its copy from texts/web.ts in the visitor's language and formats amounts and dates with
  * texts/format.ts. No inline scripts or styles: the pages live under a strict CSP.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import nunjucks from 'nunjucks';
@@ -10,7 +11,12 @@ import { formatDate, formatKronor, formatPercent } from '../texts/format';
 import { webTexts } from '../texts/web';
 import type { Lang } from '../texts/bankid';
 
-const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(__dirname, 'views')), {
+/** web/ itself: beside this file under tsx, or the source folder when run compiled from dist/web. */
+export const WEB_DIR = [__dirname, path.resolve(__dirname, '..', '..', 'web')].find((d) =>
+  existsSync(path.join(d, 'views')),
+)!;
+
+const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(WEB_DIR, 'views')), {
   autoescape: true,
   throwOnUndefined: false,
 });
