@@ -29,7 +29,8 @@ module.exports = {
       ...common,
       displayName: 'api',
       setupFilesAfterEnv: ['<rootDir>/test/setup/server-tests.ts'],
-      testMatch: ['<rootDir>/test/api/**/*.test.ts'],
+      // The customer pages' browser tests (test/web) run against the same servers as the API's.
+      testMatch: ['<rootDir>/test/api/**/*.test.ts', '<rootDir>/test/web/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/dev-server.global.ts',
       globalTeardown: '<rootDir>/test/setup/dev-server.teardown.ts',
     },

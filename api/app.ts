@@ -20,6 +20,7 @@ import { quoteRoutes } from './routes/quotes';
 import { applicationRoutes } from './routes/applications';
 import { sandboxRoutes } from './routes/sandbox';
 import { ApiRoutes } from './routing';
+import { mountWeb } from '../web';
 import { noStore, rateLimits, securityHeaders, trustProxySetting } from './security';
 
 export const API_INFO = {
@@ -71,6 +72,7 @@ export function createApp(deps: ApiDeps): Express {
   app.get('/openapi.json', (_req, res) => res.json(openApi));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
   app.use(routes.router);
+  mountWeb(app, deps); // the customer pages (web/): HTML, cookie sessions, CSRF
   app.use(notFoundHandler);
   app.use(problemErrorHandler(deps.logger));
   return app;

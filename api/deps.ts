@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { SandboxSteering } from '../adapters';
+import type { BankIdClient } from '../adapters/bankid';
 import type { Db } from '../db/database';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -15,4 +16,6 @@ export interface ApiDeps {
   logger: Logger;
   /** Sandbox mode: steering of the adapter doubles behind `/v1/sandbox/...` (never in production). */
   sandbox?: SandboxSteering;
+  /** BankID for logging in to the customer pages (web/); without it the login page says so. */
+  bankId?: BankIdClient;
 }

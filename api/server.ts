@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     jwtSecret: resolveJwtSecret(config),
     logger,
     sandbox: sandbox?.sandbox,
+    bankId: sandbox?.adapters.bankId,
   });
   const host = listenHost(config);
   const warning = sandboxWarning(config);

@@ -365,6 +365,14 @@ export interface OperatorAuditTable {
   outcome: string;
 }
 
+/** Browser sessions of web/ (token hashed; data: customer, CSRF token, BankID order). */
+export interface WebSessionTable {
+  token_hash: string;
+  data: Json<unknown>;
+  created_at: Generated<Date>;
+  expires_at: Date;
+}
+
 export interface Database {
   diagnostic_runs: DiagnosticRunTable;
   loans: LoanTable;
@@ -388,6 +396,7 @@ export interface Database {
   early_repayment_orders: EarlyRepaymentOrderTable;
   withdrawals: WithdrawalTable;
   operator_audit: OperatorAuditTable;
+  web_sessions: WebSessionTable;
 }
 
 export type Db = Kysely<Database>;

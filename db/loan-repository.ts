@@ -222,6 +222,36 @@ export async function assignPayment(db: Db, paymentId: string, loanId: string): 
     .executeTakeFirst();
 }
 
+/**
+ * The loans the customer owes: as the main borrower (the loan's customer) or as a co-applicant who
+ * signed the application the loan came from (same contract number, R-APP-2), jointly liable.
+ */
 export async function listCustomerLoans(db: Db, customerId: string): Promise<LoanRow[]> {
-  return db.selectFrom('loans').selectAll().where('customer_id', '=', customerId).orderBy('created_at').execute();
+  return db
+    .selectFrom('loans')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('customer_id', '=', customerId),
+        eb(
+          'contract_number',
+          'in',
+          eb
+            .selectFrom('applicants')
+            .innerJoin('applications', 'applications.id', 'applicants.application_id')
+            .select('applications.contract_number')
+            .where('applicants.customer_id', '=', customerId)
+            .where('applicants.status', '=', 'SIGNED')
+            .where('applications.contract_number', 'is not', null),
+        ),
+      ]),
+    )
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Whether the customer owes the loan (see listCustomerLoans). */
+export async function isCustomerLoan(db: Db, loanId: string, customerId: string): Promise<boolean> {
+  const loans = await listCustomerLoans(db, customerId);
+  return loans.some((l) => l.id === loanId);
 }

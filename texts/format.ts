@@ -1,13 +1,30 @@
-/** Shared formatting of what customers read: Swedish amounts and dates. Pure. */
-import type { IsoDate } from '../domain/dates';
+/**
+ * Swedish formatting of amounts and dates for everything customers read (letters, e-mails, SMS,
+ * pages). Pure: imports domain/ only.
+ */
+import { stockholmDate } from '../domain/dates';
 import { Decimal } from '../domain/money';
 
-/** `1234.5` → `1 234,50 kr` (space between thousands, decimal comma). */
+/**
+ * `1234.5` → `1 234,50 kr` (thousands grouped by spaces, decimal comma, minus sign kept); two
+ * decimals unless told (a withdrawal's interest per day shows four), rounded half up.
+ */
 export function formatKronor(amount: string | Decimal, decimals = 2): string {
-  const fixed = new Decimal(amount).toFixed(decimals);
-  const [whole, fraction] = fixed.replace('-', '').split('.') as [string, string | undefined];
+  const d = new Decimal(amount).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP);
+  const [whole, fraction] = d.abs().toFixed(decimals).split('.') as [string, string | undefined];
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  return `${fixed.startsWith('-') ? '−' : ''}${grouped}${fraction ? `,${fraction}` : ''} kr`;
+  return `${d.isNegative() && !d.isZero() ? '−' : ''}${grouped}${fraction ? `,${fraction}` : ''} kr`;
+}
+
+/**
+ * A calendar date (`2026-03-10`) or an instant (`2026-03-10T08:00:00Z`) as the Swedish numeric
+ * date of Europe/Stockholm (SS-ISO 8601: `2026-03-10`), as pages and lists show dates.
+ */
+export function formatDate(isoDate: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(isoDate)) return isoDate;
+  const instant = new Date(isoDate);
+  if (Number.isNaN(instant.getTime())) return isoDate;
+  return stockholmDate(instant);
 }
 
 const MONTHS = [
@@ -25,8 +42,13 @@ const MONTHS = [
   'december',
 ];
 
-/** `2027-03-05` → `5 mars 2027`. */
-export function formatDate(isoDate: IsoDate): string {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+/** `2027-03-05` → `5 mars 2027`, as letters write a date in running text. */
+export function formatLongDate(isoDate: string): string {
+  const [year, month, day] = formatDate(isoDate).split('-').map(Number) as [number, number, number];
   return `${day} ${MONTHS[month - 1]} ${year}`;
+}
+
+/** `9.95` → `9,95 %` */
+export function formatPercent(percent: string): string {
+  return `${new Decimal(percent).toFixed(2).replace('.', ',')} %`;
 }

@@ -6,7 +6,7 @@
 import type { OpenLineKind } from '../domain/allocation';
 import type { IsoDate } from '../domain/dates';
 import { Decimal } from '../domain/money';
-import { formatDate, formatKronor } from './format';
+import { formatLongDate, formatKronor } from './format';
 
 export interface LoanLetter {
   subject: string;
@@ -44,7 +44,7 @@ export function invoiceLetter(invoice: {
   return {
     subject: `Faktura ${invoice.number} för lån ${invoice.contractNumber}`,
     body:
-      `Att betala: ${formatKronor(invoice.total)} senast ${formatDate(invoice.dueDate)} till OCR-nummer ` +
+      `Att betala: ${formatKronor(invoice.total)} senast ${formatLongDate(invoice.dueDate)} till OCR-nummer ` +
       `${invoice.ocrReference}.\n` +
       invoice.lines.map((l) => `${LINE_LABELS[l.kind]}: ${formatKronor(l.amount)}`).join('\n'),
   };
@@ -63,7 +63,7 @@ export function reminderLetter(reminder: {
     body:
       `Faktura ${reminder.invoiceNumber} betalades inte senast på förfallodagen. En förseningsavgift på ` +
       `${formatKronor(reminder.lateFee)} och en påminnelseavgift på ${formatKronor(reminder.reminderFee)} har ` +
-      `lagts till, och dröjsmålsränta löper. Betala senast ${formatDate(reminder.newDueDate)}.`,
+      `lagts till, och dröjsmålsränta löper. Betala senast ${formatLongDate(reminder.newDueDate)}.`,
   };
 }
 
@@ -85,7 +85,7 @@ export function terminationLetter(termination: {
     subject: `Uppsägning av lån ${termination.contractNumber}`,
     body:
       `Vi säger upp ditt lån till betalning i förtid eftersom ${why}. Om inte allt som är förfallet, med ` +
-      `dröjsmålsränta, är betalt senast ${formatDate(termination.endsOn)} förfaller hela skulden till ` +
+      `dröjsmålsränta, är betalt senast ${formatLongDate(termination.endsOn)} förfaller hela skulden till ` +
       'betalning och lämnas till inkasso.',
   };
 }
@@ -117,7 +117,7 @@ export function rateChangeLetter(change: {
   return {
     subject: `Ny ränta på lån ${change.contractNumber}`,
     body:
-      `Från och med ${formatDate(change.effectiveFrom)} är din nominella ränta ${formatPercent(change.newRatePercent)} ` +
+      `Från och med ${formatLongDate(change.effectiveFrom)} är din nominella ränta ${formatPercent(change.newRatePercent)} ` +
       `(i dag ${formatPercent(change.currentRatePercent)}). Från och med avbetalning ${change.firstInstallment} är ` +
       `din månadsbetalning ${formatKronor(change.newMonthlyPayment)} under de ${change.remainingInstallments} ` +
       'avbetalningar som återstår.',
@@ -136,7 +136,7 @@ export function paymentFreeMonthLetter(grant: {
   return {
     subject: `Betalningsfri månad beviljad på lån ${grant.contractNumber}`,
     body:
-      `Avbetalning ${grant.installmentNumber} (förfaller ${formatDate(grant.dueDate)}) blir betalningsfri. Cirka ` +
+      `Avbetalning ${grant.installmentNumber} (förfaller ${formatLongDate(grant.dueDate)}) blir betalningsfri. Cirka ` +
       `${formatKronor(grant.capitalisedInterest)} i ränta läggs till skulden, löptiden förlängs med en månad till ` +
       `${grant.termMonths} månader och månadsbetalningen blir cirka ${formatKronor(grant.newMonthlyPayment)}.`,
   };
@@ -154,7 +154,7 @@ export function earlyRepaymentLetter(order: {
   return {
     subject: `Förtidsbetalning av lån ${order.contractNumber}`,
     body:
-      `Betala ${formatKronor(order.total)} till OCR-nummer ${order.ocrReference} senast ${formatDate(order.payBy)} ` +
+      `Betala ${formatKronor(order.total)} till OCR-nummer ${order.ocrReference} senast ${formatLongDate(order.payBy)} ` +
       (order.kind === 'whole'
         ? 'för att lösa hela lånet.'
         : `för att minska ditt lån; därefter återstår ${order.remainingInstallments} avbetalningar.`) +
@@ -177,7 +177,7 @@ export function withdrawalLetter(withdrawal: {
     subject: `Ångrat lån ${withdrawal.contractNumber}`,
     body:
       `Vi har tagit emot att du ångrar ditt lån. Betala tillbaka ${formatKronor(withdrawal.total)} till OCR-nummer ` +
-      `${withdrawal.ocrReference} senast ${formatDate(withdrawal.repayBy)}: lånebeloppet ` +
+      `${withdrawal.ocrReference} senast ${formatLongDate(withdrawal.repayBy)}: lånebeloppet ` +
       `${formatKronor(withdrawal.principal)}, räntan ${formatKronor(withdrawal.interest)} fram till den dagen ` +
       `(${formatKronor(withdrawal.interestPerDay, 4)} per dag, mindre om du betalar tidigare), minus återbetalda ` +
       `avgifter ${formatKronor(withdrawal.feesRefunded)}.`,

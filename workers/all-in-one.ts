@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     jwtSecret: resolveJwtSecret(config),
     logger,
     sandbox: adapterSet.sandbox,
+    bankId: adapterSet.adapters.bankId,
   });
   const server = app.listen(config.PORT, listenHost(config));
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       'Loan engine is running.',
       `  API           ${api}`,
       `  API docs      ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
+      `  Customer pages ${api}/   (Mina sidor: ${api}/mina-sidor${adapterSet.sandbox ? `; test BankID app: ${api}/sandbox/bankid-app` : ''})`,
       `  Temporal UI   ${temporalUiUrl ?? `(external cluster at ${config.TEMPORAL_ADDRESS})`}`,
       `  Dev token     npm run token -- --role operator`,
       'Press Ctrl-C to stop.',

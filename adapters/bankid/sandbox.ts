@@ -62,6 +62,9 @@ export interface BankIdOrderView {
   createdAt: string;
   finishedAt?: string;
   completedBy?: string;
+  /** What the app receives by the autostart link and by scanning the QR code (sandbox test app). */
+  autoStartToken: string;
+  qrStartToken: string;
 }
 
 export interface BankIdSandboxSteering {
@@ -369,6 +372,8 @@ export class BankIdSandbox extends HttpSandboxDouble implements BankIdSandboxSte
       kind: order.kind,
       status: order.cancelledByRp ? 'cancelled' : order.status,
       createdAt: order.createdAt.toISOString(),
+      autoStartToken: order.autoStartToken,
+      qrStartToken: order.qrStartToken,
     };
     if (order.hintCode) view.hintCode = order.hintCode;
     if (order.requirement?.personalNumber) view.requiredPersonalNumber = order.requirement.personalNumber;

@@ -74,6 +74,7 @@ import {
 import {
   type ApplicationInput,
   applicationWorkflowId,
+  type BankIdStart,
   type IncomeVerificationState,
   initialSnapshot,
 } from '../../domain/application-state';
@@ -316,7 +317,7 @@ function summaryOf(row: ApplicationRow) {
   };
 }
 
-interface Loaded {
+export interface Loaded {
   row: ApplicationRow;
   applicants: ApplicantRow[];
   /** The applicant index the calling customer acts as, if any. */
@@ -324,7 +325,7 @@ interface Loaded {
 }
 
 /** R-SEC-1: operators see everything, vendors their own, customers theirs; anything else is a 404. */
-async function load(deps: ApiDeps, id: string, principal: Principal): Promise<Loaded> {
+export async function load(deps: ApiDeps, id: string, principal: Principal): Promise<Loaded> {
   const row = await findApplication(deps.db, id);
   const missing = notFound(`no application ${id}`);
   if (!row) throw missing;
@@ -335,7 +336,7 @@ async function load(deps: ApiDeps, id: string, principal: Principal): Promise<Lo
   return { row, applicants, applicantIndex: own ? own.idx : null };
 }
 
-async function toView(deps: ApiDeps, loaded: Loaded, principal: Principal) {
+export async function toView(deps: ApiDeps, loaded: Loaded, principal: Principal) {
   const { row, applicants } = loaded;
   const role = principal.role;
   const decision = row.decision as Decision | null;
@@ -429,16 +430,98 @@ function requireCustomerApplicant(loaded: Loaded): number {
   return loaded.applicantIndex;
 }
 
-function endUserIp(req: Request): string {
+export function endUserIp(req: Request): string {
   const ip = req.ip ?? '127.0.0.1';
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip === '::1' ? '127.0.0.1' : ip;
+}
+
+const applicationHandle = (deps: ApiDeps, row: ApplicationRow) =>
+  deps.temporal.workflow.getHandle<typeof applicationWorkflow>(row.workflow_id);
+
+// --- actions shared by the routes and the pages (web/) -------------------------------------------
+
+/**
+ * R-APP-3: starts BankID identification as the invited applicant (by the link's invite code) or as
+ * the applicant the customer already acts as. Someone else's application is a 404.
+ */
+export async function startIdentification(
+  deps: ApiDeps,
+  input: { applicationId: string; principal: Principal; inviteCode?: string; endUserIp: string },
+): Promise<BankIdStart> {
+  const p = input.principal;
+  const row = await findApplication(deps.db, input.applicationId);
+  const missing = notFound(`no application ${input.applicationId}`);
+  if (!row) throw missing;
+  const applicants = await listApplicants(deps.db, input.applicationId);
+  const invited = input.inviteCode
+    ? applicants.find((a) => a.invite_code_hash === hashInviteCode(input.inviteCode!))
+    : undefined;
+  const bound = applicants.find((a) => a.customer_id === p.sub);
+  const applicant = bound ?? invited;
+  if (!applicant) throw missing;
+  if (applicant.identified_at !== null) throw conflict('already identified');
+  if (!isPending(row.status as ApplicationStatus)) throw conflict(`the application is ${row.status}`);
+  return runUpdate(row, () =>
+    applicationHandle(deps, row).executeUpdate(identifyUpdate, {
+      args: [{ applicantIndex: applicant.idx, customerId: p.sub, endUserIp: input.endUserIp }],
+    }),
+  );
+}
+
+/** R-APP-4, R-APP-6: saves (or, with `submit`, submits) the calling applicant's answers. */
+export async function saveApplicantAnswers(
+  deps: ApiDeps,
+  input: { applicationId: string; principal: Principal; answers: Partial<ApplicantAnswers>; submit: boolean },
+): Promise<Loaded> {
+  const p = input.principal;
+  const loaded = await load(deps, input.applicationId, p);
+  const index = requireCustomerApplicant(loaded);
+  const violations = answerViolations(input.answers, { complete: input.submit, mainApplicant: index === 0 });
+  if (violations.length > 0) throw fieldProblem(violations);
+  const applicant = loaded.applicants[index]!;
+  if (applicant.status === 'SUBMITTED' || applicant.status === 'SIGNED') {
+    throw conflict('the applicant has already submitted');
+  }
+  if (!isPending(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
+  await runUpdate(loaded.row, () =>
+    applicationHandle(deps, loaded.row).executeUpdate(answersUpdate, {
+      args: [{ applicantIndex: index, customerId: p.sub, answers: input.answers, submit: input.submit }],
+    }),
+  );
+  return load(deps, input.applicationId, p);
+}
+
+/** R-APP-9: accepting the offer starts the calling applicant's BankID signature. */
+export async function startOfferSignature(
+  deps: ApiDeps,
+  input: { applicationId: string; principal: Principal; endUserIp: string },
+): Promise<BankIdStart> {
+  const p = input.principal;
+  const loaded = await load(deps, input.applicationId, p);
+  const index = requireCustomerApplicant(loaded);
+  const status = loaded.row.status as ApplicationStatus;
+  if (status === 'OFFER_EXPIRED') throw conflict('the offer has expired (R-APP-9)');
+  if (status !== 'OFFERED') throw conflict(`there is no open offer (the application is ${status})`);
+  return runUpdate(loaded.row, () =>
+    applicationHandle(deps, loaded.row).executeUpdate(acceptOfferUpdate, {
+      args: [{ applicantIndex: index, customerId: p.sub, endUserIp: input.endUserIp }],
+    }),
+  );
+}
+
+/** The calling applicant's saved answers and the R-APP-6 prefill (a workflow query). */
+export async function applicantAnswers(deps: ApiDeps, loaded: Loaded) {
+  const index = requireCustomerApplicant(loaded);
+  if (isTerminal(loaded.row.status as ApplicationStatus)) {
+    throw conflict(`the application is ${loaded.row.status}`);
+  }
+  return applicationHandle(deps, loaded.row).query(answersQuery, index);
 }
 
 // --- routes --------------------------------------------------------------------------------------
 
 export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  const handleOf = (row: ApplicationRow) =>
-    deps.temporal.workflow.getHandle<typeof applicationWorkflow>(row.workflow_id);
+  const handleOf = (row: ApplicationRow) => applicationHandle(deps, row);
 
   routes.add({
     method: 'post',
@@ -567,24 +650,12 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       202: { description: 'the BankID order', schema: bankIdStarted },
     },
     handler: async ({ params, body, principal, req }) => {
-      const p = principal!;
-      const row = await findApplication(deps.db, params.id);
-      const missing = notFound(`no application ${params.id}`);
-      if (!row) throw missing;
-      const applicants = await listApplicants(deps.db, params.id);
-      const invited = body.inviteCode
-        ? applicants.find((a) => a.invite_code_hash === hashInviteCode(body.inviteCode!))
-        : undefined;
-      const bound = applicants.find((a) => a.customer_id === p.sub);
-      const applicant = bound ?? invited;
-      if (!applicant) throw missing;
-      if (applicant.identified_at !== null) throw conflict('already identified');
-      if (!isPending(row.status as ApplicationStatus)) throw conflict(`the application is ${row.status}`);
-      const order = await runUpdate(row, () =>
-        handleOf(row).executeUpdate(identifyUpdate, {
-          args: [{ applicantIndex: applicant.idx, customerId: p.sub, endUserIp: endUserIp(req) }],
-        }),
-      );
+      const order = await startIdentification(deps, {
+        applicationId: params.id,
+        principal: principal!,
+        ...(body.inviteCode !== undefined ? { inviteCode: body.inviteCode } : {}),
+        endUserIp: endUserIp(req),
+      });
       return { status: 202, body: order };
     },
   });
@@ -600,12 +671,7 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 200: { description: 'answers and prefill', schema: answersView } },
     handler: async ({ params, principal }) => {
       const loaded = await load(deps, params.id, principal!);
-      const index = requireCustomerApplicant(loaded);
-      if (isTerminal(loaded.row.status as ApplicationStatus)) {
-        throw conflict(`the application is ${loaded.row.status}`);
-      }
-      const view = await handleOf(loaded.row).query(answersQuery, index);
-      return { status: 200, body: view };
+      return { status: 200, body: await applicantAnswers(deps, loaded) };
     },
   });
 
@@ -613,21 +679,12 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     (submit: boolean) =>
     async (ctx: { params: { id: string }; body: Partial<ApplicantAnswers>; principal: Principal | undefined }) => {
       const p = ctx.principal!;
-      const loaded = await load(deps, ctx.params.id, p);
-      const index = requireCustomerApplicant(loaded);
-      const violations = answerViolations(ctx.body, { complete: submit, mainApplicant: index === 0 });
-      if (violations.length > 0) throw fieldProblem(violations);
-      const applicant = loaded.applicants[index]!;
-      if (applicant.status === 'SUBMITTED' || applicant.status === 'SIGNED') {
-        throw conflict('the applicant has already submitted');
-      }
-      if (!isPending(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
-      await runUpdate(loaded.row, () =>
-        handleOf(loaded.row).executeUpdate(answersUpdate, {
-          args: [{ applicantIndex: index, customerId: p.sub, answers: ctx.body, submit }],
-        }),
-      );
-      const after = await load(deps, ctx.params.id, p);
+      const after = await saveApplicantAnswers(deps, {
+        applicationId: ctx.params.id,
+        principal: p,
+        answers: ctx.body,
+        submit,
+      });
       return { status: 200, body: await toView(deps, after, p) };
     };
 
@@ -679,17 +736,11 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       202: { description: 'the BankID sign order', schema: bankIdStarted },
     },
     handler: async ({ params, principal, req }) => {
-      const p = principal!;
-      const loaded = await load(deps, params.id, p);
-      const index = requireCustomerApplicant(loaded);
-      const status = loaded.row.status as ApplicationStatus;
-      if (status === 'OFFER_EXPIRED') throw conflict('the offer has expired (R-APP-9)');
-      if (status !== 'OFFERED') throw conflict(`there is no open offer (the application is ${status})`);
-      const order = await runUpdate(loaded.row, () =>
-        handleOf(loaded.row).executeUpdate(acceptOfferUpdate, {
-          args: [{ applicantIndex: index, customerId: p.sub, endUserIp: endUserIp(req) }],
-        }),
-      );
+      const order = await startOfferSignature(deps, {
+        applicationId: params.id,
+        principal: principal!,
+        endUserIp: endUserIp(req),
+      });
       return { status: 202, body: order };
     },
   });

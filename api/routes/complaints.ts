@@ -22,6 +22,7 @@ import { answerComplaintUpdate } from '../../workflows/complaint-messages';
 import { type ComplaintInput, complaintWorkflowId } from '../../domain/complaint-state';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
+import type { LoanRow } from '../../db/loan-repository';
 import { findVisibleLoan } from '../loan-access';
 import { conflict, isWorkflowGone, notFound, refusalOf, refusalProblem, undoCreate } from '../problem';
 import type { ApiRoutes } from '../routing';
@@ -33,7 +34,7 @@ const TAG = 'complaints';
 const loanParams = z.object({ loanId: z.string().min(1).max(100) });
 const complaintParams = z.object({ id: z.uuid('not a complaint id') });
 
-const newComplaintBody = z
+export const newComplaintBody = z
   .strictObject({
     subject: z
       .string()
@@ -78,7 +79,7 @@ const complaintView = z
   })
   .openapi('Complaint');
 
-function toView(row: ComplaintRow, principal: Principal): z.infer<typeof complaintView> {
+export function toView(row: ComplaintRow, principal: Principal): z.infer<typeof complaintView> {
   const view = {
     id: row.id,
     loanId: row.loan_id,
@@ -98,6 +99,58 @@ function toView(row: ComplaintRow, principal: Principal): z.infer<typeof complai
     escalatedOn: row.escalated_on,
     answeredBy: row.answered_by,
   };
+}
+
+/**
+ * R-LOAN-9: records the complaint and starts its workflow (answer within 14 days, escalation before
+ * then). Shared by the API route and the pages (web/). A failed start removes the row again.
+ */
+export async function fileComplaint(
+  deps: ApiDeps,
+  p: Principal,
+  loan: LoanRow,
+  body: { subject: string; text: string },
+): Promise<ComplaintRow> {
+  const receivedOn = stockholmDate(new Date());
+  const deadlines = complaintDeadlines(receivedOn);
+  const input: ComplaintInput = {
+    complaintId: randomUUID(),
+    loanId: loan.id,
+    customerId: p.sub,
+    contractNumber: loan.contract_number,
+    receivedOn,
+    subject: body.subject,
+  };
+  const workflowId = complaintWorkflowId(input.complaintId);
+  // The row first, so the complaint can be read as soon as this answers.
+  const row = await insertComplaint(deps.db, {
+    id: input.complaintId,
+    loanId: loan.id,
+    customerId: p.sub,
+    workflowId,
+    receivedOn,
+    escalateOn: deadlines.escalateOn,
+    answerDueOn: deadlines.answerDueOn,
+    subject: body.subject,
+    text: body.text,
+  });
+  try {
+    await deps.temporal.workflow.start(complaintWorkflow, {
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      workflowId,
+      args: [input],
+      staticSummary: `Complaint ${input.complaintId} on loan ${loan.contract_number}`,
+    });
+  } catch (err) {
+    // Already started: an earlier attempt of this very call got through; carry on.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+      // No workflow, no complaint: a row nothing would ever answer or escalate is removed again.
+      await undoCreate(deps.logger, 'complaint', input.complaintId, err, () =>
+        deleteUnstartedComplaint(deps.db, input.complaintId),
+      );
+    }
+  }
+  return row;
 }
 
 export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
@@ -120,45 +173,7 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     handler: async ({ params, body, principal, res }) => {
       const p = principal!;
       const loan = await findVisibleLoan(deps.db, p, params.loanId);
-      const receivedOn = stockholmDate(new Date());
-      const deadlines = complaintDeadlines(receivedOn);
-      const input: ComplaintInput = {
-        complaintId: randomUUID(),
-        loanId: loan.id,
-        customerId: p.sub,
-        contractNumber: loan.contract_number,
-        receivedOn,
-        subject: body.subject,
-      };
-      const workflowId = complaintWorkflowId(input.complaintId);
-      // The row first, so the complaint can be read as soon as this answers.
-      const row = await insertComplaint(deps.db, {
-        id: input.complaintId,
-        loanId: loan.id,
-        customerId: p.sub,
-        workflowId,
-        receivedOn,
-        escalateOn: deadlines.escalateOn,
-        answerDueOn: deadlines.answerDueOn,
-        subject: body.subject,
-        text: body.text,
-      });
-      try {
-        await deps.temporal.workflow.start(complaintWorkflow, {
-          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-          workflowId,
-          args: [input],
-          staticSummary: `Complaint ${input.complaintId} on loan ${loan.contract_number}`,
-        });
-      } catch (err) {
-        // Already started: an earlier attempt of this very call got through; carry on.
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-          // No workflow, no complaint: a row nothing would ever answer or escalate is removed again.
-          await undoCreate(deps.logger, 'complaint', input.complaintId, err, () =>
-            deleteUnstartedComplaint(deps.db, input.complaintId),
-          );
-        }
-      }
+      const row = await fileComplaint(deps, p, loan, body);
       res.setHeader('location', `/v1/loans/${loan.id}/complaints`);
       return { status: 201, body: toView(row, p) };
     },

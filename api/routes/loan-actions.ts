@@ -35,7 +35,7 @@ import {
 import type { EarlyRepaymentRequest, RateChangeNotice, RateChangeRequest } from '../../domain/loan-actions';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
-import { findVisibleLoan } from '../loan-access';
+import { findOwnLoan } from '../loan-access';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails, refusalOf, refusalProblem } from '../problem';
 import { type ApiRoutes, problemSchema, type RouteResult } from '../routing';
 import { isoDate, percentString, positiveAmountString, stockholmToday } from '../schemas';
@@ -231,7 +231,7 @@ export interface LoanActionProblem extends ProblemDetails {
 }
 
 /** Thrown inside a handler, answered as a problem with the extra members (`reason`, `loanStatus`). */
-class LoanActionProblemError extends Error {
+export class LoanActionProblemError extends Error {
   constructor(readonly problem: LoanActionProblem) {
     super(problem.detail ?? problem.title);
     this.name = 'LoanActionProblemError';
@@ -259,39 +259,48 @@ function problemResult(req: Request, problem: LoanActionProblem): RouteResult {
 
 type Handle = ReturnType<ApiDeps['temporal']['workflow']['getHandle']>;
 
-export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /** The loan if the principal may act on it (R-SEC-1, else 404) and it has not ended (else 409). */
-  const actionableLoan = async (principal: Principal | undefined, loanId: string): Promise<LoanRow> => {
-    const loan = await findVisibleLoan(deps.db, principal, loanId);
-    if (hasLoanEnded(loan.status)) throw loanEnded(loanId, loan.status);
-    return loan;
-  };
+/** The loan if the principal may act on it (R-SEC-1, else 404) and it has not ended (else 409). */
+export async function actionableLoan(
+  deps: ApiDeps,
+  principal: Principal | undefined,
+  loanId: string,
+): Promise<LoanRow> {
+  const loan = await findOwnLoan(deps.db, principal, loanId);
+  if (hasLoanEnded(loan.status)) throw loanEnded(loanId, loan.status);
+  return loan;
+}
 
-  /**
-   * Sends one update to the loan's workflow and maps its refusals: a refusal (api/problem.ts) →
-   * 409 with the reason; a workflow that has ended meanwhile → 409 loan-ended. Anything else is
-   * unexpected and propagates (500, logged).
-   */
-  const act = async <T>(
-    loan: LoanRow,
-    send: (handle: Handle) => Promise<T>,
-    fields: { params?: string[]; body: string[] },
-  ) => {
-    try {
-      return await send(deps.temporal.workflow.getHandle(loanWorkflowId(loan.id)));
-    } catch (err) {
-      const refused = refusalOf(err);
-      if (refused) {
-        const problem = refusalProblem(refused, { params: fields.params ?? [], body: fields.body }).toDetails();
-        throw new LoanActionProblemError({ ...problem, reason: refused.message });
-      }
-      if (err instanceof WorkflowNotFoundError) {
-        const now = await findLoan(deps.db, loan.id);
-        throw loanEnded(loan.id, now && now.status !== 'ACTIVE' ? now.status : 'no longer running');
-      }
-      throw err as Error | WorkflowUpdateRPCTimeoutOrCancelledError;
+/**
+ * Sends one update to the loan's workflow and maps its refusals: a refusal (api/problem.ts) →
+ * 409 with the reason; a workflow that has ended meanwhile → 409 loan-ended. Anything else is
+ * unexpected and propagates (500, logged). Shared by the routes and the pages (web/).
+ */
+export async function actOnLoan<T>(
+  deps: ApiDeps,
+  loan: LoanRow,
+  send: (handle: Handle) => Promise<T>,
+  fields: { params?: string[]; body: string[] },
+): Promise<T> {
+  try {
+    return await send(deps.temporal.workflow.getHandle(loanWorkflowId(loan.id)));
+  } catch (err) {
+    const refused = refusalOf(err);
+    if (refused) {
+      const problem = refusalProblem(refused, { params: fields.params ?? [], body: fields.body }).toDetails();
+      throw new LoanActionProblemError({ ...problem, reason: refused.message });
     }
-  };
+    if (err instanceof WorkflowNotFoundError) {
+      const now = await findLoan(deps.db, loan.id);
+      throw loanEnded(loan.id, now && now.status !== 'ACTIVE' ? now.status : 'no longer running');
+    }
+    throw err as Error | WorkflowUpdateRPCTimeoutOrCancelledError;
+  }
+}
+
+export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
+  const actionable = (principal: Principal | undefined, loanId: string) => actionableLoan(deps, principal, loanId);
+  const act = <T>(loan: LoanRow, send: (handle: Handle) => Promise<T>, fields: { params?: string[]; body: string[] }) =>
+    actOnLoan(deps, loan, send, fields);
 
   /** Runs a handler body, answering its loan-action problems with their extra members. */
   const answering = async (req: Request, fn: () => Promise<RouteResult>): Promise<RouteResult> => {
@@ -318,7 +327,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 201: { description: 'the quote', schema: quoteSchema }, 409: CONFLICT_RESPONSE },
     handler: ({ req, principal, params, body }) =>
       answering(req, async () => {
-        const loan = await actionableLoan(principal, params.loanId);
+        const loan = await actionable(principal, params.loanId);
         const input: EarlyRepaymentRequest =
           body.kind === 'whole'
             ? { kind: 'whole', ...(body.paymentDate ? { paymentDate: body.paymentDate } : {}) }
@@ -346,7 +355,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 200: { description: 'the order', schema: orderSchema }, 409: CONFLICT_RESPONSE },
     handler: ({ req, principal, params }) =>
       answering(req, async () => {
-        const loan = await actionableLoan(principal, params.loanId);
+        const loan = await actionable(principal, params.loanId);
         const order = await act(
           loan,
           (h) => h.executeUpdate(confirmEarlyRepaymentUpdate, { args: [{ quoteId: params.quoteId }] }),
@@ -371,7 +380,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 201: { description: 'granted', schema: paymentFreeMonthSchema }, 409: CONFLICT_RESPONSE },
     handler: ({ req, principal, params, body }) =>
       answering(req, async () => {
-        const loan = await actionableLoan(principal, params.loanId);
+        const loan = await actionable(principal, params.loanId);
         const input = body.installmentNumber === undefined ? {} : { installmentNumber: body.installmentNumber };
         const grant = await act(loan, (h) => h.executeUpdate(requestPaymentFreeMonthUpdate, { args: [input] }), {
           body: ['installmentNumber'],
@@ -395,7 +404,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 201: { description: 'the repayment order', schema: withdrawalSchema }, 409: CONFLICT_RESPONSE },
     handler: ({ req, principal, params }) =>
       answering(req, async () => {
-        const loan = await actionableLoan(principal, params.loanId);
+        const loan = await actionable(principal, params.loanId);
         const order = await act(loan, (h) => h.executeUpdate(withdrawUpdate, { args: [{}] }), { body: [] });
         return { status: 201, body: order };
       }),
@@ -416,7 +425,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 201: { description: 'the notice', schema: rateChangeNoticeSchema }, 409: CONFLICT_RESPONSE },
     handler: ({ req, principal, params, body }) =>
       answering(req, async () => {
-        const loan = await actionableLoan(principal, params.loanId);
+        const loan = await actionable(principal, params.loanId);
         const notice = await act(loan, (h) => h.executeUpdate(changeRateUpdate, { args: [toRateChange(body)] }), {
           body: RATE_CHANGE_FIELDS,
         });
@@ -441,7 +450,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const request = toRateChange(body);
       const results = await mapBounded(body.loanIds, BULK_RATE_CHANGE_CONCURRENCY, async (loanId) => {
         try {
-          const loan = await actionableLoan(principal, loanId);
+          const loan = await actionable(principal, loanId);
           const notice: RateChangeNotice = await act(
             loan,
             (h) => h.executeUpdate(changeRateUpdate, { args: [request] }),

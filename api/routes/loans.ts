@@ -4,7 +4,7 @@
  * loans only; anyone else's is a 404.
  */
 import { loanAccountBalances } from '../../db/ledger-repository';
-import { type InvoiceRow, listCustomerLoans, listInvoices, listPayments } from '../../db/loan-repository';
+import { type InvoiceRow, listCustomerLoans, listInvoices, listPayments, type LoanRow } from '../../db/loan-repository';
 import { remainingPaymentPlan } from '../../domain/invoicing';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal, formatAmount } from '../../domain/money';
@@ -76,7 +76,7 @@ const planSchema = z
 
 const loanParams = z.object({ loanId: z.string().min(1).max(100) });
 
-function toInvoiceView(i: InvoiceRow): z.infer<typeof invoiceSchema> {
+export function toInvoiceView(i: InvoiceRow): z.infer<typeof invoiceSchema> {
   return {
     number: i.number,
     issueDate: i.issue_date,
@@ -88,6 +88,67 @@ function toInvoiceView(i: InvoiceRow): z.infer<typeof invoiceSchema> {
     total: i.total,
     lateFeeChargedOn: i.late_fee_charged_on,
     reminder: i.reminder_sent_on ? { sentOn: i.reminder_sent_on, newDueDate: i.reminder_due_date! } : null,
+  };
+}
+
+/** R-LOAN-12: balances from the ledger and the next open invoice (shared by the API and web/). */
+export async function loanOverview(deps: ApiDeps, loan: LoanRow): Promise<z.infer<typeof overviewSchema>> {
+  const [balances, invoices] = await Promise.all([
+    loanAccountBalances(deps.db, loan.id),
+    listInvoices(deps.db, loan.id),
+  ]);
+  const next = invoices.find((i) => i.status === 'OPEN');
+  return {
+    loanId: loan.id,
+    contractNumber: loan.contract_number,
+    status: loan.status,
+    amount: loan.amount,
+    termMonths: loan.term_months,
+    nominalRatePercent: loan.nominal_rate_percent,
+    noticeChannel: loan.notice_channel,
+    payoutDate: loan.payout_date,
+    monthlyPayment: loan.monthly_payment,
+    ocrReference: loan.ocr_reference,
+    closedOn: loan.closed_on,
+    balance: {
+      total: formatAmount(customerDebt(balances)),
+      principal: formatAmount(balances.principal_outstanding.plus(balances.principal_invoiced)),
+      interest: formatAmount(balances.interest_receivable),
+      defaultInterest: formatAmount(balances.default_interest_receivable),
+      fees: formatAmount(balances.fees_receivable),
+    },
+    nextInvoice: next ? toInvoiceView(next) : null,
+  };
+}
+
+/** R-LOAN-12: every future installment of an active loan, from the ledger's outstanding principal. */
+export async function loanPaymentPlan(deps: ApiDeps, loan: LoanRow): Promise<z.infer<typeof planSchema>> {
+  const [balances, invoices] = await Promise.all([
+    loanAccountBalances(deps.db, loan.id),
+    listInvoices(deps.db, loan.id),
+  ]);
+  const plan =
+    loan.status === 'ACTIVE'
+      ? remainingPaymentPlan({
+          payoutDate: loan.payout_date,
+          termMonths: loan.term_months,
+          nextNumber: (invoices.at(-1)?.number ?? 0) + 1,
+          principalOutstanding: balances.principal_outstanding,
+          nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+          monthlyPayment: new Decimal(loan.monthly_payment),
+          noticeChannel: loan.notice_channel as NoticeChannel,
+        })
+      : [];
+  return {
+    installments: plan.map((i) => ({
+      number: i.number,
+      dueDate: i.dueDate,
+      principal: formatAmount(i.principal),
+      interest: formatAmount(i.interest),
+      fees: formatAmount(i.fees),
+      total: formatAmount(i.total),
+      balanceAfter: formatAmount(i.balanceAfter),
+    })),
   };
 }
 
@@ -130,35 +191,7 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 200: { description: 'the loan', schema: overviewSchema } },
     handler: async ({ principal, params }) => {
       const loan = await findVisibleLoan(deps.db, principal, params.loanId);
-      const [balances, invoices] = await Promise.all([
-        loanAccountBalances(deps.db, loan.id),
-        listInvoices(deps.db, loan.id),
-      ]);
-      const next = invoices.find((i) => i.status === 'OPEN');
-      return {
-        status: 200,
-        body: {
-          loanId: loan.id,
-          contractNumber: loan.contract_number,
-          status: loan.status,
-          amount: loan.amount,
-          termMonths: loan.term_months,
-          nominalRatePercent: loan.nominal_rate_percent,
-          noticeChannel: loan.notice_channel,
-          payoutDate: loan.payout_date,
-          monthlyPayment: loan.monthly_payment,
-          ocrReference: loan.ocr_reference,
-          closedOn: loan.closed_on,
-          balance: {
-            total: formatAmount(customerDebt(balances)),
-            principal: formatAmount(balances.principal_outstanding.plus(balances.principal_invoiced)),
-            interest: formatAmount(balances.interest_receivable),
-            defaultInterest: formatAmount(balances.default_interest_receivable),
-            fees: formatAmount(balances.fees_receivable),
-          },
-          nextInvoice: next ? toInvoiceView(next) : null,
-        },
-      };
+      return { status: 200, body: await loanOverview(deps, loan) };
     },
   });
 
@@ -203,36 +236,7 @@ export function loanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 200: { description: 'the plan', schema: planSchema } },
     handler: async ({ principal, params }) => {
       const loan = await findVisibleLoan(deps.db, principal, params.loanId);
-      const [balances, invoices] = await Promise.all([
-        loanAccountBalances(deps.db, loan.id),
-        listInvoices(deps.db, loan.id),
-      ]);
-      const plan =
-        loan.status === 'ACTIVE'
-          ? remainingPaymentPlan({
-              payoutDate: loan.payout_date,
-              termMonths: loan.term_months,
-              nextNumber: (invoices.at(-1)?.number ?? 0) + 1,
-              principalOutstanding: balances.principal_outstanding,
-              nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-              monthlyPayment: new Decimal(loan.monthly_payment),
-              noticeChannel: loan.notice_channel as NoticeChannel,
-            })
-          : [];
-      return {
-        status: 200,
-        body: {
-          installments: plan.map((i) => ({
-            number: i.number,
-            dueDate: i.dueDate,
-            principal: formatAmount(i.principal),
-            interest: formatAmount(i.interest),
-            fees: formatAmount(i.fees),
-            total: formatAmount(i.total),
-            balanceAfter: formatAmount(i.balanceAfter),
-          })),
-        },
-      };
+      return { status: 200, body: await loanPaymentPlan(deps, loan) };
     },
   });
 }

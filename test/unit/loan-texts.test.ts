@@ -3,7 +3,7 @@
  * dates, and never a rule id.
  */
 import { Decimal } from '../../domain/money';
-import { formatDate, formatKronor } from '../../texts/format';
+import { formatKronor, formatLongDate } from '../../texts/format';
 import {
   collectionLetter,
   earlyRepaymentLetter,
@@ -26,8 +26,8 @@ describe('Swedish formatting', () => {
   });
 
   it('dates as day, month name and year', () => {
-    expect(formatDate('2027-03-05')).toBe('5 mars 2027');
-    expect(formatDate('2026-12-31')).toBe('31 december 2026');
+    expect(formatLongDate('2027-03-05')).toBe('5 mars 2027');
+    expect(formatLongDate('2026-12-31')).toBe('31 december 2026');
   });
 });
 
