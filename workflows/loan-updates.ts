@@ -197,7 +197,10 @@ export function setLoanUpdateHandlers({ terms, state, activities, setStep, stepK
         if (state.termination) refuse('the loan is under a termination notice');
         const noticeDate = request.noticeDate ?? today();
         if (compareDates(noticeDate, today()) !== 0) refuse('a withdrawal notice is given today', 'noticeDate');
-        const eligibility = checkWithdrawalEligibility(terms.payoutDate, noticeDate);
+        // The agreement was concluded at signing, before the loan started: a notice before the
+        // payout date is in time, and the 14 days run from the payout date (R-LOAN-8).
+        const agreementDate = compareDates(noticeDate, terms.payoutDate) < 0 ? noticeDate : terms.payoutDate;
+        const eligibility = checkWithdrawalEligibility(agreementDate, noticeDate);
         if (!eligibility.eligible)
           refuse(
             eligibility.error instanceof WithdrawalPeriodExpiredError
