@@ -227,7 +227,10 @@ export class ApplicationRun {
     });
   }
 
-  /** Email and SMS to an applicant; a failed delivery is recorded, never fatal. */
+  /**
+   * Email and SMS to an applicant; a failed delivery is recorded, never fatal. `key` names the step
+   * and the applicant (each applicant's message is a request of its own to the adapters).
+   */
   async notify(index: number, key: string, message: Message, channels: { email: boolean; sms: boolean }) {
     const a = this.applicants[index]!;
     const sent = { email: false, sms: false };

@@ -187,7 +187,7 @@ async function creditCheck(app: ApplicationRun): Promise<void> {
 async function reject(app: ApplicationRun, reasons: string[]): Promise<ApplicationOutcome> {
   app.decidedAt = new Date().toISOString();
   for (const a of app.applicants)
-    await app.notify(a.index, 'rejected', decisionRejectedMessage(app.input), { email: true, sms: false });
+    await app.notify(a.index, `rejected:${a.index}`, decisionRejectedMessage(app.input), { email: true, sms: false });
   if (patched(MAILBOX_NOTICES_PATCH)) await app.mailboxNotice('rejected', rejectedNotice(app.input));
   return app.finish('REJECTED', reasons);
 }
@@ -231,7 +231,7 @@ async function verifyIncome(
   for (const v of started)
     await app.notify(
       v.index,
-      'income-verification',
+      `income-verification:${v.index}`,
       incomeVerificationMessage({ reference: input.reference, redirectUrl: v.redirectUrl, deadline }),
       { email: true, sms: true },
     );
@@ -291,7 +291,7 @@ async function offer(app: ApplicationRun, nominalRatePercent: string): Promise<v
   for (const a of app.applicants)
     await app.notify(
       a.index,
-      'offer',
+      `offer:${a.index}`,
       offerMessage({ ...offered, reference: input.reference, link: app.linkFor(a.index) }),
       { email: true, sms: true },
     );

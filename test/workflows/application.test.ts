@@ -310,6 +310,14 @@ describe('application workflow (time-skipping server, clock held)', () => {
       (v) => v.status === 'OFFERED',
       'the offer',
     );
+    // R-APP-9: each applicant is told of the offer by SMS, with their own link.
+    for (const p of [main, co]) {
+      await waitFor(
+        () => t.sandbox.sandbox.sms.listMessages({ to: p.phone }),
+        (m) => m.length === 2,
+        `the offer SMS to ${p.phone}`,
+      );
+    }
     await t.sign(h, 0, 'c-main');
     await waitFor(
       () => t.view(h),
