@@ -11,6 +11,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { idempotencyKey } from '../domain/idempotency';
 import {
   type ApplicationPayoutStatus,
   type ApplicantAnswers,
@@ -237,7 +238,7 @@ export class ApplicationRun {
     try {
       if (channels.email) {
         await acts.sendEmail({
-          idempotencyKey: `${this.workflowId}:${key}:email`,
+          idempotencyKey: idempotencyKey(this.workflowId, key, 'email'),
           to: a.email,
           subject: message.subject,
           text: message.text,
@@ -245,7 +246,11 @@ export class ApplicationRun {
         sent.email = true;
       }
       if (channels.sms) {
-        await acts.sendSms({ idempotencyKey: `${this.workflowId}:${key}:sms`, to: a.phone, text: message.sms });
+        await acts.sendSms({
+          idempotencyKey: idempotencyKey(this.workflowId, key, 'sms'),
+          to: a.phone,
+          text: message.sms,
+        });
         sent.sms = true;
       }
     } catch (err) {
@@ -260,7 +265,7 @@ export class ApplicationRun {
       if (a.customerId === null) continue;
       try {
         await noticeActs.sendNotice({
-          idempotencyKey: `${this.workflowId}:mailbox:${kind}:${a.index}`,
+          idempotencyKey: idempotencyKey(this.workflowId, 'mailbox', kind, a.index),
           customerId: a.customerId,
           applicationId: this.input.applicationId,
           ...(loanId ? { loanId } : {}),

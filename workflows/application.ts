@@ -26,6 +26,7 @@
  *   gets a fresh invitation code.
  */
 import { condition, ParentClosePolicy, patched, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { idempotencyKey } from '../domain/idempotency';
 import {
   type ApplicantAnswers,
   decide,
@@ -163,7 +164,7 @@ async function submit(app: ApplicationRun): Promise<void> {
   if (input.vendorId) {
     const message = vendorSubmittedMessage({ reference: input.reference, contractNumber: app.contractNumber });
     const { sent } = await acts.notifyVendor({
-      idempotencyKey: `${workflowId}:vendor-submitted`,
+      idempotencyKey: idempotencyKey(workflowId, 'vendor-submitted'),
       vendorId: input.vendorId,
       subject: message.subject,
       text: message.text,
@@ -176,7 +177,10 @@ async function submit(app: ApplicationRun): Promise<void> {
 async function creditCheck(app: ApplicationRun): Promise<void> {
   const reports = await Promise.all(
     app.applicants.map((a) =>
-      acts.creditReport({ personnummer: a.personnummer, idempotencyKey: `${app.workflowId}:bureau:${a.index}` }),
+      acts.creditReport({
+        personnummer: a.personnummer,
+        idempotencyKey: idempotencyKey(app.workflowId, 'bureau', a.index),
+      }),
     ),
   );
   app.applicants.forEach((a, i) => (a.bureau = reports[i]!));
@@ -218,7 +222,7 @@ async function verifyIncome(
     const v = await acts.startIncomeVerification({
       applicationId: input.applicationId,
       personnummer: a.personnummer,
-      idempotencyKey: `${workflowId}:income:${a.index}`,
+      idempotencyKey: idempotencyKey(workflowId, 'income', a.index),
     });
     started.push({ index: a.index, triggers: triggers[a.index]!, ...v, status: 'pending' });
   }
@@ -315,10 +319,11 @@ async function payOut(app: ApplicationRun): Promise<{ executionDate: string } | 
   await app.project('signed', { legs: legs.length, executionDate, powerOfAttorney: input.consolidation.length > 0 });
   for (const leg of legs) {
     const name = leg.recipient === 'applicant' ? 'applicant' : `creditor:${leg.index}`;
-    const idempotencyKey = leg.recipient === 'applicant' ? `${workflowId}:payout` : `${workflowId}:payout:${name}`;
+    const key =
+      leg.recipient === 'applicant' ? idempotencyKey(workflowId, 'payout') : idempotencyKey(workflowId, 'payout', name);
     try {
       const result = await payoutActs.payout({
-        idempotencyKey,
+        idempotencyKey: key,
         applicationId: input.applicationId,
         leg: name,
         amount: leg.amount,
@@ -329,7 +334,7 @@ async function payOut(app: ApplicationRun): Promise<{ executionDate: string } | 
         reference: leg.reference,
         requestedExecutionDate: executionDate,
       });
-      app.payouts.push({ leg: name, idempotencyKey, amount: leg.amount, ...result });
+      app.payouts.push({ leg: name, idempotencyKey: key, amount: leg.amount, ...result });
     } catch (err) {
       app.payoutStatus = 'FAILED';
       await app.project('payout-failed', { leg: name, error: (err as Error).message });
@@ -363,7 +368,7 @@ async function payOut(app: ApplicationRun): Promise<{ executionDate: string } | 
         return { outcome: await app.finish('PAYOUT_FAILED', [`payout ${p.leg} not confirmed executed by the bank`]) };
       // R-APP-9: an operator task with the facts, and the wait for the bank's answer goes on.
       await acts.reportUnconfirmedPayout({
-        idempotencyKey: `${p.idempotencyKey}:unconfirmed`,
+        idempotencyKey: idempotencyKey(p.idempotencyKey, 'unconfirmed'),
         applicationId: input.applicationId,
         reference: input.reference,
         leg: p.leg,

@@ -25,6 +25,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { idempotencyKey } from '../domain/idempotency';
 import type { ComplaintActivities } from '../activities/complaints';
 import type { NoticeActivities } from '../activities/notices';
 import { answeredInTime, answerViolations, businessMorningMs, complaintDeadlines } from '../domain/complaint';
@@ -105,7 +106,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   const notice = async (step: string, kind: string, text: NoticeText, date: string): Promise<boolean> => {
     try {
       await acts.sendNotice({
-        idempotencyKey: `${workflowId}:${step}`,
+        idempotencyKey: idempotencyKey(workflowId, step),
         customerId: input.customerId,
         loanId: input.loanId,
         kind,
@@ -122,7 +123,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   const tellOfficer = async (reason: 'escalation' | 'overdue'): Promise<boolean> => {
     try {
       await acts.notifyComplaintsOfficer({
-        idempotencyKey: `${workflowId}:${reason}`,
+        idempotencyKey: idempotencyKey(workflowId, reason),
         complaintId: input.complaintId,
         reason,
       });
