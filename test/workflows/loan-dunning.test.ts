@@ -6,7 +6,8 @@ import { findInvoice, findLoan, listInvoices } from '../../db/loan-repository';
 import { totalRemaining } from '../../domain/allocation';
 import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from '../../domain/dates';
 import { customerDebt } from '../../domain/ledger';
-import { formatAmount } from '../../domain/money';
+import { Decimal, formatAmount } from '../../domain/money';
+import { defaultInterestToAccrue, overdueItems } from '../../domain/overdue';
 import { reminderDate } from '../../domain/invoicing';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { installmentDueDate } from '../../domain/schedule';
@@ -47,23 +48,37 @@ describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the t
   }
 
   /**
-   * The borrower pays what the statement shows as overdue, then (like a real borrower seeing the
-   * default interest of the last days) the small remainder, until nothing that fell due before
-   * `date` is unpaid.
+   * The borrower pays, in one payment dated `date`, everything that fell due before `date`: what the
+   * statement shows plus the default interest since its last accrual, which the payment posts before
+   * it is allocated (R-LOAN-3). One payment, because the loan decides on the first payment that wakes
+   * it (R-LOAN-4 cure, or the handover due that day): a top-up would race that decision.
    */
   async function payOverdue(terms: LoanTerms, date: IsoDate): Promise<void> {
-    const taskQueue = `q-${terms.loanId}`;
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const overdue = (await openInvoiceItems(db, terms.loanId)).filter((i) => compareDates(i.dueDate, date) < 0);
-      if (overdue.length === 0) return;
-      await payToLoan(env, db, taskQueue, {
-        loanId: terms.loanId,
-        bankReference: `test:${terms.loanId}:${date}:${attempt}`,
-        amount: formatAmount(totalRemaining(overdue)),
-        paymentDate: date,
-      });
-    }
-    throw new Error('overdue amounts remain after three payments');
+    const openItems = await openInvoiceItems(db, terms.loanId);
+    const overdue = overdueItems(openItems, date);
+    const loanRow = (await findLoan(db, terms.loanId))!;
+    const accrual = defaultInterestToAccrue({
+      openItems,
+      nominalRatePercent: new Decimal(loanRow.nominal_rate_percent),
+      accruedUntil: loanRow.default_interest_accrued_until,
+      until: date,
+    });
+    const paymentId = await payToLoan(env, db, `q-${terms.loanId}`, {
+      loanId: terms.loanId,
+      bankReference: `test:${terms.loanId}:${date}`,
+      amount: formatAmount(totalRemaining(overdue).plus(accrual?.posted ?? 0)),
+      paymentDate: date,
+    });
+    // The payment settled every overdue invoice exactly (the loan may have acted on it since).
+    const applied = await db
+      .selectFrom('payments')
+      .select('allocation')
+      .where('id', '=', paymentId)
+      .executeTakeFirstOrThrow();
+    expect(applied.allocation).toMatchObject({
+      excess: '0.00',
+      settledInvoices: overdue.map((i) => Number(i.id)),
+    });
   }
 
   it('R-LOAN-3: a missed invoice gets a late fee, a reminder and default interest, and is recovered after the reminder', async () => {
@@ -184,7 +199,9 @@ describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the t
         .selectAll()
         .where('loan_id', '=', terms.loanId)
         .executeTakeFirstOrThrow();
-      // The day after the notice ended, before the loan's 05:00 UTC handover: everything overdue is paid.
+      // The day after the notice ended, before the loan's 05:00 UTC handover timer: everything overdue
+      // is paid in one payment, so only its date keeps it from curing. (The loan, woken by it, hands
+      // over at once: the handover is due that day.)
       const dayAfter = addDays(notice.ends_on, 1);
       const beforeHandover = Date.parse(`${dayAfter}T02:00:00Z`) - (await env.currentTimeMs());
       await env.sleep(beforeHandover);
