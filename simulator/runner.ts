@@ -31,7 +31,8 @@ import { type SimulatedBorrowerInput, simulatedBorrowerWorkflow } from '../workf
 import { type ActionRecord, loanActions, playAction } from './actions';
 import { unsupportedEventIssues } from './capabilities';
 import { type RunHistory, workflowChain } from './history';
-import { assembleOutput, chainOutput, type SimulationOutput } from './output';
+import { assembleOutput, chainOutput } from './output';
+import type { SimulationOutput } from './output-document';
 import { type Scenario, ScenarioError, type ScenarioIssue } from './scenario';
 
 export interface SimulationContext {
