@@ -28,20 +28,10 @@ import { complaintWorkflowId } from '../../domain/complaint-state';
 import { type LoanTerms, loanWorkflow } from '../../workflows/loan';
 import { loanWorkflowId } from '../../workflows/loan-messages';
 import { paymentWorkflowId } from '../../workflows/payment';
-import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';
+import { type ApiHarness, startApiHarness, TEST_JWT_SECRET, eventually } from '../support/api';
 import { newPerson } from '../support/application';
 import { TEST_KEYS, testDataConverter } from '../support/temporal';
 import type { LoanStatus } from '../../domain/loan-statuses';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A local port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -138,7 +128,7 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
       args: [{ terms }],
     });
     started.push(loanWorkflowId(loanId));
-    await eventually(async () => ((await findLoan(h.db, loanId)) ? true : undefined), 'the loan to open');
+    await eventually(async () => ((await findLoan(h.db, loanId)) ? true : undefined), 'the loan to open', 30_000);
   });
   afterAll(async () => {
     for (const id of started) {
@@ -207,10 +197,14 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
       }
       const again = await assign(h.app, paymentId, terms.loanId).expect(200);
       expect(again.body).toMatchObject({ paymentId, loanId: terms.loanId, amount: '125.00' });
-      const applied = await eventually(async () => {
-        const p = await findPayment(h.db, paymentId);
-        return p?.status === 'APPLIED' ? p : undefined;
-      }, 'the assigned payment to be applied');
+      const applied = await eventually(
+        async () => {
+          const p = await findPayment(h.db, paymentId);
+          return p?.status === 'APPLIED' ? p : undefined;
+        },
+        'the assigned payment to be applied',
+        30_000,
+      );
       expect(applied.loan_id).toBe(terms.loanId);
       // Assigned and applied: a repeat still answers 200, an assign to another loan is a 409.
       await assign(h.app, paymentId, terms.loanId).expect(200);
@@ -246,6 +240,7 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
       await eventually(
         async () => ((await findPayment(h.db, paymentId))?.status === 'APPLIED' ? true : undefined),
         'the retried payment to be applied',
+        30_000,
       );
     });
   });

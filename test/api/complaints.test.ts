@@ -12,17 +12,7 @@ import { listMailboxMessages } from '../../db/mailbox-repository';
 import { complaintDeadlines } from '../../domain/complaint';
 import { stockholmDate } from '../../domain/dates';
 import { complaintWorkflowId } from '../../domain/complaint-state';
-import { type ApiHarness, startApiHarness } from '../support/api';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { type ApiHarness, startApiHarness, eventually } from '../support/api';
 
 describe('complaints API (R-LOAN-9, R-SEC-1)', () => {
   let h: ApiHarness;

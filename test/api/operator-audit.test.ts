@@ -17,17 +17,7 @@ import type { OperatorAuditEntry } from '../../db/audit-repository';
 import { insertLoan } from '../../db/loan-repository';
 import { addDays, stockholmDate } from '../../domain/dates';
 import { createLogger } from '../../platform/logger';
-import { type ApiHarness, startApiHarness } from '../support/api';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { type ApiHarness, startApiHarness, eventually } from '../support/api';
 
 interface AuditItem {
   id: string;
