@@ -18,7 +18,7 @@ import {
   listLoanComplaints,
   recordComplaintAnswer,
 } from '../../db/complaint-repository';
-import { findLoan, findPayment, insertLoan } from '../../db/loan-repository';
+import { findLoan, findPayment } from '../../db/loan-repository';
 import { addDays, addMonths, firstOfMonth, stockholmDate } from '../../domain/dates';
 import { earliestChangeEffectiveDate } from '../../domain/rate-change';
 import { createLogger } from '../../platform/logger';
@@ -32,6 +32,7 @@ import { type ApiHarness, startApiHarness, TEST_JWT_SECRET, eventually } from '.
 import { newPerson } from '../support/application';
 import { TEST_KEYS, testDataConverter } from '../support/temporal';
 import type { LoanStatus } from '../../domain/loan-statuses';
+import { insertTestLoan } from '../support/loans';
 
 /** A local port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -58,21 +59,7 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
   /** A loan row only (no workflow), in the given status. */
   async function dbLoan(status: LoanStatus): Promise<{ id: string; customerId: string }> {
     const id = randomUUID();
-    const contractNumber = String(500_000_000 + randomInt(499_999_999));
-    await insertLoan(h.db, {
-      id,
-      contract_number: contractNumber,
-      customer_id: `customer-${id}`,
-      status,
-      amount: '60000.00',
-      term_months: 36,
-      nominal_rate_percent: '9.95',
-      notice_channel: 'e-invoice',
-      payout_date: '2026-01-10',
-      monthly_payment: '1934.00',
-      ocr_reference: `${contractNumber}00`,
-      closed_on: null,
-    });
+    await insertTestLoan(h.db, { id, customer_id: `customer-${id}`, status, closed_on: null });
     return { id, customerId: `customer-${id}` };
   }
 
