@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { ApplicationActivityOptions } from '../../activities/application';
 import type { Adapters } from '../../adapters';
@@ -10,7 +11,9 @@ import { stopLateInvoiceSweep } from '../../workers/late-invoice-sweep';
 import type { Db } from '../../db/database';
 import type { EncryptionKey } from '../../platform/payload-codec';
 import { encryptingDataConverter } from '../../platform/temporal-connection';
+import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { createToolWorker } from '../../workers/create-worker';
+import { openTestDb } from './db';
 
 /** A fixed, public test key: payloads in tests are encrypted exactly as in production. */
 export const TEST_KEYS: EncryptionKey[] = [{ id: 'test-1', key: Buffer.alloc(32, 7) }];
@@ -91,4 +94,22 @@ export async function workflowRuns(
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return runs;
+}
+
+/**
+ * A time-skipping server and the WORKFLOWS test database for the calling describe block: started
+ * before its tests (then handed to `use`), torn down after them.
+ */
+export function useTimeSkippingServer(use: (env: TestWorkflowEnvironment, db: Db) => void): void {
+  let env: TestWorkflowEnvironment | undefined;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    env = await startTimeSkippingServer(testDataConverter);
+    db = await openTestDb('WORKFLOWS');
+    use(env, db);
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await db?.destroy();
+  });
 }

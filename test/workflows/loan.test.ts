@@ -6,24 +6,17 @@ import { addDays } from '../../domain/dates';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal } from '../../domain/money';
 import { buildSchedule, installmentDueDate } from '../../domain/schedule';
-import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { type LoanTerms, loanWorkflowSummary } from '../../workflows/loan';
-import { openTestDb } from '../support/db';
 import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
 import { expectLedgerBalanced } from '../support/ledger';
-import { createTestWorker, testDataConverter, workflowRuns } from '../support/temporal';
+import { createTestWorker, workflowRuns, useTimeSkippingServer } from '../support/temporal';
 
 describe('loan workflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
-
-  beforeAll(async () => {
-    env = await startTimeSkippingServer(testDataConverter);
-    db = await openTestDb('WORKFLOWS');
-  });
-  afterAll(async () => {
-    await env?.teardown();
-    await db?.destroy();
+  useTimeSkippingServer((started, opened) => {
+    env = started;
+    db = opened;
   });
 
   const terms = (overrides: Partial<LoanTerms> = {}) =>
