@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { ApplicationActivityOptions } from '../../activities/application';
@@ -76,25 +75,6 @@ function stopsSweepWithRun(worker: Worker): Worker {
 
 /** Task queues a test started the late-invoice sweep on, with the client that did. */
 export const sweepClients = new Map<string, Client>();
-
-/** Every run of a workflow chain (continue-as-new), first to last, with its history length. */
-export async function workflowRuns(
-  client: Client,
-  workflowId: string,
-  firstRunId: string,
-): Promise<{ runId: string; historyEvents: number }[]> {
-  const runs: { runId: string; historyEvents: number }[] = [];
-  let runId: string | undefined = firstRunId;
-  while (runId) {
-    const history: { events?: temporal.api.history.v1.IHistoryEvent[] | null } = await client.workflow
-      .getHandle(workflowId, runId)
-      .fetchHistory();
-    const events = history.events ?? [];
-    runs.push({ runId, historyEvents: events.length });
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return runs;
-}
 
 /**
  * A time-skipping server and the WORKFLOWS test database for the calling describe block: started

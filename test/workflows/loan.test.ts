@@ -6,10 +6,11 @@ import { addDays } from '../../domain/dates';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal } from '../../domain/money';
 import { buildSchedule, installmentDueDate } from '../../domain/schedule';
+import { workflowChain } from '../../simulator/history';
 import { type LoanTerms, loanWorkflowSummary } from '../../workflows/loan';
 import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
 import { expectLedgerBalanced } from '../support/ledger';
-import { createTestWorker, workflowRuns, useTimeSkippingServer } from '../support/temporal';
+import { createTestWorker, useTimeSkippingServer } from '../support/temporal';
 
 describe('loan workflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -31,7 +32,7 @@ describe('loan workflow on the time-skipping server', () => {
       const { loan, borrower } = await startLoanWithBorrower(env, taskQueue, t, { daysBeforeDue: 5 });
       const result = await loan.result();
       expect(await borrower.result()).toBe(120);
-      return { result, runs: await workflowRuns(env.client, loan.workflowId, loan.firstExecutionRunId) };
+      return { result, runs: await workflowChain(env.client, loan.workflowId, loan.firstExecutionRunId) };
     });
     const wallSeconds = (Date.now() - wallStart) / 1000;
 
