@@ -10,7 +10,7 @@ import { Decimal, formatAmount, sumAmounts } from '../domain/money';
 import { DEFAULT_PRODUCT } from '../domain/product';
 import { buildSchedule, installmentDueDate } from '../domain/schedule';
 import { evaluateCure, firstDayMoreThanOneMonthLate, loanClaim } from '../domain/termination';
-import type { LoanTerms } from './loan';
+import type { LoanTerms } from '../domain/loan-terms';
 import type { EarlyRepaymentOrder, EarlyRepaymentQuote, WithdrawalOrder } from '../domain/loan-actions';
 import type { LoanLifecycleStatus } from '../domain/loan-statuses';
 

@@ -11,7 +11,7 @@ import { invoiceIssueDate } from '../domain/invoicing';
 import { checkChangeNotice, checkNewRatePercent } from '../domain/rate-change';
 import { installmentDueDate } from '../domain/schedule';
 import { checkWithdrawalEligibility, WithdrawalPeriodExpiredError } from '../domain/withdrawal';
-import type { LoanTerms } from './loan';
+import type { LoanTerms } from '../domain/loan-terms';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,

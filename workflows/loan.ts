@@ -31,8 +31,8 @@ import type { LoanSnapshot } from '../activities/loan/snapshot';
 import { compareDates, daysBetween, type IsoDate } from '../domain/dates';
 import { idempotencyKey } from '../domain/idempotency';
 import { reminderDueDate } from '../domain/invoicing';
+import type { LoanTerms } from '../domain/loan-terms';
 import { Decimal } from '../domain/money';
-import type { NoticeChannel } from '../domain/product';
 import { installmentDueDate } from '../domain/schedule';
 import { invoiceLateSignal, loanViewQuery, paymentReceivedSignal } from './loan-messages';
 import type { LoanLifecycleStatus } from '../domain/loan-statuses';
@@ -50,17 +50,6 @@ import {
 } from './loan-state';
 import { setLoanUpdateHandlers } from './loan-updates';
 import { ContractNumber, DaysPastDue, InCollection, LoanStatus } from './search-attributes';
-
-export interface LoanTerms {
-  loanId: string;
-  contractNumber: string;
-  customerId: string;
-  amount: string;
-  termMonths: number;
-  nominalRatePercent: string;
-  noticeChannel: NoticeChannel;
-  payoutDate: IsoDate;
-}
 
 /**
  * The Temporal UI's Summary of a loan's workflow, given by whoever starts it (the application

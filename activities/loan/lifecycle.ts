@@ -5,20 +5,12 @@ import { setWithdrawalStatus } from '../../db/withdrawal-repository';
 import { capitalisedInterestPosting, customerDebt, disbursementPosting } from '../../domain/ledger';
 import { Decimal, formatAmount } from '../../domain/money';
 import { loanOcrReference } from '../../domain/ocr';
-import type { NoticeChannel } from '../../domain/product';
+import type { LoanTerms } from '../../domain/loan-terms';
 import type { LoanLifecycleStatus } from '../../domain/loan-statuses';
 import type { LoanActivityContext } from './context';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
 
-export interface OpenLoanInput {
-  loanId: string;
-  contractNumber: string;
-  customerId: string;
-  amount: string;
-  termMonths: number;
-  nominalRatePercent: string;
-  noticeChannel: NoticeChannel;
-  payoutDate: string;
+export interface OpenLoanInput extends LoanTerms {
   capitalisedInterest: string;
   monthlyPayment: string;
 }

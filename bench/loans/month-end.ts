@@ -11,7 +11,8 @@ import { installmentDueDate } from '../../domain/schedule';
 import { encryptingDataConverter } from '../../platform/temporal-connection';
 import { startDevServer } from '../../platform/temporal-servers';
 import { createToolWorker } from '../../workers/create-worker';
-import { type LoanTerms, loanWorkflow } from '../../workflows/loan';
+import type { LoanTerms } from '../../domain/loan-terms';
+import { loanWorkflow } from '../../workflows/loan';
 import { loanWorkflowId } from '../../workflows/loan-messages';
 import { print, printTable, progress } from './report';
 

@@ -11,7 +11,7 @@ import { reminderDate } from '../../domain/invoicing';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { installmentDueDate } from '../../domain/schedule';
 import { firstDayMoreThanOneMonthLate } from '../../domain/termination';
-import { type LoanTerms } from '../../workflows/loan';
+import type { LoanTerms } from '../../domain/loan-terms';
 import { loanViewQuery } from '../../workflows/loan-messages';
 import { DaysPastDue } from '../../workflows/search-attributes';
 import { newLoanTerms, payToLoan, startLoanWithBorrower } from '../support/loans';
