@@ -18,13 +18,7 @@ import { z } from 'zod';
 import { isIsoDate } from '../../domain/dates';
 import { isAmountString } from '../../domain/money';
 import { AdapterError } from '../shared/errors';
-import {
-  apiKeyHttpSettings,
-  getJson,
-  postIdempotent,
-  type ApiKeyClientSettings,
-  type HttpClientSettings,
-} from '../shared/http-client';
+import { ApiKeyHttpClient, getJson, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import type { BankPayoutClient, PayoutDestination, PayoutRequest, PayoutResult } from './types';
 
@@ -45,13 +39,7 @@ export function destinationBody(to: PayoutDestination): Record<string, string> {
     : { type: 'bankgiro', bankgiroNumber: to.bankgiro, ocr: to.ocr };
 }
 
-export class BankPayoutHttpClient implements BankPayoutClient {
-  private readonly http: HttpClientSettings;
-
-  constructor(settings: BankPayoutClientSettings) {
-    this.http = apiKeyHttpSettings(settings);
-  }
-
+export class BankPayoutHttpClient extends ApiKeyHttpClient implements BankPayoutClient {
   async payout(request: PayoutRequest): Promise<PayoutResult> {
     assertIdempotencyKey('bank-payout', 'payout', request.idempotencyKey);
     if (!isAmountString(request.amount) || request.amount.startsWith('-')) {

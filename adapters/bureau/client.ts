@@ -30,12 +30,7 @@
 import { z } from 'zod';
 import { isAmountString, parseAmount } from '../../domain/money';
 import { AdapterError } from '../shared/errors';
-import {
-  apiKeyHttpSettings,
-  postIdempotent,
-  type ApiKeyClientSettings,
-  type HttpClientSettings,
-} from '../shared/http-client';
+import { ApiKeyHttpClient, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import { isIsoDate } from '../../domain/dates';
 import type { BureauClient, CreditReport, LatePaymentReceipt, LatePaymentReportRequest } from './types';
@@ -55,13 +50,7 @@ const reportSchema = z.object({
 
 const receiptSchema = z.object({ reportId: z.string().min(1), receivedAt: z.string() });
 
-export class BureauHttpClient implements BureauClient {
-  private readonly http: HttpClientSettings;
-
-  constructor(settings: BureauClientSettings) {
-    this.http = apiKeyHttpSettings(settings);
-  }
-
+export class BureauHttpClient extends ApiKeyHttpClient implements BureauClient {
   async lookup(personalNumber: string, idempotencyKey: string): Promise<CreditReport> {
     assertIdempotencyKey('bureau', 'lookup', idempotencyKey);
     if (!/^\d{12}$/.test(personalNumber)) {

@@ -15,13 +15,7 @@
 import { z } from 'zod';
 import { isAmountString } from '../../domain/money';
 import { AdapterError } from '../shared/errors';
-import {
-  apiKeyHttpSettings,
-  getJson,
-  postIdempotent,
-  type ApiKeyClientSettings,
-  type HttpClientSettings,
-} from '../shared/http-client';
+import { ApiKeyHttpClient, getJson, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import type { OpenBankingClient, StartedVerification, StartVerificationRequest, Verification } from './types';
 
@@ -41,13 +35,7 @@ const verificationSchema = z.object({
   finishedAt: z.string().optional(),
 });
 
-export class OpenBankingHttpClient implements OpenBankingClient {
-  private readonly http: HttpClientSettings;
-
-  constructor(settings: OpenBankingClientSettings) {
-    this.http = apiKeyHttpSettings(settings);
-  }
-
+export class OpenBankingHttpClient extends ApiKeyHttpClient implements OpenBankingClient {
   async startVerification(request: StartVerificationRequest): Promise<StartedVerification> {
     assertIdempotencyKey('open-banking', 'startVerification', request.idempotencyKey);
     if (!/^\d{12}$/.test(request.personalNumber)) {

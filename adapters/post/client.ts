@@ -12,13 +12,7 @@
  *   401 unauthorized · 5xx (retryable: the key makes the retry safe)   — errors as { error, message }
  */
 import { z } from 'zod';
-import {
-  apiKeyHttpSettings,
-  getJson,
-  postIdempotent,
-  type ApiKeyClientSettings,
-  type HttpClientSettings,
-} from '../shared/http-client';
+import { ApiKeyHttpClient, getJson, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import type { LetterRecipient, LetterRequest, LetterSender, LetterStatus, SentLetter } from './types';
 
@@ -36,12 +30,11 @@ export function recipientBody(recipient: LetterRecipient): Record<string, string
     : { type: 'customer', customerId: recipient.customerId };
 }
 
-export class PostHttpClient implements LetterSender {
-  private readonly http: HttpClientSettings;
+export class PostHttpClient extends ApiKeyHttpClient implements LetterSender {
   private readonly sender?: string;
 
   constructor(settings: PostClientSettings) {
-    this.http = apiKeyHttpSettings(settings);
+    super(settings);
     this.sender = settings.sender;
   }
 

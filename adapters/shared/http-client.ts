@@ -206,14 +206,19 @@ export interface ApiKeyClientSettings {
   logger?: Logger;
 }
 
-export function apiKeyHttpSettings(settings: ApiKeyClientSettings): HttpClientSettings {
-  return {
-    baseUrl: settings.baseUrl,
-    agent: settings.agent,
-    timeoutMs: settings.timeoutMs,
-    bearerToken: settings.apiKey,
-    logger: settings.logger,
-  };
+/** A client of a JSON API that authenticates with a bearer API key. */
+export abstract class ApiKeyHttpClient {
+  protected readonly http: HttpClientSettings;
+
+  constructor(settings: ApiKeyClientSettings) {
+    this.http = {
+      baseUrl: settings.baseUrl,
+      agent: settings.agent,
+      timeoutMs: settings.timeoutMs,
+      bearerToken: settings.apiKey,
+      logger: settings.logger,
+    };
+  }
 }
 
 /**

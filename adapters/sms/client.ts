@@ -12,12 +12,7 @@
  * Idempotency-Key header.
  */
 import { z } from 'zod';
-import {
-  apiKeyHttpSettings,
-  postIdempotent,
-  type ApiKeyClientSettings,
-  type HttpClientSettings,
-} from '../shared/http-client';
+import { ApiKeyHttpClient, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import type { SentSms, SmsMessage, SmsSender } from './types';
 
@@ -28,12 +23,11 @@ export interface SmsClientSettings extends ApiKeyClientSettings {
 
 const sentSchema = z.object({ messageId: z.string().min(1), status: z.string() });
 
-export class SmsHttpClient implements SmsSender {
-  private readonly http: HttpClientSettings;
+export class SmsHttpClient extends ApiKeyHttpClient implements SmsSender {
   private readonly from?: string;
 
   constructor(settings: SmsClientSettings) {
-    this.http = apiKeyHttpSettings(settings);
+    super(settings);
     this.from = settings.from;
   }
 
