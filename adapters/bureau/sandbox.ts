@@ -21,6 +21,7 @@ import {
   sandboxProblem,
 } from '../shared/sandbox-server';
 import { HttpSandboxDouble } from '../shared/sandbox-double';
+import type { CreditReport } from './types';
 
 export interface BureauPersonProfile {
   registeredInSweden: boolean;
@@ -72,14 +73,8 @@ export interface BureauSandboxOptions {
   port?: number;
 }
 
-interface StoredReport {
-  reportId: string;
-  registeredInSweden: boolean;
-  taxedAnnualIncome: string;
-  paymentRemarks: number;
-  enforcementDebt: string;
-  createdAt: string;
-}
+/** A report as the bureau keeps it; whether an answer is a replay is decided per request. */
+type StoredReport = Omit<CreditReport, 'replayed'>;
 
 const requestSchema = z.object({ personalNumber: z.string() });
 
