@@ -7,7 +7,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Adapters } from '../adapters';
-import { isRetryableAdapterError } from '../adapters';
+import { isRetryableAdapterError } from '../adapters/shared/errors';
 import { failFastOnAdapterRefusal } from './adapter-failure';
 import type { PayoutDestination } from '../adapters/bank-payout';
 import {

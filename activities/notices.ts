@@ -18,7 +18,7 @@
  * transactions and calls `notifyNewMail` (or the `notifyNewMail` activity) after the commit.
  */
 import type { Adapters } from '../adapters';
-import { isRetryableAdapterError } from '../adapters';
+import { isRetryableAdapterError } from '../adapters/shared/errors';
 import { failFastOnAdapterRefusal } from './adapter-failure';
 import type { LetterRecipient } from '../adapters/post';
 import { type CustomerContact, findCustomer, postalAddressOf, upsertCustomerContact } from '../db/customer-repository';

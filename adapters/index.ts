@@ -55,17 +55,7 @@ import type { SmsSandboxSteering } from './sms';
 import { PostHttpClient, PostSandbox, type LetterSender, type PostClientSettings } from './post';
 import type { PostSandboxSteering } from './post';
 
-export * from './shared/errors';
 export { SandboxSteeringError } from './shared/sandbox-server';
-export { remoteSandboxSteering, STEERING_METHODS } from './shared/steering';
-export type { Clock } from './shared/clock';
-export * as bankid from './bankid';
-export * as bureau from './bureau';
-export * as openBanking from './open-banking';
-export * as bankPayout from './bank-payout';
-export * as email from './email';
-export * as sms from './sms';
-export * as post from './post';
 
 /** What activities use. */
 export interface Adapters {

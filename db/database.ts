@@ -1,6 +1,8 @@
 /**
  * The one Kysely `Database` type and how to open it. Repositories are plain functions taking the
  * `db` (or a transaction) first.
+ *
+ * Longer than 400 lines because the one `Database` type lists every table's columns together.
  */
 import { type ColumnType, Kysely, PostgresDialect, type Generated } from 'kysely';
 import pg from 'pg';

@@ -9,7 +9,7 @@ import type { InvoiceLine } from './ledger';
 import { monthlyRate } from './annuity';
 import { Decimal, sumAmounts } from './money';
 import { DEFAULT_PRODUCT, type NoticeChannel, type ProductParameters } from './product';
-import { installmentDueDate, installmentSplit, noticeFee } from './schedule';
+import { installmentDueDate, installmentSplit, noticeFee, type PlannedInstallment } from './schedule';
 
 /** R-LOAN-1: the invoice for an installment due in month M is issued on M's 15th or the next banking day. */
 export function invoiceIssueDate(dueDate: IsoDate, product: ProductParameters = DEFAULT_PRODUCT): IsoDate {
@@ -50,16 +50,6 @@ export function installmentInvoiceLines(parts: {
 
 export function invoiceTotal(lines: readonly InvoiceLine[]): Decimal {
   return sumAmounts(lines.map((l) => l.amount));
-}
-
-export interface PlannedInstallment {
-  number: number;
-  dueDate: IsoDate;
-  principal: Decimal;
-  interest: Decimal;
-  fees: Decimal;
-  total: Decimal;
-  balanceAfter: Decimal;
 }
 
 /**

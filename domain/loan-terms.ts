@@ -1,4 +1,7 @@
-/** What a loan is agreed on at payout (R-PROD-1…4): the loan workflow's input and the loan's row. */
+/**
+ * What a loan is opened with (R-LOAN-1): the loan workflow's input (workflows/loan.ts) and, with
+ * the amounts the quote derives, the opening activity's (activities/loan/lifecycle.ts).
+ */
 import type { IsoDate } from './dates';
 import type { NoticeChannel } from './product';
 

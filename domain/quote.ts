@@ -7,27 +7,10 @@ import { scheduleApr } from './apr';
 import { type IsoDate, isIsoDate } from './dates';
 import { Decimal, formatAmount, sumAmounts } from './money';
 import { DEFAULT_PRODUCT, NOTICE_CHANNELS, type NoticeChannel, type ProductParameters } from './product';
-import { buildSchedule, type Schedule } from './schedule';
+import { buildSchedule, type PlannedInstallment, type Schedule, type ScheduleRequest } from './schedule';
 
-export interface QuoteRequest {
-  amount: Decimal;
-  termMonths: number;
-  nominalRatePercent: Decimal;
-  noticeChannel: NoticeChannel;
-  /** Assumed payout date; it decides capitalised interest (R-PROD-4) and the due dates (R-LOAN-1). */
-  payoutDate: IsoDate;
-  product?: ProductParameters;
-}
-
-export interface QuoteInstallment {
-  number: number;
-  dueDate: IsoDate;
-  principal: Decimal;
-  interest: Decimal;
-  fees: Decimal;
-  total: Decimal;
-  balanceAfter: Decimal;
-}
+/** What a quote is asked for: the schedule's request (domain/schedule.ts). */
+export type QuoteRequest = ScheduleRequest;
 
 export interface Quote {
   amount: Decimal;
@@ -47,7 +30,7 @@ export interface Quote {
   totalPayable: Decimal;
   /** R-PROD-5, percent to two decimals. */
   aprPercent: Decimal;
-  schedule: QuoteInstallment[];
+  schedule: PlannedInstallment[];
 }
 
 /** The wire shape: every amount (and both rates) a decimal string with exactly two decimals. */

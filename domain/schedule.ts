@@ -19,6 +19,7 @@ export interface ScheduleRequest {
   /** Nominal annual rate in percent, e.g. 9.95. */
   nominalRatePercent: Decimal;
   noticeChannel: NoticeChannel;
+  /** Assumed payout date; it decides capitalised interest (R-PROD-4) and the due dates (R-LOAN-1). */
   payoutDate: IsoDate;
   product?: ProductParameters;
 }
@@ -40,6 +41,9 @@ export interface Installment {
   /** Principal outstanding after this installment is paid. */
   balanceAfter: Decimal;
 }
+
+/** An installment as a quote or the remaining payment plan shows it: the fees together. */
+export type PlannedInstallment = Omit<Installment, 'noticeFee' | 'setupFee'>;
 
 export interface Schedule {
   amount: Decimal;

@@ -21,8 +21,8 @@ import { encryptingDataConverter } from '../platform/temporal-connection';
 import { createToolWorker, TOOL_WORKFLOWS_PATH } from '../workers/create-worker';
 import { ensureLateInvoiceSweep, stopLateInvoiceSweep } from '../workers/late-invoice-sweep';
 import { LATE_INVOICE_SWEEP_ID } from '../workflows/late-invoice-sweep';
-import { loanWorkflow } from '../workflows/loan';
 import type { LoanTerms } from '../domain/loan-terms';
+import { loanWorkflow } from '../workflows/loan';
 import { loanWorkflowId } from '../workflows/loan-messages';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../workflows/simulated-borrower';
 

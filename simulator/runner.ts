@@ -25,14 +25,15 @@ import type { NoticeChannel } from '../domain/product';
 import { createToolWorker, TOOL_WORKFLOWS_PATH } from '../workers/create-worker';
 import { LATE_INVOICE_SWEEP_ID, lateInvoiceSweepWorkflow } from '../workflows/late-invoice-sweep';
 import { stopLateInvoiceSweep } from '../workers/late-invoice-sweep';
-import { loanWorkflow } from '../workflows/loan';
 import type { LoanTerms } from '../domain/loan-terms';
+import { loanWorkflow } from '../workflows/loan';
 import { loanWorkflowId } from '../workflows/loan-messages';
 import { type SimulatedBorrowerInput, simulatedBorrowerWorkflow } from '../workflows/simulated-borrower';
 import { type ActionRecord, loanActions, playAction } from './actions';
 import { unsupportedEventIssues } from './capabilities';
 import { type RunHistory, workflowChain } from './history';
-import { assembleOutput, chainOutput, type SimulationOutput } from './output';
+import { assembleOutput, chainOutput } from './output';
+import type { SimulationOutput } from './output-document';
 import { type Scenario, ScenarioError, type ScenarioIssue } from './scenario';
 
 export interface SimulationContext {

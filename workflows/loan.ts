@@ -28,10 +28,10 @@ import {
 import type { BureauReportingActivities } from '../activities/bureau-reporting';
 import type { LoanActivities } from '../activities/loan';
 import type { LoanSnapshot } from '../activities/loan/snapshot';
-import type { LoanTerms } from '../domain/loan-terms';
 import { compareDates, daysBetween, type IsoDate } from '../domain/dates';
 import { idempotencyKey } from '../domain/idempotency';
 import { reminderDueDate } from '../domain/invoicing';
+import type { LoanTerms } from '../domain/loan-terms';
 import { Decimal } from '../domain/money';
 import { installmentDueDate } from '../domain/schedule';
 import { invoiceLateSignal, loanViewQuery, paymentReceivedSignal } from './loan-messages';

@@ -10,7 +10,6 @@ import type { LoanLifecycleStatus } from '../../domain/loan-statuses';
 import type { LoanActivityContext } from './context';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
 
-/** The loan's terms and what the quote made of them (R-PROD-3, R-PROD-4). */
 export interface OpenLoanInput extends LoanTerms {
   capitalisedInterest: string;
   monthlyPayment: string;

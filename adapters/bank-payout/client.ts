@@ -14,23 +14,15 @@
  *   GET {baseUrl}/v1/payouts/{payoutId} → 200 same shape · 404 not_found
  *   401 unauthorized · 5xx (retryable: the key makes the retry safe)   — errors as { error, message }
  */
-import type http from 'node:http';
 import { z } from 'zod';
 import { isIsoDate } from '../../domain/dates';
 import { isAmountString } from '../../domain/money';
-import type { Logger } from '../../platform/logger';
 import { AdapterError } from '../shared/errors';
-import { parseBody, remoteError, requestJson, type HttpClientSettings } from '../shared/http-client';
+import { ApiKeyHttpClient, getJson, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import type { BankPayoutClient, PayoutDestination, PayoutRequest, PayoutResult } from './types';
 
-export interface BankPayoutClientSettings {
-  baseUrl: string;
-  apiKey?: string;
-  agent?: http.Agent;
-  timeoutMs?: number;
-  logger?: Logger;
-}
+export type BankPayoutClientSettings = ApiKeyClientSettings;
 
 const payoutSchema = z.object({
   payoutId: z.string().min(1),
@@ -47,19 +39,7 @@ export function destinationBody(to: PayoutDestination): Record<string, string> {
     : { type: 'bankgiro', bankgiroNumber: to.bankgiro, ocr: to.ocr };
 }
 
-export class BankPayoutHttpClient implements BankPayoutClient {
-  private readonly http: HttpClientSettings;
-
-  constructor(settings: BankPayoutClientSettings) {
-    this.http = {
-      baseUrl: settings.baseUrl,
-      agent: settings.agent,
-      timeoutMs: settings.timeoutMs,
-      bearerToken: settings.apiKey,
-      logger: settings.logger,
-    };
-  }
-
+export class BankPayoutHttpClient extends ApiKeyHttpClient implements BankPayoutClient {
   async payout(request: PayoutRequest): Promise<PayoutResult> {
     assertIdempotencyKey('bank-payout', 'payout', request.idempotencyKey);
     if (!isAmountString(request.amount) || request.amount.startsWith('-')) {
@@ -77,32 +57,18 @@ export class BankPayoutHttpClient implements BankPayoutClient {
       to: destinationBody(request.toAccount),
     };
     if (request.requestedExecutionDate) body.requestedExecutionDate = request.requestedExecutionDate;
-    const res = await requestJson('bank-payout', this.http, {
-      operation: 'payout',
-      method: 'POST',
-      path: '/v1/payouts',
-      headers: { 'idempotency-key': request.idempotencyKey },
-      body,
-    });
-    if (res.status !== 200 && res.status !== 201) throw remoteError('bank-payout', 'payout', res);
-    const p = parseBody('bank-payout', 'payout', payoutSchema, res);
-    return {
-      payoutId: p.payoutId,
-      status: p.status,
-      executionDate: p.executionDate,
-      amount: p.amount,
-      replayed: res.headers['idempotent-replayed'] === 'true',
-    };
+    const { body: p, replayed } = await postIdempotent(
+      'bank-payout',
+      this.http,
+      { operation: 'payout', path: '/v1/payouts', idempotencyKey: request.idempotencyKey, body },
+      payoutSchema,
+    );
+    return { payoutId: p.payoutId, status: p.status, executionDate: p.executionDate, amount: p.amount, replayed };
   }
 
   async getPayout(payoutId: string): Promise<Omit<PayoutResult, 'replayed'>> {
-    const res = await requestJson('bank-payout', this.http, {
-      operation: 'getPayout',
-      method: 'GET',
-      path: `/v1/payouts/${encodeURIComponent(payoutId)}`,
-    });
-    if (res.status !== 200) throw remoteError('bank-payout', 'getPayout', res);
-    const p = parseBody('bank-payout', 'getPayout', payoutSchema, res);
+    const path = `/v1/payouts/${encodeURIComponent(payoutId)}`;
+    const p = await getJson('bank-payout', this.http, 'getPayout', path, payoutSchema);
     return { payoutId: p.payoutId, status: p.status, executionDate: p.executionDate, amount: p.amount };
   }
 }

@@ -1,4 +1,4 @@
-export * from './types';
+export type { BankPayoutClient, PayoutDestination, PayoutRequest, PayoutResult, PayoutStatus } from './types';
 export { BankPayoutHttpClient, type BankPayoutClientSettings } from './client';
 export {
   BankPayoutSandbox,

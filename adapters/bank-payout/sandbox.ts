@@ -19,7 +19,12 @@ import { formatAmount, isAmountString, parseAmount } from '../../domain/money';
 import { isValidOcr } from '../../domain/ocr';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import { SandboxSteeringError, type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import {
+  SandboxSteeringError,
+  type SandboxRequest,
+  type SandboxResponse,
+  sandboxProblem,
+} from '../shared/sandbox-server';
 import { HttpSandboxDouble } from '../shared/sandbox-double';
 import type { PayoutDestination, PayoutStatus } from './types';
 
@@ -68,11 +73,6 @@ interface StoredPayout extends Omit<PayoutView, 'status'> {
   executedAt?: string;
 }
 
-const problem = (status: number, error: string, message: string): SandboxResponse => ({
-  status,
-  body: { error, message },
-});
-
 export class BankPayoutSandbox extends HttpSandboxDouble implements BankPayoutSandboxSteering {
   private readonly byKey = new IdempotencyStore<string>();
   private readonly payouts = new Map<string, StoredPayout>();
@@ -96,15 +96,16 @@ export class BankPayoutSandbox extends HttpSandboxDouble implements BankPayoutSa
 
   private create(req: SandboxRequest): SandboxResponse {
     const key = req.headers['idempotency-key'];
-    if (!isValidIdempotencyKey(key)) return problem(400, 'invalid_request', 'Idempotency-Key header required');
+    if (!isValidIdempotencyKey(key)) return sandboxProblem(400, 'invalid_request', 'Idempotency-Key header required');
     const parsed = requestSchema.safeParse(req.body);
-    if (!parsed.success) return problem(422, 'invalid_request', 'amount, currency, reference and to are required');
+    if (!parsed.success)
+      return sandboxProblem(422, 'invalid_request', 'amount, currency, reference and to are required');
     const invalid = this.validate(parsed.data);
     if (invalid) return invalid;
     // Compare requests in normalised form: "100.5" and "100.50" are the same payout.
     const normalised: WireRequest = { ...parsed.data, amount: formatAmount(parseAmount(parsed.data.amount)) };
     const seen = this.byKey.lookup(key, normalised);
-    if (seen.kind === 'conflict') return problem(409, 'idempotency_conflict', 'key used with another request');
+    if (seen.kind === 'conflict') return sandboxProblem(409, 'idempotency_conflict', 'key used with another request');
     if (seen.kind === 'replay') {
       return {
         status: 200,
@@ -142,29 +143,35 @@ export class BankPayoutSandbox extends HttpSandboxDouble implements BankPayoutSa
 
   private validate(r: WireRequest): SandboxResponse | undefined {
     if (!isAmountString(r.amount) || !parseAmount(r.amount).greaterThan(0)) {
-      return problem(422, 'invalid_amount', 'amount must be a positive decimal string with at most two decimals');
+      return sandboxProblem(
+        422,
+        'invalid_amount',
+        'amount must be a positive decimal string with at most two decimals',
+      );
     }
-    if (r.currency !== 'SEK') return problem(422, 'invalid_request', 'only SEK is supported');
+    if (r.currency !== 'SEK') return sandboxProblem(422, 'invalid_request', 'only SEK is supported');
     if (r.reference.length < 1 || r.reference.length > 35) {
-      return problem(422, 'invalid_request', 'reference must be 1–35 characters');
+      return sandboxProblem(422, 'invalid_request', 'reference must be 1–35 characters');
     }
     if (r.requestedExecutionDate !== undefined && !isIsoDate(r.requestedExecutionDate)) {
-      return problem(422, 'invalid_request', 'requestedExecutionDate must be YYYY-MM-DD');
+      return sandboxProblem(422, 'invalid_request', 'requestedExecutionDate must be YYYY-MM-DD');
     }
     if (r.to.type === 'bankAccount') {
       if (!/^\d{4,5}$/.test(r.to.clearingNumber) || !/^\d{1,12}$/.test(r.to.accountNumber)) {
-        return problem(422, 'invalid_account', 'clearing number 4–5 digits, account number 1–12 digits');
+        return sandboxProblem(422, 'invalid_account', 'clearing number 4–5 digits, account number 1–12 digits');
       }
     } else {
-      if (!/^\d{7,8}$/.test(r.to.bankgiroNumber)) return problem(422, 'invalid_account', 'bankgiro number 7–8 digits');
-      if (!isValidOcr(r.to.ocr)) return problem(422, 'invalid_ocr', 'OCR reference fails its check digit or length');
+      if (!/^\d{7,8}$/.test(r.to.bankgiroNumber))
+        return sandboxProblem(422, 'invalid_account', 'bankgiro number 7–8 digits');
+      if (!isValidOcr(r.to.ocr))
+        return sandboxProblem(422, 'invalid_ocr', 'OCR reference fails its check digit or length');
     }
     return undefined;
   }
 
   private read(payoutId: string): SandboxResponse {
     const payout = this.payouts.get(payoutId);
-    if (!payout) return problem(404, 'not_found', 'no such payout');
+    if (!payout) return sandboxProblem(404, 'not_found', 'no such payout');
     return { status: 200, body: this.wire(payout) };
   }
 

@@ -27,23 +27,15 @@
  *   400 invalid_request (missing field, amount not > 0, reportedOn before dueDate) · 401 unauthorized
  *   409 idempotency_conflict (same key, other report) · 422 invalid_personal_number · 5xx (retryable)
  */
-import type http from 'node:http';
 import { z } from 'zod';
 import { isAmountString, parseAmount } from '../../domain/money';
-import type { Logger } from '../../platform/logger';
 import { AdapterError } from '../shared/errors';
-import { parseBody, remoteError, requestJson, type HttpClientSettings } from '../shared/http-client';
+import { ApiKeyHttpClient, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import { isIsoDate } from '../../domain/dates';
 import type { BureauClient, CreditReport, LatePaymentReceipt, LatePaymentReportRequest } from './types';
 
-export interface BureauClientSettings {
-  baseUrl: string;
-  apiKey?: string;
-  agent?: http.Agent;
-  timeoutMs?: number;
-  logger?: Logger;
-}
+export type BureauClientSettings = ApiKeyClientSettings;
 
 const amount = z.string().refine(isAmountString, 'not an amount string');
 
@@ -58,34 +50,19 @@ const reportSchema = z.object({
 
 const receiptSchema = z.object({ reportId: z.string().min(1), receivedAt: z.string() });
 
-export class BureauHttpClient implements BureauClient {
-  private readonly http: HttpClientSettings;
-
-  constructor(settings: BureauClientSettings) {
-    this.http = {
-      baseUrl: settings.baseUrl,
-      agent: settings.agent,
-      timeoutMs: settings.timeoutMs,
-      bearerToken: settings.apiKey,
-      logger: settings.logger,
-    };
-  }
-
+export class BureauHttpClient extends ApiKeyHttpClient implements BureauClient {
   async lookup(personalNumber: string, idempotencyKey: string): Promise<CreditReport> {
     assertIdempotencyKey('bureau', 'lookup', idempotencyKey);
     if (!/^\d{12}$/.test(personalNumber)) {
       throw new AdapterError('bureau', 'invalid_request', false, 'bureau lookup: personalNumber must be 12 digits');
     }
-    const res = await requestJson('bureau', this.http, {
-      operation: 'lookup',
-      method: 'POST',
-      path: '/v1/credit-reports',
-      headers: { 'idempotency-key': idempotencyKey },
-      body: { personalNumber },
-    });
-    if (res.status !== 200 && res.status !== 201) throw remoteError('bureau', 'lookup', res);
-    const report = parseBody('bureau', 'lookup', reportSchema, res);
-    return { ...report, replayed: res.headers['idempotent-replayed'] === 'true' };
+    const { body, replayed } = await postIdempotent(
+      'bureau',
+      this.http,
+      { operation: 'lookup', path: '/v1/credit-reports', idempotencyKey, body: { personalNumber } },
+      reportSchema,
+    );
+    return { ...body, replayed };
   }
 
   async reportLatePayment(report: LatePaymentReportRequest): Promise<LatePaymentReceipt> {
@@ -98,21 +75,23 @@ export class BureauHttpClient implements BureauClient {
     if (!isAmountString(report.amountOverdue) || !parseAmount(report.amountOverdue).greaterThan(0))
       throw invalid('amountOverdue must be a positive amount string');
     if (!isIsoDate(report.dueDate) || !isIsoDate(report.reportedOn)) throw invalid('dates must be YYYY-MM-DD');
-    const res = await requestJson('bureau', this.http, {
-      operation: 'reportLatePayment',
-      method: 'POST',
-      path: '/v1/late-payment-reports',
-      headers: { 'idempotency-key': report.idempotencyKey },
-      body: {
-        personalNumber: report.personalNumber,
-        creditReference: report.creditReference,
-        amountOverdue: report.amountOverdue,
-        dueDate: report.dueDate,
-        reportedOn: report.reportedOn,
+    const { body, replayed } = await postIdempotent(
+      'bureau',
+      this.http,
+      {
+        operation: 'reportLatePayment',
+        path: '/v1/late-payment-reports',
+        idempotencyKey: report.idempotencyKey,
+        body: {
+          personalNumber: report.personalNumber,
+          creditReference: report.creditReference,
+          amountOverdue: report.amountOverdue,
+          dueDate: report.dueDate,
+          reportedOn: report.reportedOn,
+        },
       },
-    });
-    if (res.status !== 200 && res.status !== 201) throw remoteError('bureau', 'reportLatePayment', res);
-    const receipt = parseBody('bureau', 'reportLatePayment', receiptSchema, res);
-    return { ...receipt, replayed: res.headers['idempotent-replayed'] === 'true' };
+      receiptSchema,
+    );
+    return { ...body, replayed };
   }
 }

@@ -1,4 +1,4 @@
-export * from './types';
+export type { BureauClient, CreditReport, LatePaymentReceipt, LatePaymentReportRequest } from './types';
 export { BureauHttpClient, type BureauClientSettings } from './client';
 export {
   BureauSandbox,

@@ -14,8 +14,14 @@ import { formatAmount, isAmountString, parseAmount } from '../../domain/money';
 import { isValidPersonnummer, parsePersonnummer } from '../../domain/personnummer';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import { SandboxSteeringError, type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import {
+  SandboxSteeringError,
+  type SandboxRequest,
+  type SandboxResponse,
+  sandboxProblem,
+} from '../shared/sandbox-server';
 import { HttpSandboxDouble } from '../shared/sandbox-double';
+import type { CreditReport } from './types';
 
 export interface BureauPersonProfile {
   registeredInSweden: boolean;
@@ -67,14 +73,8 @@ export interface BureauSandboxOptions {
   port?: number;
 }
 
-interface StoredReport {
-  reportId: string;
-  registeredInSweden: boolean;
-  taxedAnnualIncome: string;
-  paymentRemarks: number;
-  enforcementDebt: string;
-  createdAt: string;
-}
+/** A report as the bureau keeps it; whether an answer is a replay is decided per request. */
+type StoredReport = Omit<CreditReport, 'replayed'>;
 
 const requestSchema = z.object({ personalNumber: z.string() });
 
@@ -101,11 +101,6 @@ const profileSchema = z.strictObject({
   enforcementDebt: nonNegativeAmount.optional(),
 });
 
-const problem = (status: number, error: string, message: string): SandboxResponse => ({
-  status,
-  body: { error, message },
-});
-
 export class BureauSandbox extends HttpSandboxDouble implements BureauSandboxSteering {
   private readonly people = new Map<string, BureauPersonProfile>();
   private readonly reports = new IdempotencyStore<StoredReport>();
@@ -130,15 +125,15 @@ export class BureauSandbox extends HttpSandboxDouble implements BureauSandboxSte
 
   private createReport(req: SandboxRequest): SandboxResponse {
     const key = req.headers['idempotency-key'];
-    if (!isValidIdempotencyKey(key)) return problem(400, 'invalid_request', 'Idempotency-Key header required');
+    if (!isValidIdempotencyKey(key)) return sandboxProblem(400, 'invalid_request', 'Idempotency-Key header required');
     const parsed = requestSchema.safeParse(req.body);
-    if (!parsed.success) return problem(400, 'invalid_request', 'personalNumber required');
+    if (!parsed.success) return sandboxProblem(400, 'invalid_request', 'personalNumber required');
     const { personalNumber } = parsed.data;
     if (!/^\d{12}$/.test(personalNumber) || !isValidPersonnummer(personalNumber, this.today())) {
-      return problem(422, 'invalid_personal_number', 'not a valid 12-digit personal identity number');
+      return sandboxProblem(422, 'invalid_personal_number', 'not a valid 12-digit personal identity number');
     }
     const seen = this.reports.lookup(key, parsed.data);
-    if (seen.kind === 'conflict') return problem(409, 'idempotency_conflict', 'key used with another request');
+    if (seen.kind === 'conflict') return sandboxProblem(409, 'idempotency_conflict', 'key used with another request');
     if (seen.kind === 'replay') {
       return { status: 200, body: seen.value, headers: { 'idempotent-replayed': 'true' } };
     }
@@ -157,21 +152,21 @@ export class BureauSandbox extends HttpSandboxDouble implements BureauSandboxSte
   /** R-LOAN-11: records a late payment once per key (the contract in ./client.ts). */
   private reportLatePayment(req: SandboxRequest): SandboxResponse {
     const key = req.headers['idempotency-key'];
-    if (!isValidIdempotencyKey(key)) return problem(400, 'invalid_request', 'Idempotency-Key header required');
+    if (!isValidIdempotencyKey(key)) return sandboxProblem(400, 'invalid_request', 'Idempotency-Key header required');
     const parsed = latePaymentSchema.safeParse(req.body);
     if (!parsed.success) {
       const fields = parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ');
-      return problem(400, 'invalid_request', `invalid fields: ${fields}`);
+      return sandboxProblem(400, 'invalid_request', `invalid fields: ${fields}`);
     }
     const report = parsed.data;
     if (!/^\d{12}$/.test(report.personalNumber) || !isValidPersonnummer(report.personalNumber, this.today())) {
-      return problem(422, 'invalid_personal_number', 'not a valid 12-digit personal identity number');
+      return sandboxProblem(422, 'invalid_personal_number', 'not a valid 12-digit personal identity number');
     }
     if (compareDates(report.reportedOn, report.dueDate) < 0) {
-      return problem(400, 'invalid_request', 'reportedOn is before dueDate: nothing is late yet');
+      return sandboxProblem(400, 'invalid_request', 'reportedOn is before dueDate: nothing is late yet');
     }
     const seen = this.latePayments.lookup(key, report);
-    if (seen.kind === 'conflict') return problem(409, 'idempotency_conflict', 'key used with another request');
+    if (seen.kind === 'conflict') return sandboxProblem(409, 'idempotency_conflict', 'key used with another request');
     if (seen.kind === 'replay') return { status: 200, body: seen.value, headers: { 'idempotent-replayed': 'true' } };
     const receipt = { reportId: randomUUID(), receivedAt: this.clock().toISOString() };
     this.latePayments.remember(key, report, receipt);

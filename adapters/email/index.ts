@@ -1,4 +1,3 @@
-export * from './types';
+export type { EmailMessage, EmailSender, SentEmail } from './types';
 export { SmtpEmailClient, emailError, messageIdFor, type EmailClientSettings } from './client';
 export { SmtpSandbox, type EmailSandboxOptions, type EmailSandboxSteering, type RecordedEmail } from './sandbox';
-export { parseMail, type ParsedMail } from './mime';

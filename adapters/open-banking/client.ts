@@ -12,22 +12,14 @@
  *   400 invalid_request · 401 unauthorized · 404 not_found · 409 idempotency_conflict
  *   422 invalid_personal_number · 5xx (retryable)   — errors as { error, message }
  */
-import type http from 'node:http';
 import { z } from 'zod';
 import { isAmountString } from '../../domain/money';
-import type { Logger } from '../../platform/logger';
 import { AdapterError } from '../shared/errors';
-import { parseBody, remoteError, requestJson, type HttpClientSettings } from '../shared/http-client';
+import { ApiKeyHttpClient, getJson, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import type { OpenBankingClient, StartedVerification, StartVerificationRequest, Verification } from './types';
 
-export interface OpenBankingClientSettings {
-  baseUrl: string;
-  apiKey?: string;
-  agent?: http.Agent;
-  timeoutMs?: number;
-  logger?: Logger;
-}
+export type OpenBankingClientSettings = ApiKeyClientSettings;
 
 const startedSchema = z.object({
   verificationId: z.string().min(1),
@@ -43,19 +35,7 @@ const verificationSchema = z.object({
   finishedAt: z.string().optional(),
 });
 
-export class OpenBankingHttpClient implements OpenBankingClient {
-  private readonly http: HttpClientSettings;
-
-  constructor(settings: OpenBankingClientSettings) {
-    this.http = {
-      baseUrl: settings.baseUrl,
-      agent: settings.agent,
-      timeoutMs: settings.timeoutMs,
-      bearerToken: settings.apiKey,
-      logger: settings.logger,
-    };
-  }
-
+export class OpenBankingHttpClient extends ApiKeyHttpClient implements OpenBankingClient {
   async startVerification(request: StartVerificationRequest): Promise<StartedVerification> {
     assertIdempotencyKey('open-banking', 'startVerification', request.idempotencyKey);
     if (!/^\d{12}$/.test(request.personalNumber)) {
@@ -71,30 +51,28 @@ export class OpenBankingHttpClient implements OpenBankingClient {
       personalNumber: request.personalNumber,
     };
     if (request.returnUrl) body.returnUrl = request.returnUrl;
-    const res = await requestJson('open-banking', this.http, {
-      operation: 'startVerification',
-      method: 'POST',
-      path: '/v1/income-verifications',
-      headers: { 'idempotency-key': request.idempotencyKey },
-      body,
-    });
-    if (res.status !== 200 && res.status !== 201) throw remoteError('open-banking', 'startVerification', res);
-    const started = parseBody('open-banking', 'startVerification', startedSchema, res);
-    return {
-      verificationId: started.verificationId,
-      redirectUrl: started.redirectUrl,
-      replayed: res.headers['idempotent-replayed'] === 'true',
-    };
+    const { body: started, replayed } = await postIdempotent(
+      'open-banking',
+      this.http,
+      {
+        operation: 'startVerification',
+        path: '/v1/income-verifications',
+        idempotencyKey: request.idempotencyKey,
+        body,
+      },
+      startedSchema,
+    );
+    return { verificationId: started.verificationId, redirectUrl: started.redirectUrl, replayed };
   }
 
   async getVerification(verificationId: string): Promise<Verification> {
-    const res = await requestJson('open-banking', this.http, {
-      operation: 'getVerification',
-      method: 'GET',
-      path: `/v1/income-verifications/${encodeURIComponent(verificationId)}`,
-    });
-    if (res.status !== 200) throw remoteError('open-banking', 'getVerification', res);
-    const v = parseBody('open-banking', 'getVerification', verificationSchema, res);
+    const v = await getJson(
+      'open-banking',
+      this.http,
+      'getVerification',
+      `/v1/income-verifications/${encodeURIComponent(verificationId)}`,
+      verificationSchema,
+    );
     const out: Verification = { verificationId: v.verificationId, status: v.status };
     if (v.verifiedMonthlyIncome !== undefined) out.verifiedMonthlyIncome = v.verifiedMonthlyIncome;
     if (v.failureReason !== undefined) out.failureReason = v.failureReason;

@@ -1,4 +1,10 @@
-export * from './types';
+export type {
+  OpenBankingClient,
+  StartVerificationRequest,
+  StartedVerification,
+  Verification,
+  VerificationStatus,
+} from './types';
 export { OpenBankingHttpClient, type OpenBankingClientSettings } from './client';
 export {
   OpenBankingSandbox,

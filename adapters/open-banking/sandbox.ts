@@ -11,7 +11,12 @@ import { formatAmount, isAmountString, parseAmount } from '../../domain/money';
 import { isValidPersonnummer } from '../../domain/personnummer';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import { SandboxSteeringError, type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import {
+  SandboxSteeringError,
+  type SandboxRequest,
+  type SandboxResponse,
+  sandboxProblem,
+} from '../shared/sandbox-server';
 import { HttpSandboxDouble } from '../shared/sandbox-double';
 import type { Verification, VerificationStatus } from './types';
 
@@ -48,11 +53,6 @@ const requestSchema = z.object({
   returnUrl: z.url().optional(),
 });
 
-const problem = (status: number, error: string, message: string): SandboxResponse => ({
-  status,
-  body: { error, message },
-});
-
 export class OpenBankingSandbox extends HttpSandboxDouble implements OpenBankingSandboxSteering {
   private readonly verifications = new Map<string, OpenBankingVerificationView>();
   private readonly started = new IdempotencyStore<{ verificationId: string; redirectUrl: string }>();
@@ -76,15 +76,15 @@ export class OpenBankingSandbox extends HttpSandboxDouble implements OpenBanking
 
   private create(req: SandboxRequest): SandboxResponse {
     const key = req.headers['idempotency-key'];
-    if (!isValidIdempotencyKey(key)) return problem(400, 'invalid_request', 'Idempotency-Key header required');
+    if (!isValidIdempotencyKey(key)) return sandboxProblem(400, 'invalid_request', 'Idempotency-Key header required');
     const parsed = requestSchema.safeParse(req.body);
-    if (!parsed.success) return problem(400, 'invalid_request', 'applicationId and personalNumber required');
+    if (!parsed.success) return sandboxProblem(400, 'invalid_request', 'applicationId and personalNumber required');
     const { personalNumber, applicationId } = parsed.data;
     if (!/^\d{12}$/.test(personalNumber) || !isValidPersonnummer(personalNumber, stockholmDate(this.clock()))) {
-      return problem(422, 'invalid_personal_number', 'not a valid 12-digit personal identity number');
+      return sandboxProblem(422, 'invalid_personal_number', 'not a valid 12-digit personal identity number');
     }
     const seen = this.started.lookup(key, parsed.data);
-    if (seen.kind === 'conflict') return problem(409, 'idempotency_conflict', 'key used with another request');
+    if (seen.kind === 'conflict') return sandboxProblem(409, 'idempotency_conflict', 'key used with another request');
     if (seen.kind === 'replay') {
       return {
         status: 200,
@@ -107,7 +107,7 @@ export class OpenBankingSandbox extends HttpSandboxDouble implements OpenBanking
 
   private read(id: string): SandboxResponse {
     const v = this.verifications.get(id);
-    if (!v) return problem(404, 'not_found', 'no such verification');
+    if (!v) return sandboxProblem(404, 'not_found', 'no such verification');
     const body: Verification = { verificationId: v.verificationId, status: v.status };
     if (v.verifiedMonthlyIncome) body.verifiedMonthlyIncome = v.verifiedMonthlyIncome;
     if (v.failureReason) body.failureReason = v.failureReason;

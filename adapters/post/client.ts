@@ -11,21 +11,14 @@
  *   GET {baseUrl}/v1/letters/{letterId} → 200 same shape · 404 not_found
  *   401 unauthorized · 5xx (retryable: the key makes the retry safe)   — errors as { error, message }
  */
-import type http from 'node:http';
 import { z } from 'zod';
-import type { Logger } from '../../platform/logger';
-import { parseBody, remoteError, requestJson, type HttpClientSettings } from '../shared/http-client';
+import { ApiKeyHttpClient, getJson, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import type { LetterRecipient, LetterRequest, LetterSender, LetterStatus, SentLetter } from './types';
 
-export interface PostClientSettings {
-  baseUrl: string;
-  apiKey?: string;
+export interface PostClientSettings extends ApiKeyClientSettings {
   /** The return address / sender name printed on the letter; the service's default when absent. */
   sender?: string;
-  agent?: http.Agent;
-  timeoutMs?: number;
-  logger?: Logger;
 }
 
 const letterSchema = z.object({ letterId: z.string().min(1), status: z.enum(['accepted', 'printed', 'posted']) });
@@ -37,18 +30,11 @@ export function recipientBody(recipient: LetterRecipient): Record<string, string
     : { type: 'customer', customerId: recipient.customerId };
 }
 
-export class PostHttpClient implements LetterSender {
-  private readonly http: HttpClientSettings;
+export class PostHttpClient extends ApiKeyHttpClient implements LetterSender {
   private readonly sender?: string;
 
   constructor(settings: PostClientSettings) {
-    this.http = {
-      baseUrl: settings.baseUrl,
-      agent: settings.agent,
-      timeoutMs: settings.timeoutMs,
-      bearerToken: settings.apiKey,
-      logger: settings.logger,
-    };
+    super(settings);
     this.sender = settings.sender;
   }
 
@@ -60,25 +46,16 @@ export class PostHttpClient implements LetterSender {
       body: letter.body,
     };
     if (this.sender) body.sender = this.sender;
-    const res = await requestJson('post', this.http, {
-      operation: 'sendLetter',
-      method: 'POST',
-      path: '/v1/letters',
-      headers: { 'idempotency-key': letter.idempotencyKey },
-      body,
-    });
-    if (res.status !== 200 && res.status !== 201) throw remoteError('post', 'sendLetter', res);
-    const sent = parseBody('post', 'sendLetter', letterSchema, res);
-    return { letterId: sent.letterId, status: sent.status, replayed: res.headers['idempotent-replayed'] === 'true' };
+    const { body: sent, replayed } = await postIdempotent(
+      'post',
+      this.http,
+      { operation: 'sendLetter', path: '/v1/letters', idempotencyKey: letter.idempotencyKey, body },
+      letterSchema,
+    );
+    return { letterId: sent.letterId, status: sent.status, replayed };
   }
 
   async getLetter(letterId: string): Promise<{ letterId: string; status: LetterStatus }> {
-    const res = await requestJson('post', this.http, {
-      operation: 'getLetter',
-      method: 'GET',
-      path: `/v1/letters/${encodeURIComponent(letterId)}`,
-    });
-    if (res.status !== 200) throw remoteError('post', 'getLetter', res);
-    return parseBody('post', 'getLetter', letterSchema, res);
+    return getJson('post', this.http, 'getLetter', `/v1/letters/${encodeURIComponent(letterId)}`, letterSchema);
   }
 }

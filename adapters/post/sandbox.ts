@@ -8,7 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import { SandboxSteeringError, type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import {
+  SandboxSteeringError,
+  type SandboxRequest,
+  type SandboxResponse,
+  sandboxProblem,
+} from '../shared/sandbox-server';
 import { HttpSandboxDouble } from '../shared/sandbox-double';
 import type { LetterRecipient } from './types';
 
@@ -51,11 +56,6 @@ const requestSchema = z.object({
   sender: z.string().optional(),
 });
 
-const problem = (status: number, error: string, message: string): SandboxResponse => ({
-  status,
-  body: { error, message },
-});
-
 export class PostSandbox extends HttpSandboxDouble implements PostSandboxSteering {
   private readonly letters: RecordedLetter[] = [];
   private readonly byKey = new IdempotencyStore<string>();
@@ -77,23 +77,23 @@ export class PostSandbox extends HttpSandboxDouble implements PostSandboxSteerin
 
   private receive(req: SandboxRequest): SandboxResponse {
     const key = req.headers['idempotency-key'];
-    if (!isValidIdempotencyKey(key)) return problem(400, 'invalid_request', 'Idempotency-Key header required');
+    if (!isValidIdempotencyKey(key)) return sandboxProblem(400, 'invalid_request', 'Idempotency-Key header required');
     const parsed = requestSchema.safeParse(req.body);
-    if (!parsed.success) return problem(400, 'invalid_request', 'recipient, subject and body are required');
+    if (!parsed.success) return sandboxProblem(400, 'invalid_request', 'recipient, subject and body are required');
     const letter = parsed.data;
     if (letter.recipient.type === 'address') {
       const a = letter.recipient;
       if (!/^\d{3} ?\d{2}$/.test(a.postalCode) || !a.name.trim() || !a.street.trim() || !a.city.trim()) {
-        return problem(422, 'invalid_address', 'name, street, a five-digit postal code and city are required');
+        return sandboxProblem(422, 'invalid_address', 'name, street, a five-digit postal code and city are required');
       }
     } else if (!letter.recipient.customerId.trim()) {
-      return problem(422, 'invalid_address', 'customerId must not be empty');
+      return sandboxProblem(422, 'invalid_address', 'customerId must not be empty');
     }
     if (letter.subject.length < 1 || letter.subject.length > 200 || letter.body.length < 1) {
-      return problem(422, 'invalid_letter', 'subject (1–200 characters) and body are required');
+      return sandboxProblem(422, 'invalid_letter', 'subject (1–200 characters) and body are required');
     }
     const seen = this.byKey.lookup(key, letter);
-    if (seen.kind === 'conflict') return problem(409, 'idempotency_conflict', 'key used with another letter');
+    if (seen.kind === 'conflict') return sandboxProblem(409, 'idempotency_conflict', 'key used with another letter');
     if (seen.kind === 'replay') {
       return {
         status: 200,
@@ -129,7 +129,7 @@ export class PostSandbox extends HttpSandboxDouble implements PostSandboxSteerin
 
   private read(letterId: string): SandboxResponse {
     const letter = this.letters.find((l) => l.letterId === letterId);
-    if (!letter) return problem(404, 'not_found', 'no such letter');
+    if (!letter) return sandboxProblem(404, 'not_found', 'no such letter');
     return { status: 200, body: { letterId, status: 'posted' } };
   }
 

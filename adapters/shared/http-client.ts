@@ -196,3 +196,64 @@ export function parseBody<T>(system: AdapterSystem, operation: string, schema: z
     { httpStatus: res.status },
   );
 }
+
+/** What the clients that authenticate with an API key take (bankid uses mTLS instead). */
+export interface ApiKeyClientSettings {
+  baseUrl: string;
+  apiKey?: string;
+  agent?: http.Agent;
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+/** A client of a JSON API that authenticates with a bearer API key. */
+export abstract class ApiKeyHttpClient {
+  protected readonly http: HttpClientSettings;
+
+  constructor(settings: ApiKeyClientSettings) {
+    this.http = {
+      baseUrl: settings.baseUrl,
+      agent: settings.agent,
+      timeoutMs: settings.timeoutMs,
+      bearerToken: settings.apiKey,
+      logger: settings.logger,
+    };
+  }
+}
+
+/**
+ * An idempotent create: POST with the key as the `Idempotency-Key` header; 201 (new) or 200 with
+ * `Idempotent-Replayed: true` (the same key and body again) carry the schema's body.
+ */
+export async function postIdempotent<T>(
+  system: AdapterSystem,
+  settings: HttpClientSettings,
+  req: { operation: string; path: string; idempotencyKey: string; body: unknown },
+  schema: z.ZodType<T>,
+): Promise<{ body: T; replayed: boolean }> {
+  const res = await requestJson(system, settings, {
+    operation: req.operation,
+    method: 'POST',
+    path: req.path,
+    headers: { 'idempotency-key': req.idempotencyKey },
+    body: req.body,
+  });
+  if (res.status !== 200 && res.status !== 201) throw remoteError(system, req.operation, res);
+  return {
+    body: parseBody(system, req.operation, schema, res),
+    replayed: res.headers['idempotent-replayed'] === 'true',
+  };
+}
+
+/** A read: GET answered 200 with the schema's body. */
+export async function getJson<T>(
+  system: AdapterSystem,
+  settings: HttpClientSettings,
+  operation: string,
+  path: string,
+  schema: z.ZodType<T>,
+): Promise<T> {
+  const res = await requestJson(system, settings, { operation, method: 'GET', path });
+  if (res.status !== 200) throw remoteError(system, operation, res);
+  return parseBody(system, operation, schema, res);
+}

@@ -26,6 +26,11 @@ export interface SandboxResponse {
   headers?: Record<string, string>;
 }
 
+/** An error answer in the doubles' `{ error, message }` shape. */
+export function sandboxProblem(status: number, error: string, message: string): SandboxResponse {
+  return { status, body: { error, message } };
+}
+
 export type SandboxHandler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
 
 export interface SandboxRoute {

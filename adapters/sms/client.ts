@@ -11,37 +11,23 @@
  * The key travels in the body (as the gateway expects) and, for proxies that dedupe, also as the
  * Idempotency-Key header.
  */
-import type http from 'node:http';
 import { z } from 'zod';
-import type { Logger } from '../../platform/logger';
-import { parseBody, remoteError, requestJson, type HttpClientSettings } from '../shared/http-client';
+import { ApiKeyHttpClient, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import type { SentSms, SmsMessage, SmsSender } from './types';
 
-export interface SmsClientSettings {
-  baseUrl: string;
-  apiKey?: string;
+export interface SmsClientSettings extends ApiKeyClientSettings {
   /** Alphanumeric sender id (≤ 11 characters) or a number; the gateway's default when absent. */
   from?: string;
-  agent?: http.Agent;
-  timeoutMs?: number;
-  logger?: Logger;
 }
 
 const sentSchema = z.object({ messageId: z.string().min(1), status: z.string() });
 
-export class SmsHttpClient implements SmsSender {
-  private readonly http: HttpClientSettings;
+export class SmsHttpClient extends ApiKeyHttpClient implements SmsSender {
   private readonly from?: string;
 
   constructor(settings: SmsClientSettings) {
-    this.http = {
-      baseUrl: settings.baseUrl,
-      agent: settings.agent,
-      timeoutMs: settings.timeoutMs,
-      bearerToken: settings.apiKey,
-      logger: settings.logger,
-    };
+    super(settings);
     this.from = settings.from;
   }
 
@@ -49,15 +35,12 @@ export class SmsHttpClient implements SmsSender {
     assertIdempotencyKey('sms', 'send', message.idempotencyKey);
     const body: Record<string, string> = { to: message.to, text: message.text, idempotencyKey: message.idempotencyKey };
     if (this.from) body.from = this.from;
-    const res = await requestJson('sms', this.http, {
-      operation: 'send',
-      method: 'POST',
-      path: '/messages',
-      headers: { 'idempotency-key': message.idempotencyKey },
-      body,
-    });
-    if (res.status !== 200 && res.status !== 201) throw remoteError('sms', 'send', res);
-    const sent = parseBody('sms', 'send', sentSchema, res);
-    return { messageId: sent.messageId, replayed: res.headers['idempotent-replayed'] === 'true' };
+    const { body: sent, replayed } = await postIdempotent(
+      'sms',
+      this.http,
+      { operation: 'send', path: '/messages', idempotencyKey: message.idempotencyKey, body },
+      sentSchema,
+    );
+    return { messageId: sent.messageId, replayed };
   }
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../shared/clock';
 import { IdempotencyStore, isValidIdempotencyKey } from '../shared/idempotency';
-import { type SandboxRequest, type SandboxResponse } from '../shared/sandbox-server';
+import { type SandboxRequest, type SandboxResponse, sandboxProblem } from '../shared/sandbox-server';
 import { HttpSandboxDouble } from '../shared/sandbox-double';
 
 export interface RecordedSms {
@@ -40,11 +40,6 @@ const requestSchema = z.object({
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-const problem = (status: number, error: string, message: string): SandboxResponse => ({
-  status,
-  body: { error, message },
-});
-
 export class SmsSandbox extends HttpSandboxDouble implements SmsSandboxSteering {
   private readonly messages: RecordedSms[] = [];
   private readonly byKey = new IdempotencyStore<string>();
@@ -63,17 +58,17 @@ export class SmsSandbox extends HttpSandboxDouble implements SmsSandboxSteering 
 
   private receive(req: SandboxRequest): SandboxResponse {
     const parsed = requestSchema.safeParse(req.body);
-    if (!parsed.success) return problem(400, 'invalid_request', 'to, text and idempotencyKey are required');
+    if (!parsed.success) return sandboxProblem(400, 'invalid_request', 'to, text and idempotencyKey are required');
     const message = parsed.data;
     if (!isValidIdempotencyKey(message.idempotencyKey)) {
-      return problem(400, 'invalid_request', 'idempotencyKey must be 1–255 printable ASCII characters');
+      return sandboxProblem(400, 'invalid_request', 'idempotencyKey must be 1–255 printable ASCII characters');
     }
-    if (!E164.test(message.to)) return problem(422, 'invalid_recipient', 'recipient must be an E.164 number');
+    if (!E164.test(message.to)) return sandboxProblem(422, 'invalid_recipient', 'recipient must be an E.164 number');
     if (message.text.length < 1 || message.text.length > 1600) {
-      return problem(422, 'invalid_text', 'text must be 1–1600 characters');
+      return sandboxProblem(422, 'invalid_text', 'text must be 1–1600 characters');
     }
     const seen = this.byKey.lookup(message.idempotencyKey, message);
-    if (seen.kind === 'conflict') return problem(409, 'idempotency_conflict', 'key used with another message');
+    if (seen.kind === 'conflict') return sandboxProblem(409, 'idempotency_conflict', 'key used with another message');
     if (seen.kind === 'replay') {
       return {
         status: 200,

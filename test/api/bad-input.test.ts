@@ -18,31 +18,22 @@ import {
   listLoanComplaints,
   recordComplaintAnswer,
 } from '../../db/complaint-repository';
-import { findLoan, findPayment, insertLoan } from '../../db/loan-repository';
+import { findLoan, findPayment } from '../../db/loan-repository';
 import { addDays, addMonths, firstOfMonth, stockholmDate } from '../../domain/dates';
 import { earliestChangeEffectiveDate } from '../../domain/rate-change';
 import { createLogger } from '../../platform/logger';
 import { EncryptionCodec } from '../../platform/payload-codec';
 import { applicationWorkflowId } from '../../domain/application-state';
 import { complaintWorkflowId } from '../../domain/complaint-state';
-import { loanWorkflow } from '../../workflows/loan';
 import type { LoanTerms } from '../../domain/loan-terms';
+import { loanWorkflow } from '../../workflows/loan';
 import { loanWorkflowId } from '../../workflows/loan-messages';
 import { paymentWorkflowId } from '../../workflows/payment';
-import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';
+import { type ApiHarness, startApiHarness, TEST_JWT_SECRET, eventually } from '../support/api';
 import { newPerson } from '../support/application';
 import { TEST_KEYS, testDataConverter } from '../support/temporal';
 import type { LoanStatus } from '../../domain/loan-statuses';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { insertTestLoan } from '../support/loans';
 
 /** A local port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -69,21 +60,7 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
   /** A loan row only (no workflow), in the given status. */
   async function dbLoan(status: LoanStatus): Promise<{ id: string; customerId: string }> {
     const id = randomUUID();
-    const contractNumber = String(500_000_000 + randomInt(499_999_999));
-    await insertLoan(h.db, {
-      id,
-      contract_number: contractNumber,
-      customer_id: `customer-${id}`,
-      status,
-      amount: '60000.00',
-      term_months: 36,
-      nominal_rate_percent: '9.95',
-      notice_channel: 'e-invoice',
-      payout_date: '2026-01-10',
-      monthly_payment: '1934.00',
-      ocr_reference: `${contractNumber}00`,
-      closed_on: null,
-    });
+    await insertTestLoan(h.db, { id, customer_id: `customer-${id}`, status, closed_on: null });
     return { id, customerId: `customer-${id}` };
   }
 
@@ -141,7 +118,7 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
       args: [{ terms }],
     });
     started.push(loanWorkflowId(loanId));
-    await eventually(async () => ((await findLoan(h.db, loanId)) ? true : undefined), 'the loan to open');
+    await eventually(async () => ((await findLoan(h.db, loanId)) ? true : undefined), 'the loan to open', 30_000);
   });
   afterAll(async () => {
     for (const id of started) {
@@ -210,10 +187,14 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
       }
       const again = await assign(h.app, paymentId, terms.loanId).expect(200);
       expect(again.body).toMatchObject({ paymentId, loanId: terms.loanId, amount: '125.00' });
-      const applied = await eventually(async () => {
-        const p = await findPayment(h.db, paymentId);
-        return p?.status === 'APPLIED' ? p : undefined;
-      }, 'the assigned payment to be applied');
+      const applied = await eventually(
+        async () => {
+          const p = await findPayment(h.db, paymentId);
+          return p?.status === 'APPLIED' ? p : undefined;
+        },
+        'the assigned payment to be applied',
+        30_000,
+      );
       expect(applied.loan_id).toBe(terms.loanId);
       // Assigned and applied: a repeat still answers 200, an assign to another loan is a 409.
       await assign(h.app, paymentId, terms.loanId).expect(200);
@@ -249,6 +230,7 @@ describe('bad input is a 400 naming the field, never a 500 or a half-written sta
       await eventually(
         async () => ((await findPayment(h.db, paymentId))?.status === 'APPLIED' ? true : undefined),
         'the retried payment to be applied',
+        30_000,
       );
     });
   });

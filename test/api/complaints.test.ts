@@ -7,22 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { findComplaint } from '../../db/complaint-repository';
-import { insertLoan } from '../../db/loan-repository';
 import { listMailboxMessages } from '../../db/mailbox-repository';
 import { complaintDeadlines } from '../../domain/complaint';
 import { stockholmDate } from '../../domain/dates';
 import { complaintWorkflowId } from '../../domain/complaint-state';
-import { type ApiHarness, startApiHarness } from '../support/api';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { type ApiHarness, startApiHarness, eventually } from '../support/api';
+import { insertTestLoan } from '../support/loans';
 
 describe('complaints API (R-LOAN-9, R-SEC-1)', () => {
   let h: ApiHarness;
@@ -36,22 +26,7 @@ describe('complaints API (R-LOAN-9, R-SEC-1)', () => {
   const asBob = () => bearer({ role: 'customer', sub: bob });
   const asOperator = () => bearer({ role: 'operator', sub: 'op-karin' });
 
-  async function loan(id: string, customerId: string) {
-    const contractNumber = String(40_000_000 + Math.floor(Math.random() * 50_000_000));
-    await insertLoan(h.db, {
-      id,
-      contract_number: contractNumber,
-      customer_id: customerId,
-      status: 'ACTIVE',
-      amount: '60000.00',
-      term_months: 36,
-      nominal_rate_percent: '9.95',
-      notice_channel: 'e-invoice',
-      payout_date: '2026-01-10',
-      monthly_payment: '1934.00',
-      ocr_reference: `${contractNumber}00`,
-    });
-  }
+  const loan = (id: string, customerId: string) => insertTestLoan(h.db, { id, customer_id: customerId });
 
   const file = (loanId: string, auth: string, body: unknown) =>
     request(h.app)

@@ -8,21 +8,11 @@ import request from 'supertest';
 import { findLoan, setLoanStatus } from '../../db/loan-repository';
 import { addDays, stockholmDate } from '../../domain/dates';
 import { earliestChangeEffectiveDate } from '../../domain/rate-change';
-import { loanWorkflow } from '../../workflows/loan';
 import type { LoanTerms } from '../../domain/loan-terms';
+import { loanWorkflow } from '../../workflows/loan';
 import { loanWorkflowId } from '../../workflows/loan-messages';
-import { type ApiHarness, startApiHarness } from '../support/api';
+import { type ApiHarness, startApiHarness, eventually } from '../support/api';
 import { expectLedgerBalanced } from '../support/ledger';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('loan actions through the API (R-LOAN-5…8, R-LOAN-10, R-SEC-1)', () => {
   let h: ApiHarness;

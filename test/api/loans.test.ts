@@ -2,21 +2,11 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { addMonths, firstOfMonth, stockholmDate } from '../../domain/dates';
 import { Decimal, sumAmounts } from '../../domain/money';
-import { loanWorkflow } from '../../workflows/loan';
 import type { LoanTerms } from '../../domain/loan-terms';
+import { loanWorkflow } from '../../workflows/loan';
 import { loanWorkflowId } from '../../workflows/loan-messages';
-import { type ApiHarness, startApiHarness } from '../support/api';
+import { type ApiHarness, startApiHarness, eventually } from '../support/api';
 import { expectLedgerBalanced } from '../support/ledger';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('loans and payments through the API (R-LOAN-2, R-LOAN-12, R-SEC-1)', () => {
   let h: ApiHarness;

@@ -14,20 +14,10 @@ import { problemErrorHandler } from '../../api/problem';
 import { ApiRoutes } from '../../api/routing';
 import { z } from '../../api/zod';
 import type { OperatorAuditEntry } from '../../db/audit-repository';
-import { insertLoan } from '../../db/loan-repository';
 import { addDays, stockholmDate } from '../../domain/dates';
 import { createLogger } from '../../platform/logger';
-import { type ApiHarness, startApiHarness } from '../support/api';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { type ApiHarness, startApiHarness, eventually } from '../support/api';
+import { insertTestLoan } from '../support/loans';
 
 interface AuditItem {
   id: string;
@@ -64,20 +54,7 @@ describe('operator audit (R-SEC-1)', () => {
 
   beforeAll(async () => {
     h = await startApiHarness();
-    const contractNumber = String(40_000_000 + Math.floor(Math.random() * 50_000_000));
-    await insertLoan(h.db, {
-      id: loanId,
-      contract_number: contractNumber,
-      customer_id: customer,
-      status: 'ACTIVE',
-      amount: '60000.00',
-      term_months: 36,
-      nominal_rate_percent: '9.95',
-      notice_channel: 'e-invoice',
-      payout_date: '2026-01-10',
-      monthly_payment: '1934.00',
-      ocr_reference: `${contractNumber}00`,
-    });
+    await insertTestLoan(h.db, { id: loanId, customer_id: customer });
 
     // The customer reads their own loan: not audited here.
     await request(h.app).get(`/v1/loans/${loanId}`).set('authorization', asCustomer()).expect(200);

@@ -11,9 +11,9 @@ import { BureauHttpClient, BureauSandbox } from '../../adapters/bureau';
 import { createBureauReportingActivities } from '../../activities/bureau-reporting';
 import { projectApplication } from '../../db/application-repository';
 import type { Db } from '../../db/database';
-import { insertLoan } from '../../db/loan-repository';
 import { initialSnapshot, type ApplicationInput } from '../../domain/application-state';
 import { openTestDb } from '../support/db';
+import { insertTestLoan } from '../support/loans';
 
 const API_KEY = 'bureau-activity-key';
 const MAIN = '198506151235';
@@ -35,24 +35,7 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-async function newLoan(customerId: string): Promise<{ loanId: string; contractNumber: string }> {
-  const loanId = randomUUID();
-  const contractNumber = String(20_000_000 + Math.floor(Math.random() * 70_000_000));
-  await insertLoan(db, {
-    id: loanId,
-    contract_number: contractNumber,
-    customer_id: customerId,
-    status: 'ACTIVE',
-    amount: '100000.00',
-    term_months: 60,
-    nominal_rate_percent: '7.75',
-    notice_channel: 'e-invoice',
-    payout_date: '2026-01-10',
-    monthly_payment: '2016.00',
-    ocr_reference: `${contractNumber}00`,
-  });
-  return { loanId, contractNumber };
-}
+const newLoan = (customerId: string) => insertTestLoan(db, { customer_id: customerId });
 
 async function application(
   applicants: { personnummer: string; customerId: string | null }[],

@@ -1,12 +1,13 @@
 /** What the loan workflow tests share: new loan terms and starting a loan with its borrower. */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Db } from '../../db/database';
-import { findLoan, registerPayment } from '../../db/loan-repository';
+import type { Insertable } from 'kysely';
+import type { Db, LoanTable } from '../../db/database';
+import { findLoan, insertLoan, registerPayment } from '../../db/loan-repository';
 import { type IsoDate, stockholmDate } from '../../domain/dates';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
-import { loanWorkflow, loanWorkflowSummary } from '../../workflows/loan';
 import type { LoanTerms } from '../../domain/loan-terms';
+import { loanWorkflow, loanWorkflowSummary } from '../../workflows/loan';
 import { loanWorkflowId } from '../../workflows/loan-messages';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../../workflows/simulated-borrower';
 import { ensureLateInvoiceSweep, stopLateInvoiceSweep } from '../../workers/late-invoice-sweep';
@@ -92,4 +93,30 @@ export async function payToLoan(
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`payment ${registered.id} was not applied within 10 s`);
+}
+
+/**
+ * A loan row only (no workflow): ACTIVE, 100 000 kr over 60 months at 7.75 %, paid out
+ * 2026-01-10, with a fresh 9-digit contract number; `columns` override any of it.
+ */
+export async function insertTestLoan(
+  db: Db,
+  columns: Partial<Insertable<LoanTable>> & { customer_id: string },
+): Promise<{ loanId: string; contractNumber: string }> {
+  const loanId = columns.id ?? randomUUID();
+  const contractNumber = columns.contract_number ?? String(100_000_000 + randomInt(900_000_000));
+  await insertLoan(db, {
+    id: loanId,
+    contract_number: contractNumber,
+    status: 'ACTIVE',
+    amount: '100000.00',
+    term_months: 60,
+    nominal_rate_percent: '7.75',
+    notice_channel: 'e-invoice',
+    payout_date: '2026-01-10',
+    monthly_payment: '2016.00',
+    ocr_reference: `${contractNumber}00`,
+    ...columns,
+  });
+  return { loanId, contractNumber };
 }

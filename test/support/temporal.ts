@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { ApplicationActivityOptions } from '../../activities/application';
 import type { Adapters } from '../../adapters';
@@ -10,7 +10,9 @@ import { stopLateInvoiceSweep } from '../../workers/late-invoice-sweep';
 import type { Db } from '../../db/database';
 import type { EncryptionKey } from '../../platform/payload-codec';
 import { encryptingDataConverter } from '../../platform/temporal-connection';
+import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { createToolWorker } from '../../workers/create-worker';
+import { openTestDb } from './db';
 
 /** A fixed, public test key: payloads in tests are encrypted exactly as in production. */
 export const TEST_KEYS: EncryptionKey[] = [{ id: 'test-1', key: Buffer.alloc(32, 7) }];
@@ -74,21 +76,20 @@ function stopsSweepWithRun(worker: Worker): Worker {
 /** Task queues a test started the late-invoice sweep on, with the client that did. */
 export const sweepClients = new Map<string, Client>();
 
-/** Every run of a workflow chain (continue-as-new), first to last, with its history length. */
-export async function workflowRuns(
-  client: Client,
-  workflowId: string,
-  firstRunId: string,
-): Promise<{ runId: string; historyEvents: number }[]> {
-  const runs: { runId: string; historyEvents: number }[] = [];
-  let runId: string | undefined = firstRunId;
-  while (runId) {
-    const history: { events?: temporal.api.history.v1.IHistoryEvent[] | null } = await client.workflow
-      .getHandle(workflowId, runId)
-      .fetchHistory();
-    const events = history.events ?? [];
-    runs.push({ runId, historyEvents: events.length });
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return runs;
+/**
+ * A time-skipping server and the WORKFLOWS test database for the calling describe block: started
+ * before its tests (then handed to `use`), torn down after them.
+ */
+export function useTimeSkippingServer(use: (env: TestWorkflowEnvironment, db: Db) => void): void {
+  let env: TestWorkflowEnvironment | undefined;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    env = await startTimeSkippingServer(testDataConverter);
+    db = await openTestDb('WORKFLOWS');
+    use(env, db);
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await db?.destroy();
+  });
 }

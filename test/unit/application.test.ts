@@ -34,6 +34,7 @@ import { Decimal } from '../../domain/money';
 import { personnummerCheckDigit } from '../../domain/personnummer';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { quote } from '../../domain/quote';
+import { goodAnswers } from '../support/application';
 
 fc.configureGlobal({ seed: 20261121, numRuns: 200 });
 
@@ -45,20 +46,7 @@ function pnr(yyyymmdd: string, serial = '123'): string {
   return `${yyyymmdd}${serial}${personnummerCheckDigit(yyyymmdd.slice(2) + serial)}`;
 }
 
-const ANSWERS: ApplicantAnswers = {
-  employment: 'permanent',
-  monthlyIncome: '45000.00',
-  housing: 'rent',
-  monthlyHousingCost: '8000.00',
-  householdAdults: 1,
-  householdChildren: 0,
-  debts: [],
-  citizenship: 'SE',
-  taxResidentOutsideSweden: false,
-  politicallyExposedPerson: false,
-  purpose: 'consumption',
-  payoutAccount: { clearingNumber: '6000', accountNumber: '123456789' },
-};
+const ANSWERS: ApplicantAnswers = goodAnswers();
 
 const CLEAN_BUREAU = {
   registeredInSweden: true,

@@ -4,17 +4,10 @@ import { daysBetween, fromDayNumber, toDayNumber } from '../../domain/dates';
 import { Decimal } from '../../domain/money';
 import { DEFAULT_PRODUCT, NOTICE_CHANNELS, type ProductParameters } from '../../domain/product';
 import { buildSchedule, type Schedule } from '../../domain/schedule';
+import { WORKED_EXAMPLE } from '../support/worked-example';
 
 const FAST_CHECK = { seed: 20260310, numRuns: 200 };
 const d = (s: string): Decimal => new Decimal(s);
-
-const WORKED_EXAMPLE = {
-  amount: d('100000'),
-  termMonths: 60,
-  nominalRatePercent: d('9.95'),
-  noticeChannel: 'autogiro' as const,
-  payoutDate: '2026-03-10',
-};
 
 /** A product without any fee, to isolate the interest part of the APR. */
 const FEE_FREE: ProductParameters = {

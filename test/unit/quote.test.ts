@@ -5,21 +5,13 @@ import {
   InvalidQuoteRequestError,
   quote,
   QUOTE_LIMITS,
-  type QuoteRequest,
   quoteRequestViolations,
   toQuoteResponse,
 } from '../../domain/quote';
+import { WORKED_EXAMPLE } from '../support/worked-example';
 
 const FAST_CHECK = { seed: 20260310, numRuns: 100 };
 const d = (s: string): Decimal => new Decimal(s);
-
-const WORKED_EXAMPLE: QuoteRequest = {
-  amount: d('100000'),
-  termMonths: 60,
-  nominalRatePercent: d('9.95'),
-  noticeChannel: 'autogiro',
-  payoutDate: '2026-03-10',
-};
 
 const TWO_DECIMALS = /^-?\d+\.\d{2}$/;
 

@@ -10,18 +10,10 @@ import {
   firstInterestPeriodStart,
   installmentDueDate,
 } from '../../domain/schedule';
+import { WORKED_EXAMPLE } from '../support/worked-example';
 
 const FAST_CHECK = { seed: 20260310, numRuns: 150 };
 const d = (s: string): Decimal => new Decimal(s);
-
-/** The published worked example: 100 000 SEK, 60 months, 9.95 %, autogiro, paid out 2026-03-10. */
-const WORKED_EXAMPLE = {
-  amount: d('100000'),
-  termMonths: 60,
-  nominalRatePercent: d('9.95'),
-  noticeChannel: 'autogiro' as const,
-  payoutDate: '2026-03-10',
-};
 
 /** Valid schedule requests (R-PROD-1 amounts and terms, quote rates 0–40 % with two decimals). */
 const scheduleRequest = fc.record({

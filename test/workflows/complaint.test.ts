@@ -15,7 +15,6 @@ import { DEFAULT_COMPLAINTS_OFFICER_EMAIL } from '../../activities/complaints';
 import { findComplaint, insertComplaint } from '../../db/complaint-repository';
 import { upsertCustomerContact } from '../../db/customer-repository';
 import type { Db } from '../../db/database';
-import { insertLoan } from '../../db/loan-repository';
 import { listMailboxMessages } from '../../db/mailbox-repository';
 import { businessMorningMs, complaintDeadlines } from '../../domain/complaint';
 import { addDays, stockholmDate } from '../../domain/dates';
@@ -27,6 +26,7 @@ import { type ComplaintInput, complaintWorkflowId } from '../../domain/complaint
 import { updateFailure, waitFor } from '../support/application';
 import { openTestDb } from '../support/db';
 import { createTestWorker, testDataConverter } from '../support/temporal';
+import { insertTestLoan } from '../support/loans';
 
 const HOUR_MS = 3_600_000;
 const SUBJECT = 'Dubbel förseningsavgift i mars';
@@ -69,22 +69,8 @@ describe('complaint workflow (R-LOAN-9, time-skipping server)', () => {
 
   /** A loan and its borrower with an email address, and a complaint received today (workflow clock). */
   async function fileComplaint() {
-    const loanId = randomUUID();
     const customerId = `customer-${randomUUID()}`;
-    const contractNumber = String(30_000_000 + Math.floor(Math.random() * 60_000_000));
-    await insertLoan(db, {
-      id: loanId,
-      contract_number: contractNumber,
-      customer_id: customerId,
-      status: 'ACTIVE',
-      amount: '100000.00',
-      term_months: 60,
-      nominal_rate_percent: '7.75',
-      notice_channel: 'e-invoice',
-      payout_date: '2026-01-10',
-      monthly_payment: '2016.00',
-      ocr_reference: `${contractNumber}00`,
-    });
+    const { loanId, contractNumber } = await insertTestLoan(db, { customer_id: customerId });
     await upsertCustomerContact(db, { id: customerId, email: `${customerId}@example.com` });
     const receivedOn = stockholmDate(await now());
     const deadlines = complaintDeadlines(receivedOn);

@@ -6,27 +6,20 @@ import { listInvoices } from '../../db/loan-repository';
 import { bankingDayOnOrAfter } from '../../domain/calendar';
 import { addMonths, firstOfMonth, stockholmDate } from '../../domain/dates';
 import { installmentDueDate } from '../../domain/schedule';
-import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { loanWorkflowId } from '../../workflows/loan-messages';
 import { LATE_INVOICE_SWEEP_ID, SWEEPS_PER_RUN } from '../../workflows/late-invoice-sweep';
-import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
 import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
-import { createTestWorker, testDataConverter } from '../support/temporal';
+import { createTestWorker, useTimeSkippingServer } from '../support/temporal';
 
 const { EventType } = temporal.api.enums.v1;
 
 describe('late-invoice sweep (R-LOAN-3) on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
-
-  beforeAll(async () => {
-    env = await startTimeSkippingServer(testDataConverter);
-    db = await openTestDb('WORKFLOWS');
-  });
-  afterAll(async () => {
-    await env?.teardown();
-    await db?.destroy();
+  useTimeSkippingServer((started, opened) => {
+    env = started;
+    db = opened;
   });
 
   it('R-LOAN-3: sweeps each first banking day once, tells the late loan, and continues as new after a year of sweeps', async () => {

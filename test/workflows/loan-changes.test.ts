@@ -24,8 +24,8 @@ import { withdrawalPeriodLastDay, withdrawalRepaymentDueDate } from '../../domai
 import { formatKronor } from '../../texts/format';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { ensureLateInvoiceSweep } from '../../workers/late-invoice-sweep';
-import { loanWorkflow } from '../../workflows/loan';
 import type { LoanTerms } from '../../domain/loan-terms';
+import { loanWorkflow } from '../../workflows/loan';
 import {
   changeRateUpdate,
   confirmEarlyRepaymentUpdate,

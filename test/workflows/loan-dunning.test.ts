@@ -12,26 +12,19 @@ import { reminderDate } from '../../domain/invoicing';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { installmentDueDate } from '../../domain/schedule';
 import { firstDayMoreThanOneMonthLate } from '../../domain/termination';
-import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import type { LoanTerms } from '../../domain/loan-terms';
 import { loanViewQuery } from '../../workflows/loan-messages';
 import { DaysPastDue } from '../../workflows/search-attributes';
-import { openTestDb } from '../support/db';
 import { newLoanTerms, payToLoan, startLoanWithBorrower } from '../support/loans';
 import { expectLedgerBalanced } from '../support/ledger';
-import { createTestWorker, testDataConverter } from '../support/temporal';
+import { createTestWorker, useTimeSkippingServer } from '../support/temporal';
 
 describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
-
-  beforeAll(async () => {
-    env = await startTimeSkippingServer(testDataConverter);
-    db = await openTestDb('WORKFLOWS');
-  });
-  afterAll(async () => {
-    await env?.teardown();
-    await db?.destroy();
+  useTimeSkippingServer((started, opened) => {
+    env = started;
+    db = opened;
   });
 
   const newLoan = (overrides: Partial<LoanTerms> = {}) => newLoanTerms(env, overrides);

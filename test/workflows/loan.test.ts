@@ -6,25 +6,19 @@ import { addDays } from '../../domain/dates';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal } from '../../domain/money';
 import { buildSchedule, installmentDueDate } from '../../domain/schedule';
-import { startTimeSkippingServer } from '../../platform/temporal-servers';
-import { loanWorkflowSummary } from '../../workflows/loan';
+import { workflowChain } from '../../simulator/history';
 import type { LoanTerms } from '../../domain/loan-terms';
-import { openTestDb } from '../support/db';
+import { loanWorkflowSummary } from '../../workflows/loan';
 import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
 import { expectLedgerBalanced } from '../support/ledger';
-import { createTestWorker, testDataConverter, workflowRuns } from '../support/temporal';
+import { createTestWorker, useTimeSkippingServer } from '../support/temporal';
 
 describe('loan workflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
-
-  beforeAll(async () => {
-    env = await startTimeSkippingServer(testDataConverter);
-    db = await openTestDb('WORKFLOWS');
-  });
-  afterAll(async () => {
-    await env?.teardown();
-    await db?.destroy();
+  useTimeSkippingServer((started, opened) => {
+    env = started;
+    db = opened;
   });
 
   const terms = (overrides: Partial<LoanTerms> = {}) =>
@@ -39,7 +33,7 @@ describe('loan workflow on the time-skipping server', () => {
       const { loan, borrower } = await startLoanWithBorrower(env, taskQueue, t, { daysBeforeDue: 5 });
       const result = await loan.result();
       expect(await borrower.result()).toBe(120);
-      return { result, runs: await workflowRuns(env.client, loan.workflowId, loan.firstExecutionRunId) };
+      return { result, runs: await workflowChain(env.client, loan.workflowId, loan.firstExecutionRunId) };
     });
     const wallSeconds = (Date.now() - wallStart) / 1000;
 

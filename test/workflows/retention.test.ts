@@ -8,25 +8,19 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findApplication, listApplicants, projectApplication } from '../../db/application-repository';
 import type { Db } from '../../db/database';
-import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { initialSnapshot } from '../../domain/application-state';
 import { personalDataRetentionWorkflow } from '../../workflows/retention';
 import { applicationInput, newPerson, waitFor } from '../support/application';
-import { openTestDb } from '../support/db';
-import { createTestWorker, testDataConverter } from '../support/temporal';
+import { createTestWorker, useTimeSkippingServer } from '../support/temporal';
 
 const DAY = 86_400_000;
 
 describe('personal-data retention sweep (R-SEC-2)', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
-  beforeAll(async () => {
-    env = await startTimeSkippingServer(testDataConverter);
-    db = await openTestDb('WORKFLOWS');
-  });
-  afterAll(async () => {
-    await env?.teardown();
-    await db?.destroy();
+  useTimeSkippingServer((started, opened) => {
+    env = started;
+    db = opened;
   });
 
   async function rejectedApplication(closedAtMs: number) {

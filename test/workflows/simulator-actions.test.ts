@@ -7,53 +7,23 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../db/database';
-import { addDays, addMonths, type IsoDate, stockholmDate } from '../../domain/dates';
+import { addDays, stockholmDate } from '../../domain/dates';
 import { Decimal } from '../../domain/money';
 import { installmentDueDate } from '../../domain/schedule';
-import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { runScenario, type SimulationContext } from '../../simulator/runner';
-import { parseScenario, parseScenarioText, type Scenario, type ScenarioEvent } from '../../simulator/scenario';
-import { openTestDb } from '../support/db';
+import { parseScenario, parseScenarioText } from '../../simulator/scenario';
 import { expectLedgerBalanced } from '../support/ledger';
-import { testDataConverter, workflowBundle } from '../support/temporal';
-
-/** The example's fixed dates moved forward by whole years once the real clock has passed them. */
-async function runnable(scenario: Scenario, env: TestWorkflowEnvironment): Promise<Scenario> {
-  const today = stockholmDate(new Date(await env.currentTimeMs()));
-  const payout = scenario.loan.payoutDate!;
-  if (payout >= today) return scenario;
-  const years = Number(today.slice(0, 4)) - Number(payout.slice(0, 4)) + 1;
-  const shift = (d: IsoDate) => addMonths(d, 12 * years);
-  const shiftEvent = (e: ScenarioEvent): ScenarioEvent =>
-    e.type === 'rate-change'
-      ? { ...e, announcedOn: shift(e.announcedOn), effectiveOn: shift(e.effectiveOn) }
-      : 'date' in e
-        ? { ...e, date: shift(e.date) }
-        : e;
-  return {
-    ...scenario,
-    loan: { ...scenario.loan, payoutDate: shift(payout) },
-    events: scenario.events.map(shiftEvent),
-  };
-}
+import { runnable, useSimulationContext } from '../support/simulator';
 
 describe('lifecycle simulator: the loan’s actions', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
   let ctx: SimulationContext;
 
-  beforeAll(async () => {
-    db = await openTestDb('WORKFLOWS');
-  });
-  beforeEach(async () => {
-    env = await startTimeSkippingServer(testDataConverter);
-    ctx = { env, db, dataConverter: testDataConverter, workflowBundle: workflowBundle() };
-  });
-  afterEach(async () => {
-    await env?.teardown();
-  });
-  afterAll(async () => {
-    await db?.destroy();
+  useSimulationContext((context) => {
+    ctx = context;
+    env = context.env;
+    db = context.db;
   });
 
   const tomorrow = async () => addDays(stockholmDate(new Date(await env.currentTimeMs())), 1);

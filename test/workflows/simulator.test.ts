@@ -1,55 +1,22 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../db/database';
 import { addDays, addMonths, firstOfMonth, stockholmDate } from '../../domain/dates';
 import { Decimal } from '../../domain/money';
 import { buildSchedule } from '../../domain/schedule';
-import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { runScenario, type SimulationContext } from '../../simulator/runner';
-import { parseScenario, parseScenarioText, type Scenario, ScenarioError } from '../../simulator/scenario';
-import { openTestDb } from '../support/db';
+import { parseScenario, ScenarioError } from '../../simulator/scenario';
 import { expectLedgerBalanced } from '../support/ledger';
-import { testDataConverter, workflowBundle } from '../support/temporal';
-
-const example = (name: string) =>
-  parseScenarioText(readFileSync(path.join(__dirname, '../../examples', `${name}.json`), 'utf8'));
-
-/**
- * The examples have fixed dates; once the real clock passes their payout date, the tests move the
- * whole scenario forward by whole years (same months, so the story stays the same).
- */
-async function runnable(scenario: Scenario, env: TestWorkflowEnvironment): Promise<Scenario> {
-  const today = stockholmDate(new Date(await env.currentTimeMs()));
-  const payout = scenario.loan.payoutDate!;
-  if (payout >= today) return scenario;
-  const years = Number(today.slice(0, 4)) - Number(payout.slice(0, 4)) + 1;
-  const shift = (d: string) => addMonths(d, 12 * years);
-  return {
-    ...scenario,
-    loan: { ...scenario.loan, payoutDate: shift(payout) },
-    events: scenario.events.map((e) => ('date' in e ? { ...e, date: shift(e.date) } : e)),
-  };
-}
+import { example, runnable, useSimulationContext } from '../support/simulator';
 
 describe('lifecycle simulator on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
   let ctx: SimulationContext;
 
-  // The skipped clock only moves forward and the examples have fixed dates: a fresh server per test.
-  beforeAll(async () => {
-    db = await openTestDb('WORKFLOWS');
-  });
-  beforeEach(async () => {
-    env = await startTimeSkippingServer(testDataConverter);
-    ctx = { env, db, dataConverter: testDataConverter, workflowBundle: workflowBundle() };
-  });
-  afterEach(async () => {
-    await env?.teardown();
-  });
-  afterAll(async () => {
-    await db?.destroy();
+  useSimulationContext((context) => {
+    ctx = context;
+    env = context.env;
+    db = context.db;
   });
 
   it('runs examples/on-time.json to CLOSED: every invoice as the quote planned, paid, ledger balanced', async () => {

@@ -3,7 +3,7 @@
  * that a payout happens exactly once whatever is retried (R-APP-9): a repeat under the same key
  * returns the same payout and records nothing; the same key with another body is refused.
  */
-import { AdapterError, IdempotencyConflictError, RemoteServiceError } from '../../../adapters';
+import { AdapterError, IdempotencyConflictError, RemoteServiceError } from '../../../adapters/shared/errors';
 import { BankPayoutHttpClient, BankPayoutSandbox, type PayoutRequest } from '../../../adapters/bank-payout';
 import { generateOcr } from '../../../domain/ocr';
 

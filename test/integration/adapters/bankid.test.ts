@@ -12,7 +12,8 @@ import {
   type BankIdCollectResult,
   type BankIdCompletionData,
 } from '../../../adapters/bankid';
-import { AdapterError, AdapterTransportError, SandboxSteeringError } from '../../../adapters';
+import { SandboxSteeringError } from '../../../adapters';
+import { AdapterError, AdapterTransportError } from '../../../adapters/shared/errors';
 
 // Valid 12-digit personnummer (Luhn), test persons.
 const ANNA = '198112289874';

@@ -4,7 +4,7 @@
  * receipt), the same key with another report is a conflict, and bad input is a typed,
  * non-retryable error that never echoes the personal identity number.
  */
-import { IdempotencyConflictError, RemoteServiceError } from '../../../adapters';
+import { IdempotencyConflictError, RemoteServiceError } from '../../../adapters/shared/errors';
 import { BureauHttpClient, BureauSandbox, type LatePaymentReportRequest } from '../../../adapters/bureau';
 
 const CARL = '198506151235';

@@ -3,7 +3,8 @@
  * profile comes back; anyone else gets the deterministic default; a lookup under a used key
  * returns the first report and takes no new one.
  */
-import { IdempotencyConflictError, RemoteServiceError, SandboxSteeringError } from '../../../adapters';
+import { SandboxSteeringError } from '../../../adapters';
+import { IdempotencyConflictError, RemoteServiceError } from '../../../adapters/shared/errors';
 import { BureauHttpClient, BureauSandbox, DEFAULT_BUREAU_PROFILE } from '../../../adapters/bureau';
 
 const CARL = '198506151235';

@@ -4,7 +4,7 @@
  * Message-ID and is not recorded twice.
  */
 import net from 'node:net';
-import { AdapterError } from '../../../adapters';
+import { AdapterError } from '../../../adapters/shared/errors';
 import { SmtpEmailClient, SmtpSandbox, messageIdFor } from '../../../adapters/email';
 
 const AUTH = { user: 'sandbox', pass: 'secret-password' };

@@ -2,7 +2,7 @@
  * Open-banking income verification: the real client against the sandbox double over HTTP:
  * started verifications are pending until steered to completed (with an income) or failed.
  */
-import { IdempotencyConflictError, RemoteServiceError } from '../../../adapters';
+import { IdempotencyConflictError, RemoteServiceError } from '../../../adapters/shared/errors';
 import { OpenBankingHttpClient, OpenBankingSandbox } from '../../../adapters/open-banking';
 
 const CARL = '198506151235';

@@ -2,7 +2,7 @@
  * Print-and-post (R-LOAN-3 reminders by post, R-LOAN-11 notices by post): the real client against
  * the recording double over HTTP, with de-duplication by idempotency key.
  */
-import { AdapterError, IdempotencyConflictError, RemoteServiceError } from '../../../adapters';
+import { AdapterError, IdempotencyConflictError, RemoteServiceError } from '../../../adapters/shared/errors';
 import { PostHttpClient, PostSandbox } from '../../../adapters/post';
 
 const API_KEY = 'post-test-key';

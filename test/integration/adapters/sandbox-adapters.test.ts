@@ -4,13 +4,13 @@
  */
 import net from 'node:net';
 import {
-  AdapterTransportError,
   connectToSandbox,
   createAdapters,
   createProductionAdapters,
   createSandboxAdapters,
   type SandboxAdapterSet,
 } from '../../../adapters';
+import { AdapterTransportError } from '../../../adapters/shared/errors';
 
 const ANNA = '198112289874';
 

@@ -13,9 +13,9 @@ import {
   type SandboxSteering,
   SandboxSteeringError,
   type SharedSandboxSet,
-  STEERING_METHODS,
   startOrConnectSandbox,
 } from '../../../adapters';
+import { STEERING_METHODS } from '../../../adapters/shared/steering';
 import { createApp } from '../../../api/app';
 import type { Db } from '../../../db/database';
 import { parseConfig } from '../../../platform/config';

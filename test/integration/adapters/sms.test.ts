@@ -1,5 +1,5 @@
 /** SMS gateway: the real client against the recording double over HTTP, with de-duplication. */
-import { IdempotencyConflictError, RemoteServiceError } from '../../../adapters';
+import { IdempotencyConflictError, RemoteServiceError } from '../../../adapters/shared/errors';
 import { SmsHttpClient, SmsSandbox } from '../../../adapters/sms';
 
 const API_KEY = 'sms-test-key';
