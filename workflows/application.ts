@@ -13,7 +13,8 @@
  * only; personal data stays in encrypted payloads.
  *
  * This file is the process; the state and what each step does with it are in
- * workflows/application-run.ts, the message handlers in workflows/application-handlers.ts.
+ * workflows/application-run.ts, the message handlers in workflows/application-handlers.ts. It is
+ * longer than 400 lines because it reads as the process does: one function per phase, in order.
  *
  * Versioned changes (recorded histories in test/replay/ replay without them):
  * - `application-mailbox-notices` (R-LOAN-11): the decision (offer or rejection) and the payout also

@@ -14,6 +14,9 @@
  *   request field, `errors[0].field` is `body.<field>` (or `params.<field>` for a path parameter).
  * - 409 `/problems/loan-ended`: the loan is CLOSED, IN_COLLECTION or WITHDRAWN (its workflow has
  *   ended): nothing can be changed any more.
+ *
+ * Longer than 400 lines because the six actions share the loan lookup, the update call and this
+ * mapping of refusals; each route is a declaration (schema, roles, OpenAPI) and a few lines.
  */
 import { WorkflowNotFoundError, type WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Request } from 'express';
