@@ -169,13 +169,28 @@ export function afterMissedInstallment(
   return { misses, outcome: misses >= params.planMissesBreaking ? 'broken' : 'reminder' };
 }
 
-/** R-COLL-7: a dispute is taken while the case is open and not already disputed. */
+/**
+ * R-COLL-7: a dispute is taken while the case is open and not already disputed, and not while an
+ * installment plan runs (agreeing to the plan acknowledged the claim).
+ */
 export function decideDispute(standing: CaseStanding): Decision<true> {
   if (standing.stage === 'DISPUTED') return refused('the claim is already disputed', 'reason', 'R-COLL-7');
+  if (standing.stage === 'PLAN')
+    return refused('the claim was acknowledged by the installment plan', 'reason', 'R-COLL-7');
   return { ok: true, value: true };
 }
 
 /** Days a case has been in collection on `today` (a search attribute and the overview). */
 export function daysInCollection(openedOn: IsoDate, today: IsoDate): number {
   return Math.max(0, daysBetween(openedOn, today));
+}
+
+/** The case's workflow id (its number is not personal data). */
+export function collectionCaseWorkflowId(caseNumber: string): string {
+  return `collection-${caseNumber}`;
+}
+
+/** The Temporal UI's Summary of a case's workflow: ids only, never personal data. */
+export function collectionCaseSummary(opened: { caseNumber: string; contractNumber: string }): string {
+  return `Collection case ${opened.caseNumber} (contract ${opened.contractNumber})`;
 }

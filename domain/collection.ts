@@ -7,6 +7,7 @@ import { allocatePayment, type AllocationResult, type OpenLineKind } from './all
 import { addDays, compareDates, type IsoDate } from './dates';
 import { defaultInterestOnAmount, postedDefaultInterest } from './default-interest';
 import { Decimal, maxAmount, sumAmounts, ZERO } from './money';
+import { generateOcr } from './ocr';
 import { DEFAULT_PRODUCT, type ProductParameters } from './product';
 
 /** Every number of the collection stage (DOMAIN.md R-COLL-1…7), beside DEFAULT_PRODUCT. */
@@ -173,4 +174,12 @@ export function lastReminderDeadline(
   params: CollectionProductParameters = DEFAULT_COLLECTION_PRODUCT,
 ): IsoDate {
   return addDays(sentOn, params.lastReminderDays);
+}
+
+/**
+ * R-COLL-4: the case's own OCR reference (case number + length digit + check digit). Case numbers
+ * are six digits, so the reference is eight: never the length of a loan's (11) or an invoice's (14).
+ */
+export function caseOcrReference(caseNumber: string): string {
+  return generateOcr(caseNumber, { withLengthDigit: true });
 }

@@ -8,3 +8,4 @@ export { applicationWorkflow } from './application';
 export { personalDataRetentionWorkflow } from './retention';
 export { applicationBaselineWorkflow } from './application-bench';
 export { complaintWorkflow } from './complaint';
+export { collectionCaseWorkflow } from './collection-case';

@@ -221,9 +221,10 @@ describe('the statutory timeline (R-COLL-4) and the agreements (R-COLL-5, R-COLL
     expect(afterMissedInstallment(1)).toEqual({ misses: 2, outcome: 'broken' });
   });
 
-  it('R-COLL-7: a claim is disputed once at a time', () => {
+  it('R-COLL-7: a claim is disputed once at a time, and not under a plan', () => {
     expect(decideDispute(demand()).ok).toBe(true);
     expect(decideDispute(demand({ stage: 'DISPUTED' }))).toMatchObject({ ok: false, refusal: { rule: 'R-COLL-7' } });
+    expect(decideDispute(demand({ stage: 'PLAN' })).ok).toBe(false);
   });
 });
 
