@@ -6,6 +6,7 @@ import type { temporal } from '@temporalio/proto';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { ApplicationActivityOptions } from '../../activities/application';
 import type { Adapters } from '../../adapters';
+import type { EnforcementClient } from '../../adapters/enforcement';
 import { stopLateInvoiceSweep } from '../../workers/late-invoice-sweep';
 import type { Db } from '../../db/database';
 import type { EncryptionKey } from '../../platform/payload-codec';
@@ -34,13 +35,20 @@ export async function createTestWorker(options: {
   application?: ApplicationActivityOptions;
   /** Sticky caching off: a worker stopped mid-run leaves no workflow tasks bound to it. */
   noCache?: boolean;
+  /** R-COLL-3: the enforcement authority (e.g. a client of `EnforcementSandbox`). */
+  enforcement?: EnforcementClient;
 }): Promise<Worker> {
   const worker = await createEngineWorker({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     dataConverter: testDataConverter,
-    deps: { db: options.db, adapters: options.adapters, application: options.application },
+    deps: {
+      db: options.db,
+      adapters: options.adapters,
+      application: options.application,
+      ...(options.enforcement ? { enforcement: options.enforcement } : {}),
+    },
     workflowBundle: workflowBundle(options.bundleEnvVar),
     ...(options.noCache ? { tuning: { maxCachedWorkflows: 0 } } : {}),
   });
