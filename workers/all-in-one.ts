@@ -21,6 +21,7 @@ import {
 } from '../platform/temporal-connection';
 import { startDevServer } from '../platform/temporal-servers';
 import { createEngineAdapters, createEngineWorker } from './create-worker';
+import { createEnforcementClient } from './enforcement';
 import { ensureRetentionSweep } from './retention-sweep';
 import { ensureLateInvoiceSweep } from './late-invoice-sweep';
 
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
   // External systems: sandbox doubles (steered from /v1/sandbox/...) or the real clients.
   const adapterSet = await createEngineAdapters(config, logger);
   stops.unshift(() => adapterSet.stop());
+  const enforcement = await createEnforcementClient(config, logger); // R-COLL-3
+  stops.unshift(() => enforcement.stop());
 
   const workerConnection = await connectWorkerConnection(config);
   const worker: Worker = await createEngineWorker({
@@ -71,7 +74,12 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
-    deps: { db, adapters: adapterSet.adapters, complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL } },
+    deps: {
+      db,
+      adapters: adapterSet.adapters,
+      complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL },
+      ...(enforcement.client ? { enforcement: enforcement.client } : {}),
+    },
   });
   const workerRun = worker.run();
   await ensureRetentionSweep(temporal, config.TEMPORAL_TASK_QUEUE); // R-SEC-2, nightly

@@ -13,6 +13,7 @@ import {
   resolveEncryptionKeys,
 } from '../platform/temporal-connection';
 import { createEngineAdapters, createEngineWorker } from './create-worker';
+import { createEnforcementClient } from './enforcement';
 import { ensureLateInvoiceSweep } from './late-invoice-sweep';
 import { ensureRetentionSweep } from './retention-sweep';
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   await migrateToLatest(db);
   // In sandbox mode this process runs its own doubles (steerable only from an all-in-one API).
   const adapterSet = await createEngineAdapters(config, logger);
+  const enforcement = await createEnforcementClient(config, logger); // R-COLL-3
   const connection = await connectWorkerConnection(config);
   const dataConverter = encryptingDataConverter(resolveEncryptionKeys(config));
   const worker = await createEngineWorker({
@@ -34,7 +36,12 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
-    deps: { db, adapters: adapterSet.adapters, complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL } },
+    deps: {
+      db,
+      adapters: adapterSet.adapters,
+      complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL },
+      ...(enforcement.client ? { enforcement: enforcement.client } : {}),
+    },
   });
   // One sweep for the book, whichever worker starts first (R-LOAN-3).
   const client = await connectClient(config, dataConverter);
