@@ -191,3 +191,42 @@ export function paidInFullLetter(input: { caseNumber: string }): CollectionLette
     body: 'Tack! Skulden är betald och ärendet är avslutat.',
   };
 }
+
+const INVOICE_LINE_LABELS: Record<string, string> = {
+  principal: 'Amortering',
+  interest: 'Ränta',
+  'default-interest': 'Dröjsmålsränta',
+  'setup-fee': 'Uppläggningsavgift',
+  'notice-fee': 'Aviavgift',
+  'late-fee': 'Förseningsavgift',
+  'reminder-fee': 'Påminnelseavgift',
+  'collection-fee': 'Inkassoavgift',
+  'other-fee': 'Övrig avgift',
+};
+
+/** R-COLL-2: a copy of one of the loan's original invoices, by post. */
+export function invoiceCopyLetter(input: {
+  caseNumber: string;
+  contractNumber: string;
+  invoice: {
+    number: number;
+    issueDate: IsoDate;
+    dueDate: IsoDate;
+    total: Amount;
+    lines: readonly { kind: string; amount: Amount }[];
+  };
+}): CollectionLetter {
+  const { invoice } = input;
+  const rows = invoice.lines.map(
+    (l) => `  ${(INVOICE_LINE_LABELS[l.kind] ?? l.kind).padEnd(20)} ${formatKronor(l.amount)}`,
+  );
+  return {
+    subject: `Kopia av faktura ${invoice.number} – lån ${input.contractNumber}`,
+    body: [
+      `Kopia av den ursprungliga fakturan ${invoice.number}, utfärdad ${formatDate(invoice.issueDate)}, förfallodag ${formatDate(invoice.dueDate)}:`,
+      rows.join('\n'),
+      `  Summa                ${formatKronor(invoice.total)}`,
+      `Fakturan ingår i inkassoärende ${input.caseNumber}; betala till ärendets OCR-nummer.`,
+    ].join('\n\n'),
+  };
+}

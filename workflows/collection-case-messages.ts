@@ -31,6 +31,8 @@ export const answerDisputeUpdate = defineUpdate<
   CaseView,
   [Actor & { outcome: 'upheld' | 'rejected'; answer: string; reduceBy?: string }]
 >('answerDispute');
+/** R-COLL-2: a copy of one of the loan's original invoices, by post. */
+export const orderInvoiceCopyUpdate = defineUpdate<CaseView, [Actor & { invoiceNumber: number }]>('orderInvoiceCopy');
 /** R-COLL-3 (operator): the claim is given up. */
 export const writeOffUpdate = defineUpdate<CaseView, [Actor & { reason: string }]>('writeOff');
 

@@ -21,6 +21,7 @@ import {
   answerDisputeUpdate,
   type CaseView,
   disputeUpdate,
+  orderInvoiceCopyUpdate,
   postponeUpdate,
   proposePlanUpdate,
   writeOffUpdate,
@@ -190,6 +191,23 @@ export function setCollectionUpdateHandlers(ctx: CaseUpdateContext): void {
           if (!isAmountString(request.reduceBy) || !new Decimal(request.reduceBy).greaterThan(0)) {
             refuseUpdate('invalid', 'a positive amount with at most 2 decimals', { field: 'reduceBy' });
           }
+        }
+      },
+    },
+  );
+
+  // R-COLL-2: the route has checked that the invoice exists; every order is one more letter.
+  setHandler(
+    orderInvoiceCopyUpdate,
+    (request) =>
+      ctx.exclusive(async () => {
+        await ctx.advance({ kind: 'invoice-copy', invoiceNumber: request.invoiceNumber }, request.actor);
+        return ctx.view();
+      }),
+    {
+      validator: (request) => {
+        if (!Number.isInteger(request.invoiceNumber) || request.invoiceNumber < 1) {
+          refuseUpdate('invalid', 'an invoice number', { field: 'invoiceNumber' });
         }
       },
     },

@@ -11,6 +11,7 @@ import {
   type CollectionCaseUpdate,
 } from '../../db/collection-case-repository';
 import { postInTransaction } from '../../db/ledger-repository';
+import { findInvoice } from '../../db/loan-repository';
 import type { MailboxMessageInput } from '../../db/mailbox-repository';
 import { allocateCasePayment, type Claim, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
 import type { CollectionStage, InstallmentPlan } from '../../domain/collection-case';
@@ -40,7 +41,8 @@ export type CaseStep =
   | { kind: 'dispute-escalated' }
   | { kind: 'dispute-answered'; outcome: 'upheld' | 'rejected'; answer: string; reduceBy?: string; deadline?: IsoDate }
   | { kind: 'closed-paid' }
-  | { kind: 'written-off'; reason: string };
+  | { kind: 'written-off'; reason: string }
+  | { kind: 'invoice-copy'; invoiceNumber: number };
 
 export interface CaseStepInput {
   caseId: string;
@@ -234,6 +236,28 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
             changes.closed_on = input.date;
             changes.deadline = null;
             notice('collection-paid', texts.paidInFullLetter({ caseNumber: pay.caseNumber }));
+            break;
+          }
+          case 'invoice-copy': {
+            // R-COLL-2: the loan's original invoice, printed and posted (the letter adapter is idempotent per notice).
+            const invoice = await findInvoice(trx, loan.id, step.invoiceNumber);
+            if (!invoice) throw new Error(`loan ${loan.id} has no invoice ${step.invoiceNumber}`);
+            notice(
+              'collection-invoice-copy',
+              texts.invoiceCopyLetter({
+                caseNumber: pay.caseNumber,
+                contractNumber: loan.contract_number,
+                invoice: {
+                  number: invoice.number,
+                  issueDate: invoice.issue_date,
+                  dueDate: invoice.due_date,
+                  total: invoice.total,
+                  lines: invoice.lines,
+                },
+              }),
+              true,
+            );
+            Object.assign(detail, { invoiceNumber: invoice.number });
             break;
           }
           case 'written-off': {

@@ -13,7 +13,7 @@ import {
   listCaseEvents,
   listCollectionCases,
 } from '../../db/collection-case-repository';
-import { findLoan } from '../../db/loan-repository';
+import { findInvoice, findLoan, listInvoices } from '../../db/loan-repository';
 import { claimFromLines, claimOn, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
 import { COLLECTION_STATUSES, collectionCaseWorkflowId } from '../../domain/collection-case';
 import { compareDates } from '../../domain/dates';
@@ -22,6 +22,7 @@ import {
   answerDisputeUpdate,
   type CaseView,
   disputeUpdate,
+  orderInvoiceCopyUpdate,
   postponeUpdate,
   proposePlanUpdate,
   writeOffUpdate,
@@ -256,6 +257,71 @@ export function collectionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const row = await visibleCase(principal!, params.caseNumber);
       const view = await act(row, (h) =>
         h.executeUpdate(disputeUpdate, { args: [{ actor: principal!.sub, reason: body.reason }] }),
+      );
+      return answer(row, view);
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/collection-cases/:caseNumber/invoices',
+    operationId: 'listCollectionCaseInvoices',
+    summary: 'The original invoices of the loan behind the case (R-COLL-2)',
+    tags: [TAG],
+    auth: ['customer', 'operator'],
+    params: caseParams,
+    responses: {
+      200: {
+        description: 'the invoices, oldest first',
+        schema: z.object({
+          items: z.array(
+            z.object({
+              number: z.number().int(),
+              issueDate: isoDate,
+              dueDate: isoDate,
+              total: money,
+              lines: z.array(z.object({ kind: z.string(), amount: money })),
+            }),
+          ),
+        }),
+      },
+    },
+    handler: async ({ params, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      const invoices = await listInvoices(deps.db, row.loan_id);
+      return {
+        status: 200,
+        body: {
+          items: invoices.map((i) => ({
+            number: i.number,
+            issueDate: i.issue_date,
+            dueDate: i.due_date,
+            total: i.total,
+            lines: i.lines,
+          })),
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/collection-cases/:caseNumber/invoices/:invoiceNumber/copy',
+    operationId: 'orderCollectionInvoiceCopy',
+    summary: 'Order a copy of an original invoice by post (R-COLL-2)',
+    tags: [TAG],
+    auth: ['customer'],
+    params: caseParams.extend({ invoiceNumber: z.coerce.number().int().min(1).max(999) }),
+    responses: { 200: { description: 'ordered', schema: caseSchema }, 404: { description: 'no such invoice' } },
+    handler: async ({ params, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      if (!(await findInvoice(deps.db, row.loan_id, params.invoiceNumber))) {
+        throw notFound(`no invoice ${params.invoiceNumber} on case ${params.caseNumber}`);
+      }
+      const view = await act(row, (h) =>
+        h.executeUpdate(orderInvoiceCopyUpdate, {
+          args: [{ actor: principal!.sub, invoiceNumber: params.invoiceNumber }],
+        }),
       );
       return answer(row, view);
     },

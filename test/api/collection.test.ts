@@ -117,6 +117,17 @@ describe('collection cases API (R-COLL-2, R-SEC-1)', () => {
       .set('authorization', asBob())
       .send({ newDueDate: today() })
       .expect(404);
+    // R-COLL-2: the loan's original invoices (none issued on this loan) and a copy of one that does not exist.
+    const invoices = await request(h.app)
+      .get(`/v1/collection-cases/${caseNumber}/invoices`)
+      .set('authorization', asAlice())
+      .expect(200);
+    expect(invoices.body.items).toEqual([]);
+    await request(h.app)
+      .post(`/v1/collection-cases/${caseNumber}/invoices/1/copy`)
+      .set('authorization', asAlice())
+      .expect(404);
+    await request(h.app).get(`/v1/collection-cases/${caseNumber}/invoices`).set('authorization', asBob()).expect(404);
     const one = await eventually(async () => {
       const res = await request(h.app).get(`/v1/collection-cases/${caseNumber}`).set('authorization', asAlice());
       return res.body.timeline?.some((e: { kind: string }) => e.kind === 'demand') ? res : undefined;

@@ -20,6 +20,7 @@ import {
   caseViewQuery,
   collectionCaseWorkflowId,
   disputeUpdate,
+  orderInvoiceCopyUpdate,
   postponeUpdate,
   proposePlanUpdate,
 } from '../../workflows/collection-case-messages';
@@ -156,6 +157,22 @@ describe('the collection case (R-COLL-1…9) on the time-skipping server', () =>
       expect(demand.body).toContain('Inkassoavgift');
       expect(demand.body).toContain(opened.ocr_reference!);
 
+      // R-COLL-2: a copy of an original invoice, by post.
+      const copy = await (
+        await handleOf(row)
+      ).executeUpdate(orderInvoiceCopyUpdate, {
+        args: [{ actor: 'debtor', invoiceNumber: 2 }],
+      });
+      expect(copy.status).toBe('OPEN');
+      const copyLetter = await db
+        .selectFrom('mailbox_messages')
+        .selectAll()
+        .where('customer_id', '=', loan.customer_id)
+        .where('kind', '=', 'collection-invoice-copy')
+        .executeTakeFirstOrThrow();
+      expect(copyLetter).toMatchObject({ by_post: true });
+      expect(copyLetter.subject).toContain('Kopia av faktura 2');
+
       // Five days on: a part payment; default interest has accrued on the principal part.
       const day5 = addDays(row.opened_on, 5);
       await sleepUntil(day5);
@@ -184,7 +201,7 @@ describe('the collection case (R-COLL-1…9) on the time-skipping server', () =>
       await payCase(worker, row, await claimTotalOn(row, day7), day7);
       await eventually(async () => ((await caseRow(row.id)).status === 'CLOSED_PAID' ? true : undefined), 'closing');
     });
-    expect(await kinds(row.id)).toEqual(['opened', 'demand', 'payment', 'payment', 'closed-paid']);
+    expect(await kinds(row.id)).toEqual(['opened', 'demand', 'invoice-copy', 'payment', 'payment', 'closed-paid']);
     expect(claimTotal(claimFromLines(await caseLedgerLines(db, row.id))).isZero()).toBe(true);
     await expectLedgerBalanced(db);
   });
