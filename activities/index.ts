@@ -3,10 +3,12 @@
  * tools' activities are wired in ./tools.ts.
  */
 import type { Adapters } from '../adapters';
+import type { EnforcementClient } from '../adapters/enforcement';
 import type { Db } from '../db/database';
 import { type ApplicationActivityOptions, createApplicationActivities, unavailableAdapters } from './application';
 import { createBureauReportingActivities } from './bureau-reporting';
 import { failPermanentDatabaseErrors } from './database-failures';
+import { createCollectionActivities } from './collection';
 import { type ComplaintActivityOptions, createComplaintActivities } from './complaints';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createLoanActivities } from './loan';
@@ -20,6 +22,8 @@ export interface ActivityDeps {
   application?: ApplicationActivityOptions;
   /** R-LOAN-9: where complaint escalations go. */
   complaints?: ComplaintActivityOptions;
+  /** R-COLL-3: the enforcement authority; without it a case that reaches enforcement retries. */
+  enforcement?: EnforcementClient;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,6 +32,11 @@ export function createActivities(deps: ActivityDeps) {
     // R-LOAN-11: loan notices are announced by SMS/email when adapters are present; without them
     // (some tests) the mailbox message is recorded and stays un-notified.
     ...createLoanActivities(deps.db, deps.adapters ? newMailNotifier(deps.db, deps.adapters) : undefined),
+    ...createCollectionActivities(
+      deps.db,
+      deps.adapters ? newMailNotifier(deps.db, deps.adapters) : undefined,
+      deps.enforcement,
+    ),
     ...createApplicationActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.application),
     ...createNoticeActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createRetentionActivities(deps.db),

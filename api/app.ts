@@ -10,6 +10,7 @@ import { notFoundHandler, problemErrorHandler } from './problem';
 import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
+import { collectionRoutes } from './routes/collection';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
 import { loanActionRoutes } from './routes/loan-actions';
@@ -67,6 +68,7 @@ export function createApp(deps: ApiDeps): Express {
   loanActionRoutes(routes, deps);
   paymentRoutes(routes, deps);
   complaintRoutes(routes, deps);
+  collectionRoutes(routes, deps);
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));

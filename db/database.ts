@@ -14,7 +14,6 @@ import type {
 } from '../domain/application';
 import type { ComplaintStatus } from '../domain/complaint';
 import type {
-  CollectionCaseStatus,
   EarlyRepaymentOrderStatus,
   LoanStatus,
   InvoiceStatus,
@@ -24,6 +23,7 @@ import type {
   TerminationNoticeStatus,
   WithdrawalStatus,
 } from '../domain/loan-statuses';
+import type { CollectionStage, CollectionStatus } from '../domain/collection-case';
 
 // numeric and int8 arrive as strings: amounts stay exact (R-MONEY-1), never JS numbers.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v); // dates stay 'YYYY-MM-DD'
@@ -78,7 +78,30 @@ export interface CollectionCaseTable {
   default_interest: string;
   collection_fee: string;
   total: string;
-  status: CollectionCaseStatus;
+  status: ColumnType<CollectionStatus, CollectionStatus, CollectionStatus>;
+  created_at: Generated<Date>;
+  /** The rest is set when the case is opened (db/migrations/2026-11-29T1700_collection_case.ts). */
+  case_number: ColumnType<string | null, string | null | undefined, string | null>;
+  ocr_reference: ColumnType<string | null, string | null | undefined, string | null>;
+  stage: ColumnType<CollectionStage | null, CollectionStage | null | undefined, CollectionStage | null>;
+  deadline: ColumnType<string | null, string | null | undefined, string | null>;
+  default_interest_accrued_until: ColumnType<string | null, string | null | undefined, string | null>;
+  postponements_used: ColumnType<number, number | undefined, number>;
+  plan: ColumnType<unknown, string | null | undefined, string | null>;
+  dispute: ColumnType<unknown, string | null | undefined, string | null>;
+  enforcement_reference: ColumnType<string | null, string | null | undefined, string | null>;
+  closed_on: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** R-COLL-4…7: what happened on a collection case, in order (its timeline). */
+export interface CollectionCaseEventTable {
+  id: Generated<string>;
+  case_id: string;
+  /** A repeated step writes nothing new. */
+  idempotency_key: string;
+  date: string;
+  kind: string;
+  detail: ColumnType<Record<string, unknown>, string, string>;
   created_at: Generated<Date>;
 }
 
@@ -99,6 +122,8 @@ export interface LedgerEntryTable {
   amount: string;
   invoice_number: number | null;
   line_kind: string | null;
+  /** R-COLL-1: set on the receivable entries held under a collection case. */
+  case_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InvoiceTable {
@@ -384,6 +409,7 @@ export interface Database {
   payments: PaymentTable;
   termination_notices: TerminationNoticeTable;
   collection_cases: CollectionCaseTable;
+  collection_case_events: CollectionCaseEventTable;
   vendors: VendorTable;
   applications: ApplicationTable;
   applicants: ApplicantTable;

@@ -37,6 +37,7 @@ export async function postInTransaction(trx: Db, posting: Posting): Promise<bool
         amount: e.amount.toFixed(2),
         invoice_number: e.invoiceNumber ?? null,
         line_kind: e.lineKind ?? null,
+        case_id: e.caseId ?? null,
       })),
     )
     .execute();

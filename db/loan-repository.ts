@@ -159,7 +159,15 @@ export async function registerPayment(
   const loanId =
     byInvoice?.loan_id ??
     (await db.selectFrom('loans').select('id').where('ocr_reference', '=', payment.ocrReference).executeTakeFirst())
-      ?.id;
+      ?.id ??
+    // R-COLL-9: a collection case's own OCR reference pays the case (through its loan).
+    (
+      await db
+        .selectFrom('collection_cases')
+        .select('loan_id')
+        .where('ocr_reference', '=', payment.ocrReference)
+        .executeTakeFirst()
+    )?.loan_id;
   await db
     .insertInto('payments')
     .values({

@@ -27,6 +27,8 @@ export const LEDGER_ACCOUNTS = [
   'fee_income',
   /** Money the lender owes the customer: a payment beyond the whole debt, to be refunded. */
   'customer_credit',
+  /** A claim the lender gave up (R-COLL-3: a collection case written off). */
+  'credit_losses',
 ] as const;
 export type LedgerAccount = (typeof LEDGER_ACCOUNTS)[number];
 export type ReceivableAccount = (typeof RECEIVABLE_ACCOUNTS)[number];
@@ -42,7 +44,12 @@ export type PostingType =
   | 'payment'
   | 'credit'
   | 'refund'
-  | 'set-off';
+  | 'set-off'
+  // R-COLL-1, R-COLL-9: postings under a collection case (domain/collection-ledger.ts).
+  | 'collection-transfer'
+  | 'case-charge'
+  | 'case-payment'
+  | 'write-off';
 
 export interface LedgerEntry {
   account: LedgerAccount;
@@ -51,6 +58,8 @@ export interface LedgerEntry {
   /** The invoice and line a receivable entry belongs to (null for principal_outstanding). */
   invoiceNumber?: number;
   lineKind?: OpenLineKind;
+  /** The collection case a receivable entry belongs to (R-COLL-1). */
+  caseId?: string;
 }
 
 export interface Posting {

@@ -53,9 +53,6 @@ export type PaymentStatus = 'SUSPENSE' | 'RECEIVED' | 'APPLIED';
 /** A termination notice (R-LOAN-4): OPEN for its notice period, then CURED or EXPIRED. */
 export type TerminationNoticeStatus = 'OPEN' | 'CURED' | 'EXPIRED';
 
-/** A collection case (R-COLL-1): OPEN once the claim is handed over. */
-export type CollectionCaseStatus = 'OPEN';
-
 /** A rate change (R-LOAN-5): SCHEDULED when announced, APPLIED when its first installment is invoiced. */
 export type RateChangeStatus = 'SCHEDULED' | 'APPLIED';
 

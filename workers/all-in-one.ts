@@ -23,6 +23,7 @@ import {
 } from '../platform/temporal-connection';
 import { startDevServer } from '../platform/temporal-servers';
 import { createEngineAdapters, createEngineWorker } from './create-worker';
+import { createEnforcementClient } from './enforcement';
 import { ensureRetentionSweep } from './retention-sweep';
 import { ensureLateInvoiceSweep } from './late-invoice-sweep';
 
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
   // External systems: sandbox doubles (steered from /v1/sandbox/...) or the real clients.
   const adapterSet = await createEngineAdapters(config, logger);
   stops.unshift(() => adapterSet.stop());
+  const enforcement = await createEnforcementClient(config, logger); // R-COLL-3
+  stops.unshift(() => enforcement.stop());
 
   const workerConnection = await connectWorkerConnection(config);
   const worker: Worker = await createEngineWorker({
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
       adapters: adapterSet.adapters,
       complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL },
       application: { operationsEmail: config.OPERATIONS_EMAIL },
+      ...(enforcement.client ? { enforcement: enforcement.client } : {}),
     },
   });
   const workerRun = worker.run();

@@ -14,6 +14,7 @@ import {
   resolveEncryptionKeys,
 } from '../platform/temporal-connection';
 import { createEngineAdapters, createEngineWorker } from './create-worker';
+import { createEnforcementClient } from './enforcement';
 import { ensureLateInvoiceSweep } from './late-invoice-sweep';
 import { ensureRetentionSweep } from './retention-sweep';
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   await migrateToLatest(db);
   // Sandbox mode: the doubles shared with `npm run api` (SANDBOX_BASE_PORT), whichever starts first owns them.
   const adapterSet = await createEngineAdapters(config, logger);
+  const enforcement = await createEnforcementClient(config, logger); // R-COLL-3
   const connection = await connectWorkerConnection(config);
   const dataConverter = encryptingDataConverter(resolveEncryptionKeys(config));
   const worker = await createEngineWorker({
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
       adapters: adapterSet.adapters,
       complaints: { officerEmail: config.COMPLAINTS_OFFICER_EMAIL },
       application: { operationsEmail: config.OPERATIONS_EMAIL },
+      ...(enforcement.client ? { enforcement: enforcement.client } : {}),
     },
   });
   // One sweep for the book, whichever worker starts first (R-LOAN-3).

@@ -9,3 +9,4 @@ export { lateInvoiceSweepWorkflow } from './late-invoice-sweep';
 export { applicationWorkflow } from './application';
 export { personalDataRetentionWorkflow } from './retention';
 export { complaintWorkflow } from './complaint';
+export { collectionCaseWorkflow } from './collection-case';

@@ -25,6 +25,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { CollectionActivities } from '../activities/collection';
 import type { BureauReportingActivities } from '../activities/bureau-reporting';
 import type { LoanActivities } from '../activities/loan';
 import type { LoanSnapshot } from '../activities/loan/snapshot';
@@ -67,6 +68,13 @@ export interface LoanWorkflowInput {
 // Local activities: each is one short PostgreSQL transaction (plus a notice), recorded as one
 // marker in the workflow task that runs it: an on-time month is six history events.
 const activities = proxyLocalActivities<LoanActivities>({
+  startToCloseTimeout: '1 minute',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// R-COLL-1: opening the collection case at the handover and starting its workflow.
+const collection = proxyLocalActivities<CollectionActivities>({
   startToCloseTimeout: '1 minute',
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -313,6 +321,11 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
 
   async function handOver(sequence: number, date: IsoDate): Promise<void> {
     await activities.handOverToCollection({ loanId, idempotencyKey: stepKey('collection'), sequence, date });
+    if (patched('collection-case-workflow')) {
+      // R-COLL-1: the case takes the claim and lives on as its own workflow; the loan ends here.
+      const opened = await collection.openCollectionCase({ loanId, date });
+      await collection.startCollectionCase(opened);
+    }
     state.status = 'IN_COLLECTION';
     state.termination = undefined;
     upsertSearchAttributes([

@@ -4,9 +4,10 @@
  * payment matters to it (see PaymentOutcome.wakeLoan). The loan's own history stays one wake-up a
  * month for a borrower who pays on time; operators find each payment's run as `payment-<id>`.
  */
-import { getExternalWorkflowHandle, proxyLocalActivities } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, patched, proxyLocalActivities } from '@temporalio/workflow';
 import type { LoanActivities } from '../activities/loan';
 import type { PaymentOutcome } from '../activities/loan/payments';
+import { casePaymentSignal, collectionCaseWorkflowId } from './collection-case-messages';
 import { loanWorkflowId, paymentReceivedSignal } from './loan-messages';
 
 const { applyPayment } = proxyLocalActivities<LoanActivities>({
@@ -20,6 +21,13 @@ export function paymentWorkflowId(paymentId: string): string {
 
 export async function paymentWorkflow(input: { paymentId: string }): Promise<PaymentOutcome> {
   const outcome = await applyPayment({ paymentId: input.paymentId });
+  if (outcome.collectionCaseNumber && patched('collection-case-payment')) {
+    // R-COLL-9: the payment went to the collection case: its workflow reads the new balance.
+    await getExternalWorkflowHandle(collectionCaseWorkflowId(outcome.collectionCaseNumber))
+      .signal(casePaymentSignal, { paymentId: outcome.paymentId, paymentDate: outcome.paymentDate })
+      .catch(() => undefined); // the case has ended: the payment is in the ledger as customer credit
+    return outcome;
+  }
   if (outcome.wakeLoan) {
     try {
       await getExternalWorkflowHandle(loanWorkflowId(outcome.loanId)).signal(paymentReceivedSignal, {

@@ -11,6 +11,9 @@ export const LoanStatus = defineSearchAttributeKey('LoanStatus', SearchAttribute
 export const ContractNumber = defineSearchAttributeKey('ContractNumber', SearchAttributeType.KEYWORD);
 export const DaysPastDue = defineSearchAttributeKey('DaysPastDue', SearchAttributeType.INT);
 export const InCollection = defineSearchAttributeKey('InCollection', SearchAttributeType.BOOL);
+export const CollectionStatus = defineSearchAttributeKey('CollectionStatus', SearchAttributeType.KEYWORD);
+export const CaseNumber = defineSearchAttributeKey('CaseNumber', SearchAttributeType.KEYWORD);
+export const DaysInCollection = defineSearchAttributeKey('DaysInCollection', SearchAttributeType.INT);
 
 /** Registered on the dev server at start (and by the compose namespace job). */
 export const ALL_SEARCH_ATTRIBUTES = [
@@ -21,4 +24,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   ContractNumber,
   DaysPastDue,
   InCollection,
+  CollectionStatus,
+  CaseNumber,
+  DaysInCollection,
 ];

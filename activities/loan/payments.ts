@@ -16,6 +16,7 @@ import { paymentWakesLoan } from '../../domain/payment-wake';
 import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import { lineRemaining, overdueItems } from '../../domain/overdue';
 import { withdrawalSettlement } from '../../domain/withdrawal';
+import { applyPaymentToCase, openCaseOfLoan } from '../collection/payments';
 import { computePayoff, settlePayoff } from './early-repayment';
 import { accrueDefaultInterest } from './ledger-steps';
 
@@ -29,6 +30,8 @@ export interface PaymentOutcome {
   settledInvoices: number[];
   /** Whether the loan workflow must look at this payment (domain/payment-wake.ts). */
   wakeLoan: boolean;
+  /** R-COLL-9: the payment went to this collection case (whose workflow is told instead of the loan). */
+  collectionCaseNumber?: string;
 }
 
 /** R-LOAN-2: applies the payment once; a repeat changes nothing and returns the first outcome. */
@@ -41,6 +44,22 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
     const loan = await lockLoan(trx, loanId);
     // Read again under the lock: a retried attempt that waited for it must see the first one's APPLIED.
     const payment = (await findPayment(trx, paymentId))!;
+    // R-COLL-9, R-PAY-1: once the loan is handed to collection, what it is paid goes to the case.
+    const collectionCase = await openCaseOfLoan(trx, loanId);
+    const caseApplied = (payment.allocation as { caseId?: string } | null)?.caseId;
+    if (caseApplied || (collectionCase && payment.status !== 'APPLIED')) {
+      const applied = await applyPaymentToCase(trx, paymentId, caseApplied ?? collectionCase!.id);
+      return {
+        paymentId,
+        loanId,
+        paymentDate: payment.payment_date,
+        amount: payment.amount,
+        excess: applied.excess,
+        settledInvoices: [],
+        wakeLoan: false,
+        collectionCaseNumber: applied.caseNumber,
+      };
+    }
     const stored = payment.allocation as { excess?: string; settledInvoices?: number[]; wakeLoan?: boolean } | null;
     if (payment.status === 'APPLIED') {
       return {

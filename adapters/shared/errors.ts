@@ -8,7 +8,8 @@
  */
 import { redactText } from '../../platform/logger';
 
-export type AdapterSystem = 'bankid' | 'bureau' | 'open-banking' | 'bank-payout' | 'email' | 'sms' | 'post';
+export type AdapterSystem =
+  'bankid' | 'bureau' | 'open-banking' | 'bank-payout' | 'email' | 'sms' | 'post' | 'enforcement';
 
 export interface AdapterErrorOptions {
   /** HTTP status of the remote answer, when there was one. */

@@ -14,6 +14,7 @@ import {
   type PaymentRow,
   registerPayment,
 } from '../../db/loan-repository';
+import { findCollectionCaseOfLoan } from '../../db/collection-case-repository';
 import { hasLoanEnded } from '../../domain/loan-statuses';
 import { formatAmount, parseAmount } from '../../domain/money';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
@@ -159,7 +160,9 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       if (payment.status !== 'SUSPENSE') return answerAssigned(payment, body.loanId);
       const loan = await findLoan(deps.db, body.loanId);
       if (!loan) throw badRequest('unknown loan', [{ field: 'body.loanId', message: 'no such loan' }]);
-      if (hasLoanEnded(loan.status)) {
+      // R-COLL-9: a loan in collection takes payments for its open case.
+      const openCase = loan.status === 'IN_COLLECTION' ? await findCollectionCaseOfLoan(deps.db, loan.id) : undefined;
+      if (hasLoanEnded(loan.status) && !(openCase?.case_number && openCase.status === 'OPEN')) {
         throw loanIdConflict(`loan ${loan.id} is ${loan.status}: it takes no payments`, `the loan is ${loan.status}`);
       }
       const assigned = await assignPayment(deps.db, params.paymentId, body.loanId);

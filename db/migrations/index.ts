@@ -12,6 +12,7 @@ import * as complaints from './2026-11-21T1610_complaints';
 import * as loanChanges from './2026-11-21T1900_loan_changes';
 import * as personalDataErasure from './2026-11-21T1800_personal_data_erasure';
 import * as operatorAudit from './2026-11-21T2000_operator_audit';
+import * as collectionCase from './2026-11-29T1700_collection_case';
 import * as webSessions from './2026-11-29T1700_web_sessions';
 
 export const migrations: Record<string, Migration> = {
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T1800_personal_data_erasure': personalDataErasure,
   '2026-11-21T1900_loan_changes': loanChanges,
   '2026-11-21T2000_operator_audit': operatorAudit,
+  '2026-11-29T1700_collection_case': collectionCase,
   '2026-11-29T1700_web_sessions': webSessions,
 };

@@ -45,6 +45,9 @@ const EXPECTED_SEARCH_ATTRIBUTES: Record<string, string> = {
   ContractNumber: 'Keyword',
   DaysPastDue: 'Int',
   InCollection: 'Bool',
+  CollectionStatus: 'Keyword',
+  CaseNumber: 'Keyword',
+  DaysInCollection: 'Int',
 };
 
 const APP_ENV_NAMES = [

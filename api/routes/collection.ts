@@ -1,0 +1,383 @@
+/**
+ * Collection cases (R-COLL-2, R-SEC-1): the debtor's self-service — the overview of their cases
+ * with the claim itemised and exact to today, the case's OCR and bankgiro, its timeline, and the
+ * actions (postponement, installment plan, dispute) — and the operator's list, read and actions
+ * (answer a dispute, write off). Reads come from the ledger and the case's rows; actions are the
+ * case workflow's updates, whose refusals are mapped once (api/problem.ts). Someone else's case is
+ * a 404; a refused action a 409 naming the rule.
+ */
+import {
+  type CaseListRow,
+  caseLedgerLines,
+  findCollectionCaseByNumber,
+  listCaseEvents,
+  listCollectionCases,
+} from '../../db/collection-case-repository';
+import { findInvoice, findLoan, listInvoices } from '../../db/loan-repository';
+import { claimFromLines, claimOn, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
+import { COLLECTION_STATUSES, collectionCaseWorkflowId } from '../../domain/collection-case';
+import { compareDates } from '../../domain/dates';
+import { Decimal, formatAmount } from '../../domain/money';
+import {
+  answerDisputeUpdate,
+  type CaseView,
+  disputeUpdate,
+  orderInvoiceCopyUpdate,
+  postponeUpdate,
+  proposePlanUpdate,
+  writeOffUpdate,
+} from '../../workflows/collection-case-messages';
+import type { Principal } from '../auth';
+import type { ApiDeps } from '../deps';
+import { conflict, isWorkflowGone, notFound, refusalOf, refusalProblem } from '../problem';
+import type { ApiRoutes } from '../routing';
+import { isoDate, positiveAmountString, stockholmToday } from '../schemas';
+import { z } from '../zod';
+
+const TAG = 'collection';
+const caseParams = z.object({ caseNumber: z.string().regex(/^\d{6,9}$/, 'not a case number') });
+
+const money = z.string().describe('SEK, two decimals');
+const claimSchema = z
+  .object({
+    principal: money,
+    interest: money,
+    fees: money,
+    defaultInterest: money.describe('accrued to today (R-COLL-1)'),
+    collectionFee: money,
+    total: money,
+  })
+  .openapi('CollectionClaim');
+
+const caseSchema = z
+  .object({
+    caseNumber: z.string(),
+    contractNumber: z.string(),
+    status: z.enum(COLLECTION_STATUSES),
+    stage: z.string().nullable(),
+    openedOn: isoDate,
+    nextDueDate: isoDate.nullable().describe('the date the claim (or the next plan installment) is due'),
+    claim: claimSchema,
+    payTo: z.object({ bankgiro: z.string(), ocrReference: z.string() }),
+    postponementsUsed: z.number().int(),
+    plan: z.unknown().nullable(),
+  })
+  .openapi('CollectionCase');
+
+const caseWithTimeline = caseSchema
+  .extend({
+    timeline: z.array(z.object({ date: isoDate, kind: z.string(), detail: z.record(z.string(), z.unknown()) })),
+  })
+  .openapi('CollectionCaseWithTimeline');
+
+export function collectionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
+  /** The case if the principal may see it; anyone else's is a 404 (R-SEC-1). */
+  const visibleCase = async (principal: Principal, caseNumber: string): Promise<CaseListRow> => {
+    const row = await findCollectionCaseByNumber(deps.db, caseNumber);
+    const loan = row ? await findLoan(deps.db, row.loan_id) : undefined;
+    const mayRead =
+      principal.role === 'operator' || (principal.role === 'customer' && loan?.customer_id === principal.sub);
+    if (!row || !loan || !mayRead) throw notFound(`no collection case ${caseNumber}`);
+    return { ...row, customer_id: loan.customer_id, contract_number: loan.contract_number };
+  };
+
+  /** The case as the ledger says today: default interest up to today added to what is posted (R-COLL-1, R-COLL-2). */
+  const toView = async (row: CaseListRow): Promise<z.infer<typeof caseSchema>> => {
+    const loan = (await findLoan(deps.db, row.loan_id))!;
+    const posted = claimFromLines(await caseLedgerLines(deps.db, row.id));
+    const today = stockholmToday();
+    const accruedUntil = row.default_interest_accrued_until ?? today;
+    const claim =
+      row.status === 'OPEN' && compareDates(accruedUntil, today) < 0
+        ? claimOn({
+            claim: posted,
+            nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+            accruedUntil,
+            date: today,
+          })
+        : posted;
+    return {
+      caseNumber: row.case_number!,
+      contractNumber: row.contract_number,
+      status: row.status,
+      stage: row.stage,
+      openedOn: row.opened_on,
+      nextDueDate: row.deadline,
+      claim: {
+        principal: formatAmount(claim.principal),
+        interest: formatAmount(claim.interest),
+        fees: formatAmount(claim.fees),
+        defaultInterest: formatAmount(claim.defaultInterest),
+        collectionFee: formatAmount(claim.collectionFee),
+        total: formatAmount(claimTotal(claim)),
+      },
+      payTo: { bankgiro: DEFAULT_COLLECTION_PRODUCT.bankgiro, ocrReference: row.ocr_reference! },
+      postponementsUsed: row.postponements_used,
+      plan: row.plan ?? null,
+    };
+  };
+
+  /** Runs one of the case's updates; a refusal is the problem it names, a closed case a 409. */
+  const act = async <A>(row: CaseListRow, run: (handle: ReturnType<typeof handleOf>) => Promise<A>): Promise<A> => {
+    try {
+      return await run(handleOf(row));
+    } catch (err) {
+      const refused = refusalOf(err);
+      if (refused) throw refusalProblem(refused);
+      if (isWorkflowGone(err)) throw conflict(`collection case ${row.case_number} is ${row.status}`);
+      throw err;
+    }
+  };
+  const handleOf = (row: CaseListRow) => deps.temporal.workflow.getHandle(collectionCaseWorkflowId(row.case_number!));
+  /** After an action: the case as its rows and the ledger say now (the update has committed its step). */
+  const answer = async (row: CaseListRow, _view: CaseView) => {
+    const fresh = (await findCollectionCaseByNumber(deps.db, row.case_number!))!;
+    return {
+      status: 200,
+      body: await toView({ ...fresh, customer_id: row.customer_id, contract_number: row.contract_number }),
+    };
+  };
+
+  routes.add({
+    method: 'get',
+    path: '/v1/collection-cases',
+    operationId: 'listMyCollectionCases',
+    summary: 'Your collection cases, each with the claim itemised and its next due date (R-COLL-2)',
+    tags: [TAG],
+    auth: ['customer'],
+    responses: { 200: { description: 'the cases', schema: z.object({ items: z.array(caseSchema) }) } },
+    handler: async ({ principal }) => {
+      const rows = await listCollectionCases(deps.db, { customerId: principal!.sub });
+      return { status: 200, body: { items: await Promise.all(rows.map(toView)) } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/operator/collection-cases',
+    operationId: 'listCollectionCases',
+    summary: 'Collection cases, oldest first, optionally by status',
+    tags: [TAG],
+    auth: ['operator'],
+    query: z.strictObject({
+      status: z.enum(COLLECTION_STATUSES).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    responses: { 200: { description: 'the cases', schema: z.object({ items: z.array(caseSchema) }) } },
+    handler: async ({ query }) => {
+      const rows = await listCollectionCases(deps.db, {
+        ...(query.status ? { status: query.status } : {}),
+        limit: query.limit,
+      });
+      return { status: 200, body: { items: await Promise.all(rows.map(toView)) } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/collection-cases/:caseNumber',
+    operationId: 'getCollectionCase',
+    summary: 'One case: the claim exact to today, how to pay (OCR and bankgiro), and its timeline',
+    tags: [TAG],
+    auth: ['customer', 'operator'],
+    params: caseParams,
+    responses: { 200: { description: 'the case', schema: caseWithTimeline } },
+    handler: async ({ params, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      const events = await listCaseEvents(deps.db, row.id);
+      return {
+        status: 200,
+        body: {
+          ...(await toView(row)),
+          timeline: events.map((e) => ({
+            date: e.date,
+            kind: e.kind,
+            detail: principal!.role === 'operator' ? e.detail : {},
+          })),
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/collection-cases/:caseNumber/postponement',
+    operationId: 'postponeCollectionCase',
+    summary: 'Postpone the due date, up to 30 days ahead, once per case (R-COLL-5)',
+    tags: [TAG],
+    auth: ['customer'],
+    params: caseParams,
+    body: z.strictObject({ newDueDate: isoDate }).openapi('CollectionPostponement'),
+    responses: { 200: { description: 'postponed', schema: caseSchema }, 409: { description: 'refused (R-COLL-5)' } },
+    handler: async ({ params, body, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      const view = await act(row, (h) =>
+        h.executeUpdate(postponeUpdate, { args: [{ actor: principal!.sub, newDueDate: body.newDueDate }] }),
+      );
+      return answer(row, view);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/collection-cases/:caseNumber/installment-plan',
+    operationId: 'proposeInstallmentPlan',
+    summary:
+      'Propose a monthly amount and day: accepted within 24 months and 300 SEK a month, plus a plan fee of 170 (R-COLL-6)',
+    description: 'Refused (409, rule R-COLL-6) with the smallest acceptable monthly amount in the message.',
+    tags: [TAG],
+    auth: ['customer'],
+    params: caseParams,
+    body: z
+      .strictObject({ monthlyAmount: positiveAmountString, dayOfMonth: z.number().int().min(1).max(28) })
+      .openapi('InstallmentPlanProposal'),
+    responses: { 200: { description: 'accepted', schema: caseSchema }, 409: { description: 'refused (R-COLL-6)' } },
+    handler: async ({ params, body, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      const view = await act(row, (h) =>
+        h.executeUpdate(proposePlanUpdate, {
+          args: [{ actor: principal!.sub, monthlyAmount: body.monthlyAmount, dayOfMonth: body.dayOfMonth }],
+        }),
+      );
+      return answer(row, view);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/collection-cases/:caseNumber/dispute',
+    operationId: 'disputeCollectionCase',
+    summary: 'Dispute the claim: collection pauses until an operator answers (R-COLL-7)',
+    tags: [TAG],
+    auth: ['customer'],
+    params: caseParams,
+    body: z.strictObject({ reason: z.string().trim().min(1).max(4000) }).openapi('CollectionDispute'),
+    responses: { 200: { description: 'disputed', schema: caseSchema }, 409: { description: 'refused (R-COLL-7)' } },
+    handler: async ({ params, body, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      const view = await act(row, (h) =>
+        h.executeUpdate(disputeUpdate, { args: [{ actor: principal!.sub, reason: body.reason }] }),
+      );
+      return answer(row, view);
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/collection-cases/:caseNumber/invoices',
+    operationId: 'listCollectionCaseInvoices',
+    summary: 'The original invoices of the loan behind the case (R-COLL-2)',
+    tags: [TAG],
+    auth: ['customer', 'operator'],
+    params: caseParams,
+    responses: {
+      200: {
+        description: 'the invoices, oldest first',
+        schema: z.object({
+          items: z.array(
+            z.object({
+              number: z.number().int(),
+              issueDate: isoDate,
+              dueDate: isoDate,
+              total: money,
+              lines: z.array(z.object({ kind: z.string(), amount: money })),
+            }),
+          ),
+        }),
+      },
+    },
+    handler: async ({ params, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      const invoices = await listInvoices(deps.db, row.loan_id);
+      return {
+        status: 200,
+        body: {
+          items: invoices.map((i) => ({
+            number: i.number,
+            issueDate: i.issue_date,
+            dueDate: i.due_date,
+            total: i.total,
+            lines: i.lines,
+          })),
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/collection-cases/:caseNumber/invoices/:invoiceNumber/copy',
+    operationId: 'orderCollectionInvoiceCopy',
+    summary: 'Order a copy of an original invoice by post (R-COLL-2)',
+    tags: [TAG],
+    auth: ['customer'],
+    params: caseParams.extend({ invoiceNumber: z.coerce.number().int().min(1).max(999) }),
+    responses: { 200: { description: 'ordered', schema: caseSchema }, 404: { description: 'no such invoice' } },
+    handler: async ({ params, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      if (!(await findInvoice(deps.db, row.loan_id, params.invoiceNumber))) {
+        throw notFound(`no invoice ${params.invoiceNumber} on case ${params.caseNumber}`);
+      }
+      const view = await act(row, (h) =>
+        h.executeUpdate(orderInvoiceCopyUpdate, {
+          args: [{ actor: principal!.sub, invoiceNumber: params.invoiceNumber }],
+        }),
+      );
+      return answer(row, view);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/operator/collection-cases/:caseNumber/dispute-answer',
+    operationId: 'answerCollectionDispute',
+    summary:
+      'Answer a dispute: upheld closes the case (or reduces the claim by reduceBy); rejected resumes it with a fresh deadline (R-COLL-7)',
+    tags: [TAG],
+    auth: ['operator'],
+    params: caseParams,
+    body: z
+      .strictObject({
+        outcome: z.enum(['upheld', 'rejected']),
+        answer: z.string().trim().min(1).max(4000),
+        reduceBy: positiveAmountString.optional(),
+      })
+      .openapi('CollectionDisputeAnswer'),
+    responses: { 200: { description: 'answered', schema: caseSchema }, 409: { description: 'not disputed' } },
+    handler: async ({ params, body, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      const view = await act(row, (h) =>
+        h.executeUpdate(answerDisputeUpdate, {
+          args: [
+            {
+              actor: principal!.sub,
+              outcome: body.outcome,
+              answer: body.answer,
+              ...(body.reduceBy ? { reduceBy: body.reduceBy } : {}),
+            },
+          ],
+        }),
+      );
+      return answer(row, view);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/operator/collection-cases/:caseNumber/write-off',
+    operationId: 'writeOffCollectionCase',
+    summary: 'Write the claim off: the case ends WRITTEN_OFF (R-COLL-3)',
+    tags: [TAG],
+    auth: ['operator'],
+    params: caseParams,
+    body: z.strictObject({ reason: z.string().trim().min(1).max(4000) }).openapi('CollectionWriteOff'),
+    responses: { 200: { description: 'written off', schema: caseSchema }, 409: { description: 'the case has ended' } },
+    handler: async ({ params, body, principal }) => {
+      const row = await visibleCase(principal!, params.caseNumber);
+      const view = await act(row, (h) =>
+        h.executeUpdate(writeOffUpdate, { args: [{ actor: principal!.sub, reason: body.reason }] }),
+      );
+      return answer(row, view);
+    },
+  });
+}
