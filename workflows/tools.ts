@@ -5,6 +5,7 @@
  */
 export {
   applicationWorkflow,
+  collectionCaseWorkflow,
   complaintWorkflow,
   diagnosticsWorkflow,
   lateInvoiceSweepWorkflow,
