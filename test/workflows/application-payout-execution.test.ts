@@ -1,5 +1,5 @@
 /**
- * Issue 4 / R-APP-9: a payout the bank has accepted is not yet money in the customer's account. The
+ * R-APP-9: a payout the bank has accepted is not yet money in the customer's account. The
  * application waits in PAYING_OUT (payout status ACCEPTED) until the bank reports the payout
  * executed, and only then starts the loan; the projection then says EXECUTED. Here the sandbox bank
  * never executes by itself: the test steers it, as the bank's execution day would.

@@ -138,7 +138,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
         toAccount: { kind: 'bankAccount', clearingNumber: '6000', accountNumber: '123456789' },
       }),
     ]);
-    // Issue 4: the loan started only once the bank reported the payout executed.
+    // R-APP-9: the loan started only once the bank reported the payout executed.
     expect(payouts[0]!.status).toBe('executed');
     expect(await listApplicationPayouts(t.db, input.applicationId)).toEqual([
       expect.objectContaining({

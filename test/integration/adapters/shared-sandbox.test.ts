@@ -1,5 +1,5 @@
 /**
- * Issue 4: `npm run api` and `npm run worker` as separate processes in sandbox mode share one set
+ * Sandbox mode: `npm run api` and `npm run worker` as separate processes in sandbox mode share one set
  * of doubles on fixed ports. The first `startOrConnectSandbox` owns them; a second (another process
  * in production use, a second set here) connects: its real clients reach the same doubles, and its
  * steering goes over HTTP to the owner — with the same results and the same error kinds as
