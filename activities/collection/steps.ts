@@ -98,25 +98,31 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
           changes.deadline = deadline;
         };
         const detail: Record<string, unknown> = { ...(input.actor ? { actor: input.actor } : {}) };
+        // A step with a deadline sends the whole claim, itemised, by post too.
+        const claimStep = async (
+          s: CollectionStage,
+          deadline: IsoDate,
+          kind: string,
+          letter: (claim: Awaited<ReturnType<typeof claimNow>>) => texts.CollectionLetter,
+        ) => {
+          const claim = await claimNow();
+          stage(s, deadline);
+          notice(kind, letter(claim), true);
+          Object.assign(detail, { deadline, total: claim.total });
+        };
         const step = input.step;
         switch (step.kind) {
           case 'demand': {
             // R-COLL-4: the demand goes to the mailbox and by post, claim itemised.
-            const claim = await claimNow();
-            stage('DEMAND', step.deadline);
-            notice(
-              'collection-demand',
+            await claimStep('DEMAND', step.deadline, 'collection-demand', (claim) =>
               texts.demandLetter({ pay, contractNumber: loan.contract_number, claim, deadline: step.deadline }),
-              true,
             );
-            Object.assign(detail, { deadline: step.deadline, total: claim.total });
             break;
           }
           case 'last-reminder': {
-            const claim = await claimNow();
-            stage('LAST_REMINDER', step.deadline);
-            notice('collection-last-reminder', texts.lastReminderLetter({ pay, claim, deadline: step.deadline }), true);
-            Object.assign(detail, { deadline: step.deadline, total: claim.total });
+            await claimStep('LAST_REMINDER', step.deadline, 'collection-last-reminder', (claim) =>
+              texts.lastReminderLetter({ pay, claim, deadline: step.deadline }),
+            );
             break;
           }
           case 'postponed': {
@@ -167,11 +173,10 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
             break;
           }
           case 'plan-broken': {
-            const claim = await claimNow();
-            stage('DEMAND', step.deadline);
             changes.plan = null;
-            notice('collection-plan-broken', texts.planBrokenLetter({ pay, claim, deadline: step.deadline }), true);
-            Object.assign(detail, { deadline: step.deadline, total: claim.total });
+            await claimStep('DEMAND', step.deadline, 'collection-plan-broken', (claim) =>
+              texts.planBrokenLetter({ pay, claim, deadline: step.deadline }),
+            );
             break;
           }
           case 'dispute-filed': {
