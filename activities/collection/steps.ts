@@ -13,21 +13,20 @@ import {
 import { postInTransaction } from '../../db/ledger-repository';
 import { findInvoice } from '../../db/loan-repository';
 import type { Notice } from '../../domain/notice';
-import { allocateCasePayment, type Claim, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
+import {
+  allocateCasePayment,
+  type Claim,
+  claimTotal,
+  claimView,
+  DEFAULT_COLLECTION_PRODUCT,
+} from '../../domain/collection';
 import type { CollectionStage, InstallmentPlan } from '../../domain/collection-case';
 import { caseChargePosting, caseWriteOffPosting } from '../../domain/collection-ledger';
 import type { IsoDate } from '../../domain/dates';
 import { Decimal, formatAmount } from '../../domain/money';
 import * as texts from '../../texts/collection';
 import type { LoanActivityContext } from '../loan/context';
-import {
-  accrueCaseDefaultInterest,
-  caseClaim,
-  type CaseSnapshot,
-  claimView,
-  loanOfCase,
-  snapshotOf,
-} from './case-ledger';
+import { accrueCaseDefaultInterest, caseClaim, type CaseSnapshot, loanOfCase, snapshotOf } from './case-ledger';
 
 export type CaseStep =
   | { kind: 'demand'; deadline: IsoDate }
