@@ -97,6 +97,18 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
           changes.deadline = deadline;
         };
         const detail: Record<string, unknown> = { ...(input.actor ? { actor: input.actor } : {}) };
+        // R-COLL-3, R-COLL-7: writes off the whole claim, or `amount` of it.
+        const writeOff = (claim: Claim, keySuffix: string, amount?: Decimal) =>
+          postInTransaction(
+            trx,
+            caseWriteOffPosting({
+              loanId: loan.id,
+              caseId: row.id,
+              date: input.date,
+              lines: writeOffLines(claim, row.id, amount),
+              idempotencyKey: `${input.idempotencyKey}:${keySuffix}`,
+            }),
+          );
         // A step with a deadline sends the whole claim, itemised, by post too.
         const claimStep = async (
           s: CollectionStage,
@@ -201,16 +213,7 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
             const closes = step.outcome === 'upheld' && !step.reduceBy;
             const reduceBy = step.reduceBy ? Decimal.min(new Decimal(step.reduceBy), claimTotal(claim)) : undefined;
             if (closes || reduceBy) {
-              await postInTransaction(
-                trx,
-                caseWriteOffPosting({
-                  loanId: loan.id,
-                  caseId: row.id,
-                  date: input.date,
-                  lines: writeOffLines(claim, row.id, reduceBy),
-                  idempotencyKey: `${input.idempotencyKey}:reduction`,
-                }),
-              );
+              await writeOff(claim, 'reduction', reduceBy);
             }
             if (closes) {
               changes.status = 'WRITTEN_OFF';
@@ -266,16 +269,7 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
           }
           case 'written-off': {
             const claim = await caseClaim(trx, row.id);
-            await postInTransaction(
-              trx,
-              caseWriteOffPosting({
-                loanId: loan.id,
-                caseId: row.id,
-                date: input.date,
-                lines: writeOffLines(claim, row.id),
-                idempotencyKey: `${input.idempotencyKey}:write-off`,
-              }),
-            );
+            await writeOff(claim, 'write-off');
             changes.status = 'WRITTEN_OFF';
             changes.closed_on = input.date;
             changes.deadline = null;
