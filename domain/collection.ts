@@ -6,7 +6,7 @@
 import { allocatePayment, type AllocationResult, type OpenLineKind } from './allocation';
 import { addDays, compareDates, type IsoDate } from './dates';
 import { defaultInterestOnAmount, postedDefaultInterest } from './default-interest';
-import { Decimal, maxAmount, sumAmounts, ZERO } from './money';
+import { Decimal, formatAmount, maxAmount, sumAmounts, ZERO } from './money';
 import { generateOcr } from './ocr';
 import { DEFAULT_PRODUCT, type ProductParameters } from './product';
 
@@ -71,6 +71,27 @@ export interface Claim {
 
 export function claimTotal(claim: Claim): Decimal {
   return sumAmounts([claim.principal, claim.interest, claim.fees, claim.defaultInterest, claim.collectionFee]);
+}
+
+/** The claim as the API and the case's activities show it (R-MONEY-1): two-decimal strings. */
+export interface ClaimView {
+  principal: string;
+  interest: string;
+  fees: string;
+  defaultInterest: string;
+  collectionFee: string;
+  total: string;
+}
+
+export function claimView(claim: Claim): ClaimView {
+  return {
+    principal: formatAmount(claim.principal),
+    interest: formatAmount(claim.interest),
+    fees: formatAmount(claim.fees),
+    defaultInterest: formatAmount(claim.defaultInterest),
+    collectionFee: formatAmount(claim.collectionFee),
+    total: formatAmount(claimTotal(claim)),
+  };
 }
 
 /** The claim from what remains per line kind of the case (its ledger lines). */

@@ -213,14 +213,19 @@ export function toQuoteResponse(q: Quote): QuoteResponse {
     totalCost: formatAmount(q.totalCost),
     totalPayable: formatAmount(q.totalPayable),
     aprPercent: formatAmount(q.aprPercent),
-    schedule: q.schedule.map((i) => ({
-      number: i.number,
-      dueDate: i.dueDate,
-      principal: formatAmount(i.principal),
-      interest: formatAmount(i.interest),
-      fees: formatAmount(i.fees),
-      total: formatAmount(i.total),
-      balanceAfter: formatAmount(i.balanceAfter),
-    })),
+    schedule: q.schedule.map(toInstallmentResponse),
+  };
+}
+
+/** One planned installment for the API (R-MONEY-1): amounts with exactly two decimals. */
+export function toInstallmentResponse(i: PlannedInstallment): QuoteResponse['schedule'][number] {
+  return {
+    number: i.number,
+    dueDate: i.dueDate,
+    principal: formatAmount(i.principal),
+    interest: formatAmount(i.interest),
+    fees: formatAmount(i.fees),
+    total: formatAmount(i.total),
+    balanceAfter: formatAmount(i.balanceAfter),
   };
 }

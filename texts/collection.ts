@@ -5,7 +5,7 @@
  */
 import type { IsoDate } from '../domain/dates';
 import { Decimal } from '../domain/money';
-import { formatDate, formatKronor } from './format';
+import { formatDate, formatKronor, invoiceLineLabel } from './format';
 
 export interface CollectionLetter {
   subject: string;
@@ -192,18 +192,6 @@ export function paidInFullLetter(input: { caseNumber: string }): CollectionLette
   };
 }
 
-const INVOICE_LINE_LABELS: Record<string, string> = {
-  principal: 'Amortering',
-  interest: 'Ränta',
-  'default-interest': 'Dröjsmålsränta',
-  'setup-fee': 'Uppläggningsavgift',
-  'notice-fee': 'Aviavgift',
-  'late-fee': 'Förseningsavgift',
-  'reminder-fee': 'Påminnelseavgift',
-  'collection-fee': 'Inkassoavgift',
-  'other-fee': 'Övrig avgift',
-};
-
 /** R-COLL-2: a copy of one of the loan's original invoices, by post. */
 export function invoiceCopyLetter(input: {
   caseNumber: string;
@@ -217,9 +205,7 @@ export function invoiceCopyLetter(input: {
   };
 }): CollectionLetter {
   const { invoice } = input;
-  const rows = invoice.lines.map(
-    (l) => `  ${(INVOICE_LINE_LABELS[l.kind] ?? l.kind).padEnd(20)} ${formatKronor(l.amount)}`,
-  );
+  const rows = invoice.lines.map((l) => `  ${invoiceLineLabel(l.kind).padEnd(20)} ${formatKronor(l.amount)}`);
   return {
     subject: `Kopia av faktura ${invoice.number} – lån ${input.contractNumber}`,
     body: [

@@ -2,6 +2,7 @@
  * Swedish formatting of amounts and dates for everything customers read (letters, e-mails, SMS,
  * pages). Pure: imports domain/ only.
  */
+import type { OpenLineKind } from '../domain/allocation';
 import { stockholmDate } from '../domain/dates';
 import { Decimal } from '../domain/money';
 
@@ -49,6 +50,23 @@ export function formatLongDate(isoDate: string): string {
 }
 
 /** `9.95` → `9,95 %` */
-export function formatPercent(percent: string): string {
+export function formatPercent(percent: string | Decimal): string {
   return `${new Decimal(percent).toFixed(2).replace('.', ',')} %`;
+}
+
+const INVOICE_LINE_LABELS: Record<OpenLineKind, string> = {
+  principal: 'Amortering',
+  interest: 'Ränta',
+  'default-interest': 'Dröjsmålsränta',
+  'setup-fee': 'Uppläggningsavgift',
+  'notice-fee': 'Aviavgift',
+  'late-fee': 'Förseningsavgift',
+  'reminder-fee': 'Påminnelseavgift',
+  'collection-fee': 'Inkassoavgift',
+  'other-fee': 'Övrig avgift',
+};
+
+/** An invoice line's kind as the customer reads it; an unknown kind shows as it is. */
+export function invoiceLineLabel(kind: string): string {
+  return (INVOICE_LINE_LABELS as Record<string, string>)[kind] ?? kind;
 }

@@ -6,7 +6,7 @@
 import type { OpenLineKind } from '../domain/allocation';
 import type { IsoDate } from '../domain/dates';
 import { Decimal } from '../domain/money';
-import { formatLongDate, formatKronor } from './format';
+import { formatLongDate, formatKronor, formatPercent, invoiceLineLabel } from './format';
 
 export interface LoanLetter {
   subject: string;
@@ -14,23 +14,6 @@ export interface LoanLetter {
 }
 
 type Amount = string | Decimal;
-
-const LINE_LABELS: Record<OpenLineKind, string> = {
-  principal: 'Amortering',
-  interest: 'Ränta',
-  'default-interest': 'Dröjsmålsränta',
-  'setup-fee': 'Uppläggningsavgift',
-  'notice-fee': 'Aviavgift',
-  'late-fee': 'Förseningsavgift',
-  'reminder-fee': 'Påminnelseavgift',
-  'collection-fee': 'Inkassoavgift',
-  'other-fee': 'Övrig avgift',
-};
-
-/** `10.45` → `10,45 %`. */
-function formatPercent(percent: Amount): string {
-  return `${new Decimal(percent).toFixed(2).replace('.', ',')} %`;
-}
 
 /** R-LOAN-1: the monthly invoice. */
 export function invoiceLetter(invoice: {
@@ -46,7 +29,7 @@ export function invoiceLetter(invoice: {
     body:
       `Att betala: ${formatKronor(invoice.total)} senast ${formatLongDate(invoice.dueDate)} till OCR-nummer ` +
       `${invoice.ocrReference}.\n` +
-      invoice.lines.map((l) => `${LINE_LABELS[l.kind]}: ${formatKronor(l.amount)}`).join('\n'),
+      invoice.lines.map((l) => `${invoiceLineLabel(l.kind)}: ${formatKronor(l.amount)}`).join('\n'),
   };
 }
 

@@ -21,6 +21,7 @@ import { ProblemError } from '../api/problem';
 import { customerIdForPersonnummer } from '../db/customer-identity-repository';
 import { findApplication, hashInviteCode, listApplicants } from '../db/application-repository';
 import { DEBT_KINDS, EMPLOYMENTS, HOUSING_KINDS, LOAN_PURPOSES, type Offer } from '../domain/application';
+import type { BankIdStart } from '../domain/application-state';
 import { Decimal } from '../domain/money';
 import { DEFAULT_PRODUCT } from '../domain/product';
 import { quote, toQuoteResponse } from '../domain/quote';
@@ -162,16 +163,7 @@ export function applyRoutes(router: Router, deps: ApiDeps): void {
         ...(inviteCode ? { inviteCode } : {}),
         endUserIp: endUserIp(req),
       });
-      await awaitBankId(req, res, {
-        kind: 'identify',
-        ...order,
-        startedAt: new Date().toISOString(),
-        returnTo: `/apply/${id}`,
-        backTo: `/apply/${id}`,
-        applicationId: id,
-        applicantIndex: order.applicantIndex,
-        customerId,
-      });
+      await awaitApplicationBankId(req, res, id, { kind: 'identify', order, customerId });
     }),
   );
 
@@ -216,17 +208,28 @@ export function applyRoutes(router: Router, deps: ApiDeps): void {
         principal: { role: 'customer', sub: req.webSession!.data.customerId! },
         endUserIp: endUserIp(req),
       });
-      await awaitBankId(req, res, {
-        kind: 'sign',
-        ...order,
-        startedAt: new Date().toISOString(),
-        returnTo: `/apply/${id}`,
-        backTo: `/apply/${id}`,
-        applicationId: id,
-        applicantIndex: order.applicantIndex,
-      });
+      await awaitApplicationBankId(req, res, id, { kind: 'sign', order });
     }),
   );
+}
+
+/** An applicant's BankID order (identify or sign) waits in the session; it leads back to the application. */
+function awaitApplicationBankId(
+  req: Request,
+  res: Response,
+  id: string,
+  pending: { kind: 'identify' | 'sign'; order: BankIdStart; customerId?: string },
+): Promise<void> {
+  return awaitBankId(req, res, {
+    kind: pending.kind,
+    ...pending.order,
+    startedAt: new Date().toISOString(),
+    returnTo: `/apply/${id}`,
+    backTo: `/apply/${id}`,
+    applicationId: id,
+    applicantIndex: pending.order.applicantIndex,
+    ...(pending.customerId ? { customerId: pending.customerId } : {}),
+  });
 }
 
 async function statusPage(deps: ApiDeps, req: Request, res: Response, loaded: Loaded): Promise<void> {

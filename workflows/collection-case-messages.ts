@@ -4,7 +4,7 @@
  * updates with synchronous validators that refuse with the one refusal type (workflows/refusal.ts).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ClaimView } from '../activities/collection/case-ledger';
+import type { ClaimView } from '../domain/collection';
 import type { CollectionStage, CollectionStatus, InstallmentPlan } from '../domain/collection-case';
 import type { IsoDate } from '../domain/dates';
 

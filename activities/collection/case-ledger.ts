@@ -11,20 +11,11 @@ import {
 import type { Db } from '../../db/database';
 import { postInTransaction } from '../../db/ledger-repository';
 import { findLoan } from '../../db/loan-repository';
-import { caseDefaultInterest, type Claim, claimFromLines, claimTotal } from '../../domain/collection';
+import { caseDefaultInterest, type Claim, claimFromLines, claimView, type ClaimView } from '../../domain/collection';
 import type { CollectionStage, CollectionStatus } from '../../domain/collection-case';
 import { caseChargePosting } from '../../domain/collection-ledger';
 import { compareDates, type IsoDate } from '../../domain/dates';
 import { Decimal, formatAmount } from '../../domain/money';
-
-export interface ClaimView {
-  principal: string;
-  interest: string;
-  fees: string;
-  defaultInterest: string;
-  collectionFee: string;
-  total: string;
-}
 
 /** What every collection activity returns: the case as the ledger and its row say on `date`. */
 export interface CaseSnapshot {
@@ -39,17 +30,6 @@ export interface CaseSnapshot {
   paid: string;
   /** The loan's nominal rate: default interest runs at it + 5 pp (R-COLL-1). */
   nominalRatePercent: string;
-}
-
-export function claimView(claim: Claim): ClaimView {
-  return {
-    principal: formatAmount(claim.principal),
-    interest: formatAmount(claim.interest),
-    fees: formatAmount(claim.fees),
-    defaultInterest: formatAmount(claim.defaultInterest),
-    collectionFee: formatAmount(claim.collectionFee),
-    total: formatAmount(claimTotal(claim)),
-  };
 }
 
 export async function loanOfCase(db: Db, row: CollectionCaseRow) {

@@ -5,20 +5,13 @@
  */
 import type { EnforcementClient } from '../../adapters/enforcement';
 import { lockCollectionCase, recordCaseEvent, updateCollectionCase } from '../../db/collection-case-repository';
-import { DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
+import { claimView, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
 import type { IsoDate } from '../../domain/dates';
 import { defaultInterestRatePercent } from '../../domain/default-interest';
 import { Decimal } from '../../domain/money';
 import { enforcementLetter } from '../../texts/collection';
 import type { LoanActivityContext } from '../loan/context';
-import {
-  accrueCaseDefaultInterest,
-  caseClaim,
-  type CaseSnapshot,
-  claimView,
-  loanOfCase,
-  snapshotOf,
-} from './case-ledger';
+import { accrueCaseDefaultInterest, caseClaim, type CaseSnapshot, loanOfCase, snapshotOf } from './case-ledger';
 
 export function createCollectionEnforcementActivities(
   { db, withNotices }: LoanActivityContext,

@@ -13,21 +13,20 @@ import {
 import { postInTransaction } from '../../db/ledger-repository';
 import { findInvoice } from '../../db/loan-repository';
 import type { Notice } from '../../domain/notice';
-import { allocateCasePayment, type Claim, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
+import {
+  allocateCasePayment,
+  type Claim,
+  claimTotal,
+  claimView,
+  DEFAULT_COLLECTION_PRODUCT,
+} from '../../domain/collection';
 import type { CollectionStage, InstallmentPlan } from '../../domain/collection-case';
 import { caseChargePosting, caseWriteOffPosting } from '../../domain/collection-ledger';
 import type { IsoDate } from '../../domain/dates';
 import { Decimal, formatAmount } from '../../domain/money';
 import * as texts from '../../texts/collection';
 import type { LoanActivityContext } from '../loan/context';
-import {
-  accrueCaseDefaultInterest,
-  caseClaim,
-  type CaseSnapshot,
-  claimView,
-  loanOfCase,
-  snapshotOf,
-} from './case-ledger';
+import { accrueCaseDefaultInterest, caseClaim, type CaseSnapshot, loanOfCase, snapshotOf } from './case-ledger';
 
 export type CaseStep =
   | { kind: 'demand'; deadline: IsoDate }
@@ -98,25 +97,43 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
           changes.deadline = deadline;
         };
         const detail: Record<string, unknown> = { ...(input.actor ? { actor: input.actor } : {}) };
+        // R-COLL-3, R-COLL-7: writes off the whole claim, or `amount` of it.
+        const writeOff = (claim: Claim, keySuffix: string, amount?: Decimal) =>
+          postInTransaction(
+            trx,
+            caseWriteOffPosting({
+              loanId: loan.id,
+              caseId: row.id,
+              date: input.date,
+              lines: writeOffLines(claim, row.id, amount),
+              idempotencyKey: `${input.idempotencyKey}:${keySuffix}`,
+            }),
+          );
+        // A step with a deadline sends the whole claim, itemised, by post too.
+        const claimStep = async (
+          s: CollectionStage,
+          deadline: IsoDate,
+          kind: string,
+          letter: (claim: Awaited<ReturnType<typeof claimNow>>) => texts.CollectionLetter,
+        ) => {
+          const claim = await claimNow();
+          stage(s, deadline);
+          notice(kind, letter(claim), true);
+          Object.assign(detail, { deadline, total: claim.total });
+        };
         const step = input.step;
         switch (step.kind) {
           case 'demand': {
             // R-COLL-4: the demand goes to the mailbox and by post, claim itemised.
-            const claim = await claimNow();
-            stage('DEMAND', step.deadline);
-            notice(
-              'collection-demand',
+            await claimStep('DEMAND', step.deadline, 'collection-demand', (claim) =>
               texts.demandLetter({ pay, contractNumber: loan.contract_number, claim, deadline: step.deadline }),
-              true,
             );
-            Object.assign(detail, { deadline: step.deadline, total: claim.total });
             break;
           }
           case 'last-reminder': {
-            const claim = await claimNow();
-            stage('LAST_REMINDER', step.deadline);
-            notice('collection-last-reminder', texts.lastReminderLetter({ pay, claim, deadline: step.deadline }), true);
-            Object.assign(detail, { deadline: step.deadline, total: claim.total });
+            await claimStep('LAST_REMINDER', step.deadline, 'collection-last-reminder', (claim) =>
+              texts.lastReminderLetter({ pay, claim, deadline: step.deadline }),
+            );
             break;
           }
           case 'postponed': {
@@ -167,11 +184,10 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
             break;
           }
           case 'plan-broken': {
-            const claim = await claimNow();
-            stage('DEMAND', step.deadline);
             changes.plan = null;
-            notice('collection-plan-broken', texts.planBrokenLetter({ pay, claim, deadline: step.deadline }), true);
-            Object.assign(detail, { deadline: step.deadline, total: claim.total });
+            await claimStep('DEMAND', step.deadline, 'collection-plan-broken', (claim) =>
+              texts.planBrokenLetter({ pay, claim, deadline: step.deadline }),
+            );
             break;
           }
           case 'dispute-filed': {
@@ -197,16 +213,7 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
             const closes = step.outcome === 'upheld' && !step.reduceBy;
             const reduceBy = step.reduceBy ? Decimal.min(new Decimal(step.reduceBy), claimTotal(claim)) : undefined;
             if (closes || reduceBy) {
-              await postInTransaction(
-                trx,
-                caseWriteOffPosting({
-                  loanId: loan.id,
-                  caseId: row.id,
-                  date: input.date,
-                  lines: writeOffLines(claim, row.id, reduceBy),
-                  idempotencyKey: `${input.idempotencyKey}:reduction`,
-                }),
-              );
+              await writeOff(claim, 'reduction', reduceBy);
             }
             if (closes) {
               changes.status = 'WRITTEN_OFF';
@@ -262,16 +269,7 @@ export function createCollectionStepActivities({ withNotices }: LoanActivityCont
           }
           case 'written-off': {
             const claim = await caseClaim(trx, row.id);
-            await postInTransaction(
-              trx,
-              caseWriteOffPosting({
-                loanId: loan.id,
-                caseId: row.id,
-                date: input.date,
-                lines: writeOffLines(claim, row.id),
-                idempotencyKey: `${input.idempotencyKey}:write-off`,
-              }),
-            );
+            await writeOff(claim, 'write-off');
             changes.status = 'WRITTEN_OFF';
             changes.closed_on = input.date;
             changes.deadline = null;

@@ -14,10 +14,10 @@ import {
   listCollectionCases,
 } from '../../db/collection-case-repository';
 import { findInvoice, findLoan, listInvoices } from '../../db/loan-repository';
-import { claimFromLines, claimOn, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
+import { claimFromLines, claimOn, claimView, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
 import { COLLECTION_STATUSES, collectionCaseWorkflowId } from '../../domain/collection-case';
 import { compareDates } from '../../domain/dates';
-import { Decimal, formatAmount } from '../../domain/money';
+import { Decimal } from '../../domain/money';
 import {
   answerDisputeUpdate,
   type CaseView,
@@ -103,14 +103,7 @@ export function collectionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       stage: row.stage,
       openedOn: row.opened_on,
       nextDueDate: row.deadline,
-      claim: {
-        principal: formatAmount(claim.principal),
-        interest: formatAmount(claim.interest),
-        fees: formatAmount(claim.fees),
-        defaultInterest: formatAmount(claim.defaultInterest),
-        collectionFee: formatAmount(claim.collectionFee),
-        total: formatAmount(claimTotal(claim)),
-      },
+      claim: claimView(claim),
       payTo: { bankgiro: DEFAULT_COLLECTION_PRODUCT.bankgiro, ocrReference: row.ocr_reference! },
       postponementsUsed: row.postponements_used,
       plan: row.plan ?? null,

@@ -9,6 +9,7 @@ import { remainingPaymentPlan } from '../../domain/invoicing';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal, formatAmount } from '../../domain/money';
 import type { NoticeChannel } from '../../domain/product';
+import { toInstallmentResponse } from '../../domain/quote';
 import type { ApiDeps } from '../deps';
 import { findVisibleLoan } from '../loan-access';
 import { toPaymentView } from '../payment-view';
@@ -140,15 +141,7 @@ export async function loanPaymentPlan(deps: ApiDeps, loan: LoanRow): Promise<z.i
         })
       : [];
   return {
-    installments: plan.map((i) => ({
-      number: i.number,
-      dueDate: i.dueDate,
-      principal: formatAmount(i.principal),
-      interest: formatAmount(i.interest),
-      fees: formatAmount(i.fees),
-      total: formatAmount(i.total),
-      balanceAfter: formatAmount(i.balanceAfter),
-    })),
+    installments: plan.map(toInstallmentResponse),
   };
 }
 

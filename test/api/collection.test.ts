@@ -16,18 +16,8 @@ import { collectionCaseWorkflowId } from '../../domain/collection-case';
 import { stockholmDate } from '../../domain/dates';
 import { disbursementPosting } from '../../domain/ledger';
 import { Decimal } from '../../domain/money';
-import { type ApiHarness, startApiHarness } from '../support/api';
+import { type ApiHarness, eventually, startApiHarness } from '../support/api';
 import { expectLedgerBalanced } from '../support/ledger';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('collection cases API (R-COLL-2, R-SEC-1)', () => {
   let h: ApiHarness;

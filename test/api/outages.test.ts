@@ -24,7 +24,7 @@ import { PROJECT_ROOT } from '../../platform/config';
 import { createScratchDatabase, type ScratchDatabase } from '../../platform/scratch-database';
 import { startDevServer } from '../../platform/temporal-servers';
 import { applicationWorkflowId } from '../../domain/application-state';
-import { type ApiHarness, startApiHarness } from '../support/api';
+import { type ApiHarness, createApplication, startApiHarness } from '../support/api';
 import { goodAnswers, newPerson } from '../support/application';
 
 const today = () => stockholmDate(new Date());
@@ -173,16 +173,7 @@ describe('a Temporal outage: the dev server stops, every workflow-backed endpoin
   it('503 problem+json with Retry-After within seconds; readiness says so; all answer again after the outage', async () => {
     const apply = async () => {
       const person = newPerson();
-      const res = await request(h.app)
-        .post('/v1/applications')
-        .set('authorization', asVendor())
-        .send({
-          amount: '100000',
-          termMonths: 60,
-          noticeChannel: 'e-invoice',
-          applicants: [{ personnummer: person.personnummer, email: person.email, phone: person.phone }],
-        })
-        .expect(201);
+      const res = await createApplication(h, asVendor(), person);
       const mail = await eventually(async () => {
         const items = (await request(h.app).get('/v1/sandbox/emails').query({ to: person.email })).body.items as {
           text: string;
@@ -375,16 +366,7 @@ describe('after a Temporal outage, an application waiting for the bank’s confi
       .post('/v1/sandbox/bureau/persons')
       .send({ personnummer: person.personnummer, taxedAnnualIncome: '540000.00' })
       .expect(201);
-    const created = await request(h.app)
-      .post('/v1/applications')
-      .set('authorization', asVendor())
-      .send({
-        amount: '100000',
-        termMonths: 60,
-        noticeChannel: 'e-invoice',
-        applicants: [{ personnummer: person.personnummer, email: person.email, phone: person.phone }],
-      })
-      .expect(201);
+    const created = await createApplication(h, asVendor(), person);
     const id = created.body.id as string;
     const mail = await eventually(async () => {
       const items = (await request(h.app).get('/v1/sandbox/emails').query({ to: person.email })).body.items as {

@@ -17,22 +17,12 @@ import { reminderUpdate } from '../../workflows/application-messages';
 import { complaintWorkflowId } from '../../domain/complaint-state';
 import { complaintWorkflow } from '../../workflows/complaint';
 import { answerComplaintUpdate } from '../../workflows/complaint-messages';
-import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';
+import { type ApiHarness, createApplication, eventually, startApiHarness, TEST_JWT_SECRET } from '../support/api';
 import { newPerson } from '../support/application';
 
 const NUL = '\u0000';
 const today = () => stockholmDate(new Date());
 const fields = (res: request.Response) => (res.body.errors ?? []).map((e: { field: string }) => e.field);
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('poison input is a 400 naming the field, and never wedges a workflow', () => {
   let h: ApiHarness;
@@ -207,16 +197,7 @@ describe('poison input is a 400 naming the field, and never wedges a workflow', 
 
   it('a reminder to an email with NUL is refused by the API and by the workflow; the application stays deletable', async () => {
     const person = newPerson();
-    const created = await request(h.app)
-      .post('/v1/applications')
-      .set('authorization', asVendor())
-      .send({
-        amount: '100000',
-        termMonths: 60,
-        noticeChannel: 'e-invoice',
-        applicants: [{ personnummer: person.personnummer, email: person.email, phone: person.phone }],
-      })
-      .expect(201);
+    const created = await createApplication(h, asVendor(), person);
     const workflowId = applicationWorkflowId(created.body.reference);
     started.push(workflowId);
     const email = `a${NUL}@example.com`;

@@ -128,3 +128,21 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Files a one-applicant application (100 000 kr over 60 months, e-invoice) and expects 201. */
+export async function createApplication(
+  h: ApiHarness,
+  authorization: string,
+  person: { personnummer: string; email: string; phone: string },
+): Promise<request.Response> {
+  return request(h.app)
+    .post('/v1/applications')
+    .set('authorization', authorization)
+    .send({
+      amount: '100000',
+      termMonths: 60,
+      noticeChannel: 'e-invoice',
+      applicants: [{ personnummer: person.personnummer, email: person.email, phone: person.phone }],
+    })
+    .expect(201);
+}
