@@ -83,6 +83,19 @@ export function checkWithdrawalEligibility(
   };
 }
 
+/**
+ * R-LOAN-8 for a running loan: the agreement was concluded at signing, before the loan started, so
+ * a notice before the payout date is in time; the 14 days run from the payout date.
+ */
+export function checkLoanWithdrawalEligibility(
+  payoutDate: IsoDate,
+  noticeDate: IsoDate,
+  product: ProductParameters = DEFAULT_PRODUCT,
+): WithdrawalEligibility {
+  const agreementDate = compareDates(noticeDate, payoutDate) < 0 ? noticeDate : payoutDate;
+  return checkWithdrawalEligibility(agreementDate, noticeDate, product);
+}
+
 /** Throwing form of `checkWithdrawalEligibility`; returns the repayment due date. */
 export function assertWithdrawalEligible(
   agreementDate: IsoDate,

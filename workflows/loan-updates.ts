@@ -10,7 +10,7 @@ import { checkEarlyRepaymentDate } from '../domain/early-repayment';
 import { invoiceIssueDate } from '../domain/invoicing';
 import { checkChangeNotice, checkNewRatePercent } from '../domain/rate-change';
 import { installmentDueDate } from '../domain/schedule';
-import { checkWithdrawalEligibility, WithdrawalPeriodExpiredError } from '../domain/withdrawal';
+import { checkLoanWithdrawalEligibility, WithdrawalPeriodExpiredError } from '../domain/withdrawal';
 import type { LoanTerms } from '../domain/loan-terms';
 import {
   changeRateUpdate,
@@ -197,10 +197,7 @@ export function setLoanUpdateHandlers({ terms, state, activities, setStep, stepK
         if (state.termination) refuse('the loan is under a termination notice');
         const noticeDate = request.noticeDate ?? today();
         if (compareDates(noticeDate, today()) !== 0) refuse('a withdrawal notice is given today', 'noticeDate');
-        // The agreement was concluded at signing, before the loan started: a notice before the
-        // payout date is in time, and the 14 days run from the payout date (R-LOAN-8).
-        const agreementDate = compareDates(noticeDate, terms.payoutDate) < 0 ? noticeDate : terms.payoutDate;
-        const eligibility = checkWithdrawalEligibility(agreementDate, noticeDate);
+        const eligibility = checkLoanWithdrawalEligibility(terms.payoutDate, noticeDate);
         if (!eligibility.eligible)
           refuse(
             eligibility.error instanceof WithdrawalPeriodExpiredError

@@ -24,6 +24,7 @@ import {
 import { buildSchedule, installmentDueDate } from '../../domain/schedule';
 import {
   assertWithdrawalEligible,
+  checkLoanWithdrawalEligibility,
   checkWithdrawalEligibility,
   InvalidWithdrawalError,
   WithdrawalPeriodExpiredError,
@@ -341,6 +342,14 @@ describe('withdrawal (R-LOAN-8)', () => {
     expect(late.eligible).toBe(false);
     if (!late.eligible) expect(late.error).toBeInstanceOf(WithdrawalPeriodExpiredError);
     expect(() => assertWithdrawalEligible('2025-03-03', '2025-03-18')).toThrow(/ended on 2025-03-17/);
+  });
+
+  it("R-LOAN-8: a notice given before a running loan's payout date is in time; the 14 days run from the payout", () => {
+    expect(checkLoanWithdrawalEligibility('2026-11-30', '2026-11-29')).toMatchObject({
+      eligible: true,
+      lastDay: '2026-12-14',
+    });
+    expect(checkLoanWithdrawalEligibility('2026-11-30', '2026-12-15')).toMatchObject({ eligible: false });
   });
 
   it('R-LOAN-8: a last day on a weekend or holiday moves to the next banking day', () => {
