@@ -205,7 +205,10 @@ export interface PaymentTable {
   bank_reference: string;
   ocr_reference: string;
   amount: string;
+  /** R-PAY-1: the value date, the day the customer paid (from the bank). */
   payment_date: string;
+  /** R-PAY-1: the day the payment was registered here (null: registered before booking dates were kept). */
+  booking_date: ColumnType<string | null, string | null | undefined, string | null>;
   /** null while unmatched (suspense). */
   loan_id: string | null;
   status: PaymentStatus;

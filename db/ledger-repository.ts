@@ -121,3 +121,47 @@ export async function ledgerEntryCount(db: Db, loanId: string): Promise<number> 
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * R-PAY-1: late fees, reminder fees and default interest booked after `date`, net of what was
+ * reversed since, per invoice line (what a payment with that value date may have prevented).
+ */
+export async function chargesBookedAfter(
+  db: Db,
+  loanId: string,
+  date: string,
+): Promise<{ invoiceNumber: number; kind: 'late-fee' | 'reminder-fee' | 'default-interest'; amount: Decimal }[]> {
+  const rows = await db
+    .selectFrom('ledger_entries as e')
+    .innerJoin('ledger_postings as p', 'p.id', 'e.posting_id')
+    .select(['e.invoice_number', 'e.line_kind', (eb) => eb.fn.sum<string>('e.amount').as('amount')])
+    .where('e.loan_id', '=', loanId)
+    .where('p.business_date', '>', date)
+    .where('p.type', 'in', ['late-fee', 'reminder-fee', 'default-interest', 'reversal'])
+    .where('e.account', 'in', [...RECEIVABLE_ACCOUNTS])
+    .where('e.line_kind', 'in', ['late-fee', 'reminder-fee', 'default-interest'])
+    .groupBy(['e.invoice_number', 'e.line_kind'])
+    .execute();
+  return rows
+    .map((r) => ({
+      invoiceNumber: r.invoice_number!,
+      kind: r.line_kind as 'late-fee' | 'reminder-fee' | 'default-interest',
+      amount: new Decimal(r.amount),
+    }))
+    .filter((r) => r.amount.greaterThan(0));
+}
+
+/**
+ * R-PAY-1: the last day the default interest posted on or before `date` runs to (each accrual is
+ * dated the day it accrues up to), or null when none was.
+ */
+export async function defaultInterestPostedThrough(db: Db, loanId: string, date: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('ledger_postings')
+    .select((eb) => eb.fn.max('business_date').as('through'))
+    .where('loan_id', '=', loanId)
+    .where('type', '=', 'default-interest')
+    .where('business_date', '<=', date)
+    .executeTakeFirst();
+  return (row?.through as string | null | undefined) ?? null;
+}

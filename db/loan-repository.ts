@@ -1,5 +1,6 @@
 /** Loans, their invoices and incoming payments: plain functions taking the db first. */
 import type { LoanStatus } from '../domain/loan-statuses';
+import { stockholmDate } from '../domain/dates';
 import type { Db, InvoiceTable, LoanTable, PaymentTable } from './database';
 import type { Insertable, Selectable } from 'kysely';
 
@@ -149,7 +150,16 @@ export async function updateInvoice(
  */
 export async function registerPayment(
   db: Db,
-  payment: { id: string; bankReference: string; ocrReference: string; amount: string; paymentDate: string },
+  payment: {
+    id: string;
+    bankReference: string;
+    ocrReference: string;
+    amount: string;
+    /** R-PAY-1: the value date, the day the customer paid (a bank file's payment date). */
+    paymentDate: string;
+    /** R-PAY-1: the day it is registered; default today (Europe/Stockholm). */
+    bookingDate?: string;
+  },
 ): Promise<PaymentRow> {
   const byInvoice = await db
     .selectFrom('invoices')
@@ -176,6 +186,7 @@ export async function registerPayment(
       ocr_reference: payment.ocrReference,
       amount: payment.amount,
       payment_date: payment.paymentDate,
+      booking_date: payment.bookingDate ?? stockholmDate(new Date()),
       loan_id: loanId ?? null,
       status: loanId ? 'RECEIVED' : 'SUSPENSE',
       allocation: null,

@@ -43,6 +43,8 @@ export type PostingType =
   | 'collection-fee'
   | 'payment'
   | 'credit'
+  // R-PAY-1: a charge a late-registered payment would have prevented, taken back.
+  | 'reversal'
   | 'refund'
   | 'set-off'
   // R-COLL-1, R-COLL-9: postings under a collection case (domain/collection-ledger.ts).
@@ -261,6 +263,29 @@ export function creditPosting(
       { account: kind === 'principal' ? 'principal_outstanding' : INCOME_OF_LINE(kind), amount },
     ],
   });
+}
+
+/**
+ * R-PAY-1: a late fee, reminder fee or default interest that a payment judged at its value date
+ * would have prevented, taken back from income: off what is still unpaid on the invoice line, and
+ * what the customer already paid of it as customer credit. Its own key; the charge stays in the ledger.
+ */
+export function reversalPosting(
+  loanId: string,
+  invoiceNumber: number,
+  businessDate: IsoDate,
+  kind: 'late-fee' | 'reminder-fee' | 'default-interest',
+  amount: Decimal,
+  remainingOnLine: Decimal,
+  idempotencyKey: string,
+): Posting {
+  const offLine = minAmount(amount, maxAmount(ZERO, remainingOnLine));
+  const toCredit = amount.minus(offLine);
+  const entries: LedgerEntry[] = [{ account: INCOME_OF_LINE(kind), amount }];
+  if (offLine.greaterThan(ZERO))
+    entries.push({ account: receivableAccountOf(kind), amount: offLine.negated(), invoiceNumber, lineKind: kind });
+  if (toCredit.greaterThan(ZERO)) entries.push({ account: 'customer_credit', amount: toCredit.negated() });
+  return assertBalanced({ idempotencyKey, loanId, type: 'reversal', businessDate, entries });
 }
 
 /** Income the lender gives back (fees refunded after a withdrawal, R-LOAN-8; interest paid ahead, R-LOAN-7). */

@@ -5,15 +5,31 @@
  */
 import type { Db } from '../../db/database';
 import { findConfirmedOrderPayableOn, markEarlyRepaymentSettled } from '../../db/early-repayment-repository';
-import { loanAccountBalances, openInvoiceItems, postInTransaction } from '../../db/ledger-repository';
-import { findPayment, lockLoan, type LoanRow, markPaymentApplied, updateInvoice } from '../../db/loan-repository';
+import {
+  chargesBookedAfter,
+  defaultInterestPostedThrough,
+  loanAccountBalances,
+  openInvoiceItems,
+  postInTransaction,
+} from '../../db/ledger-repository';
+import {
+  findLoanOrThrow,
+  findPayment,
+  lockLoan,
+  type LoanRow,
+  markPaymentApplied,
+  type PaymentRow,
+  updateInvoice,
+} from '../../db/loan-repository';
 import { findWithdrawal } from '../../db/withdrawal-repository';
 import { allocatePayment } from '../../domain/allocation';
 import { compareDates, type IsoDate } from '../../domain/dates';
-import { creditPosting, customerDebt, paymentPosting } from '../../domain/ledger';
+import { creditPosting, customerDebt, paymentPosting, reversalPosting } from '../../domain/ledger';
+import { idempotencyKey } from '../../domain/idempotency';
+import { chargesPreventedBy } from '../../domain/value-date';
 import { isInvoicedLoanStatus } from '../../domain/loan-statuses';
 import { paymentWakesLoan } from '../../domain/payment-wake';
-import { Decimal, formatAmount, ZERO } from '../../domain/money';
+import { Decimal, formatAmount, sumAmounts, ZERO } from '../../domain/money';
 import { lineRemaining, overdueItems } from '../../domain/overdue';
 import { withdrawalSettlement } from '../../domain/withdrawal';
 import { applyPaymentToCase, openCaseOfLoan } from '../collection/payments';
@@ -76,6 +92,8 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
     const amount = new Decimal(payment.amount);
     await accrueDefaultInterest(trx, loanId, date);
     const overdueBefore = overdueItems(await openInvoiceItems(trx, loanId), date).length > 0;
+    // R-PAY-1: judged at its value date, whenever it was registered.
+    const reversed = isInvoicedLoanStatus(loan.status) ? await reverseChargesPreventedBy(trx, payment) : [];
 
     let orderSettled = false;
     const order = await findConfirmedOrderPayableOn(trx, loanId, date);
@@ -104,7 +122,7 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
     }
     const debtAfter = customerDebt(await loanAccountBalances(trx, loanId));
     const wakeLoan = paymentWakesLoan({
-      somethingWasOverdue: overdueBefore,
+      somethingWasOverdue: overdueBefore || reversed.length > 0,
       debtLeft: debtAfter.greaterThan(0),
       settledEarlyRepayment: orderSettled,
       loanStatus: loan.status,
@@ -122,9 +140,60 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
       excess,
       settledInvoices,
       wakeLoan,
+      ...(reversed.length > 0 ? { reversed } : {}),
     });
     return { paymentId, loanId, paymentDate: date, amount: payment.amount, excess, settledInvoices, wakeLoan };
   });
+}
+
+/**
+ * R-PAY-1: posts the reversal of every charge the payment would have prevented had it been
+ * registered on its value date (domain/value-date.ts); a fee is reversed once per invoice and kind,
+ * default interest once per payment. Returns what was reversed (kept with the payment's allocation).
+ */
+async function reverseChargesPreventedBy(
+  trx: Db,
+  payment: Pick<PaymentRow, 'id' | 'loan_id' | 'amount' | 'payment_date' | 'booking_date'>,
+): Promise<{ invoiceNumber: number; kind: string; amount: string }[]> {
+  const loanId = payment.loan_id!;
+  const valueDate = payment.payment_date;
+  const chargesAfter = await chargesBookedAfter(trx, loanId, valueDate);
+  if (chargesAfter.length === 0) return [];
+  const loan = await findLoanOrThrow(trx, loanId);
+  const openItems = await openInvoiceItems(trx, loanId);
+  const judgement = chargesPreventedBy({
+    valueDate,
+    amount: new Decimal(payment.amount),
+    openItems,
+    chargesAfter,
+    defaultInterestAccruedUntil: loan.default_interest_accrued_until,
+    defaultInterestPostedThrough: await defaultInterestPostedThrough(trx, loanId, valueDate),
+    nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+  });
+  // Booked the day it was found (never before the value date).
+  const bookedOn =
+    payment.booking_date && compareDates(payment.booking_date, valueDate) > 0 ? payment.booking_date : valueDate;
+  const done: { invoiceNumber: number; kind: string; amount: string }[] = [];
+  for (const r of judgement.reversals) {
+    const line = openItems.find((i) => Number(i.id) === r.invoiceNumber)?.lines.filter((l) => l.kind === r.kind);
+    const remaining = sumAmounts((line ?? []).map((l) => l.remaining));
+    const key =
+      r.kind === 'default-interest'
+        ? idempotencyKey(loanId, 'reversal', r.kind, r.invoiceNumber, payment.id)
+        : idempotencyKey(loanId, 'reversal', r.kind, r.invoiceNumber);
+    const posted = await postInTransaction(
+      trx,
+      reversalPosting(loanId, r.invoiceNumber, bookedOn, r.kind, r.amount, remaining, key),
+    );
+    if (posted) done.push({ invoiceNumber: r.invoiceNumber, kind: r.kind, amount: formatAmount(r.amount) });
+  }
+  // R-LOAN-11: a bureau report the payment would have prevented is listed with the payment for the
+  // operator to withdraw (the bureau client has no withdrawal call yet).
+  for (const n of judgement.bureauReportsPrevented.filter((n) =>
+    done.some((d) => d.kind === 'reminder-fee' && d.invoiceNumber === n),
+  ))
+    done.push({ invoiceNumber: n, kind: 'bureau-report', amount: '0.00' });
+  return done;
 }
 
 /** R-LOAN-8: interest runs from payout to the repayment; repaid before repayBy, the rest is credited. */
