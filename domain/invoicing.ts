@@ -3,7 +3,7 @@
  * contains, and when a late invoice gets its late fee and its reminder.
  */
 import type { OpenLineKind } from './allocation';
-import { bankingDayOnOrAfter, nextBankingDayAfter } from './calendar';
+import { addBankingDays, bankingDayOnOrAfter, nextBankingDayAfter } from './calendar';
 import { addDays, addMonths, firstOfMonth, formatIsoDate, type IsoDate, parseIsoDate } from './dates';
 import type { InvoiceLine } from './ledger';
 import { monthlyRate } from './annuity';
@@ -17,14 +17,40 @@ export function invoiceIssueDate(dueDate: IsoDate, product: ProductParameters = 
   return bankingDayOnOrAfter(formatIsoDate({ year, month, day: product.loan.invoiceDayOfMonth }));
 }
 
-/** R-LOAN-3: an invoice not fully paid by its due date is late from the next banking day. */
+/**
+ * R-LOAN-3: an invoice not fully paid by its due date is late from the next banking day (the day
+ * loans started before the settlement lag charge their late fee on).
+ */
 export function lateFeeDate(dueDate: IsoDate): IsoDate {
   return nextBankingDayAfter(dueDate);
+}
+
+/**
+ * R-PAY-1: the first day on which every payment with a value date on or before `lastDay` has had
+ * the settlement lag to arrive in a bank file: the (1 + lag)th banking day after `lastDay`.
+ */
+export function settledAfter(lastDay: IsoDate, product: ProductParameters = DEFAULT_PRODUCT): IsoDate {
+  return addBankingDays(lastDay, 1 + product.loan.settlementLagBankingDays);
+}
+
+/**
+ * R-LOAN-3, R-PAY-1: the day a late invoice's late fee is charged: once the payments made by the due
+ * date have had the settlement lag to arrive (the third banking day of the next month by default).
+ */
+export function lateFeeChargeDate(dueDate: IsoDate, product: ProductParameters = DEFAULT_PRODUCT): IsoDate {
+  return settledAfter(dueDate, product);
 }
 
 /** R-LOAN-3: the reminder goes out at the beginning of the month after the due date. */
 export function reminderDate(dueDate: IsoDate): IsoDate {
   return bankingDayOnOrAfter(addMonths(firstOfMonth(dueDate), 1));
+}
+
+/** R-LOAN-3, R-PAY-1: with the settlement lag, the reminder goes with the late fee, never before it. */
+export function laggedReminderDate(dueDate: IsoDate, product: ProductParameters = DEFAULT_PRODUCT): IsoDate {
+  const fee = lateFeeChargeDate(dueDate, product);
+  const reminder = reminderDate(dueDate);
+  return reminder > fee ? reminder : fee;
 }
 
 /** R-LOAN-3: the reminder's new due date (default 14 days after it is sent). */

@@ -60,6 +60,12 @@ export interface ProductParameters {
     invoiceDayOfMonth: number;
     /** R-LOAN-3 (default) */
     reminderDueDays: number;
+    /**
+     * R-PAY-1: banking days a bank file may take after the customer paid: the late-invoice sweep
+     * charges late fees, and a loan is handed to collection, only once the files of payments made
+     * by the last day have had this long to arrive (default 2).
+     */
+    settlementLagBankingDays: number;
     /** R-LOAN-3 */
     defaultInterestAddOnPercentagePoints: string;
     /** R-LOAN-4 (a): share of the claim overdue for termination. */
@@ -130,6 +136,7 @@ export const DEFAULT_PRODUCT: ProductParameters = Object.freeze({
   loan: {
     invoiceDayOfMonth: 15,
     reminderDueDays: 14,
+    settlementLagBankingDays: 2,
     defaultInterestAddOnPercentagePoints: '5',
     terminationSingleItemShare: '0.10',
     terminationMultipleItemsShare: '0.05',

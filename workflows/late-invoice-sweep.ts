@@ -17,7 +17,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LoanActivities } from '../activities/loan';
-import { bankingDayOnOrAfter } from '../domain/calendar';
+import { bankingDayOnOrAfter, lastBankingDayOfMonthOf } from '../domain/calendar';
+import { lateFeeChargeDate } from '../domain/invoicing';
 import { addMonths, compareDates, firstOfMonth, type IsoDate, stockholmDate } from '../domain/dates';
 import { invoiceLateSignal, loanWorkflowId } from './loan-messages';
 
@@ -39,11 +40,17 @@ const { findLoansWithLateInvoices } = proxyLocalActivities<LoanActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-/** The next first banking day of a month not yet swept. */
-export function nextSweepDate(today: IsoDate, lastSweptOn?: IsoDate): IsoDate {
-  const thisMonth = bankingDayOnOrAfter(firstOfMonth(today));
+/**
+ * The next sweep day of a month not yet swept: the first banking day of the month, or with the
+ * settlement lag (R-PAY-1) the day late fees are charged on for the installments due on the last
+ * banking day of the month before (domain/invoicing.ts `lateFeeChargeDate`).
+ */
+export function nextSweepDate(today: IsoDate, lastSweptOn?: IsoDate, lagged = false): IsoDate {
+  const sweepDay = (month: IsoDate) =>
+    lagged ? lateFeeChargeDate(lastBankingDayOfMonthOf(addMonths(month, -1))) : bankingDayOnOrAfter(month);
+  const thisMonth = sweepDay(firstOfMonth(today));
   if (compareDates(thisMonth, today) >= 0 && thisMonth !== lastSweptOn) return thisMonth;
-  return bankingDayOnOrAfter(addMonths(firstOfMonth(today), 1));
+  return sweepDay(addMonths(firstOfMonth(today), 1));
 }
 
 export async function lateInvoiceSweepWorkflow(input: { lastSweptOn?: IsoDate } = {}): Promise<void> {
@@ -58,7 +65,7 @@ export async function lateInvoiceSweepWorkflow(input: { lastSweptOn?: IsoDate } 
     if (sweeps >= sweepsPerRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof lateInvoiceSweepWorkflow>({ lastSweptOn });
     }
-    const date = nextSweepDate(stockholmDate(new Date()), lastSweptOn);
+    const date = nextSweepDate(stockholmDate(new Date()), lastSweptOn, patched('settlement-lag'));
     // 04:00 UTC is the business date's early morning all year, an hour before the loans' own
     // timers: a loan told it is late re-plans before its reminder timer of the same morning fires.
     // (At the same instant, a loan could cancel a timer the server had just fired: the real server

@@ -5,7 +5,14 @@
 import { patched } from '@temporalio/workflow';
 import type { LoanSnapshot } from '../activities/loan/snapshot';
 import { addDays, compareDates, type IsoDate, stockholmDate } from '../domain/dates';
-import { invoiceIssueDate, lateFeeDate, reminderDate } from '../domain/invoicing';
+import {
+  invoiceIssueDate,
+  lateFeeChargeDate,
+  lateFeeDate,
+  laggedReminderDate,
+  reminderDate,
+  settledAfter,
+} from '../domain/invoicing';
 import { Decimal, formatAmount, sumAmounts } from '../domain/money';
 import { DEFAULT_PRODUCT } from '../domain/product';
 import { buildSchedule, installmentDueDate } from '../domain/schedule';
@@ -89,18 +96,27 @@ export function upcomingEvents(terms: LoanTerms, state: LoanState): LoanEvent[] 
     const number = state.nextInstallment;
     events.push({ kind: 'invoice', date: invoiceIssueDate(installmentDueDate(terms.payoutDate, number)), number });
   }
+  // R-PAY-1: late fees and the handover wait for the settlement lag (bank files arriving late).
+  const lagged = patched('settlement-lag');
   for (const invoice of state.openInvoices) {
-    if (!invoice.lateFeeCharged) events.push({ kind: 'late-fee', date: lateFeeDate(invoice.dueDate), invoice });
-    else if (!invoice.reminderSent) events.push({ kind: 'reminder', date: reminderDate(invoice.dueDate), invoice });
+    if (!invoice.lateFeeCharged) {
+      const date = lagged ? lateFeeChargeDate(invoice.dueDate) : lateFeeDate(invoice.dueDate);
+      events.push({ kind: 'late-fee', date, invoice });
+    } else if (!invoice.reminderSent) {
+      const date = lagged ? laggedReminderDate(invoice.dueDate) : reminderDate(invoice.dueDate);
+      events.push({ kind: 'reminder', date, invoice });
+    }
     if (!invoice.terminationChecked && !state.termination) {
       events.push({ kind: 'termination-check', date: firstDayMoreThanOneMonthLate(invoice.dueDate), invoice });
     }
   }
   if (state.termination) {
-    // The notice's last day still counts for a cure; the debt falls due the day after (R-LOAN-4).
+    // The notice's last day still counts for a cure; the debt falls due the day after (R-LOAN-4),
+    // and the loan is handed over once payments made by that day have had the settlement lag to
+    // arrive (R-PAY-1): a late bank file with such a payment still cures it.
     events.push({
       kind: 'termination-end',
-      date: addDays(state.termination.endsOn, 1),
+      date: lagged ? settledAfter(state.termination.endsOn) : addDays(state.termination.endsOn, 1),
       termination: state.termination,
     });
   }

@@ -24,7 +24,8 @@ import {
 import { findWithdrawal } from '../../db/withdrawal-repository';
 import { allocatePayment } from '../../domain/allocation';
 import { compareDates, type IsoDate } from '../../domain/dates';
-import { creditPosting, customerDebt, paymentPosting, reversalPosting } from '../../domain/ledger';
+import { chargePosting, creditPosting, customerDebt, paymentPosting, reversalPosting } from '../../domain/ledger';
+import { DEFAULT_PRODUCT } from '../../domain/product';
 import { idempotencyKey } from '../../domain/idempotency';
 import { chargesPreventedBy } from '../../domain/value-date';
 import { isInvoicedLoanStatus } from '../../domain/loan-statuses';
@@ -94,6 +95,8 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
     const overdueBefore = overdueItems(await openInvoiceItems(trx, loanId), date).length > 0;
     // R-PAY-1: judged at its value date, whenever it was registered.
     const reversed = isInvoicedLoanStatus(loan.status) ? await reverseChargesPreventedBy(trx, payment) : [];
+    // R-LOAN-3: a payment made after a due date shows that invoice late, even before the sweep.
+    if (isInvoicedLoanStatus(loan.status)) await chargeLateFeesOfLateInvoices(trx, loanId, date);
 
     let orderSettled = false;
     const order = await findConfirmedOrderPayableOn(trx, loanId, date);
@@ -194,6 +197,39 @@ async function reverseChargesPreventedBy(
   ))
     done.push({ invoiceNumber: n, kind: 'bureau-report', amount: '0.00' });
   return done;
+}
+
+/**
+ * R-LOAN-3 (one meaning of late, docs/loans.md): an installment invoice not fully paid by the end
+ * of its due date — judged by value dates — is late, and its late fee is charged whether the sweep
+ * finds it unpaid or a payment made after the due date arrives first; the key is the sweep's
+ * (`<loanId>:late-fee:<n>`), so the fee is charged once. Dated the payment's value date.
+ */
+async function chargeLateFeesOfLateInvoices(trx: Db, loanId: string, valueDate: IsoDate): Promise<void> {
+  const late = await trx
+    .selectFrom('invoices')
+    .select('number')
+    .where('loan_id', '=', loanId)
+    .where('status', '=', 'OPEN')
+    .where('kind', '=', 'installment')
+    .where('late_fee_charged_on', 'is', null)
+    .where('due_date', '<', valueDate)
+    .orderBy('number')
+    .execute();
+  for (const { number } of late) {
+    await postInTransaction(
+      trx,
+      chargePosting(
+        loanId,
+        number,
+        valueDate,
+        'late-fee',
+        new Decimal(DEFAULT_PRODUCT.fees.late),
+        idempotencyKey(loanId, 'late-fee', number),
+      ),
+    );
+    await updateInvoice(trx, loanId, number, { late_fee_charged_on: valueDate });
+  }
 }
 
 /** R-LOAN-8: interest runs from payout to the repayment; repaid before repayBy, the rest is credited. */

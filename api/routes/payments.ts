@@ -31,7 +31,8 @@ const registerBody = z
     ocrReference: z.string().regex(/^\d{2,25}$/, 'must be 2–25 digits'),
     amount: positiveAmountString.describe('0.01–999999999999.99 SEK, at most 2 decimals'),
     paymentDate: isoDateWithin(() => ({ from: EARLIEST_BUSINESS_DATE, to: stockholmToday() })).describe(
-      `the day the money reached the bank: from ${EARLIEST_BUSINESS_DATE} to today (Europe/Stockholm), never later`,
+      `the value date: the day the customer paid, from the bank file (R-PAY-1): from ${EARLIEST_BUSINESS_DATE} to ` +
+        'today (Europe/Stockholm), never later; the booking date is the day it is registered',
     ),
   })
   .openapi('PaymentRegistration');

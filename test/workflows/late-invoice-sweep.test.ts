@@ -3,7 +3,9 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../db/database';
 import { listInvoices } from '../../db/loan-repository';
-import { bankingDayOnOrAfter } from '../../domain/calendar';
+import { addBankingDays, bankingDayOnOrAfter, lastBankingDayOfMonthOf } from '../../domain/calendar';
+import { lateFeeChargeDate } from '../../domain/invoicing';
+import { DEFAULT_PRODUCT } from '../../domain/product';
 import { addMonths, firstOfMonth, stockholmDate } from '../../domain/dates';
 import { installmentDueDate } from '../../domain/schedule';
 import { loanWorkflowId } from '../../workflows/loan-messages';
@@ -22,7 +24,7 @@ describe('late-invoice sweep (R-LOAN-3) on the time-skipping server', () => {
     db = opened;
   });
 
-  it('R-LOAN-3: sweeps each first banking day once, tells the late loan, and continues as new after a year of sweeps', async () => {
+  it('R-LOAN-3, R-PAY-1: sweeps each month once after the settlement lag, tells the late loan, and continues as new after a year of sweeps', async () => {
     const terms = await newLoanTerms(env);
     const taskQueue = `q-${terms.loanId}`;
     const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue, db });
@@ -52,8 +54,13 @@ describe('late-invoice sweep (R-LOAN-3) on the time-skipping server', () => {
     expect(timersFired(runs[0]!)).toHaveLength(SWEEPS_PER_RUN);
     const sweptOn = runs.flatMap(timersFired).map((e) => stockholmDate(new Date(Number(e.eventTime!.seconds) * 1000)));
     expect(sweptOn.length).toBeGreaterThanOrEqual(months - 1);
+    // R-PAY-1: each month's sweep waits for the settlement lag after the month-end due date.
+    const sweepDay = (month: string) => lateFeeChargeDate(lastBankingDayOfMonthOf(addMonths(month, -1)));
     const firstMonth = firstOfMonth(sweptOn[0]!);
-    expect(sweptOn).toEqual(sweptOn.map((_, k) => bankingDayOnOrAfter(addMonths(firstMonth, k))));
+    expect(sweptOn).toEqual(sweptOn.map((_, k) => sweepDay(addMonths(firstMonth, k))));
+    expect(sweptOn[0]).toBe(
+      addBankingDays(bankingDayOnOrAfter(firstMonth), DEFAULT_PRODUCT.loan.settlementLagBankingDays),
+    );
 
     // Invoice 1 was missed, so each later payment settles the oldest invoice first (R-LOAN-2) and
     // one installment is late every month: each sweep from the first banking day after due date 1
@@ -67,7 +74,7 @@ describe('late-invoice sweep (R-LOAN-3) on the time-skipping server', () => {
         ),
       )
       .filter((workflowId) => workflowId === loanWorkflowId(terms.loanId));
-    const firstLate = bankingDayOnOrAfter(addMonths(firstOfMonth(installmentDueDate(terms.payoutDate, 1)), 1));
+    const firstLate = lateFeeChargeDate(installmentDueDate(terms.payoutDate, 1));
     expect(toldLoans).toEqual(sweptOn.filter((d) => d >= firstLate).map(() => loanWorkflowId(terms.loanId)));
     const lateFeeDates = (await listInvoices(db, terms.loanId)).flatMap((i) => i.late_fee_charged_on ?? []);
     expect(lateFeeDates[0]).toBe(firstLate);
