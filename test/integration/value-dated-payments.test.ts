@@ -12,7 +12,13 @@ import { loanAccountBalances, openInvoiceItems } from '../../db/ledger-repositor
 import { findInvoice, registerPayment } from '../../db/loan-repository';
 import { totalRemaining } from '../../domain/allocation';
 import { addDays } from '../../domain/dates';
-import { invoiceIssueDate, lateFeeDate, reminderDate, reminderDueDate } from '../../domain/invoicing';
+import {
+  invoiceIssueDate,
+  lateFeeChargeDate,
+  lateFeeDate,
+  reminderDate,
+  reminderDueDate,
+} from '../../domain/invoicing';
 import { customerDebt } from '../../domain/ledger';
 import { Decimal, formatAmount } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
@@ -207,6 +213,66 @@ describe('value-dated payments (R-PAY-1)', () => {
     expect(totalRemaining([item1]).toFixed(2)).toBe(
       new Decimal(DEFAULT_PRODUCT.fees.late).plus(postedDefaultInterest(oneDay)).toFixed(2),
     );
+    await expectLedgerBalanced(db);
+  });
+
+  it('R-LOAN-3 (defect 1): an invoice due 2027-12-30 paid 2027-12-31 is late: one day of default interest and the late fee', async () => {
+    const activities = createLoanActivities(db);
+    const loanId = randomUUID();
+    const terms = {
+      loanId,
+      contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
+      customerId: `customer-${loanId}`,
+      amount: '50000.00',
+      termMonths: 24,
+      nominalRatePercent: '9.95',
+      noticeChannel: 'autogiro' as const,
+      payoutDate: '2027-11-04',
+    };
+    const schedule = buildSchedule({
+      ...terms,
+      amount: new Decimal(terms.amount),
+      nominalRatePercent: new Decimal('9.95'),
+    });
+    await activities.openLoan({
+      ...terms,
+      capitalisedInterest: formatAmount(schedule.capitalisedInterest),
+      monthlyPayment: formatAmount(schedule.monthlyPayment),
+    });
+    const due1 = installmentDueDate(terms.payoutDate, 1);
+    expect(due1).toBe('2027-12-30');
+    await activities.issueInvoice({
+      loanId,
+      idempotencyKey: `${loanId}:invoice:1`,
+      number: 1,
+      issueDate: invoiceIssueDate(due1),
+      dueDate: due1,
+      isLast: false,
+    });
+    const invoice1 = (await findInvoice(db, loanId, 1))!;
+    const outcome = await pay(loanId, invoice1.total, '2027-12-31', '2028-01-03');
+
+    expect(await charged(loanId, 1, 'late-fee')).toBe(DEFAULT_PRODUCT.fees.late);
+    const oneDay = postedDefaultInterest(
+      defaultInterestOnAmount({
+        overdueAmount: new Decimal(invoice1.total).minus(DEFAULT_PRODUCT.fees.setup).minus(noticeFee('autogiro')),
+        nominalRatePercent: new Decimal('9.95'),
+        dueDate: due1,
+        until: '2027-12-31',
+      }).interest,
+    );
+    expect(await charged(loanId, 1, 'default-interest')).toBe(oneDay.toFixed(2));
+    expect((await findInvoice(db, loanId, 1))?.late_fee_charged_on).toBe('2027-12-31');
+    // The fee and the day's interest were paid first (R-LOAN-2): the invoice is still open for them,
+    // so the reminder at the start of January goes to it, as to any late invoice still unpaid.
+    expect(outcome.settledInvoices).toEqual([]);
+    expect(outcome.wakeLoan).toBe(true);
+    expect(totalRemaining(await openInvoiceItems(db, loanId)).toFixed(2)).toBe(
+      new Decimal(DEFAULT_PRODUCT.fees.late).plus(oneDay).toFixed(2),
+    );
+    // The sweep finds nothing left to charge: the fee is charged once.
+    await activities.chargeLateFee({ loanId, invoiceNumber: 1, date: lateFeeChargeDate(due1) });
+    expect(await charged(loanId, 1, 'late-fee')).toBe(DEFAULT_PRODUCT.fees.late);
     await expectLedgerBalanced(db);
   });
 });
