@@ -40,45 +40,42 @@ export async function computePayoff(trx: Db, loanId: string, date: IsoDate): Pro
   });
 }
 
-/** R-LOAN-7: the payoff becomes the ledger's: unearned interest credited, the payoff invoice written. */
-export async function settlePayoff(trx: Db, loanId: string, date: IsoDate, payoff: Payoff): Promise<void> {
+/**
+ * R-LOAN-7: the payoff becomes the ledger's: unearned interest credited, the payoff invoice written.
+ * R-LOAN-4 (seed 002 §9): a terminated loan's whole debt falls due the same way (`as` names the
+ * invoice kind and the postings' keys: `whole-debt`).
+ */
+export async function settlePayoff(
+  trx: Db,
+  loanId: string,
+  date: IsoDate,
+  payoff: Payoff,
+  as: 'early-repayment' | 'whole-debt' = 'early-repayment',
+): Promise<void> {
   const loan = await findLoanOrThrow(trx, loanId);
   for (const u of payoff.unearnedInterest) {
     await postInTransaction(
       trx,
-      creditPosting(
-        loanId,
-        u.invoiceNumber,
-        date,
-        'interest',
-        u.amount,
-        `${loanId}:early-repayment:unearned:${u.invoiceNumber}`,
-      ),
+      creditPosting(loanId, u.invoiceNumber, date, 'interest', u.amount, `${loanId}:${as}:unearned:${u.invoiceNumber}`),
     );
   }
   if (payoff.interestToRefund.greaterThan(0)) {
     await postInTransaction(
       trx,
-      refundPosting(
-        loanId,
-        date,
-        'interest_income',
-        payoff.interestToRefund,
-        `${loanId}:early-repayment:interest-refund`,
-      ),
+      refundPosting(loanId, date, 'interest_income', payoff.interestToRefund, `${loanId}:${as}:interest-refund`),
     );
   }
   const lines = principalAndInterestLines(payoff.principal, payoff.interestToCharge);
   if (lines.length === 0) return;
   const number = await nextInvoiceNumber(trx, loanId);
-  await writeInvoice(trx, loan, { number, issueDate: date, dueDate: date, kind: 'early-repayment' }, lines);
+  await writeInvoice(trx, loan, { number, issueDate: date, dueDate: date, kind: as }, lines);
   // The refunded interest is already left out of the quoted total: set it off against the payoff's
   // principal so that paying the total closes the loan at exactly 0.00.
   const setOff = Decimal.min(payoff.interestToRefund, payoff.principal);
   if (setOff.greaterThan(0)) {
     await postInTransaction(
       trx,
-      setOffPosting(loanId, number, date, 'principal', setOff, `${loanId}:early-repayment:interest-refund-set-off`),
+      setOffPosting(loanId, number, date, 'principal', setOff, `${loanId}:${as}:interest-refund-set-off`),
     );
   }
 }

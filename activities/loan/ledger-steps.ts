@@ -1,7 +1,14 @@
 /** Steps several loan activities take inside their transaction: accruing default interest, writing an invoice, the plan. */
 import type { Db } from '../../db/database';
 import { loanAccountBalances, openInvoiceItems, postInTransaction } from '../../db/ledger-repository';
-import { findLoanOrThrow, insertInvoice, type LoanRow, setDefaultInterestAccruedUntil } from '../../db/loan-repository';
+import {
+  findLoanOrThrow,
+  insertInvoice,
+  type LoanRow,
+  setDefaultInterestAccruedUntil,
+  updateInvoice,
+} from '../../db/loan-repository';
+import { DEFAULT_PRODUCT } from '../../domain/product';
 import type { OpenLineKind } from '../../domain/allocation';
 import type { IsoDate } from '../../domain/dates';
 import { installmentInvoiceLines, invoiceTotal, remainingPaymentPlan } from '../../domain/invoicing';
@@ -40,6 +47,40 @@ export async function accrueDefaultInterest(trx: Db, loanId: string, until: IsoD
   }
   await setDefaultInterestAccruedUntil(trx, loanId, until);
   return accrual.posted;
+}
+
+/**
+ * R-LOAN-3 (one meaning of late, docs/loans.md): an installment invoice not fully paid by the end
+ * of its due date — judged by value dates — is late, and its late fee is charged whether the sweep
+ * finds it unpaid or a payment made after the due date arrives first; the key is the sweep's
+ * (`<loanId>:late-fee:<n>`), so the fee is charged once. Dated `date`
+ * (a payment's value date, or the handover, R-COLL-1).
+ */
+export async function chargeLateFeesOfLateInvoices(trx: Db, loanId: string, date: IsoDate): Promise<void> {
+  const late = await trx
+    .selectFrom('invoices')
+    .select('number')
+    .where('loan_id', '=', loanId)
+    .where('status', '=', 'OPEN')
+    .where('kind', '=', 'installment')
+    .where('late_fee_charged_on', 'is', null)
+    .where('due_date', '<', date)
+    .orderBy('number')
+    .execute();
+  for (const { number } of late) {
+    await postInTransaction(
+      trx,
+      chargePosting(
+        loanId,
+        number,
+        date,
+        'late-fee',
+        new Decimal(DEFAULT_PRODUCT.fees.late),
+        idempotencyKey(loanId, 'late-fee', number),
+      ),
+    );
+    await updateInvoice(trx, loanId, number, { late_fee_charged_on: date });
+  }
 }
 
 /** An invoice document and its ledger posting (R-LOAN-1), once per invoice number. */

@@ -24,8 +24,7 @@ import {
 import { findWithdrawal } from '../../db/withdrawal-repository';
 import { allocatePayment } from '../../domain/allocation';
 import { compareDates, type IsoDate } from '../../domain/dates';
-import { chargePosting, creditPosting, customerDebt, paymentPosting, reversalPosting } from '../../domain/ledger';
-import { DEFAULT_PRODUCT } from '../../domain/product';
+import { creditPosting, customerDebt, paymentPosting, reversalPosting } from '../../domain/ledger';
 import { idempotencyKey } from '../../domain/idempotency';
 import { chargesPreventedBy } from '../../domain/value-date';
 import { isInvoicedLoanStatus } from '../../domain/loan-statuses';
@@ -35,7 +34,7 @@ import { lineRemaining, overdueItems } from '../../domain/overdue';
 import { withdrawalSettlement } from '../../domain/withdrawal';
 import { applyPaymentToCase, openCaseOfLoan } from '../collection/payments';
 import { computePayoff, settlePayoff } from './early-repayment';
-import { accrueDefaultInterest } from './ledger-steps';
+import { accrueDefaultInterest, chargeLateFeesOfLateInvoices } from './ledger-steps';
 
 export interface PaymentOutcome {
   paymentId: string;
@@ -197,39 +196,6 @@ async function reverseChargesPreventedBy(
   ))
     done.push({ invoiceNumber: n, kind: 'bureau-report', amount: '0.00' });
   return done;
-}
-
-/**
- * R-LOAN-3 (one meaning of late, docs/loans.md): an installment invoice not fully paid by the end
- * of its due date — judged by value dates — is late, and its late fee is charged whether the sweep
- * finds it unpaid or a payment made after the due date arrives first; the key is the sweep's
- * (`<loanId>:late-fee:<n>`), so the fee is charged once. Dated the payment's value date.
- */
-async function chargeLateFeesOfLateInvoices(trx: Db, loanId: string, valueDate: IsoDate): Promise<void> {
-  const late = await trx
-    .selectFrom('invoices')
-    .select('number')
-    .where('loan_id', '=', loanId)
-    .where('status', '=', 'OPEN')
-    .where('kind', '=', 'installment')
-    .where('late_fee_charged_on', 'is', null)
-    .where('due_date', '<', valueDate)
-    .orderBy('number')
-    .execute();
-  for (const { number } of late) {
-    await postInTransaction(
-      trx,
-      chargePosting(
-        loanId,
-        number,
-        valueDate,
-        'late-fee',
-        new Decimal(DEFAULT_PRODUCT.fees.late),
-        idempotencyKey(loanId, 'late-fee', number),
-      ),
-    );
-    await updateInvoice(trx, loanId, number, { late_fee_charged_on: valueDate });
-  }
 }
 
 /** R-LOAN-8: interest runs from payout to the repayment; repaid before repayBy, the rest is credited. */

@@ -16,7 +16,9 @@ import { evaluateTerminationGrounds, terminationNoticeEndDate } from '../../doma
 import { collectionLetter, terminationLetter } from '../../texts/loan';
 import { idempotencyKey } from '../../domain/idempotency';
 import type { LoanActivityContext } from './context';
-import { accrueDefaultInterest } from './ledger-steps';
+import { computePayoff, settlePayoff } from './early-repayment';
+import { accrueDefaultInterest, chargeLateFeesOfLateInvoices } from './ledger-steps';
+import { addDays } from '../../domain/dates';
 import { type LoanSnapshot, loanSnapshot } from './snapshot';
 
 export interface TerminationOutcome {
@@ -122,6 +124,17 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
         const existing = await findCollectionCaseOfLoan(trx, input.loanId);
         if (existing) return { caseId: existing.id, total: existing.total };
         await accrueDefaultInterest(trx, input.loanId, input.date);
+        // R-LOAN-3: an installment that fell due before the handover is late like any other: its fee.
+        await chargeLateFeesOfLateInvoices(trx, input.loanId, input.date);
+        if (input.sequence > 0) {
+          // R-LOAN-4, seed 002 §9: the whole debt falls due the day after the notice's last day;
+          // interest runs to that day (actual/365), not for the time after, as for a whole early
+          // repayment: interest invoiced for a period not yet due is credited.
+          const notice = await findTerminationNotice(trx, input.loanId, input.sequence);
+          const dueOn = notice ? addDays(notice.ends_on, 1) : input.date;
+          const payoff = await computePayoff(trx, input.loanId, dueOn);
+          await settlePayoff(trx, input.loanId, dueOn, payoff, 'whole-debt');
+        }
         const lastInvoice = (await nextInvoiceNumber(trx, input.loanId)) - 1;
         const collectionFee = new Decimal(DEFAULT_PRODUCT.fees.collection);
         await postInTransaction(
