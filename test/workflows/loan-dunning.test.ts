@@ -8,7 +8,7 @@ import { addDays, compareDates, daysBetween, type IsoDate, stockholmDate } from 
 import { customerDebt } from '../../domain/ledger';
 import { Decimal, formatAmount } from '../../domain/money';
 import { defaultInterestToAccrue, overdueItems } from '../../domain/overdue';
-import { reminderDate } from '../../domain/invoicing';
+import { laggedReminderDate } from '../../domain/invoicing';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { installmentDueDate } from '../../domain/schedule';
 import { firstDayMoreThanOneMonthLate } from '../../domain/termination';
@@ -56,10 +56,18 @@ describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the t
       accruedUntil: loanRow.default_interest_accrued_until,
       until: date,
     });
+    // R-LOAN-3: an overdue invoice the sweep has not charged yet gets its late fee with the payment.
+    const feesToCome = (await listInvoices(db, terms.loanId)).filter(
+      (i) => i.status === 'OPEN' && i.late_fee_charged_on === null && compareDates(i.due_date, date) < 0,
+    ).length;
     const paymentId = await payToLoan(env, db, `q-${terms.loanId}`, {
       loanId: terms.loanId,
       bankReference: `test:${terms.loanId}:${date}`,
-      amount: formatAmount(totalRemaining(overdue).plus(accrual?.posted ?? 0)),
+      amount: formatAmount(
+        totalRemaining(overdue)
+          .plus(accrual?.posted ?? 0)
+          .plus(new Decimal(DEFAULT_PRODUCT.fees.late).times(feesToCome)),
+      ),
       paymentDate: date,
     });
     // The payment settled every overdue invoice exactly (the loan may have acted on it since).
@@ -82,7 +90,8 @@ describe('late payment, termination and collection (R-LOAN-3, R-LOAN-4) on the t
     await worker.runUntil(async () => {
       const loan = await start(worker, terms, { daysBeforeDue: 3, missInvoices: [2] });
       const due2 = installmentDueDate(terms.payoutDate, 2);
-      const afterReminder = reminderDate(due2);
+      // R-PAY-1: the reminder goes with the late fee, after the settlement lag.
+      const afterReminder = laggedReminderDate(due2);
       await sleepUntil(afterReminder);
       await sleepUntil(addDays(afterReminder, 2));
 
