@@ -10,9 +10,9 @@
  * earliest (`addMonths`, which clamps 31 Jan + 1 month to the end of February).
  */
 import { annuityPayment, monthlyRate } from './annuity';
-import { addDays, addMonths, compareDates, type IsoDate, isIsoDate } from './dates';
+import { addDays, addMonths, compareDates, daysBetween, firstOfMonth, type IsoDate, isIsoDate } from './dates';
 import { invoiceIssueDate } from './invoicing';
-import { Decimal, formatAmount } from './money';
+import { Decimal, formatAmount, roundOre, ZERO } from './money';
 import { DEFAULT_PRODUCT, type ProductParameters } from './product';
 import { installmentDueDate } from './schedule';
 
@@ -194,4 +194,34 @@ export function rateInForce(input: {
 
 function requireDate(name: string, value: IsoDate): void {
   if (!isIsoDate(value)) throw new InvalidRateChangeError(`${name} is not a date: ${JSON.stringify(value)}`);
+}
+
+/**
+ * R-LOAN-5 with R-PROD-4: interest periods are calendar months, and a change effective within the
+ * month an installment's interest covers (its due date's month) must not reach back before its
+ * effective date: those days bear the old rate. The installment's interest, split at the scheduled
+ * rate, is corrected by principal · (old − new) · days / 365 (actual/365) for the days of the month
+ * before `effectiveFrom`, rounded to öre; 0 when the change takes effect on the 1st or outside the month.
+ */
+export function rateChangeMonthAdjustment(input: {
+  principal: Decimal;
+  oldRatePercent: Decimal;
+  newRatePercent: Decimal;
+  dueDate: IsoDate;
+  effectiveFrom: IsoDate;
+  product?: ProductParameters;
+}): Decimal {
+  const product = input.product ?? DEFAULT_PRODUCT;
+  const monthStart = firstOfMonth(input.dueDate);
+  const nextMonth = addMonths(monthStart, 1);
+  if (compareDates(input.effectiveFrom, monthStart) <= 0 || compareDates(input.effectiveFrom, nextMonth) >= 0)
+    return ZERO;
+  const days = daysBetween(monthStart, input.effectiveFrom);
+  return roundOre(
+    input.principal
+      .times(input.oldRatePercent.minus(input.newRatePercent))
+      .div(100)
+      .times(days)
+      .div(product.dayCountBasis),
+  );
 }

@@ -7,7 +7,7 @@ import { installmentInvoiceLines } from '../../domain/invoicing';
 import { isInvoicedLoanStatus } from '../../domain/loan-statuses';
 import { Decimal, ZERO } from '../../domain/money';
 import { DEFAULT_PRODUCT, type NoticeChannel } from '../../domain/product';
-import { rateInForce } from '../../domain/rate-change';
+import { rateChangeMonthAdjustment, rateInForce } from '../../domain/rate-change';
 import { installmentSplit, noticeFee } from '../../domain/schedule';
 import { invoiceLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
@@ -64,9 +64,20 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
           new Decimal(inForce.monthlyPayment),
           input.isLast,
         );
+        // R-LOAN-5: the days of the installment's month before a change took effect bear the old rate.
+        const change = scheduled.filter((c) => inForce.applied.some((a) => a.changeId === c.change_id)).pop();
+        const adjustment = change
+          ? rateChangeMonthAdjustment({
+              principal: principal_outstanding,
+              oldRatePercent: new Decimal(loan.nominal_rate_percent),
+              newRatePercent: new Decimal(inForce.nominalRatePercent),
+              dueDate: input.dueDate,
+              effectiveFrom: change.effective_from,
+            })
+          : ZERO;
         const lines = installmentInvoiceLines({
           principal: split.principal,
-          interest: split.interest,
+          interest: Decimal.max(ZERO, split.interest.plus(adjustment)),
           noticeFee: noticeFee(loan.notice_channel as NoticeChannel),
           setupFee: input.number === 1 ? new Decimal(DEFAULT_PRODUCT.fees.setup) : ZERO,
         });
