@@ -255,3 +255,19 @@ export function checkEarlyRepaymentDate(
     return { ok: false, message: `a quote can be made at most ${daysAhead} days ahead` };
   return { ok: true };
 }
+
+/**
+ * R-LOAN-7 partial: the current month's interest on principal repaid on `repaidOn` from that day to
+ * the month's end (the repayment day itself not owed, as `wholeEarlyRepayment` counts), actual/365,
+ * rounded to öre: not earned once the installment of the month was invoiced on the higher principal.
+ */
+export function unearnedInterestOnPrepayment(input: {
+  prepaid: Decimal;
+  nominalRatePercent: Decimal;
+  repaidOn: IsoDate;
+  product?: ProductParameters;
+}): Decimal {
+  const product = input.product ?? DEFAULT_PRODUCT;
+  const days = daysBetween(input.repaidOn, addMonths(firstOfMonth(input.repaidOn), 1));
+  return roundOre(input.prepaid.times(input.nominalRatePercent).div(100).times(days).div(product.dayCountBasis));
+}

@@ -288,6 +288,28 @@ export function reversalPosting(
   return assertBalanced({ idempotencyKey, loanId, type: 'reversal', businessDate, entries });
 }
 
+/**
+ * R-LOAN-7 partial: interest invoiced for the days after a partial early repayment on the principal
+ * it repaid is not earned: taken back from income, reducing the principal still owed.
+ */
+export function unearnedInterestPosting(
+  loanId: string,
+  businessDate: IsoDate,
+  amount: Decimal,
+  idempotencyKey: string,
+): Posting {
+  return assertBalanced({
+    idempotencyKey,
+    loanId,
+    type: 'credit',
+    businessDate,
+    entries: [
+      { account: 'interest_income', amount },
+      { account: 'principal_outstanding', amount: amount.negated() },
+    ],
+  });
+}
+
 /** Income the lender gives back (fees refunded after a withdrawal, R-LOAN-8; interest paid ahead, R-LOAN-7). */
 export function refundPosting(
   loanId: string,

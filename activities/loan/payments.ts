@@ -23,8 +23,15 @@ import {
 } from '../../db/loan-repository';
 import { findWithdrawal } from '../../db/withdrawal-repository';
 import { allocatePayment } from '../../domain/allocation';
-import { compareDates, type IsoDate } from '../../domain/dates';
-import { creditPosting, customerDebt, paymentPosting, reversalPosting } from '../../domain/ledger';
+import { addMonths, compareDates, firstOfMonth, type IsoDate } from '../../domain/dates';
+import {
+  creditPosting,
+  customerDebt,
+  paymentPosting,
+  reversalPosting,
+  unearnedInterestPosting,
+} from '../../domain/ledger';
+import { unearnedInterestOnPrepayment } from '../../domain/early-repayment';
 import { idempotencyKey } from '../../domain/idempotency';
 import { chargesPreventedBy } from '../../domain/value-date';
 import { isInvoicedLoanStatus } from '../../domain/loan-statuses';
@@ -115,6 +122,15 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
     const allocation = allocatePayment(amount, before);
     const { principal_outstanding } = await loanAccountBalances(trx, loanId);
     await postInTransaction(trx, paymentPosting(loanId, paymentId, date, allocation, principal_outstanding));
+    if (orderSettled && order!.kind === 'partial') {
+      await creditInterestOnPrepayment(
+        trx,
+        loan,
+        paymentId,
+        date,
+        Decimal.min(allocation.excess, principal_outstanding),
+      );
+    }
     const settledInvoices: number[] = [];
     for (const item of allocation.items) {
       if (item.settled && !item.allocated.isZero()) {
@@ -196,6 +212,40 @@ async function reverseChargesPreventedBy(
   ))
     done.push({ invoiceNumber: n, kind: 'bureau-report', amount: '0.00' });
   return done;
+}
+
+/**
+ * R-LOAN-7 partial (defect 6): the installment invoiced for the current month charged its interest on
+ * the principal now repaid; from the repayment day to the month's end (the repayment day not owed,
+ * as for a whole repayment) that interest is not earned: given back by reducing principal.
+ */
+async function creditInterestOnPrepayment(
+  trx: Db,
+  loan: Pick<LoanRow, 'id' | 'nominal_rate_percent'>,
+  paymentId: string,
+  date: IsoDate,
+  prepaid: Decimal,
+): Promise<void> {
+  if (!prepaid.greaterThan(0)) return;
+  const invoiced = await trx
+    .selectFrom('invoices')
+    .select('number')
+    .where('loan_id', '=', loan.id)
+    .where('kind', '=', 'installment')
+    .where('due_date', '>=', date)
+    .where('due_date', '<', addMonths(firstOfMonth(date), 1))
+    .executeTakeFirst();
+  if (!invoiced) return; // this month's installment is not invoiced yet: it is split from the lower principal
+  const credit = unearnedInterestOnPrepayment({
+    prepaid,
+    nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+    repaidOn: date,
+  });
+  if (credit.greaterThan(0))
+    await postInTransaction(
+      trx,
+      unearnedInterestPosting(loan.id, date, credit, idempotencyKey(loan.id, 'prepayment-interest', paymentId)),
+    );
 }
 
 /** R-LOAN-8: interest runs from payout to the repayment; repaid before repayBy, the rest is credited. */
