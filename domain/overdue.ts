@@ -68,3 +68,33 @@ export function defaultInterestToAccrue(input: {
   }
   return { posted: postedDefaultInterest(interest), onInvoice: overdue[0] ? Number(overdue[0].id) : null };
 }
+
+/**
+ * R-LOAN-2, R-LOAN-3 (defect 7): what a payment made on `date` must be to settle every invoice that
+ * fell due before it — what the ledger shows unpaid, plus the default interest the payment posts
+ * before it is allocated (accrued from the last accrual to `date`), plus the late fee of each such
+ * invoice not charged yet (a payment after the due date brings it). The statement shows this figure,
+ * so a borrower who pays it leaves no residual open.
+ */
+export function overdueToSettleOn(input: {
+  openItems: readonly OpenItem[];
+  nominalRatePercent: Decimal;
+  accruedUntil: IsoDate | null;
+  date: IsoDate;
+  /** Invoices due before `date` whose late fee is not charged yet. */
+  lateFeesToCome: number;
+  lateFee: Decimal;
+}): { overdue: Decimal; defaultInterestToDate: Decimal } {
+  const accrual = defaultInterestToAccrue({
+    openItems: input.openItems,
+    nominalRatePercent: input.nominalRatePercent,
+    accruedUntil: input.accruedUntil,
+    until: input.date,
+  });
+  const defaultInterestToDate = accrual?.posted ?? ZERO;
+  const overdue = sumAmounts(overdueItems(input.openItems, input.date).flatMap((i) => i.lines.map((l) => l.remaining)));
+  return {
+    overdue: overdue.plus(defaultInterestToDate).plus(input.lateFee.times(input.lateFeesToCome)),
+    defaultInterestToDate,
+  };
+}

@@ -3,12 +3,15 @@
  * PostgreSQL (the ledger and its projections), never from workflow queries. Customers see their own
  * loans only; anyone else's is a 404.
  */
-import { loanAccountBalances } from '../../db/ledger-repository';
+import { loanAccountBalances, openInvoiceItems } from '../../db/ledger-repository';
 import { type InvoiceRow, listCustomerLoans, listInvoices, listPayments, type LoanRow } from '../../db/loan-repository';
 import { remainingPaymentPlan } from '../../domain/invoicing';
 import { customerDebt } from '../../domain/ledger';
-import { Decimal, formatAmount } from '../../domain/money';
-import type { NoticeChannel } from '../../domain/product';
+import { Decimal, formatAmount, ZERO } from '../../domain/money';
+import { isInvoicedLoanStatus } from '../../domain/loan-statuses';
+import { overdueToSettleOn } from '../../domain/overdue';
+import { stockholmToday } from '../schemas';
+import { DEFAULT_PRODUCT, type NoticeChannel } from '../../domain/product';
 import { toInstallmentResponse } from '../../domain/quote';
 import type { ApiDeps } from '../deps';
 import { findVisibleLoan } from '../loan-access';
@@ -53,6 +56,10 @@ const overviewSchema = z
         interest: money,
         defaultInterest: money,
         fees: money,
+        overdueToday: money.describe(
+          'what a payment today must be to settle every invoice already due: unpaid items, default interest ' +
+            'to today and late fees not yet charged (the same figure the payment is allocated against)',
+        ),
       })
       .openapi('LoanBalance'),
     nextInvoice: invoiceSchema.nullable(),
@@ -99,6 +106,17 @@ export async function loanOverview(deps: ApiDeps, loan: LoanRow): Promise<z.infe
     listInvoices(deps.db, loan.id),
   ]);
   const next = invoices.find((i) => i.status === 'OPEN');
+  const today = stockholmToday();
+  const { overdue } = overdueToSettleOn({
+    openItems: await openInvoiceItems(deps.db, loan.id),
+    nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+    accruedUntil: loan.default_interest_accrued_until,
+    date: today,
+    lateFeesToCome: invoices.filter(
+      (i) => i.status === 'OPEN' && i.kind === 'installment' && !i.late_fee_charged_on && i.due_date < today,
+    ).length,
+    lateFee: new Decimal(DEFAULT_PRODUCT.fees.late),
+  });
   return {
     loanId: loan.id,
     contractNumber: loan.contract_number,
@@ -117,6 +135,7 @@ export async function loanOverview(deps: ApiDeps, loan: LoanRow): Promise<z.infe
       interest: formatAmount(balances.interest_receivable),
       defaultInterest: formatAmount(balances.default_interest_receivable),
       fees: formatAmount(balances.fees_receivable),
+      overdueToday: formatAmount(isInvoicedLoanStatus(loan.status) ? overdue : ZERO),
     },
     nextInvoice: next ? toInvoiceView(next) : null,
   };
