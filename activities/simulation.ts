@@ -59,6 +59,7 @@ export function createSimulationActivities(db: Db) {
         ocrReference: invoice.ocr_reference,
         amount: formatAmount(due),
         paymentDate: input.paymentDate,
+        bookingDate: input.paymentDate, // the simulated day (the wall clock is not the simulation's)
       });
       return applied(payment.id);
     },
@@ -71,7 +72,10 @@ export function createSimulationActivities(db: Db) {
     async registerSimulatedPayment(input: {
       loanId: string;
       amount: string;
+      /** The value date (R-PAY-1). */
       paymentDate: string;
+      /** The day the bank file is registered (a late file: after the value date). */
+      bookingDate?: string;
       reference: string;
     }): Promise<SimulatedPaymentResult> {
       const loan = await findLoan(db, input.loanId);
@@ -83,6 +87,7 @@ export function createSimulationActivities(db: Db) {
         ocrReference: loan.ocr_reference,
         amount: input.amount,
         paymentDate: input.paymentDate,
+        ...(input.bookingDate ? { bookingDate: input.bookingDate } : {}),
       });
       return applied(payment.id);
     },

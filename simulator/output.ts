@@ -96,12 +96,14 @@ export async function assembleOutput(db: Db, input: AssembleInput): Promise<Simu
     .where('e.loan_id', '=', loanId)
     .where('e.invoice_number', 'is not', null)
     .where('p.type', 'not in', ['invoice', 'payment'])
-    .where('e.amount', '>', '0')
+    // R-PAY-1: a charge reversed for a late bank file nets out.
+    .where((eb) => eb.or([eb('e.amount', '>', '0'), eb('p.type', '=', 'reversal')]))
     .groupBy(['e.invoice_number', 'e.line_kind'])
     .execute();
   const charges = new Map<number, Record<string, string>>();
   for (const r of chargeRows) {
     const perInvoice = charges.get(r.invoice_number!) ?? {};
+    if (new Decimal(r.amount).isZero()) continue;
     perInvoice[r.line_kind ?? 'other'] = formatAmount(new Decimal(r.amount));
     charges.set(r.invoice_number!, perInvoice);
   }

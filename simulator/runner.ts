@@ -87,7 +87,11 @@ export function borrowerInput(scenario: Scenario, loanId: string, payoutDate: Is
       : { daysBeforeDue: scenario.borrower.paysDaysBeforeDue ?? 0 }),
     missInvoices: scenario.events.flatMap((e) => (e.type === 'miss-invoice' ? [e.invoice] : [])),
     ...(stop ? { stopFromInvoice: stop.fromInvoice } : {}),
-    payments: scenario.events.flatMap((e) => (e.type === 'payment' ? [{ amount: e.amount, date: e.date }] : [])),
+    payments: scenario.events.flatMap((e) =>
+      e.type === 'payment'
+        ? [{ amount: e.amount, date: e.date, ...(e.registeredOn ? { registeredOn: e.registeredOn } : {}) }]
+        : [],
+    ),
   };
 }
 

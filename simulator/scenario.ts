@@ -95,7 +95,18 @@ const eventSchema = z.discriminatedUnion(
   [
     z.strictObject({ type: z.literal('miss-invoice'), invoice: invoiceNumber }),
     z.strictObject({ type: z.literal('stop-paying'), fromInvoice: invoiceNumber }),
-    z.strictObject({ type: z.literal('payment'), amount: positiveAmount, date }),
+    z
+      .strictObject({
+        type: z.literal('payment'),
+        amount: positiveAmount,
+        date,
+        /** R-PAY-1: a late bank file: registered on this day, judged at `date` (its value date). */
+        registeredOn: date.optional(),
+      })
+      .refine((e) => !e.registeredOn || e.registeredOn >= e.date, {
+        message: 'registeredOn must be on or after date (a bank file comes after the payment)',
+        path: ['registeredOn'],
+      }),
     z.strictObject({
       type: z.literal('rate-change'),
       announcedOn: date,

@@ -26,7 +26,10 @@ import { loanWorkflowId, paymentReceivedSignal } from './loan-messages';
 export interface ScheduledPayment {
   /** SEK decimal string. */
   amount: string;
+  /** The value date: the day the borrower pays (R-PAY-1). */
   date: IsoDate;
+  /** R-PAY-1: a late bank file: the payment is registered on this day (default `date`). */
+  registeredOn?: IsoDate;
 }
 
 export interface SimulatedBorrowerInput {
@@ -50,7 +53,7 @@ export interface SimulatedBorrowerInput {
 
 type Action =
   | { kind: 'invoice'; date: IsoDate; invoiceNumber: number }
-  | { kind: 'payment'; date: IsoDate; amount: string; index: number };
+  | { kind: 'payment'; date: IsoDate; valueDate: IsoDate; amount: string; index: number };
 
 // Local activities: a payment registration is one short database transaction, and recording it as
 // a marker in the same workflow task keeps the borrower's history (and the simulation) small.
@@ -75,7 +78,7 @@ export function borrowerPlan(input: SimulatedBorrowerInput): Action[] {
     });
   }
   (input.payments ?? []).forEach((p, index) =>
-    actions.push({ kind: 'payment', date: p.date, amount: p.amount, index }),
+    actions.push({ kind: 'payment', date: p.registeredOn ?? p.date, valueDate: p.date, amount: p.amount, index }),
   );
   const rank = (a: Action) => (a.kind === 'invoice' ? a.invoiceNumber : 10_000 + a.index);
   return actions.sort((a, b) => compareDates(a.date, b.date) || rank(a) - rank(b));
@@ -112,7 +115,8 @@ export async function simulatedBorrowerWorkflow(input: SimulatedBorrowerInput): 
         : await registerSimulatedPayment({
             loanId: input.loanId,
             amount: action.amount,
-            paymentDate: action.date,
+            paymentDate: action.valueDate,
+            bookingDate: action.date,
             reference: `payment-${action.index}`,
           });
     if (action.kind === 'invoice') invoicesThisRun++;

@@ -79,6 +79,8 @@ export async function payToLoan(
     ocrReference: loan.ocr_reference,
     amount: payment.amount,
     paymentDate: payment.paymentDate,
+    // R-PAY-1: booked on the simulated day (a late bank file: after its value date).
+    bookingDate: stockholmDate(new Date(await env.currentTimeMs())),
   });
   await env.client.workflow.start(paymentWorkflow, {
     taskQueue,

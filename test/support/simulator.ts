@@ -27,9 +27,11 @@ export async function runnable(scenario: Scenario, env: TestWorkflowEnvironment)
   const shiftEvent = (e: ScenarioEvent): ScenarioEvent =>
     e.type === 'rate-change'
       ? { ...e, announcedOn: shift(e.announcedOn), effectiveOn: shift(e.effectiveOn) }
-      : 'date' in e
-        ? { ...e, date: shift(e.date) }
-        : e;
+      : e.type === 'payment' && e.registeredOn
+        ? { ...e, date: shift(e.date), registeredOn: shift(e.registeredOn) }
+        : 'date' in e
+          ? { ...e, date: shift(e.date) }
+          : e;
   return {
     ...scenario,
     loan: { ...scenario.loan, payoutDate: shift(payout) },

@@ -164,8 +164,8 @@ describe('simulated borrower plan', () => {
     expect(borrowerPlan(borrowerInput(scenario, 'loan-1', '2028-03-10'))).toEqual([
       { kind: 'invoice', date: '2028-04-23', invoiceNumber: 1 },
       { kind: 'invoice', date: '2028-06-25', invoiceNumber: 3 },
-      { kind: 'payment', date: '2028-06-25', amount: '10.00', index: 1 },
-      { kind: 'payment', date: '2028-07-10', amount: '2000.00', index: 0 },
+      { kind: 'payment', date: '2028-06-25', valueDate: '2028-06-25', amount: '10.00', index: 1 },
+      { kind: 'payment', date: '2028-07-10', valueDate: '2028-07-10', amount: '2000.00', index: 0 },
       { kind: 'invoice', date: '2028-07-26', invoiceNumber: 4 },
     ]);
   });
@@ -180,5 +180,30 @@ describe('simulated borrower plan', () => {
       date: '2028-04-18',
       invoiceNumber: 1,
     });
+  });
+
+  it('R-PAY-1: plays a late bank file: the payment is registered on registeredOn, judged at its date', () => {
+    const scenario = parseScenario({
+      ...valid(),
+      borrower: { paysDaysBeforeDue: 5 },
+      events: [
+        { type: 'miss-invoice', invoice: 1 },
+        { type: 'payment', amount: '2500', date: '2028-04-28', registeredOn: '2028-05-08' },
+      ],
+    });
+    const payment = borrowerPlan(borrowerInput(scenario, 'loan-1', '2028-03-10')).find((a) => a.kind === 'payment');
+    expect(payment).toEqual({
+      kind: 'payment',
+      date: '2028-05-08',
+      valueDate: '2028-04-28',
+      amount: '2500.00',
+      index: 0,
+    });
+    expect(
+      issuesOf({
+        ...valid(),
+        events: [{ type: 'payment', amount: '1', date: '2028-05-08', registeredOn: '2028-05-07' }],
+      }).map((i) => i.field),
+    ).toEqual(['events[0].registeredOn']);
   });
 });

@@ -58,6 +58,24 @@ describe('lifecycle simulator on the time-skipping server', () => {
     await expectLedgerBalanced(db);
   });
 
+  it('R-PAY-1: runs examples/late-bank-file.json: a payment made on the due date, registered after the reminder, is on time', async () => {
+    const scenario = await runnable(example('late-bank-file'), env);
+    const late = scenario.events.flatMap((e) => (e.type === 'payment' ? [e] : []))[0]!;
+    const { output } = await runScenario(ctx, scenario);
+
+    expect(output.status).toBe('CLOSED');
+    const second = output.invoices[1]!;
+    expect(second.dueDate).toBe(late.date);
+    // The late fee and the reminder were sent before the file came, then reversed: nothing stays charged.
+    expect(second.lateFeeChargedOn).not.toBeNull();
+    expect(second.charges).toEqual({});
+    expect(second.paidDate).toBe(late.date);
+    expect(output.invoices.every((i) => Object.keys(i.charges).length === 0)).toBe(true);
+    expect(output.balances.customerDebt).toBe('0.00');
+    expect(output.ledger.balanced).toBe(true);
+    await expectLedgerBalanced(db);
+  });
+
   it('runs examples/missed-invoice.json: late fee and reminder on invoice 3, the catch-up payment settles it', async () => {
     const scenario = await runnable(example('missed-invoice'), env);
     const catchUpDate = scenario.events.flatMap((e) => (e.type === 'payment' ? [e.date] : []))[0];
