@@ -51,8 +51,13 @@ describe('lifecycle simulator: the loan’s actions', () => {
       const lines = output.invoices.find((i) => i.number === n)!.lines;
       return new Decimal(lines.principal ?? 0).plus(lines.interest ?? 0).toFixed(2);
     };
-    if (change.firstInstallment < free.installmentNumber)
-      expect(payment(change.firstInstallment)).toBe(change.newMonthlyPayment);
+    // R-LOAN-5: the change takes effect on 2 July: 1 July of the first new-rate installment bears the
+    // old rate (actual/365) — less than one day of the 1.5 pp raise on the amount lent; from the next
+    // installment on, the new annuity in full.
+    expect(change.firstInstallment + 1).toBeLessThan(free.installmentNumber);
+    const oldRateDay = new Decimal(change.newMonthlyPayment).minus(payment(change.firstInstallment));
+    expect(oldRateDay.greaterThan(0) && oldRateDay.lessThan(new Decimal(60000).times('0.015').div(365))).toBe(true);
+    expect(payment(change.firstInstallment + 1)).toBe(change.newMonthlyPayment);
     expect(payment(free.installmentNumber + 1)).toBe(free.newMonthlyPayment);
     expect(output.invoices.every((i) => i.status === 'PAID')).toBe(true);
     expect(output.loan).toMatchObject({ termMonths: 37, nominalRatePercent: '11.45' });
