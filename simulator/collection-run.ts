@@ -72,7 +72,7 @@ export async function followCase(
     const now = stockholmDate(new Date(await env.currentTimeMs()));
     const row = await caseOfLoanById(db, started.caseId);
     const debtorDone = (await started.debtor.describe()).status.name !== 'RUNNING';
-    if (row.status !== 'OPEN' && debtorDone) return { endedOn: now, endedBy: 'case-ended' };
+    if (row.status !== 'OPEN' && debtorDone) return { endedOn: row.closed_on ?? now, endedBy: 'case-ended' };
     if (compareDates(now, last) >= 0) return { endedOn: last, endedBy: until ? 'until' : 'horizon' };
     const step = Math.min(endOf(addMonths(now, 1)), endOf(last)) - (await env.currentTimeMs());
     if (step > 0) await env.sleep(step);

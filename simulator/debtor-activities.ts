@@ -82,7 +82,7 @@ export function createDebtorActivities(db: Db): SimulatedDebtorActivities {
     return { paymentId: payment.id, amount: payment.amount };
   }
 
-  async function update(caseNumber: string, act: DebtorAct, date: IsoDate): Promise<CaseView> {
+  async function update(caseId: string, caseNumber: string, act: DebtorAct, date: IsoDate): Promise<CaseView> {
     const handle = Context.current().client.workflow.getHandle(collectionCaseWorkflowId(caseNumber));
     switch (act.type) {
       case 'postpone':
@@ -92,9 +92,9 @@ export function createDebtorActivities(db: Db): SimulatedDebtorActivities {
       case 'propose-plan': {
         let monthlyAmount = act.monthlyAmount;
         if (!monthlyAmount) {
-          // The claim the case holds now (read today), plus the plan fee, over the months asked for.
-          const { claim } = await handle.query(caseViewQuery);
-          const total = new Decimal(claim.total).plus(DEFAULT_COLLECTION_PRODUCT.planFee);
+          // The claim today (default interest to today, as the case decides on), plus the plan fee,
+          // over the months asked for.
+          const total = (await claimToday(db, caseId, date)).plus(DEFAULT_COLLECTION_PRODUCT.planFee);
           monthlyAmount = formatAmount(total.div(act.months ?? DEFAULT_COLLECTION_PRODUCT.planMaxMonths).ceil());
         }
         return handle.executeUpdate(proposePlanUpdate, {
@@ -157,7 +157,7 @@ export function createDebtorActivities(db: Db): SimulatedDebtorActivities {
         return { ...base, outcome: 'done', ...(await pay(caseId, date, amount, `act-${index}`)) };
       }
       try {
-        const view = await update(caseNumber, act, date);
+        const view = await update(caseId, caseNumber, act, date);
         return { ...base, outcome: 'done', stage: view.status === 'OPEN' ? view.stage : view.status };
       } catch (err) {
         const refused = refusalOf(err);

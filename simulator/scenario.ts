@@ -302,3 +302,19 @@ export function parseScenarioText(text: string): Scenario {
   }
   return parseScenario(document);
 }
+
+/**
+ * The scenario with `debtor` (a `--debtor` preset), checked as a scenario file's would be: the
+ * loan must go to collection.
+ */
+export function withDebtor(scenario: Scenario, debtor: ScenarioDebtor): Scenario {
+  const stops = scenario.events.some((e) => e.type === 'stop-paying');
+  if (!stops && !('never' in scenario.borrower && scenario.borrower.never))
+    throw new ScenarioError([
+      {
+        field: 'debtor',
+        message: 'a debtor needs a loan that goes to collection: add a stop-paying event or {"never": true}',
+      },
+    ]);
+  return { ...scenario, debtor };
+}
