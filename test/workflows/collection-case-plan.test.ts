@@ -216,5 +216,6 @@ describe('the collection case’s installment plan (R-COLL-6) to its end', () =>
     expect(events.at(-1)).toBe('closed-paid');
     expect(claimTotal(claimFromLines(await caseLedgerLines(db, row.id))).isZero()).toBe(true);
     await expectLedgerBalanced(db);
-  });
+    // Two workers and twelve simulated months: room beyond the default on a shared machine.
+  }, 240_000);
 });
