@@ -149,9 +149,11 @@ export async function simulatedDebtorWorkflow(input: SimulatedDebtorInput): Prom
       if (!step.open) return false;
       if (!step.next) return true; // the plan broke: the debtor goes on with the script
       const { number, dueDate } = step.next;
-      const payOn = addDays(dueDate, -paying.daysBeforeDue);
+      // Told to pay before a date already behind (an installment due soon after the plan): pays today.
+      const planned = addDays(dueDate, -paying.daysBeforeDue);
+      const payOn = compareDates(planned, today()) < 0 ? today() : planned;
       const pays = !paying.miss?.includes(number) && !(paying.stopFrom !== undefined && number >= paying.stopFrom);
-      if (pays && compareDates(payOn, today()) >= 0) {
+      if (pays && compareDates(payOn, dueDate) <= 0) {
         await sleepUntil(at(payOn));
         const result = await acts.simulatedDebtorPaysInstallment({ ...ids, date: today(), number });
         await tellCase(result);
