@@ -13,7 +13,7 @@ import type { Db } from '../../db/database';
 import { findLoan, registerPayment } from '../../db/loan-repository';
 import { claimFromLines, claimOn, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
 import { smallestAcceptableMonthlyAmount } from '../../domain/collection-case';
-import { addDays, type IsoDate } from '../../domain/dates';
+import { addDays, type IsoDate, stockholmDate } from '../../domain/dates';
 import { Decimal, formatAmount } from '../../domain/money';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import {
@@ -44,6 +44,8 @@ describe('the collection case’s installment plan (R-COLL-6) to its end', () =>
     await db?.destroy();
     await enforcement?.close();
   });
+
+  const today = async (): Promise<IsoDate> => stockholmDate(new Date(await env.currentTimeMs()));
 
   /** Lets simulated time pass until noon (Stockholm) of `date`. */
   async function sleepUntil(date: IsoDate): Promise<void> {
@@ -153,10 +155,9 @@ describe('the collection case’s installment plan (R-COLL-6) to its end', () =>
     const row = await w.runUntil(async () => {
       const row = await handedOver(w, loanId);
       const handle = handleOf(row);
-      const { claim } = await handle.query(caseViewQuery);
-      const monthly = smallestAcceptableMonthlyAmount(
-        new Decimal(claim.total).plus(DEFAULT_COLLECTION_PRODUCT.planFee),
-      );
+      // The claim of today, as the case decides on it (default interest may have run since the demand).
+      const claim = await claimTotalOn(row, await today());
+      const monthly = smallestAcceptableMonthlyAmount(claim.plus(DEFAULT_COLLECTION_PRODUCT.planFee));
       const accepted = await handle.executeUpdate(proposePlanUpdate, {
         args: [{ actor: 'debtor', monthlyAmount: formatAmount(monthly), dayOfMonth: 27 }],
       });
@@ -186,8 +187,8 @@ describe('the collection case’s installment plan (R-COLL-6) to its end', () =>
     const row = await first.runUntil(async () => {
       const row = await handedOver(first, loanId);
       const handle = handleOf(row);
-      const { claim } = await handle.query(caseViewQuery);
-      const monthly = new Decimal(claim.total).plus(DEFAULT_COLLECTION_PRODUCT.planFee).div(6).ceil();
+      const claim = await claimTotalOn(row, await today());
+      const monthly = claim.plus(DEFAULT_COLLECTION_PRODUCT.planFee).div(6).ceil();
       const accepted = await handle.executeUpdate(proposePlanUpdate, {
         args: [{ actor: 'debtor', monthlyAmount: formatAmount(monthly), dayOfMonth: 12 }],
       });
