@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
         const c = output.collectionCase;
         if (c)
           log(
-            `case ${c.caseNumber}: ${c.status} on ${c.closedOn ?? output.simulated.to}, ` +
+            `case ${c.caseNumber}: ${c.status} on ${c.closedOn ?? output.simulated.to}, claim ${c.claimAtEnd.total}, ` +
               `${c.timeline.map((e) => e.kind).join(' → ')}`,
           );
       } finally {
