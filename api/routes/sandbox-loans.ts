@@ -9,10 +9,13 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { addMonths } from '../../domain/dates';
 import type { LoanTerms } from '../../domain/loan-terms';
+import { Decimal } from '../../domain/money';
 import { NOTICE_CHANNELS, type NoticeChannel } from '../../domain/product';
+import { quoteRequestViolations } from '../../domain/quote';
 import { loanWorkflow, loanWorkflowSummary } from '../../workflows/loan';
 import { loanWorkflowId } from '../../workflows/loan-messages';
 import type { ApiDeps } from '../deps';
+import { badRequest } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { percentString, positiveAmountString, stockholmToday } from '../schemas';
 import { z } from '../zod';
@@ -58,6 +61,20 @@ export function sandboxLoanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       },
     },
     handler: async ({ body }) => {
+      // R-PROD-1: the product's limits, as a quote has them (a 400 naming each field).
+      const payoutDate = addMonths(stockholmToday(), -body.monthsAgo);
+      const violations = quoteRequestViolations({
+        amount: new Decimal(body.amount),
+        termMonths: body.termMonths,
+        nominalRatePercent: new Decimal(body.nominalRatePercent),
+        noticeChannel: body.noticeChannel,
+        payoutDate,
+      });
+      if (violations.length > 0)
+        throw badRequest(
+          'the loan is outside the product limits',
+          violations.map((v) => ({ field: `body.${v.field}`, message: v.message })),
+        );
       const loanId = randomUUID();
       const terms: LoanTerms = {
         loanId,
@@ -68,7 +85,7 @@ export function sandboxLoanRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         termMonths: body.termMonths,
         nominalRatePercent: body.nominalRatePercent,
         noticeChannel: body.noticeChannel,
-        payoutDate: addMonths(stockholmToday(), -body.monthsAgo),
+        payoutDate,
       };
       const workflowId = loanWorkflowId(loanId);
       await deps.temporal.workflow.start(loanWorkflow, {

@@ -27,6 +27,14 @@ describe('collection walkthrough: handover to a kept installment plan (docs/coll
     await h?.stop();
   });
 
+  it('R-PROD-1: a sandbox loan outside the product limits is a 400 naming the field', async () => {
+    const res = await request(h.app)
+      .post('/v1/sandbox/loans/overdue')
+      .send({ customerId: debtor, amount: '1000.00' })
+      .expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.amount']);
+  });
+
   it('R-COLL-1, R-COLL-6, R-COLL-9: handover, plan refused then agreed, installments paid → CLOSED_PAID', async () => {
     const started = await request(h.app)
       .post('/v1/sandbox/loans/overdue')
