@@ -20,6 +20,7 @@ import { paymentRoutes } from './routes/payments';
 import { quoteRoutes } from './routes/quotes';
 import { applicationRoutes } from './routes/applications';
 import { sandboxRoutes } from './routes/sandbox';
+import { sandboxLoanRoutes } from './routes/sandbox-loans';
 import { ApiRoutes } from './routing';
 import { mountWeb } from '../web';
 import { noStore, rateLimits, securityHeaders, trustProxySetting } from './security';
@@ -63,7 +64,10 @@ export function createApp(deps: ApiDeps): Express {
   applicationRoutes(routes, deps);
   mailboxRoutes(routes, deps);
   // The doubles' steering exists only in sandbox mode, and is never mounted in production.
-  if (deps.config.ENGINE_MODE === 'sandbox' && deps.sandbox) sandboxRoutes(routes, deps.sandbox, deps);
+  if (deps.config.ENGINE_MODE === 'sandbox' && deps.sandbox) {
+    sandboxRoutes(routes, deps.sandbox, deps);
+    sandboxLoanRoutes(routes, deps); // a loan that goes to collection within seconds (docs/collection.md)
+  }
   loanRoutes(routes, deps);
   loanActionRoutes(routes, deps);
   paymentRoutes(routes, deps);

@@ -1,7 +1,8 @@
 /**
  * Records workflow histories for the replay tests (`npm run record:histories`): runs the loan
  * workflow through its main paths on the time-skipping server and writes every run's history to
- * test/replay/. Re-record only when a change is meant to be incompatible (and then add patched()
+ * test/replay/. `npm run record:histories -- --collection` records the collection case instead,
+ * through the lifecycle simulator's debtor presets (plan kept, plan broken, dispute rejected). Re-record only when a change is meant to be incompatible (and then add patched()
  * for running workflows instead, ARCHITECTURE.md "Long life").
  */
 import { randomUUID } from 'node:crypto';
@@ -25,11 +26,14 @@ import type { LoanTerms } from '../domain/loan-terms';
 import { loanWorkflow } from '../workflows/loan';
 import { loanWorkflowId } from '../workflows/loan-messages';
 import { simulatedBorrowerWorkflow, type SimulatedBorrowerInput } from '../workflows/simulated-borrower';
+import { runScenario } from '../simulator/runner';
+import { parseScenario } from '../simulator/scenario';
 
 const OUT = path.join(PROJECT_ROOT, 'test', 'replay');
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  if (process.argv.includes('--collection')) return recordCollection();
   const database = await createTestDatabase('replay');
   const db = createDb(database.url);
   await migrateToLatest(db);
@@ -93,6 +97,37 @@ async function main(): Promise<void> {
     });
   } finally {
     await env.teardown();
+    await db.destroy();
+    await database.drop();
+  }
+}
+
+/** The collection case's paths, played by the simulator's debtor; each case's chain is written. */
+async function recordCollection(): Promise<void> {
+  const database = await createTestDatabase('replay');
+  const db = createDb(database.url);
+  await migrateToLatest(db);
+  const dataConverter = encryptingDataConverter(TEST_KEYS);
+  const { code } = await bundleWorkflowCode({ workflowsPath: TOOL_WORKFLOWS_PATH });
+  try {
+    for (const preset of ['plan-kept', 'plan-broken', 'dispute-rejected'] as const) {
+      const env = await startTimeSkippingServer(dataConverter);
+      try {
+        const scenario = parseScenario({
+          loan: { amount: '30000', termMonths: 24, nominalRatePercent: '9.95', noticeChannel: 'autogiro' },
+          borrower: { paysDaysBeforeDue: 5 },
+          events: [{ type: 'stop-paying', fromInvoice: 2 }],
+          debtor: { preset },
+          end: { untilClosed: true },
+        });
+        const { output } = await runScenario({ env, db, dataConverter, workflowBundle: { code } }, scenario);
+        const c = output.collectionCase!;
+        await recordChain(env.client, c.temporal.workflowId, c.temporal.runs[0]!.runId, `collection-v2-${preset}`);
+      } finally {
+        await env.teardown();
+      }
+    }
+  } finally {
     await db.destroy();
     await database.drop();
   }

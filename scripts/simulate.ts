@@ -6,7 +6,8 @@
  * stderr. Exit codes: 0 done, 2 the scenario is invalid or uses an event not supported yet (one
  * `field: message` line per problem on stderr), 1 anything else.
  *
- * Options: --compact (one-line JSON), --keep-db (keep the database and print its URL on stderr).
+ * Options: --compact (one-line JSON), --keep-db (keep the database and print its URL on stderr),
+ * --debtor <name> (the loan goes to collection and a preset debtor plays the case: simulator/debtor.ts).
  * Environment: SIMULATOR_DATABASE_URL, a PostgreSQL server on which the fresh database is created
  * (default: 127.0.0.1:5432, else an embedded PostgreSQL).
  */
@@ -20,17 +21,27 @@ import { createScratchDatabase } from '../platform/scratch-database';
 import { startTimeSkippingServer } from '../platform/temporal-servers';
 import { stockholmDate } from '../domain/dates';
 import { bundleWorkflows, preflightIssues, runScenario } from '../simulator/runner';
-import { parseScenarioText, ScenarioError } from '../simulator/scenario';
+import { parseScenarioText, ScenarioError, withDebtor } from '../simulator/scenario';
+import { DEBTOR_PRESET_NAMES, debtorPreset, isDebtorPreset } from '../simulator/debtor';
 
-const USAGE = `usage: npm run simulate -- <scenario.json> [--compact] [--keep-db]
+const USAGE = `usage: npm run simulate -- <scenario.json> [--compact] [--keep-db] [--debtor <name>]
   Runs one loan through the real workflows on the time-skipping server and PostgreSQL and prints
-  one JSON document. Scenario format and examples: docs/simulator.md, examples/*.json.`;
+  one JSON document. Scenario format and examples: docs/simulator.md, examples/*.json.
+  --debtor <name>: once the loan is in collection, a debtor plays the case: one of
+    ${DEBTOR_PRESET_NAMES.join(', ')}`;
 
 function log(message: string): void {
   process.stderr.write(`[simulate] ${message}\n`);
 }
 
 async function main(argv: string[]): Promise<number> {
+  const debtorAt = argv.indexOf('--debtor');
+  const debtorName = debtorAt >= 0 ? argv[debtorAt + 1] : undefined;
+  if (debtorAt >= 0) argv = argv.filter((_, i) => i !== debtorAt && i !== debtorAt + 1);
+  if (debtorAt >= 0 && (!debtorName || !isDebtorPreset(debtorName))) {
+    process.stderr.write(`--debtor: one of ${DEBTOR_PRESET_NAMES.join(', ')}\n`);
+    return 2;
+  }
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const files = argv.filter((a) => !a.startsWith('--'));
   if (flags.has('--help') || flags.has('-h')) {
@@ -52,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   try {
-    const scenario = parseScenarioText(text);
+    const parsed = parseScenarioText(text);
+    const scenario = debtorName && isDebtorPreset(debtorName) ? withDebtor(parsed, debtorPreset(debtorName)) : parsed;
     // Refuse what the runner would refuse before starting any server (a fresh time-skipping
     // server's clock starts at the wall clock).
     const refused = preflightIssues(scenario, stockholmDate(new Date()));
@@ -83,6 +95,12 @@ async function main(argv: string[]): Promise<number> {
           `${output.status}: ${output.invoices.length} invoices, ${output.payments.length} payments, ` +
             `ledger ${output.ledger.balanced ? 'balanced' : 'NOT balanced'}, ${output.temporal.wallSeconds} s`,
         );
+        const c = output.collectionCase;
+        if (c)
+          log(
+            `case ${c.caseNumber}: ${c.status} on ${c.closedOn ?? output.simulated.to}, claim ${c.claimAtEnd.total}, ` +
+              `${c.timeline.map((e) => e.kind).join(' → ')}`,
+          );
       } finally {
         await env.teardown();
       }

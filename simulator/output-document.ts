@@ -2,6 +2,7 @@
  * The shape of the simulator's one JSON document (docs/simulator.md): what simulator/output.ts
  * assembles from PostgreSQL and the runner prints.
  */
+import type { CollectionCaseOutput } from './collection-run';
 import type { IsoDate } from '../domain/dates';
 
 export interface InvoiceOutput {
@@ -219,7 +220,7 @@ export interface SimulationOutput {
      * Why it stopped: the loan workflow ended (closed, handed to collection, …), the scenario's
      * end date, or the untilClosed safety horizon.
      */
-    endedBy: 'loan-ended' | 'until' | 'horizon';
+    endedBy: 'loan-ended' | 'until' | 'horizon' | 'case-ended';
   };
   invoices: InvoiceOutput[];
   reminders: ReminderOutput[];
@@ -227,6 +228,8 @@ export interface SimulationOutput {
   terminationNotices: TerminationNoticeOutput[];
   /** R-LOAN-4, R-COLL-1: the collection case the loan was handed to, or null. */
   collection: CollectionOutput | null;
+  /** R-COLL-1…9: with a debtor in the scenario, the case's timeline, claim and the debtor's acts. */
+  collectionCase?: CollectionCaseOutput;
   payments: PaymentOutput[];
   /** R-LOAN-5, R-LOAN-10: the scenario's rate changes, accepted or refused. */
   rateChanges: RateChangeOutput[];

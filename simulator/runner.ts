@@ -30,6 +30,15 @@ import { loanWorkflow } from '../workflows/loan';
 import { loanWorkflowId } from '../workflows/loan-messages';
 import { type SimulatedBorrowerInput, simulatedBorrowerWorkflow } from '../workflows/simulated-borrower';
 import { type ActionRecord, loanActions, playAction } from './actions';
+import { EnforcementHttpClient, EnforcementSandbox } from '../adapters/enforcement';
+import {
+  collectionCaseOutput,
+  followCase,
+  type StartedDebtor,
+  startDebtorAtHandover,
+  stopCaseRun,
+} from './collection-run';
+import { createDebtorActivities } from './debtor-activities';
 import { unsupportedEventIssues } from './capabilities';
 import { type RunHistory, workflowChain } from './history';
 import { assembleOutput, chainOutput } from './output';
@@ -51,6 +60,8 @@ export interface SimulationContext {
   log?: (message: string) => void;
   /** For the worker that runs the scenario (the loan benchmark times local activities with one). */
   workerInterceptors?: WorkerOptions['interceptors'];
+  /** R-COLL-3: the enforcement authority's URL; a run with a debtor starts its own double when absent. */
+  enforcementUrl?: string;
 }
 
 /** Months after the last due date that "untilClosed" waits before giving up (loan never closes). */
@@ -121,7 +132,7 @@ export function preflightIssues(scenario: Scenario, today: IsoDate): ScenarioIss
 export interface SimulationResult {
   output: SimulationOutput;
   /** Every run's history with event counts by type (the bench's breakdown). */
-  histories: { loan: RunHistory[]; borrower: RunHistory[] };
+  histories: { loan: RunHistory[]; borrower: RunHistory[]; collectionCase: RunHistory[] };
 }
 
 export async function runScenario(
@@ -164,14 +175,22 @@ export async function runScenario(
   const ownAdapters =
     !ctx.adapters && scenario.events.some((e) => e.type === 'complaint') ? await createSandboxAdapters() : undefined;
   const adapters = ctx.adapters ?? ownAdapters;
+  // R-COLL-3: a case the debtor leaves unpaid applies to the enforcement authority (a recording double).
+  const ownEnforcement = scenario.debtor && !ctx.enforcementUrl ? await EnforcementSandbox.start() : undefined;
+  const enforcementUrl = ctx.enforcementUrl ?? ownEnforcement?.url;
   const worker = await createToolWorker({
     connection: ctx.env.nativeConnection,
     namespace: ctx.env.namespace ?? 'default',
     taskQueue,
     dataConverter: ctx.dataConverter,
-    deps: { db: ctx.db, ...(adapters ? { adapters: adapters.adapters } : {}) },
+    deps: {
+      db: ctx.db,
+      ...(adapters ? { adapters: adapters.adapters } : {}),
+      ...(enforcementUrl ? { enforcement: new EnforcementHttpClient({ baseUrl: enforcementUrl }) } : {}),
+    },
     workflowBundle: ctx.workflowBundle ?? (await bundleWorkflows()),
     interceptors: ctx.workerInterceptors,
+    toolActivities: { ...createDebtorActivities(ctx.db) },
   });
 
   const client = ctx.env.client;
@@ -219,11 +238,39 @@ export async function runScenario(
         actions.push(record);
       }
 
-      // Skipped time: the server fires every timer up to the end, waiting for each workflow task and
-      // activity it causes, so on return everything due by then has happened.
-      const remaining = endOfDay(endDate) - (await ctx.env.currentTimeMs());
-      if (remaining > 0) await ctx.env.sleep(remaining);
+      // R-COLL-2…7: with a debtor, the loan runs to its handover and the case is followed to its end.
+      let started: StartedDebtor | undefined;
+      let caseEnd: Awaited<ReturnType<typeof followCase>> | undefined;
+      let caseWallSeconds = 0;
+      if (scenario.debtor) {
+        started = await startDebtorAtHandover(ctx.env, ctx.db, {
+          loanId,
+          loanWorkflowId: loanWfId,
+          taskQueue,
+          debtor: scenario.debtor,
+        });
+        if (!started) notes.push('the loan was not handed over to collection: the debtor had nothing to do');
+        else {
+          log(
+            `case ${started.caseNumber} opened ${started.openedOn}: the debtor plays ${scenario.debtor.preset ?? 'the scenario'}`,
+          );
+          const caseStart = process.hrtime.bigint();
+          caseEnd = await followCase(ctx.env, ctx.db, started, scenario.end.until);
+          caseWallSeconds = Number(process.hrtime.bigint() - caseStart) / 1e9;
+        }
+      }
+      if (!started) {
+        // Skipped time: the server fires every timer up to the end, waiting for each workflow task and
+        // activity it causes, so on return everything due by then has happened.
+        const remaining = endOfDay(endDate) - (await ctx.env.currentTimeMs());
+        if (remaining > 0) await ctx.env.sleep(remaining);
+      }
       const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
+      const collectionCase =
+        started && caseEnd && scenario.debtor
+          ? await collectionCaseOutput(ctx.db, client, started, scenario.debtor, caseEnd.endedOn)
+          : undefined;
+      if (started) await stopCaseRun(started, client, notes);
 
       const loanEnd = await stateAtEnd(ctx, loanWfId);
       const borrowerEnd = await stateAtEnd(ctx, borrowerWfId);
@@ -248,6 +295,12 @@ export async function runScenario(
       return {
         actions,
         wallSeconds,
+        collectionCase: collectionCase && {
+          ...collectionCase,
+          wallSeconds: caseWallSeconds,
+          endedOn: caseEnd!.endedOn,
+          endedBy: caseEnd!.endedBy,
+        },
         loanState: loanEnd.state,
         loanEndedOn: loanEnd.closedOn,
         borrowerState: borrowerEnd.state,
@@ -257,6 +310,7 @@ export async function runScenario(
     })
     .finally(async () => {
       await ownAdapters?.stop();
+      await ownEnforcement?.close();
     });
 
   const closed = collected.loanState === 'COMPLETED';
@@ -283,5 +337,18 @@ export async function runScenario(
     actions: collected.actions,
   });
   if (closed) output.simulated.to = output.loan.closedOn ?? collected.loanEndedOn ?? endDate;
-  return { output, histories: { loan: collected.loanRuns, borrower: collected.borrowerRuns } };
+  const caseRun = collected.collectionCase;
+  if (caseRun) {
+    output.collectionCase = {
+      ...caseRun.output,
+      temporal: { ...caseRun.output.temporal, wallSeconds: round2(caseRun.wallSeconds) },
+    };
+    output.simulated = { ...output.simulated, to: caseRun.endedOn, endedBy: caseRun.endedBy };
+  }
+  return {
+    output,
+    histories: { loan: collected.loanRuns, borrower: collected.borrowerRuns, collectionCase: caseRun?.runs ?? [] },
+  };
 }
+
+const round2 = (n: number) => Math.round(n * 100) / 100;

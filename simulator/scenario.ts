@@ -11,6 +11,7 @@ import { compareDates, type IsoDate, isIsoDate } from '../domain/dates';
 import { Decimal, formatAmount, isAmountString } from '../domain/money';
 import { NOTICE_CHANNELS, type NoticeChannel } from '../domain/product';
 import { QUOTE_LIMITS, quoteRequestViolations } from '../domain/quote';
+import { debtorSchema, type ScenarioDebtor } from './debtor';
 
 export interface ScenarioIssue {
   /** Path into the scenario document: `loan.amount`, `events[2].date`, `(document)`. */
@@ -160,9 +161,11 @@ export interface Scenario {
   borrower: ScenarioBorrower;
   events: ScenarioEvent[];
   end: ScenarioEnd;
+  /** R-COLL-2…7: what the debtor does once the loan is in collection (simulator/debtor.ts). */
+  debtor?: ScenarioDebtor;
 }
 
-const TOP_LEVEL_FIELDS = ['description', 'loan', 'borrower', 'events', 'end'];
+const TOP_LEVEL_FIELDS = ['description', 'loan', 'borrower', 'events', 'end', 'debtor'];
 
 /** `loan.amount`, `events[2].date`: how a path reads in a message. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -285,6 +288,10 @@ export function parseScenario(document: unknown): Scenario {
   const end = part(endSchema, document.end, ['end']);
   if (end?.until) notBeforePayout(end.until, ['end', 'until']);
 
+  const debtor = document.debtor === undefined ? undefined : part(debtorSchema, document.debtor, ['debtor']);
+  if (debtor && !(borrower && 'never' in borrower && borrower.never) && !events.some((e) => e.type === 'stop-paying'))
+    issue(['debtor'], 'a debtor needs a loan that goes to collection: add a stop-paying event or {"never": true}');
+
   if (issues.length > 0) throw new ScenarioError(issues);
   return {
     ...(description !== undefined ? { description } : {}),
@@ -292,6 +299,7 @@ export function parseScenario(document: unknown): Scenario {
     borrower: borrower!,
     events,
     end: end!,
+    ...(debtor ? { debtor } : {}),
   };
 }
 
@@ -304,4 +312,20 @@ export function parseScenarioText(text: string): Scenario {
     throw new ScenarioError([{ field: '(document)', message: `not JSON: ${(err as Error).message}` }]);
   }
   return parseScenario(document);
+}
+
+/**
+ * The scenario with `debtor` (a `--debtor` preset), checked as a scenario file's would be: the
+ * loan must go to collection.
+ */
+export function withDebtor(scenario: Scenario, debtor: ScenarioDebtor): Scenario {
+  const stops = scenario.events.some((e) => e.type === 'stop-paying');
+  if (!stops && !('never' in scenario.borrower && scenario.borrower.never))
+    throw new ScenarioError([
+      {
+        field: 'debtor',
+        message: 'a debtor needs a loan that goes to collection: add a stop-paying event or {"never": true}',
+      },
+    ]);
+  return { ...scenario, debtor };
 }

@@ -27,6 +27,8 @@ export interface EngineWorkerOptions {
   >;
   /** E.g. the loan benchmark's activity timer. */
   interceptors?: WorkerOptions['interceptors'];
+  /** Tool workers only: the tools' own activities that need more than `deps` (the simulated debtor's). */
+  toolActivities?: Record<string, (...args: any[]) => Promise<unknown>>;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -38,7 +40,11 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
 
 /** A worker of the tools and tests: the engine's workflows and activities and the tools' own. */
 export async function createToolWorker(options: EngineWorkerOptions): Promise<Worker> {
-  return createWorker(options, createToolActivities(options.deps), TOOL_WORKFLOWS_PATH);
+  return createWorker(
+    options,
+    { ...createToolActivities(options.deps), ...options.toolActivities },
+    TOOL_WORKFLOWS_PATH,
+  );
 }
 
 async function createWorker(

@@ -11,11 +11,14 @@
  */
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
+  patched,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -39,6 +42,9 @@ import { type CaseEvent, caseView, type CollectionCaseState, nextCaseEvent } fro
 import { setCollectionUpdateHandlers } from './collection-case-updates';
 import { instantOf, today } from './loan-state';
 import { CaseNumber, CollectionStatus, ContractNumber, DaysInCollection } from './search-attributes';
+
+/** Fewer history events per case-month (bench/collection.ts); histories from before replay without it. */
+const FEWER_EVENTS = 'collection-case-fewer-events';
 
 export interface CollectionCaseInput {
   caseId: string;
@@ -161,7 +167,13 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
   }
 
   let handledThisRun = 0;
+  /** The one timer to the next date (FEWER_EVENTS): a wake that leaves the date as it was keeps it. */
+  let timer: { date: IsoDate; fired: boolean; scope: CancellationScope } | undefined;
   while (state.status === 'OPEN') {
+    // A payment wakes the case without a new timer and without publishing the days; a plan's check
+    // reads no claim first (every payment has been read on its signal): about 12 history events a
+    // plan month (docs/benchmarks.md).
+    const fewer = patched(FEWER_EVENTS);
     if (state.pendingPayments.length > 0) {
       await exclusive(async () => {
         setStep('reading the claim after a payment');
@@ -175,11 +187,12 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
       });
       continue;
     }
-    if (publishedDays !== daysInCollection(input.openedOn, today())) publish();
+    if (!fewer && publishedDays !== daysInCollection(input.openedOn, today())) publish();
 
     const event = nextCaseEvent(state);
     if (event.kind !== 'none' && compareDates(event.date, today()) <= 0) {
-      await exclusive(() => handle(event));
+      if (fewer && publishedDays !== daysInCollection(input.openedOn, today())) publish();
+      await exclusive(() => handle(event, fewer));
       handledThisRun++;
       if ((handledThisRun >= 24 || workflowInfo().continueAsNewSuggested) && state.status === 'OPEN') {
         setStep('continuing as new');
@@ -194,16 +207,37 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     woken = false;
     const wake = () => state.pendingPayments.length > 0 || woken || state.status !== 'OPEN';
     if (event.kind === 'none') await condition(wake);
-    else await condition(wake, Math.max(1, instantOf(event.date) - Date.now()));
+    else if (fewer) {
+      if (timer?.date !== event.date) {
+        timer?.scope.cancel();
+        timer = startTimer(event.date);
+      }
+      const waiting = timer;
+      await condition(() => wake() || waiting.fired);
+      if (waiting.fired) timer = undefined;
+    } else await condition(wake, Math.max(1, instantOf(event.date) - Date.now()));
   }
   publish();
   setStep(state.status.toLowerCase().replace(/_/g, ' '));
   await condition(allHandlersFinished);
   return { status: state.status };
 
-  async function handle(event: CaseEvent): Promise<void> {
-    // Every decision is taken on the claim read today (a payment may have arrived meanwhile).
-    merge(await activities.caseSnapshot({ caseId, date: today() }));
+  function startTimer(date: IsoDate): NonNullable<typeof timer> {
+    const scope = new CancellationScope();
+    const started = { date, fired: false, scope };
+    scope
+      .run(() => sleep(Math.max(1, instantOf(date) - Date.now())))
+      .then(
+        () => (started.fired = true),
+        () => undefined, // cancelled: the next date moved
+      );
+    return started;
+  }
+
+  async function handle(event: CaseEvent, fewer: boolean): Promise<void> {
+    // Every decision is taken on the claim read today (a payment may have arrived meanwhile); a
+    // plan's check takes the claim read at the last payment, whose signal woke the case (R-COLL-9).
+    if (!(fewer && event.kind === 'plan-check')) merge(await activities.caseSnapshot({ caseId, date: today() }));
     const claimLeft = new Decimal(state.snapshot.claim.total);
     if (state.status !== 'OPEN') return;
     if (claimLeft.lessThanOrEqualTo(0)) {

@@ -14,4 +14,5 @@ export {
   personalDataRetentionWorkflow,
 } from './index';
 export { simulatedBorrowerWorkflow } from './simulated-borrower';
+export { simulatedDebtorWorkflow } from './simulated-debtor';
 export { applicationBaselineWorkflow } from './application-bench';
