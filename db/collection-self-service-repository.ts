@@ -4,9 +4,11 @@
  * acts. Plain functions taking the db first. The tables are declared here (merged into
  * `Database`) so the case's other rows in db/database.ts stay as they are.
  */
-import type { Generated, Insertable, Selectable } from 'kysely';
+import { type ExpressionBuilder, type Generated, type Insertable, type Selectable, sql } from 'kysely';
+import type { CollectionStage, CollectionStatus } from '../domain/collection-case';
 import type { IsoDate } from '../domain/dates';
-import type { Db } from './database';
+import type { CaseListRow } from './collection-case-repository';
+import type { CollectionCaseTable, Database, Db } from './database';
 
 export type ReceiptStatus = 'CHECKING' | 'ACCEPTED' | 'REJECTED';
 export type PowerOfAttorneyStatus = 'PENDING_SIGNATURE' | 'ACTIVE' | 'REVOKED' | 'SIGNING_FAILED';
@@ -67,6 +69,7 @@ export interface CollectionHelperActTable {
   helper_customer_id: string;
   case_id: string;
   action: string;
+  status: number;
   created_at: Generated<Date>;
 }
 
@@ -226,7 +229,7 @@ export async function listPowersOfAttorneyHeld(
 /** R-COLL-8: every act of a helper on a case, recorded as theirs. */
 export async function recordHelperAct(
   db: Db,
-  act: { powerOfAttorneyId: string; helperCustomerId: string; caseId: string; action: string },
+  act: { powerOfAttorneyId: string; helperCustomerId: string; caseId: string; action: string; status: number },
 ): Promise<void> {
   await db
     .insertInto('collection_helper_acts')
@@ -235,6 +238,7 @@ export async function recordHelperAct(
       helper_customer_id: act.helperCustomerId,
       case_id: act.caseId,
       action: act.action,
+      status: act.status,
     })
     .execute();
 }
@@ -242,7 +246,7 @@ export async function recordHelperAct(
 export async function listHelperActs(db: Db, caseId: string) {
   return db
     .selectFrom('collection_helper_acts')
-    .select(['power_of_attorney_id', 'helper_customer_id', 'action', 'created_at'])
+    .select(['power_of_attorney_id', 'helper_customer_id', 'action', 'status', 'created_at'])
     .where('case_id', '=', caseId)
     .orderBy('id')
     .execute();
@@ -275,4 +279,54 @@ export async function caseFlags(
     .execute();
   for (const m of last) if (m.from_role === 'customer') flags.get(m.case_id)!.unansweredMessage = true;
   return flags;
+}
+
+export interface OperatorCaseFilter {
+  status?: CollectionStatus;
+  stage?: CollectionStage;
+  /** Opened on or before this date (at least N days in collection). */
+  openedOnOrBefore?: IsoDate;
+  /** Opened on or after this date (at most N days in collection). */
+  openedOnOrAfter?: IsoDate;
+  openReceipt?: boolean;
+  openDispute?: boolean;
+  unansweredMessage?: boolean;
+  limit: number;
+}
+
+/** R-COLL-2 (operators): cases by status, stage, days in collection and what waits for an operator, oldest first. */
+export async function listCasesForOperators(db: Db, filter: OperatorCaseFilter): Promise<CaseListRow[]> {
+  let q = db
+    .selectFrom('collection_cases as c')
+    .innerJoin('loans as l', 'l.id', 'c.loan_id')
+    .selectAll('c')
+    .select(['l.customer_id', 'l.contract_number'])
+    .where('c.case_number', 'is not', null);
+  if (filter.status) q = q.where('c.status', '=', filter.status);
+  if (filter.stage) q = q.where('c.stage', '=', filter.stage);
+  if (filter.openedOnOrBefore) q = q.where('c.opened_on', '<=', filter.openedOnOrBefore);
+  if (filter.openedOnOrAfter) q = q.where('c.opened_on', '>=', filter.openedOnOrAfter);
+  if (filter.openDispute !== undefined) {
+    q = filter.openDispute
+      ? q.where('c.status', '=', 'OPEN').where('c.stage', '=', 'DISPUTED')
+      : q.where((eb) =>
+          eb.or([eb('c.stage', 'is', null), eb('c.stage', '!=', 'DISPUTED'), eb('c.status', '!=', 'OPEN')]),
+        );
+  }
+  if (filter.openReceipt !== undefined) {
+    const open = (eb: ExpressionBuilder<Database & { c: CollectionCaseTable }, 'c'>) =>
+      eb.exists(
+        eb
+          .selectFrom('collection_receipts as r')
+          .select('r.id')
+          .whereRef('r.case_id', '=', 'c.id')
+          .where('r.status', '=', 'CHECKING'),
+      );
+    q = q.where((eb) => (filter.openReceipt ? open(eb) : eb.not(open(eb))));
+  }
+  if (filter.unansweredMessage !== undefined) {
+    const unanswered = sql<boolean>`(select m.from_role from collection_messages m where m.case_id = c.id order by m.id desc limit 1) = 'customer'`;
+    q = q.where(filter.unansweredMessage ? unanswered : sql<boolean>`not coalesce(${unanswered}, false)`);
+  }
+  return q.orderBy('c.created_at').limit(filter.limit).execute();
 }

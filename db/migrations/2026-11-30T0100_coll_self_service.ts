@@ -84,6 +84,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('helper_customer_id', 'text', (c) => c.notNull())
     .addColumn('case_id', 'text', (c) => c.notNull().references('collection_cases.id'))
     .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('status', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 }
