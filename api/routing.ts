@@ -39,6 +39,11 @@ export interface RouteSpec<TBody extends ZodType, TQuery extends ZodObject, TPar
   /** `public` or the roles allowed (R-SEC-1). */
   auth: 'public' | readonly Role[];
   body?: TBody;
+  /**
+   * A binary body instead of JSON (e.g. an uploaded file): the media types the document names. The
+   * handler gets the bytes as a Buffer (the route mounts its own parser, with its own size limit).
+   */
+  rawBody?: { mediaTypes: readonly string[]; description: string };
   query?: TQuery;
   params?: TParams;
   /**
@@ -229,7 +234,7 @@ export class ApiRoutes {
       ...(spec.body || spec.query || spec.params ? [400] : []),
       ...(spec.auth === 'public' ? [] : [401, 403]),
       ...(spec.params ? [404] : []),
-      ...(spec.body ? [413] : []),
+      ...(spec.body || spec.rawBody ? [413] : []),
       // Every route is rate limited for clients with bad tokens, and may find a dependency down.
       429,
       503,
@@ -266,6 +271,17 @@ export class ApiRoutes {
       request: {
         ...(spec.body
           ? { body: { required: bodyRequired, content: { 'application/json': { schema: spec.body } } } }
+          : {}),
+        ...(spec.rawBody
+          ? {
+              body: {
+                required: true,
+                description: spec.rawBody.description,
+                content: Object.fromEntries(
+                  spec.rawBody.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+                ),
+              },
+            }
           : {}),
         ...(spec.query ? { query: spec.query } : {}),
         ...(spec.params ? { params: spec.params } : {}),

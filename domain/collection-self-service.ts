@@ -81,7 +81,7 @@ export function decideReceiptFile(
   }
   const declared = file.declaredType.split(';')[0]!.trim().toLowerCase();
   if (!RECEIPT_FILE_TYPES.includes(declared as ReceiptFileType)) {
-    return invalid('the file must be a PDF, JPEG or PNG', 'content-type');
+    return invalid('the file must be a PDF, JPEG or PNG', 'headers.content-type');
   }
   const actual = sniffReceiptFile(file.bytes);
   if (actual !== declared) return invalid(`the file's content is not a ${declared}`, 'body');
