@@ -204,10 +204,11 @@ export function suggestSolution(
       'R-COLL-6',
     );
   }
-  // The surplus, shared by the totals in whole kronor; a case never asks more than its total.
+  // The surplus, shared by the totals in whole kronor (what is left, öre too, to the largest case
+  // that can take it); a case never asks more than its total.
   const cap = (i: number) => totals[i]!.ceil();
   let surplus = input.monthlyAmount.minus(smallest);
-  for (let round = 0; round < eligible.length && surplus.greaterThanOrEqualTo(1); round++) {
+  for (let round = 0; round <= eligible.length && surplus.greaterThan(0); round++) {
     const open = amounts.map((_, i) => i).filter((i) => amounts[i]!.lessThan(cap(i)));
     if (open.length === 0) break;
     const weight = open.reduce((sum, i) => sum.plus(totals[i]!), ZERO);
@@ -219,9 +220,8 @@ export function suggestSolution(
     }
     surplus = surplus.minus(given);
     if (given.isZero()) {
-      // Less than a krona per case: the rest to the largest case that can take it.
       const largest = open.reduce((a, b) => (totals[b]!.greaterThan(totals[a]!) ? b : a));
-      const rest = Decimal.min(surplus.floor(), cap(largest).minus(amounts[largest]!));
+      const rest = Decimal.min(surplus, cap(largest).minus(amounts[largest]!));
       amounts[largest] = amounts[largest]!.plus(rest);
       surplus = surplus.minus(rest);
     }
