@@ -50,7 +50,7 @@ export interface RouteSpec<TBody extends ZodType, TQuery extends ZodObject, TPar
    * Success and specific error answers. An error (4xx/5xx) is a problem (`application/problem+json`,
    * {@link problemSchema} unless a schema is given) unless `mediaType` says otherwise.
    */
-  responses: Record<number, { description: string; schema?: ZodType; mediaType?: string }>;
+  responses: Record<number, { description: string; schema?: ZodType; mediaType?: string | readonly string[] }>;
   handler: (ctx: RouteContext<z.infer<TBody>, z.infer<TQuery>, z.infer<TParams>>) => Promise<RouteResult>;
 }
 
@@ -242,10 +242,10 @@ export class ApiRoutes {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(spec.responses)) {
       const error = Number(status) >= 400;
-      const mediaType = r.mediaType ?? (error ? PROBLEM_CONTENT_TYPE : 'application/json');
+      const mediaTypes = [r.mediaType ?? (error ? PROBLEM_CONTENT_TYPE : 'application/json')].flat();
       const schema = r.schema ?? (error ? problemSchema : undefined);
       responses[status] = schema
-        ? { description: r.description, content: { [mediaType]: { schema } } }
+        ? { description: r.description, content: Object.fromEntries(mediaTypes.map((t) => [t, { schema }])) }
         : { description: r.description };
     }
     for (const status of errorStatuses) {

@@ -353,7 +353,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
       200: {
         description: 'the file',
         schema: z.string().openapi({ format: 'binary' }),
-        mediaType: 'application/octet-stream',
+        mediaType: RECEIPT_FILE_TYPES,
       },
     },
     handler: async ({ params, res }) => {
@@ -505,7 +505,11 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
     tags: [TAG],
     auth: ['customer'],
     body: suggestionBody,
-    responses: { 200: { description: 'the suggestion', schema: suggestionSchema }, 409: { description: 'too low' } },
+    responses: {
+      200: { description: 'the suggestion', schema: suggestionSchema },
+      404: { description: 'you have no open collection cases' },
+      409: { description: 'too low' },
+    },
     handler: async ({ body, principal }) => {
       const { solution } = await suggest(principal!, body);
       return { status: 200, body: suggestionView(solution) };
@@ -537,6 +541,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
           ),
         }),
       },
+      404: { description: 'you have no open collection cases' },
       409: { description: 'too low' },
     },
     handler: async ({ body, principal }) => {
