@@ -244,9 +244,12 @@ export class ApiRoutes {
       const error = Number(status) >= 400;
       const mediaTypes = [r.mediaType ?? (error ? PROBLEM_CONTENT_TYPE : 'application/json')].flat();
       const schema = r.schema ?? (error ? problemSchema : undefined);
+      // A binary answer (a file) names its media types without a schema.
       responses[status] = schema
         ? { description: r.description, content: Object.fromEntries(mediaTypes.map((t) => [t, { schema }])) }
-        : { description: r.description };
+        : r.mediaType
+          ? { description: r.description, content: Object.fromEntries(mediaTypes.map((t) => [t, {}])) }
+          : { description: r.description };
     }
     for (const status of errorStatuses) {
       responses[status] ??= {

@@ -352,7 +352,6 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
     responses: {
       200: {
         description: 'the file',
-        schema: z.string().openapi({ format: 'binary' }),
         mediaType: RECEIPT_FILE_TYPES,
       },
     },
