@@ -25,6 +25,7 @@ import {
   sendCaseMessageUpdate,
   submitReceiptUpdate,
 } from '../../workflows/collection-case-self-service-messages';
+import { recordHistory } from '../support/application';
 import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
 import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
@@ -95,6 +96,13 @@ describe('collection self-service: receipts and messages (R-COLL-2) on the time-
       await body(worker, row);
       return row;
     });
+  }
+
+  /** With RECORD_HISTORIES=1: the ended case's history for the replay test (test/replay/). */
+  async function recordEnded(row: CollectionCaseRow, name: string): Promise<void> {
+    const handle = await handleOf(row);
+    expect(await handle.result()).toMatchObject({ status: (await caseRow(row.id)).status });
+    await recordHistory(env.client, handle.workflowId, name);
   }
 
   async function claimTotalOn(row: CollectionCaseRow, date: IsoDate): Promise<string> {
@@ -171,6 +179,7 @@ describe('collection self-service: receipts and messages (R-COLL-2) on the time-
         .executeTakeFirstOrThrow();
       expect(letter.body).toContain('Betalningen finns inte hos banken.');
       expect(letter.body).not.toMatch(/R-COLL/);
+      await recordEnded(row, 'collection-receipt-rejected-enforcement');
     });
     expect(await kinds(row.id)).toEqual([
       'opened',
@@ -205,6 +214,7 @@ describe('collection self-service: receipts and messages (R-COLL-2) on the time-
       }, 'the payment applied');
       expect(payment).toMatchObject({ bank_reference: `receipt-${receiptId}`, payment_date: day5, amount });
       await eventually(async () => ((await caseRow(row.id)).status === 'CLOSED_PAID' ? true : undefined), 'closing');
+      await recordEnded(row, 'collection-receipt-accepted-paid');
     });
     expect(await kinds(row.id)).toEqual([
       'opened',
