@@ -11,6 +11,8 @@ import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
 import { collectionRoutes } from './routes/collection';
+import { collectionSelfServiceRoutes } from './routes/collection-self-service';
+import { helperActAudit } from './collection-access';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
 import { loanActionRoutes } from './routes/loan-actions';
@@ -56,6 +58,7 @@ export function createApp(deps: ApiDeps): Express {
   app.post(['/v1/applications/:id/identification', '/v1/applications/:id/acceptance'], limits.identification);
   app.post(['/v1/quotes', '/v1/loans/:loanId/early-repayment/quotes'], limits.quotes);
   app.use(express.json({ limit: '1mb' }));
+  app.use(helperActAudit(deps.db, deps.logger)); // R-COLL-8: a helper's acts on a case are recorded as theirs
   healthRoutes(routes, deps);
   codecRoutes(routes, deps);
   diagnosticsRoutes(routes, deps);
@@ -73,6 +76,7 @@ export function createApp(deps: ApiDeps): Express {
   paymentRoutes(routes, deps);
   complaintRoutes(routes, deps);
   collectionRoutes(routes, deps);
+  collectionSelfServiceRoutes(routes, deps);
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));

@@ -14,6 +14,8 @@ export function controlCharacterErrors(source: 'body' | 'params' | 'query', valu
   const walk = (v: unknown, path: string[]): void => {
     if (typeof v === 'string') {
       if (forbidden(v)) errors.push({ field: [source, ...path].join('.'), message: MESSAGE });
+    } else if (v instanceof Uint8Array) {
+      // A binary body (an uploaded file) is bytes, not text.
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => walk(item, [...path, String(i)]));
     } else if (v !== null && typeof v === 'object') {

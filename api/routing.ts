@@ -39,13 +39,18 @@ export interface RouteSpec<TBody extends ZodType, TQuery extends ZodObject, TPar
   /** `public` or the roles allowed (R-SEC-1). */
   auth: 'public' | readonly Role[];
   body?: TBody;
+  /**
+   * A binary body instead of JSON (e.g. an uploaded file): the media types the document names. The
+   * handler gets the bytes as a Buffer (the route mounts its own parser, with its own size limit).
+   */
+  rawBody?: { mediaTypes: readonly string[]; description: string };
   query?: TQuery;
   params?: TParams;
   /**
    * Success and specific error answers. An error (4xx/5xx) is a problem (`application/problem+json`,
    * {@link problemSchema} unless a schema is given) unless `mediaType` says otherwise.
    */
-  responses: Record<number, { description: string; schema?: ZodType; mediaType?: string }>;
+  responses: Record<number, { description: string; schema?: ZodType; mediaType?: string | readonly string[] }>;
   handler: (ctx: RouteContext<z.infer<TBody>, z.infer<TQuery>, z.infer<TParams>>) => Promise<RouteResult>;
 }
 
@@ -229,7 +234,7 @@ export class ApiRoutes {
       ...(spec.body || spec.query || spec.params ? [400] : []),
       ...(spec.auth === 'public' ? [] : [401, 403]),
       ...(spec.params ? [404] : []),
-      ...(spec.body ? [413] : []),
+      ...(spec.body || spec.rawBody ? [413] : []),
       // Every route is rate limited for clients with bad tokens, and may find a dependency down.
       429,
       503,
@@ -237,11 +242,14 @@ export class ApiRoutes {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(spec.responses)) {
       const error = Number(status) >= 400;
-      const mediaType = r.mediaType ?? (error ? PROBLEM_CONTENT_TYPE : 'application/json');
+      const mediaTypes = [r.mediaType ?? (error ? PROBLEM_CONTENT_TYPE : 'application/json')].flat();
       const schema = r.schema ?? (error ? problemSchema : undefined);
+      // A binary answer (a file) names its media types without a schema.
       responses[status] = schema
-        ? { description: r.description, content: { [mediaType]: { schema } } }
-        : { description: r.description };
+        ? { description: r.description, content: Object.fromEntries(mediaTypes.map((t) => [t, { schema }])) }
+        : r.mediaType
+          ? { description: r.description, content: Object.fromEntries(mediaTypes.map((t) => [t, {}])) }
+          : { description: r.description };
     }
     for (const status of errorStatuses) {
       responses[status] ??= {
@@ -266,6 +274,17 @@ export class ApiRoutes {
       request: {
         ...(spec.body
           ? { body: { required: bodyRequired, content: { 'application/json': { schema: spec.body } } } }
+          : {}),
+        ...(spec.rawBody
+          ? {
+              body: {
+                required: true,
+                description: spec.rawBody.description,
+                content: Object.fromEntries(
+                  spec.rawBody.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+                ),
+              },
+            }
           : {}),
         ...(spec.query ? { query: spec.query } : {}),
         ...(spec.params ? { params: spec.params } : {}),

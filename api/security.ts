@@ -2,7 +2,7 @@
  * What guards the API before any route runs: which proxies are believed, the security headers,
  * and the rate limits on identification, quotes and bad tokens (answered 429 problem+json).
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../platform/config';
@@ -93,4 +93,10 @@ export function rateLimits(
     quotes: limiter(config.RATE_LIMIT_QUOTES_PER_MINUTE, 'quote requests'),
     badTokens: limiter(config.RATE_LIMIT_BAD_TOKENS_PER_MINUTE, 'requests with an invalid token', true),
   };
+}
+
+/** The BankID `endUserIp`: the connection's address (IPv4 when mapped), never one a client chose. */
+export function endUserIp(req: Request): string {
+  const ip = req.ip ?? '127.0.0.1';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip === '::1' ? '127.0.0.1' : ip;
 }

@@ -19,6 +19,13 @@ export const COLLECTION_STATUSES: readonly CollectionStatus[] = [
 
 /** Where an open case is on its timeline (R-COLL-4…7). */
 export type CollectionStage = 'DEMAND' | 'LAST_REMINDER' | 'POSTPONED' | 'PLAN' | 'DISPUTED';
+export const COLLECTION_STAGES: readonly CollectionStage[] = [
+  'DEMAND',
+  'LAST_REMINDER',
+  'POSTPONED',
+  'PLAN',
+  'DISPUTED',
+];
 
 export type Decision<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 

@@ -18,6 +18,8 @@ export interface CollectionCaseState {
   snapshot: CaseSnapshot;
   pendingPayments: string[];
   demandSent: boolean;
+  /** R-COLL-2: receipts being checked (workflows/collection-case-receipts.ts); absent in older runs. */
+  receiptsChecking?: string[];
 }
 
 export type CaseEvent =

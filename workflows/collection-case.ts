@@ -39,6 +39,7 @@ import { idempotencyKey } from '../domain/idempotency';
 import { Decimal, formatAmount } from '../domain/money';
 import { casePaymentSignal, caseViewQuery, collectionCaseWorkflowId } from './collection-case-messages';
 import { type CaseEvent, caseView, type CollectionCaseState, nextCaseEvent } from './collection-case-state';
+import { holdWhileReceiptsChecked, setSelfServiceHandlers } from './collection-case-receipts';
 import { setCollectionUpdateHandlers } from './collection-case-updates';
 import { instantOf, today } from './loan-state';
 import { CaseNumber, CollectionStatus, ContractNumber, DaysInCollection } from './search-attributes';
@@ -153,6 +154,27 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     exclusive,
     advance,
   });
+  // R-COLL-2: receipts and messages (workflows/collection-case-receipts.ts).
+  setSelfServiceHandlers({
+    state,
+    today,
+    view: () => caseView(state, step),
+    exclusive,
+    taskQueue: workflowInfo().taskQueue,
+    step: async (selfServiceStep, actor) => {
+      steps++;
+      const result = await activities.selfServiceStep({
+        caseId,
+        idempotencyKey: idempotencyKey(workflowId, steps, selfServiceStep.kind),
+        date: today(),
+        step: selfServiceStep,
+        actor,
+      });
+      merge(result.snapshot);
+      woken = true;
+      return result;
+    },
+  });
 
   publish();
   if (!state.demandSent) {
@@ -189,7 +211,7 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     }
     if (!fewer && publishedDays !== daysInCollection(input.openedOn, today())) publish();
 
-    const event = nextCaseEvent(state);
+    const event = holdWhileReceiptsChecked(state, nextCaseEvent(state));
     if (event.kind !== 'none' && compareDates(event.date, today()) <= 0) {
       if (fewer && publishedDays !== daysInCollection(input.openedOn, today())) publish();
       await exclusive(() => handle(event, fewer));

@@ -8,6 +8,7 @@ import type { Db } from '../../db/database';
 import { loanActivityContext, type NewMailNotifier } from '../loan/context';
 import { createCollectionEnforcementActivities } from './enforcement';
 import { createCollectionOpeningActivities } from './opening';
+import { createCollectionSelfServiceActivities } from './self-service';
 import { createCollectionStepActivities } from './steps';
 
 export function createCollectionActivities(db: Db, notifyNewMail?: NewMailNotifier, enforcement?: EnforcementClient) {
@@ -16,6 +17,7 @@ export function createCollectionActivities(db: Db, notifyNewMail?: NewMailNotifi
     ...createCollectionOpeningActivities(context),
     ...createCollectionStepActivities(context),
     ...createCollectionEnforcementActivities(context, enforcement),
+    ...createCollectionSelfServiceActivities(context),
   };
 }
 

@@ -10,7 +10,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Request } from 'express';
 import {
   type ApplicantRow,
   type ApplicationRow,
@@ -89,6 +88,7 @@ import {
   refusalProblem,
   undoCreate,
 } from '../problem';
+import { endUserIp } from '../security';
 import type { ApiRoutes } from '../routing';
 import { amountString, checkedBy } from '../schemas';
 import { z } from '../zod';
@@ -425,14 +425,11 @@ async function runUpdate<T>(row: ApplicationRow, call: () => Promise<T>): Promis
   }
 }
 
+export { endUserIp };
+
 function requireCustomerApplicant(loaded: Loaded): number {
   if (loaded.applicantIndex === null) throw conflict('identify with BankID first (POST …/identification)');
   return loaded.applicantIndex;
-}
-
-export function endUserIp(req: Request): string {
-  const ip = req.ip ?? '127.0.0.1';
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip === '::1' ? '127.0.0.1' : ip;
 }
 
 const applicationHandle = (deps: ApiDeps, row: ApplicationRow) =>

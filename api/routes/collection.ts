@@ -11,12 +11,17 @@ import {
   caseLedgerLines,
   findCollectionCaseByNumber,
   listCaseEvents,
-  listCollectionCases,
 } from '../../db/collection-case-repository';
+import { caseFlags, listCasesForOperators } from '../../db/collection-self-service-repository';
 import { findInvoice, findLoan, listInvoices } from '../../db/loan-repository';
 import { claimFromLines, claimOn, claimView, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
-import { COLLECTION_STATUSES, collectionCaseWorkflowId } from '../../domain/collection-case';
-import { compareDates } from '../../domain/dates';
+import {
+  COLLECTION_STAGES,
+  COLLECTION_STATUSES,
+  collectionCaseWorkflowId,
+  daysInCollection,
+} from '../../domain/collection-case';
+import { addDays, compareDates } from '../../domain/dates';
 import { Decimal } from '../../domain/money';
 import {
   answerDisputeUpdate,
@@ -28,6 +33,7 @@ import {
   writeOffUpdate,
 } from '../../workflows/collection-case-messages';
 import type { Principal } from '../auth';
+import { casesVisibleTo, findCaseAccess } from '../collection-access';
 import type { ApiDeps } from '../deps';
 import { conflict, isWorkflowGone, notFound, refusalOf, refusalProblem } from '../problem';
 import type { ApiRoutes } from '../routing';
@@ -71,15 +77,9 @@ const caseWithTimeline = caseSchema
   .openapi('CollectionCaseWithTimeline');
 
 export function collectionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /** The case if the principal may see it; anyone else's is a 404 (R-SEC-1). */
-  const visibleCase = async (principal: Principal, caseNumber: string): Promise<CaseListRow> => {
-    const row = await findCollectionCaseByNumber(deps.db, caseNumber);
-    const loan = row ? await findLoan(deps.db, row.loan_id) : undefined;
-    const mayRead =
-      principal.role === 'operator' || (principal.role === 'customer' && loan?.customer_id === principal.sub);
-    if (!row || !loan || !mayRead) throw notFound(`no collection case ${caseNumber}`);
-    return { ...row, customer_id: loan.customer_id, contract_number: loan.contract_number };
-  };
+  /** The case if the principal may see it (a helper too, R-COLL-8); anyone else's is a 404 (R-SEC-1). */
+  const visibleCase = async (principal: Principal, caseNumber: string): Promise<CaseListRow> =>
+    (await findCaseAccess(deps.db, principal, caseNumber)).row;
 
   /** The case as the ledger says today: default interest up to today added to what is posted (R-COLL-1, R-COLL-2). */
   const toView = async (row: CaseListRow): Promise<z.infer<typeof caseSchema>> => {
@@ -140,29 +140,69 @@ export function collectionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: ['customer'],
     responses: { 200: { description: 'the cases', schema: z.object({ items: z.array(caseSchema) }) } },
     handler: async ({ principal }) => {
-      const rows = await listCollectionCases(deps.db, { customerId: principal!.sub });
+      const rows = await casesVisibleTo(deps.db, principal!);
       return { status: 200, body: { items: await Promise.all(rows.map(toView)) } };
     },
   });
+
+  const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+  const operatorCaseSchema = caseSchema
+    .extend({
+      daysInCollection: z.number().int(),
+      openReceipt: z.boolean().describe('a receipt of a payment made elsewhere waits to be checked'),
+      openDispute: z.boolean(),
+      unansweredMessage: z.boolean().describe('the last message in the case’s thread is the customer’s'),
+    })
+    .openapi('OperatorCollectionCase');
 
   routes.add({
     method: 'get',
     path: '/v1/operator/collection-cases',
     operationId: 'listCollectionCases',
-    summary: 'Collection cases, oldest first, optionally by status',
+    summary: 'Collection cases, oldest first, by status, stage, days in collection and what waits for an operator',
     tags: [TAG],
     auth: ['operator'],
     query: z.strictObject({
       status: z.enum(COLLECTION_STATUSES).optional(),
+      stage: z.enum(COLLECTION_STAGES).optional(),
+      minDaysInCollection: z.coerce.number().int().min(0).max(36500).optional(),
+      maxDaysInCollection: z.coerce.number().int().min(0).max(36500).optional(),
+      openReceipt: booleanQuery.optional(),
+      openDispute: booleanQuery.optional(),
+      unansweredMessage: booleanQuery.optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
-    responses: { 200: { description: 'the cases', schema: z.object({ items: z.array(caseSchema) }) } },
+    responses: { 200: { description: 'the cases', schema: z.object({ items: z.array(operatorCaseSchema) }) } },
     handler: async ({ query }) => {
-      const rows = await listCollectionCases(deps.db, {
+      const today = stockholmToday();
+      const rows = await listCasesForOperators(deps.db, {
         ...(query.status ? { status: query.status } : {}),
+        ...(query.stage ? { stage: query.stage } : {}),
+        ...(query.minDaysInCollection !== undefined
+          ? { openedOnOrBefore: addDays(today, -query.minDaysInCollection) }
+          : {}),
+        ...(query.maxDaysInCollection !== undefined
+          ? { openedOnOrAfter: addDays(today, -query.maxDaysInCollection) }
+          : {}),
+        ...(query.openReceipt !== undefined ? { openReceipt: query.openReceipt } : {}),
+        ...(query.openDispute !== undefined ? { openDispute: query.openDispute } : {}),
+        ...(query.unansweredMessage !== undefined ? { unansweredMessage: query.unansweredMessage } : {}),
         limit: query.limit,
       });
-      return { status: 200, body: { items: await Promise.all(rows.map(toView)) } };
+      const flags = await caseFlags(
+        deps.db,
+        rows.map((r) => r.id),
+      );
+      const items = await Promise.all(
+        rows.map(async (row) => ({
+          ...(await toView(row)),
+          daysInCollection: daysInCollection(row.opened_on, today),
+          openReceipt: flags.get(row.id)!.openReceipt,
+          openDispute: row.status === 'OPEN' && row.stage === 'DISPUTED',
+          unansweredMessage: flags.get(row.id)!.unansweredMessage,
+        })),
+      );
+      return { status: 200, body: { items } };
     },
   });
 

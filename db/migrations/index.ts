@@ -15,6 +15,7 @@ import * as operatorAudit from './2026-11-21T2000_operator_audit';
 import * as collectionCase from './2026-11-29T1700_collection_case';
 import * as webSessions from './2026-11-29T1700_web_sessions';
 import * as moneyValueBookingDate from './2026-11-30T0100_money_value_booking_date';
+import * as collSelfService from './2026-11-30T0100_coll_self_service';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1700_collection_case': collectionCase,
   '2026-11-29T1700_web_sessions': webSessions,
   '2026-11-30T0100_money_value_booking_date': moneyValueBookingDate,
+  '2026-11-30T0100_coll_self_service': collSelfService,
 };
