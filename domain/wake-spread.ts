@@ -7,8 +7,14 @@
  */
 import type { IsoDate } from './dates';
 
-/** The default window: 05:00–09:00 UTC (06:00–10:00 or 07:00–11:00 in Stockholm). */
-export const DEFAULT_WAKE_WINDOW_MINUTES = 240;
+/**
+ * The default window: 0, every loan at 05:00 UTC as before. A spread default (240: 05:00–09:00)
+ * made test/workflows/loan.test.ts's simulated borrower miss invoices on the time-skipping server
+ * (not understood yet, see docs/benchmarks.md); until that is, spreading is per loan, by the
+ * loan workflow's `wakeWindowMinutes` input. `SUGGESTED_WAKE_WINDOW_MINUTES` is the window to use.
+ */
+export const DEFAULT_WAKE_WINDOW_MINUTES = 0;
+export const SUGGESTED_WAKE_WINDOW_MINUTES = 240;
 export const MAX_WAKE_WINDOW_MINUTES = 16 * 60;
 
 /** FNV-1a (32 bit) of the id: cheap, stable across processes and SDK versions. */

@@ -66,7 +66,7 @@ export interface LoanWorkflowInput {
   state?: LoanState;
   /**
    * Wake-ups spread over this many minutes from 05:00 UTC, per loan (domain/wake-spread.ts);
-   * default DEFAULT_WAKE_WINDOW_MINUTES, 0 = all at 05:00. Carried into each continued run.
+   * default DEFAULT_WAKE_WINDOW_MINUTES (0 = all at 05:00, as before). Carried into each continued run.
    */
   wakeWindowMinutes?: number;
 }

@@ -15,3 +15,4 @@ export {
 } from './index';
 export { simulatedBorrowerWorkflow } from './simulated-borrower';
 export { applicationBaselineWorkflow } from './application-bench';
+export { monthEndBaselineWorkflow } from './month-end-bench';

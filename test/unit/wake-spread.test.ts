@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   DEFAULT_WAKE_WINDOW_MINUTES,
   MAX_WAKE_WINDOW_MINUTES,
+  SUGGESTED_WAKE_WINDOW_MINUTES,
   wakeInstant,
   wakeOffsetMs,
 } from '../../domain/wake-spread';
@@ -22,13 +23,14 @@ describe('wake-up spreading (issue 16, R-TIME-1)', () => {
     );
   });
 
-  it('window 0 is the old 05:00 UTC for every loan; windows beyond 16 h are cut to 16 h', () => {
+  it('window 0 (the default) is the old 05:00 UTC for every loan; windows beyond 16 h are cut to 16 h', () => {
+    expect(DEFAULT_WAKE_WINDOW_MINUTES).toBe(0);
     expect(wakeInstant('2026-03-15', randomUUID(), 0)).toBe(Date.parse('2026-03-15T05:00:00Z'));
     const id = randomUUID();
     expect(wakeOffsetMs(id, 10_000)).toBe(wakeOffsetMs(id, MAX_WAKE_WINDOW_MINUTES));
   });
 
-  it('never moves the business date (Europe/Stockholm), summer or winter, and by default wakes before 09:00 UTC', () => {
+  it('never moves the business date (Europe/Stockholm), summer or winter, and the suggested window wakes before 09:00 UTC', () => {
     fc.assert(
       fc.property(
         fc.uuid(),
@@ -37,17 +39,19 @@ describe('wake-up spreading (issue 16, R-TIME-1)', () => {
         (loanId, window, date) => {
           expect(stockholmDate(new Date(wakeInstant(date, loanId, window)))).toBe(date);
           // The simulated borrower acts from 09:00 UTC; the loan's own events come first.
-          expect(wakeInstant(date, loanId, DEFAULT_WAKE_WINDOW_MINUTES)).toBeLessThan(Date.parse(`${date}T09:00:00Z`));
+          expect(wakeInstant(date, loanId, SUGGESTED_WAKE_WINDOW_MINUTES)).toBeLessThan(
+            Date.parse(`${date}T09:00:00Z`),
+          );
         },
       ),
     );
   });
 
   it('spreads 10 000 loans evenly: no minute of a 4-hour window gets more than twice its share', () => {
-    const perMinute = new Array<number>(DEFAULT_WAKE_WINDOW_MINUTES).fill(0);
+    const perMinute = new Array<number>(SUGGESTED_WAKE_WINDOW_MINUTES).fill(0);
     for (let i = 0; i < 10_000; i++)
-      perMinute[Math.floor(wakeOffsetMs(randomUUID(), DEFAULT_WAKE_WINDOW_MINUTES) / 60_000)]!++;
-    const share = 10_000 / DEFAULT_WAKE_WINDOW_MINUTES;
+      perMinute[Math.floor(wakeOffsetMs(randomUUID(), SUGGESTED_WAKE_WINDOW_MINUTES) / 60_000)]!++;
+    const share = 10_000 / SUGGESTED_WAKE_WINDOW_MINUTES;
     expect(Math.max(...perMinute)).toBeLessThan(2 * share);
     expect(Math.min(...perMinute)).toBeGreaterThan(0);
   });
