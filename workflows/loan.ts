@@ -196,11 +196,13 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       const wakeOn = nextWakeDate(upcomingEvents(terms, state));
       setStep(wakeOn ? `waiting until ${wakeOn}` : 'waiting for payment');
       const wakeUp = () => state.pendingPayments.length > 0 || lateAnnounced;
-      // Issue 16: behind the patch each loan wakes at its own moment of the window, not all at 05:00.
+      // Issue 16: a loan given a wake window wakes at its own moment of it, not at 05:00 (behind the
+      // patch; without a window nothing changes, and no marker is added to the history).
+      const wakeWindow = input.wakeWindowMinutes ?? DEFAULT_WAKE_WINDOW_MINUTES;
       const wakeAt = !wakeOn
         ? undefined
-        : patched('loan-wake-spread')
-          ? wakeInstant(wakeOn, loanId, input.wakeWindowMinutes ?? DEFAULT_WAKE_WINDOW_MINUTES)
+        : wakeWindow > 0 && patched('loan-wake-spread')
+          ? wakeInstant(wakeOn, loanId, wakeWindow)
           : instantOf(wakeOn);
       if (wakeAt !== undefined) await condition(wakeUp, Math.max(1, wakeAt - Date.now()));
       else await condition(wakeUp);

@@ -263,7 +263,14 @@ export function printMonthEnd(r: MonthEndResult): void {
   );
   print(`wake-up spreading at the measured ${rate.toFixed(0)} loans/s per worker (a model, not a run):\n`);
   printTable(
-    ['loans', 'window', 'arrivals/s', 'workers to keep up', 'month-end done after', 'worst backlog wait (1 worker)'],
+    [
+      'loans',
+      'window',
+      'arrivals/s',
+      'workers to keep up',
+      'month-end done after (1 worker)',
+      'worst backlog wait (1 worker)',
+    ],
     spreadRows,
   );
   print(
