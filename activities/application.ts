@@ -12,13 +12,16 @@ import { failFastOnAdapterRefusal } from './adapter-failure';
 import type { PayoutDestination } from '../adapters/bank-payout';
 import {
   assignContractNumber,
+  findApplication,
   findSubmittedAnswers,
   findVendor,
+  listApplicationPayouts,
   projectApplication,
   recordPayout,
 } from '../db/application-repository';
 import type { Db } from '../db/database';
-import { type BureauFacts, prefillSource } from '../domain/application';
+import { type BureauFacts, prefillSource, TERMINAL_STATUSES } from '../domain/application';
+import { businessMetrics, sek } from '../platform/metrics';
 import { addDays, type IsoDate } from '../domain/dates';
 import { DEFAULT_PRODUCT } from '../domain/product';
 import type { AnswersView, ApplicationEvent, ApplicationSnapshot } from '../domain/application-state';
@@ -57,7 +60,14 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
   return {
     /** The projection (versioned: an older snapshot never overwrites a newer one) and one history event. */
     async projectApplication(input: { snapshot: ApplicationSnapshot; event?: ApplicationEvent }): Promise<boolean> {
-      return projectApplication(db, input.snapshot, input.event);
+      // Operators' counter: an application closing (PAID_OUT, REJECTED, …) is counted once, when
+      // its projection first takes the terminal status.
+      const closing = TERMINAL_STATUSES.includes(input.snapshot.status);
+      const before = closing ? (await findApplication(db, input.snapshot.id))?.status : undefined;
+      const applied = await projectApplication(db, input.snapshot, input.event);
+      if (closing && applied && before !== input.snapshot.status)
+        businessMetrics.applicationsClosed.inc({ outcome: input.snapshot.status });
+      return applied;
     },
 
     /** R-APP-2: assigned once from a sequence; a repeat returns the same number. */
@@ -267,6 +277,9 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
           adapters.bankPayout.getPayout(input.payoutId),
         );
         if (p.status === 'executed') {
+          const known = (await listApplicationPayouts(db, input.applicationId)).find(
+            (row) => row.idempotency_key === input.idempotencyKey,
+          );
           await recordPayout(db, {
             idempotencyKey: input.idempotencyKey,
             applicationId: input.applicationId,
@@ -276,6 +289,10 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
             executionDate: p.executionDate,
             status: 'executed',
           });
+          if (known?.status !== 'executed') {
+            businessMetrics.payouts.inc();
+            businessMetrics.payoutAmount.inc(sek(p.amount));
+          }
           return { status: 'executed', executionDate: p.executionDate };
         }
         if (Date.now() + waitMs > until) {

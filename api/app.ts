@@ -7,6 +7,7 @@ import swaggerUi from 'swagger-ui-express';
 import { recordOperatorRequest } from '../db/audit-repository';
 import type { ApiDeps } from './deps';
 import { notFoundHandler, problemErrorHandler } from './problem';
+import { httpMetrics, mountMetrics } from './metrics';
 import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(deps.config.TRUST_PROXY));
+  app.use(httpMetrics()); // durations by route template and status (GET /metrics, api/metrics.ts)
 
   // R-SEC-1: every operator request is recorded (api/routing.ts); a failed write is logged only.
   const routes = new ApiRoutes(
@@ -80,6 +82,7 @@ export function createApp(deps: ApiDeps): Express {
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));
+  mountMetrics(app, deps.db);
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
   app.use(routes.router);
   mountWeb(app, deps); // the customer pages (web/): HTML, cookie sessions, CSRF

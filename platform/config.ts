@@ -42,6 +42,13 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Unset: readable lines on a terminal, JSON lines otherwise (platform/logger.ts).
     LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+    // A worker's /metrics listener (`npm run worker`); 0 = none. `npm start` serves it on the API's /metrics.
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    // Where a worker's Temporal SDK runtime exports its own metrics (appended to /metrics); `off` = none.
+    TEMPORAL_METRICS_ADDRESS: z
+      .string()
+      .regex(/^(off|[\w.-]+:\d{1,5})$/, 'host:port or off')
+      .default('127.0.0.1:9465'),
     DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, '.data')),
     EMBEDDED_POSTGRES_PORT: port.default(54329),
     DATABASE_URL: z

@@ -5,6 +5,7 @@
  */
 import { DefaultLogger, type LogEntry, type LogLevel, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Logger } from './logger';
+import { sdkMetricsAddress } from './metrics';
 
 const SDK_LEVEL: Record<string, LogLevel> = {
   trace: 'TRACE',
@@ -16,7 +17,12 @@ const SDK_LEVEL: Record<string, LogLevel> = {
   silent: 'ERROR',
 };
 
-export function installTemporalLogging(logger: Logger): void {
+/**
+ * `metricsAddress` (host:port, or `off`): the SDK runtime's Prometheus exporter for the worker's own
+ * metrics (task slots, poll and schedule-to-start latencies, sticky cache, …), appended to this
+ * process' `/metrics` (platform/metrics.ts).
+ */
+export function installTemporalLogging(logger: Logger, metricsAddress = 'off'): void {
   const temporal = logger.child({ component: 'temporal' });
   const forward = (entry: LogEntry) => {
     const method = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -24,6 +30,10 @@ export function installTemporalLogging(logger: Logger): void {
   };
   Runtime.install({
     logger: new DefaultLogger(SDK_LEVEL[logger.level] ?? 'INFO', forward),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(metricsAddress !== 'off' ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
+    },
   });
+  if (metricsAddress !== 'off') sdkMetricsAddress(metricsAddress);
 }

@@ -30,7 +30,7 @@ import { ensureLateInvoiceSweep } from './late-invoice-sweep';
 async function main(): Promise<void> {
   let config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'engine', resolveLogFormat(config.LOG_FORMAT));
-  installTemporalLogging(logger);
+  installTemporalLogging(logger, config.TEMPORAL_METRICS_ADDRESS); // the SDK's metrics join the API's /metrics
   const stops: Array<() => Promise<unknown>> = [];
 
   let databaseUrl = config.DATABASE_URL;

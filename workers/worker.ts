@@ -4,7 +4,10 @@
  */
 import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { loadConfig } from '../platform/config';
+import { bookCounts } from '../db/metrics-repository';
+import { listenHost, loadConfig } from '../platform/config';
+import { observeBook } from '../platform/metrics';
+import { startMetricsServer } from '../platform/metrics-server';
 import { createLogger, resolveLogFormat } from '../platform/logger';
 import { installTemporalLogging } from '../platform/temporal-logging';
 import {
@@ -21,7 +24,7 @@ import { ensureRetentionSweep } from './retention-sweep';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker', resolveLogFormat(config.LOG_FORMAT));
-  installTemporalLogging(logger);
+  installTemporalLogging(logger, config.TEMPORAL_METRICS_ADDRESS); // the SDK's metrics join /metrics
   if (!config.DATABASE_URL) {
     logger.fatal('DATABASE_URL is required for `npm run worker` (`npm start` runs an embedded PostgreSQL)');
     process.exit(78);
@@ -30,6 +33,13 @@ async function main(): Promise<void> {
     logger.warn({ err }, 'database connection dropped; reconnecting'),
   );
   await migrateToLatest(db);
+  // GET /metrics on WORKER_METRICS_PORT: activity counters, book gauges, the SDK's metrics.
+  observeBook(() => bookCounts(db));
+  const metrics =
+    config.WORKER_METRICS_PORT > 0
+      ? await startMetricsServer(config.WORKER_METRICS_PORT, listenHost(config))
+      : undefined;
+  if (metrics) logger.info({ port: metrics.port }, 'metrics at /metrics');
   // Sandbox mode: the doubles shared with `npm run api` (SANDBOX_BASE_PORT), whichever starts first owns them.
   const adapterSet = await createEngineAdapters(config, logger);
   const enforcement = await createEnforcementClient(config, logger); // R-COLL-3
@@ -56,6 +66,7 @@ async function main(): Promise<void> {
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker polling');
   await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
   await connection.close();
+  await metrics?.stop();
   await adapterSet.stop();
   await db.destroy();
 }

@@ -35,6 +35,7 @@ import { reminderDueDate } from '../domain/invoicing';
 import type { LoanTerms } from '../domain/loan-terms';
 import { Decimal } from '../domain/money';
 import { installmentDueDate } from '../domain/schedule';
+import { DEFAULT_WAKE_WINDOW_MINUTES, wakeInstant } from '../domain/wake-spread';
 import { invoiceLateSignal, loanViewQuery, paymentReceivedSignal } from './loan-messages';
 import type { LoanLifecycleStatus } from '../domain/loan-statuses';
 import {
@@ -63,6 +64,11 @@ export function loanWorkflowSummary(terms: Pick<LoanTerms, 'contractNumber' | 't
 export interface LoanWorkflowInput {
   terms: LoanTerms;
   state?: LoanState;
+  /**
+   * Wake-ups spread over this many minutes from 05:00 UTC, per loan (domain/wake-spread.ts);
+   * default DEFAULT_WAKE_WINDOW_MINUTES (0 = all at 05:00, as before). Carried into each continued run.
+   */
+  wakeWindowMinutes?: number;
 }
 
 // Local activities: each is one short PostgreSQL transaction (plus a notice), recorded as one
@@ -190,7 +196,15 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       const wakeOn = nextWakeDate(upcomingEvents(terms, state));
       setStep(wakeOn ? `waiting until ${wakeOn}` : 'waiting for payment');
       const wakeUp = () => state.pendingPayments.length > 0 || lateAnnounced;
-      if (wakeOn) await condition(wakeUp, Math.max(1, instantOf(wakeOn) - Date.now()));
+      // Issue 16: a loan given a wake window wakes at its own moment of it, not at 05:00 (behind the
+      // patch; without a window nothing changes, and no marker is added to the history).
+      const wakeWindow = input.wakeWindowMinutes ?? DEFAULT_WAKE_WINDOW_MINUTES;
+      const wakeAt = !wakeOn
+        ? undefined
+        : wakeWindow > 0 && patched('loan-wake-spread')
+          ? wakeInstant(wakeOn, loanId, wakeWindow)
+          : instantOf(wakeOn);
+      if (wakeAt !== undefined) await condition(wakeUp, Math.max(1, wakeAt - Date.now()));
       else await condition(wakeUp);
       continue;
     }
@@ -202,7 +216,11 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     if ((yearDone || workflowInfo().continueAsNewSuggested) && state.pendingPayments.length === 0 && !lateAnnounced) {
       setStep('continuing as new');
       await condition(allHandlersFinished);
-      await continueAsNew<typeof loanWorkflow>({ terms, state });
+      await continueAsNew<typeof loanWorkflow>({
+        terms,
+        state,
+        ...(input.wakeWindowMinutes !== undefined ? { wakeWindowMinutes: input.wakeWindowMinutes } : {}),
+      });
     }
   }
   return { status: state.status };

@@ -16,3 +16,4 @@ export {
 export { simulatedBorrowerWorkflow } from './simulated-borrower';
 export { simulatedDebtorWorkflow } from './simulated-debtor';
 export { applicationBaselineWorkflow } from './application-bench';
+export { monthEndBaselineWorkflow } from './month-end-bench';

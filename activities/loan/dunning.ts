@@ -13,6 +13,7 @@ import { chargePosting } from '../../domain/ledger';
 import { INVOICED_LOAN_STATUSES, isInvoicedLoanStatus } from '../../domain/loan-statuses';
 import { Decimal } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
+import { businessMetrics } from '../../platform/metrics';
 import { reminderLetter } from '../../texts/loan';
 import { idempotencyKey } from '../../domain/idempotency';
 import type { LoanActivityContext } from './context';
@@ -31,13 +32,14 @@ export function createDunningActivities({ db, withNotices }: LoanActivityContext
     invoiceChanges: Parameters<typeof updateInvoice>[3],
     notice?: (loan: LoanRow) => Notice,
   ): Promise<LoanSnapshot> {
-    return withNotices(async (trx, notices) => {
+    let charged = false; // counted once committed
+    const snapshot = await withNotices(async (trx, notices) => {
       const loan = await lockLoan(trx, input.loanId);
       const invoice = await findInvoice(trx, input.loanId, input.invoiceNumber);
       if (!invoice) throw new Error(`no invoice ${input.invoiceNumber} of loan ${input.loanId}`);
       if (invoice.status !== 'OPEN' || !isInvoicedLoanStatus(loan.status)) return loanSnapshot(trx, input.loanId);
       await accrueDefaultInterest(trx, input.loanId, input.date);
-      await postInTransaction(
+      charged = await postInTransaction(
         trx,
         chargePosting(
           input.loanId,
@@ -52,6 +54,8 @@ export function createDunningActivities({ db, withNotices }: LoanActivityContext
       if (notice) notices.push(notice(loan));
       return loanSnapshot(trx, input.loanId);
     });
+    if (charged) businessMetrics.fees.inc({ kind });
+    return snapshot;
   }
 
   return {

@@ -9,6 +9,7 @@ import { Decimal, ZERO } from '../../domain/money';
 import { DEFAULT_PRODUCT, type NoticeChannel } from '../../domain/product';
 import { rateChangeMonthAdjustment, rateInForce } from '../../domain/rate-change';
 import { installmentSplit, noticeFee } from '../../domain/schedule';
+import { businessMetrics, sek } from '../../platform/metrics';
 import { invoiceLetter } from '../../texts/loan';
 import type { LoanActivityContext } from './context';
 import { writeInvoice } from './ledger-steps';
@@ -31,7 +32,8 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
       dueDate: string;
       isLast: boolean;
     }): Promise<LoanSnapshot> {
-      return withNotices(async (trx, notices) => {
+      let issued: string | undefined; // the invoice's total, counted once committed
+      const snapshot = await withNotices(async (trx, notices) => {
         const loan = await lockLoan(trx, input.loanId);
         const existing = await findInvoice(trx, input.loanId, input.number);
         if (existing || !isInvoicedLoanStatus(loan.status)) return loanSnapshot(trx, input.loanId);
@@ -87,6 +89,7 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
           { number: input.number, issueDate: input.issueDate, dueDate: input.dueDate, kind: 'installment' },
           lines,
         );
+        issued = String(total);
         notices.push({
           idempotencyKey: `${input.idempotencyKey}:notice`,
           customerId: loan.customer_id,
@@ -105,6 +108,11 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
         });
         return loanSnapshot(trx, input.loanId);
       });
+      if (issued !== undefined) {
+        businessMetrics.invoicesIssued.inc();
+        businessMetrics.invoicedAmount.inc(sek(issued));
+      }
+      return snapshot;
     },
   };
 }

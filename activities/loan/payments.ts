@@ -39,6 +39,7 @@ import { paymentWakesLoan } from '../../domain/payment-wake';
 import { Decimal, formatAmount, sumAmounts, ZERO } from '../../domain/money';
 import { lineRemaining, overdueItems } from '../../domain/overdue';
 import { withdrawalSettlement } from '../../domain/withdrawal';
+import { businessMetrics, sek } from '../../platform/metrics';
 import { applyPaymentToCase, openCaseOfLoan } from '../collection/payments';
 import { computePayoff, settlePayoff } from './early-repayment';
 import { accrueDefaultInterest, chargeLateFeesOfLateInvoices } from './ledger-steps';
@@ -59,7 +60,8 @@ export interface PaymentOutcome {
 
 /** R-LOAN-2: applies the payment once; a repeat changes nothing and returns the first outcome. */
 export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<PaymentOutcome> {
-  return db.transaction().execute(async (trx) => {
+  let applied: 'loan' | 'collection-case' | undefined; // counted once committed, first time only
+  const outcome = await db.transaction().execute(async (trx) => {
     const assigned = await findPayment(trx, paymentId);
     if (!assigned?.loan_id) throw new Error(`payment ${paymentId} is not assigned to a loan`);
     const loanId = assigned.loan_id;
@@ -71,16 +73,17 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
     const collectionCase = await openCaseOfLoan(trx, loanId);
     const caseApplied = (payment.allocation as { caseId?: string } | null)?.caseId;
     if (caseApplied || (collectionCase && payment.status !== 'APPLIED')) {
-      const applied = await applyPaymentToCase(trx, paymentId, caseApplied ?? collectionCase!.id);
+      if (!caseApplied) applied = 'collection-case';
+      const toCase = await applyPaymentToCase(trx, paymentId, caseApplied ?? collectionCase!.id);
       return {
         paymentId,
         loanId,
         paymentDate: payment.payment_date,
         amount: payment.amount,
-        excess: applied.excess,
+        excess: toCase.excess,
         settledInvoices: [],
         wakeLoan: false,
-        collectionCaseNumber: applied.caseNumber,
+        collectionCaseNumber: toCase.caseNumber,
       };
     }
     const stored = payment.allocation as { excess?: string; settledInvoices?: number[]; wakeLoan?: boolean } | null;
@@ -160,8 +163,14 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
       wakeLoan,
       ...(reversed.length > 0 ? { reversed } : {}),
     });
+    applied = 'loan';
     return { paymentId, loanId, paymentDate: date, amount: payment.amount, excess, settledInvoices, wakeLoan };
   });
+  if (applied) {
+    businessMetrics.paymentsApplied.inc({ to: applied });
+    businessMetrics.paymentsAppliedAmount.inc({ to: applied }, sek(outcome.amount));
+  }
+  return outcome;
 }
 
 /**

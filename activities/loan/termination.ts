@@ -15,6 +15,7 @@ import { DEFAULT_PRODUCT } from '../../domain/product';
 import { evaluateTerminationGrounds, terminationNoticeEndDate } from '../../domain/termination';
 import { collectionLetter, terminationLetter } from '../../texts/loan';
 import { idempotencyKey } from '../../domain/idempotency';
+import { businessMetrics } from '../../platform/metrics';
 import type { LoanActivityContext } from './context';
 import { computePayoff, settlePayoff } from './early-repayment';
 import { accrueDefaultInterest, chargeLateFeesOfLateInvoices } from './ledger-steps';
@@ -43,7 +44,8 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
       claim: string;
       sequence: number;
     }): Promise<TerminationOutcome> {
-      return withNotices(async (trx, notices) => {
+      let sentNow = false; // counted once committed
+      const outcome = await withNotices(async (trx, notices) => {
         const loan = await lockLoan(trx, input.loanId);
         const existing = await findTerminationNotice(trx, input.loanId, input.sequence);
         if (existing)
@@ -78,6 +80,7 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
           resolved_on: null,
         });
         await setLoanStatus(trx, input.loanId, 'TERMINATION_NOTICE');
+        sentNow = true;
         notices.push({
           idempotencyKey: `${input.idempotencyKey}:notice`,
           customerId: loan.customer_id,
@@ -95,6 +98,8 @@ export function createTerminationActivities({ db, withNotices }: LoanActivityCon
           snapshot: await loanSnapshot(trx, input.loanId),
         };
       });
+      if (sentNow) businessMetrics.terminationNotices.inc();
+      return outcome;
     },
 
     /** R-LOAN-4: everything overdue plus default interest was paid in time: the termination lapses. */

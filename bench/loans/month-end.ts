@@ -1,9 +1,13 @@
 /**
  * (c) of the loan benchmark (bench/loans.ts): month-end on the local dev server, N loans released
- * at once, and how many loans are invoiced per second.
+ * at once, and how many loans are invoiced per second; then, on the same server in the same run,
+ * N baseline workflows doing what a loan's wake-up asks of Temporal with no-op local activities
+ * (workflows/month-end-bench.ts), released the same way. From the measured rate: what spreading the
+ * wake-ups over a window (domain/wake-spread.ts) does to a month-end of N and of 1 000 000 loans.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { benchStepsRun } from '../../activities/bench';
 import { createDb } from '../../db/database';
 import { addDays, compareDates, type IsoDate, stockholmDate } from '../../domain/dates';
 import { invoiceIssueDate, lateFeeDate } from '../../domain/invoicing';
@@ -14,6 +18,8 @@ import { createToolWorker } from '../../workers/create-worker';
 import type { LoanTerms } from '../../domain/loan-terms';
 import { loanWorkflow } from '../../workflows/loan';
 import { loanWorkflowId } from '../../workflows/loan-messages';
+import { monthEndBaselineWorkflow } from '../../workflows/month-end-bench';
+import { SUGGESTED_WAKE_WINDOW_MINUTES } from '../../domain/wake-spread';
 import { print, printTable, progress } from './report';
 
 /**
@@ -41,6 +47,8 @@ interface MonthEndResult {
   invoiceSeconds: number;
   latenciesSeconds: number[];
   postingsByType: Record<string, number>;
+  baselineStartSeconds: number;
+  baselineSeconds: number;
 }
 
 async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, fn: (t: T) => Promise<R>) {
@@ -124,6 +132,34 @@ export async function monthEndSection(
     });
     progress(`${n} invoices in ${invoiceSeconds.toFixed(1)} s`);
 
+    // The baseline: the same number of workflows, released the same way, each a first task, two
+    // no-op local activities and a timer.
+    const baselineQueue = `month-end-baseline-${randomUUID()}`;
+    progress(`starting ${n} baseline workflows (no worker yet)`);
+    const t2 = process.hrtime.bigint();
+    await mapConcurrently(terms, 50, (t) =>
+      env.client.workflow.start(monthEndBaselineWorkflow, {
+        taskQueue: baselineQueue,
+        workflowId: `month-end-baseline-${t.loanId}`,
+      }),
+    );
+    const baselineStartSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
+    const baselineWorker = await createToolWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: baselineQueue,
+      dataConverter,
+      deps: { db },
+      workflowBundle,
+    });
+    const doneBefore = benchStepsRun.byStep.get(1) ?? 0;
+    const t3 = process.hrtime.bigint();
+    const baselineSeconds = await baselineWorker.runUntil(async () => {
+      while ((benchStepsRun.byStep.get(1) ?? 0) - doneBefore < n) await new Promise((r) => setTimeout(r, 20));
+      return Number(process.hrtime.bigint() - t3) / 1e9;
+    });
+    progress(`${n} baseline wake-ups in ${baselineSeconds.toFixed(1)} s`);
+
     const invoicePostings = await db
       .selectFrom('ledger_postings')
       .select('created_at')
@@ -155,6 +191,8 @@ export async function monthEndSection(
       invoiceSeconds,
       latenciesSeconds,
       postingsByType: Object.fromEntries(postings.map((p) => [p.type, Number(p.n)])),
+      baselineStartSeconds,
+      baselineSeconds,
     };
   } finally {
     // The in-memory dev server goes with its loans: no need to terminate them one by one.
@@ -171,19 +209,69 @@ export function printMonthEnd(r: MonthEndResult): void {
   print(
     `(c) Month-end on the dev server (in memory): ${r.loans} loans paid out ${r.payoutDate}, first invoice due, released at once\n`,
   );
+  const rate = r.loans / r.invoiceSeconds;
+  const baseRate = r.loans / r.baselineSeconds;
   printTable(
-    ['loans', 'start s', 'starts/s', 'invoicing s', 'loans invoiced/s', 'p50 s', 'p99 s'],
+    ['section', 'workflows', 'start s', 'starts/s', 'until done s', 'per second', 'p50 s', 'p99 s'],
     [
       [
+        'loans (open + first invoice)',
         String(r.loans),
         r.startSeconds.toFixed(1),
         (r.loans / r.startSeconds).toFixed(0),
         r.invoiceSeconds.toFixed(1),
-        (r.loans / r.invoiceSeconds).toFixed(0),
+        rate.toFixed(0),
         percentile(r.latenciesSeconds, 50).toFixed(1),
         percentile(r.latenciesSeconds, 99).toFixed(1),
       ],
+      [
+        'baseline (2 no-op local activities + timer)',
+        String(r.loans),
+        r.baselineStartSeconds.toFixed(1),
+        (r.loans / r.baselineStartSeconds).toFixed(0),
+        r.baselineSeconds.toFixed(1),
+        baseRate.toFixed(0),
+        '',
+        '',
+      ],
     ],
+  );
+  print(
+    `ratio loans / baseline: ${(rate / baseRate).toFixed(2)} (target ≥ 0.70); loans invoiced/s: ${rate.toFixed(0)} (target ≥ 100 on the dev server)\n`,
+  );
+  // Wake-up spreading, from the measured per-worker rate: all at 05:00 the last loan waits N / rate;
+  // spread over W minutes the loans arrive at N / 60W per second, which one worker keeps up with
+  // while that is below its rate.
+  const spreadRows = [r.loans, 1_000_000].flatMap((loans) =>
+    [0, 60, SUGGESTED_WAKE_WINDOW_MINUTES, 16 * 60].map((window) => {
+      const arrival = window === 0 ? Infinity : loans / (window * 60);
+      const workers = Math.max(1, Math.ceil((window === 0 ? 0 : arrival) / rate));
+      const lastDone = window === 0 ? loans / rate : Math.max(window * 60, loans / rate);
+      return [
+        String(loans),
+        window === 0 ? 'none (all 05:00)' : `${window} min`,
+        window === 0 ? 'all at once' : arrival.toFixed(1),
+        window === 0 ? '—' : String(workers),
+        `${(lastDone / 60).toFixed(1)} min`,
+        window === 0
+          ? `${(loans / rate / 60).toFixed(1)} min`
+          : arrival <= rate
+            ? 'none'
+            : `${((loans / rate - window * 60) / 60).toFixed(1)} min`,
+      ];
+    }),
+  );
+  print(`wake-up spreading at the measured ${rate.toFixed(0)} loans/s per worker (a model, not a run):\n`);
+  printTable(
+    [
+      'loans',
+      'window',
+      'arrivals/s',
+      'workers to keep up',
+      'month-end done after (1 worker)',
+      'worst backlog wait (1 worker)',
+    ],
+    spreadRows,
   );
   print(
     `each loan: first workflow task, openLoan, issueInvoice${r.lateToo ? ', late fee and reminder (run before the 15th)' : ''}; ledger postings: ${JSON.stringify(r.postingsByType)}\n`,
