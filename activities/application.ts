@@ -17,6 +17,7 @@ import {
   projectApplication,
   recordPayout,
 } from '../db/application-repository';
+import { saveBankIdQrSecret } from '../db/bankid-qr-repository';
 import type { Db } from '../db/database';
 import { type BureauFacts, prefillSource } from '../domain/application';
 import { addDays, type IsoDate } from '../domain/dates';
@@ -102,6 +103,13 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
               ...(input.userVisibleData ? { userVisibleData: input.userVisibleData } : {}),
             }),
       );
+      // The QR secret goes to PostgreSQL for the customer pages' animated QR code, never into history.
+      await saveBankIdQrSecret(db, {
+        orderRef: order.orderRef,
+        qrStartToken: order.qrStartToken,
+        qrStartSecret: order.qrStartSecret,
+        startedAt: new Date(),
+      });
       return { orderRef: order.orderRef, autoStartToken: order.autoStartToken, qrStartToken: order.qrStartToken };
     },
 

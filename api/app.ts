@@ -10,6 +10,7 @@ import { notFoundHandler, problemErrorHandler } from './problem';
 import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
+import { contactRoutes } from './routes/contact';
 import { collectionRoutes } from './routes/collection';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
@@ -69,6 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   paymentRoutes(routes, deps);
   complaintRoutes(routes, deps);
   collectionRoutes(routes, deps);
+  contactRoutes(routes, deps);
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));

@@ -11,6 +11,8 @@ import type { ApiDeps } from '../api/deps';
 import { applyRoutes } from './apply';
 import { bankIdRoutes } from './bankid';
 import { calculatorRoutes } from './calculator';
+import { collectionPages } from './collection';
+import { contactPages } from './contact';
 import { page, safeReturnPath } from './handler';
 import { loanActionPages } from './loan-actions';
 import { myPagesRoutes } from './my-pages';
@@ -78,6 +80,8 @@ export function mountWeb(app: Express, deps: ApiDeps, options: WebOptions = {}):
   calculatorRoutes(router);
   myPagesRoutes(router, deps);
   loanActionPages(router, deps);
+  collectionPages(router, deps);
+  contactPages(router, deps);
   if (sandbox && deps.sandbox) sandboxBankIdRoutes(router, deps.sandbox);
 
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
