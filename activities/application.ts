@@ -147,12 +147,15 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
       applicationId: string;
       personnummer: string;
       idempotencyKey: string;
+      /** Where the provider sends the applicant back after consent (the application's page). */
+      returnUrl?: string;
     }): Promise<{ verificationId: string; redirectUrl: string }> {
       const started = await failFastOnAdapterRefusal('open banking start', () =>
         adapters.openBanking.startVerification({
           applicationId: input.applicationId,
           personalNumber: input.personnummer,
           idempotencyKey: input.idempotencyKey,
+          ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
         }),
       );
       return { verificationId: started.verificationId, redirectUrl: started.redirectUrl };

@@ -11,7 +11,7 @@ const sv = {
     title: 'Inkassoärenden',
     overviewLink: 'Dina inkassoärenden',
     lead: 'Här ser du dina ärenden hos oss som inkassobolag: vad du är skyldig, hur du betalar och vad du kan göra.',
-    none: 'Du har inga inkassoärenden.',
+    noCases: 'Du har inga inkassoärenden.',
     caseTitle: 'Inkassoärende {caseNumber}',
     caseNumber: 'Ärendenummer',
     contract: 'Avtal',
@@ -83,7 +83,8 @@ const sv = {
     disputeReason: 'Varför anser du att kravet är fel?',
     disputeButton: 'Bestrid kravet',
     disputed: 'Vi har tagit emot ditt bestridande. Ärendet är pausat tills vi har svarat dig.',
-    disputeRefused: 'Kravet är redan bestritt. Vi svarar dig så snart vi har utrett det.',
+    disputeRefused:
+      'Kravet kan inte bestridas nu: antingen är det redan bestritt och vi utreder det, eller så har du godkänt kravet genom en avbetalningsplan.',
     closedLead: 'Ärendet är avslutat. Du kan inte göra något mer i det här.',
     timelineTitle: 'Händelser',
     timeline: {
@@ -161,7 +162,7 @@ const en: SelfServiceTexts = {
     title: 'Collection cases',
     overviewLink: 'Your collection cases',
     lead: 'Your cases with us as a collection agency: what you owe, how to pay and what you can do.',
-    none: 'You have no collection cases.',
+    noCases: 'You have no collection cases.',
     caseTitle: 'Collection case {caseNumber}',
     caseNumber: 'Case number',
     contract: 'Agreement',
@@ -232,7 +233,8 @@ const en: SelfServiceTexts = {
     disputeReason: 'Why do you think the claim is wrong?',
     disputeButton: 'Dispute the claim',
     disputed: 'We have received your dispute. The case is paused until we have answered you.',
-    disputeRefused: 'The claim is already disputed. We will answer you as soon as we have looked into it.',
+    disputeRefused:
+      'The claim cannot be disputed now: either it is already disputed and we are looking into it, or you accepted the claim with an installment plan.',
     closedLead: 'The case is closed. There is nothing more to do here.',
     timelineTitle: 'Events',
     timeline: {

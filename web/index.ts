@@ -17,6 +17,7 @@ import { page, safeReturnPath } from './handler';
 import { loanActionPages } from './loan-actions';
 import { myPagesRoutes } from './my-pages';
 import { render, WEB_DIR } from './render';
+import { sandboxBankRoutes } from './sandbox-bank';
 import { sandboxBankIdRoutes } from './sandbox-bankid';
 import { webSessions } from './session';
 
@@ -29,6 +30,7 @@ const PAGE_PREFIXES = [
   '/apply/',
   '/mina-sidor',
   '/sandbox/bankid-app',
+  '/sandbox/testbank/',
 ];
 
 function isPagePath(p: string): boolean {
@@ -82,7 +84,10 @@ export function mountWeb(app: Express, deps: ApiDeps, options: WebOptions = {}):
   loanActionPages(router, deps);
   collectionPages(router, deps);
   contactPages(router, deps);
-  if (sandbox && deps.sandbox) sandboxBankIdRoutes(router, deps.sandbox);
+  if (sandbox && deps.sandbox) {
+    sandboxBankIdRoutes(router, deps.sandbox);
+    sandboxBankRoutes(router, deps.sandbox);
+  }
 
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
