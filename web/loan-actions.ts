@@ -63,7 +63,6 @@ export function loanActionPages(router: Router, deps: ApiDeps): void {
     form(async (req, res) => {
       const customer = customerOf(req, res);
       if (!customer) return;
-      const t = webTexts(langOf(req));
       const p = selfServiceTexts(langOf(req)).partial;
       const raw = String(req.body.amount ?? '').trim();
       const amount = raw.replace(/\s/g, '').replace(',', '.');
@@ -103,7 +102,7 @@ export function loanActionPages(router: Router, deps: ApiDeps): void {
           if (status === 409 || status === 400) return again(p.refused, 409);
           throw err;
         }
-        await render(req, res, 'early-repayment.njk', { title: t.earlyRepayment.title, loan, quote, p });
+        await render(req, res, 'early-repayment.njk', { title: p.title, loan, quote, p });
       } catch (err) {
         await refusedPage(req, res, err);
       }

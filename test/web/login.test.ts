@@ -125,6 +125,8 @@ it('logs in with the animated QR code, logs out, and ends an idle session', asyn
   // Cancel, then log in for real.
   await page.getByRole('button', { name: 'Avbryt' }).click();
   await heading(page, 'Logga in');
+  await expectAccessible(page);
+  await screenshot(page, 'login');
   await logIn(page, person.personnummer);
   await expectAccessible(page);
   await screenshot(page, 'my-pages-empty');
@@ -132,6 +134,7 @@ it('logs in with the animated QR code, logs out, and ends an idle session', asyn
   // Logout ends the session on the server.
   await page.getByRole('button', { name: 'Logga ut' }).click();
   await page.getByText('Du är utloggad.').waitFor();
+  await expectAccessible(page);
   await page.goto(`${baseUrl}/mina-sidor`);
   await heading(page, 'Logga in');
 
@@ -140,6 +143,18 @@ it('logs in with the animated QR code, logs out, and ends an idle session', asyn
   await sql`update web_sessions set expires_at = now() - interval '1 second'`.execute(h.db);
   await page.goto(`${baseUrl}/mina-sidor`);
   await heading(page, 'Logga in');
+
+  // A form whose CSRF token does not match is refused with a page of its own (403).
+  await page.locator('form[action="/logga-in"] input[name="_csrf"]').evaluate((el) => {
+    (el as unknown as { value: string }).value = 'forged';
+  });
+  const refused = page.waitForResponse((r) => r.url().endsWith('/logga-in') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Logga in med BankID' }).click();
+  expect((await refused).status()).toBe(403);
+  await page.locator('h1').waitFor();
+  await expectAccessible(page);
+  await screenshot(page, 'csrf-refused');
+
   await context.close();
 });
 
