@@ -24,6 +24,7 @@ import { DEFAULT_COLLECTION_PRODUCT } from '../domain/collection';
 import { smallestAcceptableMonthlyAmount } from '../domain/collection-case';
 import { addDays, isIsoDate } from '../domain/dates';
 import { Decimal, formatAmount } from '../domain/money';
+import { hasForbiddenControlCharacter } from '../domain/text';
 import { formatDate, formatKronor } from '../texts/format';
 import { fill } from '../texts/web';
 import { selfServiceTexts } from '../texts/web-self-service';
@@ -240,7 +241,8 @@ export function collectionPages(router: Router, deps: ApiDeps): void {
       if (!row) return;
       const s = selfServiceTexts(langOf(req)).collection;
       const reason = String(req.body.reason ?? '').trim();
-      if (reason.length === 0 || reason.length > 4000)
+      // Free text reaches the workflow and the database: no control characters (as the API's edge check).
+      if (reason.length === 0 || reason.length > 4000 || hasForbiddenControlCharacter(reason))
         return casePage(
           deps,
           req,

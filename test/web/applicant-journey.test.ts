@@ -260,7 +260,7 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
   await expectAccessible(page);
   await screenshot(page, 'letter');
   await context.close();
-});
+}, 300_000);
 
 it('main and co-applicant each use their own link; both sign; the loans to redeem are shown', async () => {
   const [anna, bertil] = [newPerson(), newPerson()];
