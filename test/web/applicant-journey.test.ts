@@ -225,8 +225,7 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
   expect(await page.locator('#early-repayment-quote').innerText()).toContain('10 000,00 kr');
   await expectAccessible(page);
   await screenshot(page, 'partial-repayment');
-  await page.goBack();
-  await page.goBack();
+  await page.getByRole('link', { name: 'Tillbaka' }).click();
   await page.locator('#payment-plan tbody tr').first().waitFor();
 
   // R-LOAN-9: a complaint, with a receipt naming the answer's due date.
