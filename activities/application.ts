@@ -19,6 +19,7 @@ import {
   projectApplication,
   recordPayout,
 } from '../db/application-repository';
+import { saveBankIdQrSecret } from '../db/bankid-qr-repository';
 import type { Db } from '../db/database';
 import { type BureauFacts, prefillSource, TERMINAL_STATUSES } from '../domain/application';
 import { businessMetrics, sek } from '../platform/metrics';
@@ -112,6 +113,13 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
               ...(input.userVisibleData ? { userVisibleData: input.userVisibleData } : {}),
             }),
       );
+      // The QR secret goes to PostgreSQL for the customer pages' animated QR code, never into history.
+      await saveBankIdQrSecret(db, {
+        orderRef: order.orderRef,
+        qrStartToken: order.qrStartToken,
+        qrStartSecret: order.qrStartSecret,
+        startedAt: new Date(),
+      });
       return { orderRef: order.orderRef, autoStartToken: order.autoStartToken, qrStartToken: order.qrStartToken };
     },
 
@@ -149,12 +157,15 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
       applicationId: string;
       personnummer: string;
       idempotencyKey: string;
+      /** Where the provider sends the applicant back after consent (the application's page). */
+      returnUrl?: string;
     }): Promise<{ verificationId: string; redirectUrl: string }> {
       const started = await failFastOnAdapterRefusal('open banking start', () =>
         adapters.openBanking.startVerification({
           applicationId: input.applicationId,
           personalNumber: input.personnummer,
           idempotencyKey: input.idempotencyKey,
+          ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
         }),
       );
       return { verificationId: started.verificationId, redirectUrl: started.redirectUrl };

@@ -27,6 +27,8 @@
  * together.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import {
   BankPayoutHttpClient,
@@ -383,6 +385,33 @@ export function connectToSandbox(
       from: '"Loan Engine (sandbox)" <no-reply@sandbox.loan-engine.local>',
     },
   });
+}
+
+/** BankID's RP API settings from the environment: the server and, when given, the RP certificate (mTLS). */
+export function bankIdSettingsFromConfig(config: Config): BankIdClientSettings {
+  if (!config.BANKID_BASE_URL) throw new Error('BANKID_BASE_URL is not set');
+  return {
+    baseUrl: config.BANKID_BASE_URL,
+    ...(config.BANKID_CLIENT_PFX_PATH
+      ? {
+          tls: {
+            pfx: readFileSync(config.BANKID_CLIENT_PFX_PATH),
+            passphrase: config.BANKID_CLIENT_PFX_PASSPHRASE,
+            ca: config.BANKID_CA_PATH ? readFileSync(config.BANKID_CA_PATH) : undefined,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The BankID client of the API process in production mode (`npm run api`), for the customer
+ * pages' login (web/): BankID only, not the other systems the workers call. Undefined without
+ * BANKID_BASE_URL; the login page then says BankID is unavailable.
+ */
+export function apiBankIdClient(config: Config, logger?: Logger): BankIdClient | undefined {
+  if (!config.BANKID_BASE_URL) return undefined;
+  return new BankIdHttpClient({ ...bankIdSettingsFromConfig(config), timeoutMs: config.ADAPTER_TIMEOUT_MS, logger });
 }
 
 /** Explicit settings for the real clients (from the environment; see the names above). */

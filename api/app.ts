@@ -11,6 +11,7 @@ import { httpMetrics, mountMetrics } from './metrics';
 import { auditRoutes } from './routes/audit';
 import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
+import { contactRoutes } from './routes/contact';
 import { collectionRoutes } from './routes/collection';
 import { collectionSelfServiceRoutes } from './routes/collection-self-service';
 import { helperActAudit } from './collection-access';
@@ -79,6 +80,7 @@ export function createApp(deps: ApiDeps): Express {
   complaintRoutes(routes, deps);
   collectionRoutes(routes, deps);
   collectionSelfServiceRoutes(routes, deps);
+  contactRoutes(routes, deps);
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));

@@ -1,7 +1,7 @@
 /**
  * Production API entry (`npm run api`): stateless, so any number run behind a load balancer.
  */
-import { type AdapterSet, createAdapters } from '../adapters';
+import { type AdapterSet, apiBankIdClient, createAdapters } from '../adapters';
 import { createDb } from '../db/database';
 import { listenHost, loadConfig, sandboxWarning } from '../platform/config';
 import { createLogger, resolveLogFormat } from '../platform/logger';
@@ -36,6 +36,9 @@ async function main(): Promise<void> {
       sandboxSecret: config.SANDBOX_SECRET,
     });
   }
+  // The customer pages' BankID login: the shared sandbox double, or in production the RP API itself.
+  const bankId = sandbox ? sandbox.adapters.bankId : apiBankIdClient(config, logger);
+  if (!bankId) logger.warn('BANKID_BASE_URL is not set: BankID login to the customer pages is unavailable');
   const app = createApp({
     config,
     db,
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
     jwtSecret: resolveJwtSecret(config),
     logger,
     sandbox: sandbox?.sandbox,
-    bankId: sandbox?.adapters.bankId,
+    bankId,
   });
   const host = listenHost(config);
   const warning = sandboxWarning(config);

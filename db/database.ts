@@ -403,6 +403,15 @@ export interface WebSessionTable {
   expires_at: Date;
 }
 
+export interface BankIdQrSecretTable {
+  order_ref: string;
+  qr_start_token: string;
+  qr_start_secret: string;
+  started_at: Date;
+  expires_at: Date;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   diagnostic_runs: DiagnosticRunTable;
   loans: LoanTable;
@@ -428,6 +437,7 @@ export interface Database {
   withdrawals: WithdrawalTable;
   operator_audit: OperatorAuditTable;
   web_sessions: WebSessionTable;
+  bankid_qr_secrets: BankIdQrSecretTable;
 }
 
 export type Db = Kysely<Database>;

@@ -13,6 +13,11 @@ export interface Message {
   sms: string;
 }
 
+/** R-APP-7: where the open-banking provider sends the applicant back after consent (web/apply.ts). */
+export function incomeVerificationReturnLink(linkBaseUrl: string, applicationId: string): string {
+  return `${linkBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(applicationId)}/inkomst/tillbaka`;
+}
+
 export function applicationLink(linkBaseUrl: string, applicationId: string, inviteCode: string | null): string {
   const base = `${linkBaseUrl.replace(/\/+$/, '')}/${applicationId}`;
   return inviteCode ? `${base}?invite=${encodeURIComponent(inviteCode)}` : base;

@@ -21,7 +21,11 @@ import { ProblemError } from '../api/problem';
 import { customerIdForPersonnummer } from '../db/customer-identity-repository';
 import { findApplication, hashInviteCode, listApplicants } from '../db/application-repository';
 import { DEBT_KINDS, EMPLOYMENTS, HOUSING_KINDS, LOAN_PURPOSES, type Offer } from '../domain/application';
-import type { BankIdStart } from '../domain/application-state';
+import type { BankIdStart, IncomeVerificationState } from '../domain/application-state';
+import { stockholmDate } from '../domain/dates';
+import { formatDate } from '../texts/format';
+import { selfServiceTexts } from '../texts/web-self-service';
+import { incomeVerificationSignal } from '../workflows/application-messages';
 import { Decimal } from '../domain/money';
 import { DEFAULT_PRODUCT } from '../domain/product';
 import { quote, toQuoteResponse } from '../domain/quote';
@@ -197,6 +201,32 @@ export function applyRoutes(router: Router, deps: ApiDeps): void {
     }),
   );
 
+  // R-APP-7: the open-banking provider (or the sandbox test bank) sends the applicant back here;
+  // the application checks the verification at once instead of at its next poll.
+  router.get(
+    '/apply/:id/inkomst/tillbaka',
+    page(async (req, res) => {
+      const id = req.params.id!;
+      const loaded = UUID.test(id) ? await asApplicant(deps, req, id) : undefined;
+      if (!loaded) {
+        if (!req.webSession!.data.customerId)
+          return res.redirect(303, `/logga-in?tillbaka=${encodeURIComponent(`/apply/${id}`)}`);
+        return notFoundPage(req, res);
+      }
+      const state = loaded.row.income_verification as IncomeVerificationState | null;
+      const mine = state?.applicants.find((v) => v.index === loaded.applicantIndex);
+      if (mine) {
+        await deps.temporal.workflow
+          .getHandle(loaded.row.workflow_id)
+          .signal(incomeVerificationSignal, { verificationId: mine.verificationId })
+          .catch(() => undefined); // a closed application no longer waits
+        req.webSession!.data.flash = selfServiceTexts(langOf(req)).income.returned;
+        await req.webSession!.save();
+      }
+      res.redirect(303, `/apply/${id}`);
+    }),
+  );
+
   router.post(
     '/apply/:id/signera',
     form(async (req, res) => {
@@ -211,6 +241,26 @@ export function applyRoutes(router: Router, deps: ApiDeps): void {
       await awaitApplicationBankId(req, res, id, { kind: 'sign', order });
     }),
   );
+}
+
+/**
+ * R-APP-7: this applicant's income verification as the page shows it: why (the triggers in
+ * words), by when, how it stands, and where "continue to your bank" leads (the provider's consent
+ * page; in sandbox mode the test bank, web/sandbox-bank.ts).
+ */
+function incomeStep(deps: ApiDeps, req: Request, loaded: Loaded) {
+  const state = loaded.row.income_verification as IncomeVerificationState | null;
+  const mine = state?.applicants.find((v) => v.index === loaded.applicantIndex);
+  if (!state || !mine) return undefined;
+  const s = selfServiceTexts(langOf(req)).income;
+  const sandbox = deps.config.ENGINE_MODE === 'sandbox' && Boolean(deps.sandbox);
+  return {
+    s,
+    reasons: [...new Set(mine.triggers.map((tr) => s.why[tr]).filter((r): r is string => Boolean(r)))],
+    deadline: fill(s.deadline, { date: formatDate(stockholmDate(new Date(state.deadline))) }),
+    status: mine.status,
+    href: sandbox ? `/sandbox/testbank/${encodeURIComponent(mine.verificationId)}` : mine.redirectUrl,
+  };
 }
 
 /** An applicant's BankID order (identify or sign) waits in the session; it leads back to the application. */
@@ -243,6 +293,7 @@ async function statusPage(deps: ApiDeps, req: Request, res: Response, loaded: Lo
   const app = await toView(deps, loaded, principal);
   const t = webTexts(langOf(req));
   await render(req, res, 'apply-status.njk', {
+    income: incomeStep(deps, req, loaded),
     title: t.apply.title,
     app,
     me: app.applicants[index],

@@ -4,16 +4,18 @@
  * the user message BankID prescribes for the hint code), and cancel.
  *
  * Login orders are started here (deps.bankId) and collected here; their qrStartSecret stays in the
- * server-side session and the QR image is computed per second on the server. Identification and
- * signing orders of an application are started and collected by the application workflow; the page
- * reads their state with the workflow's `view` query. The workflow keeps their qrStartSecret to
- * itself, so those orders offer the autostart link only.
+ * server-side session. Identification and signing orders of an application are started and
+ * collected by the application workflow; the page reads their state with the workflow's `view`
+ * query, and their qrStartSecret from PostgreSQL, where the start-order activity put it (never in
+ * workflow history: db/bankid-qr-repository.ts). Either way the QR image is computed per second on
+ * the server, for the browser whose session holds the order only.
  */
 import type { Request, Response, Router } from 'express';
 import QRCode from 'qrcode';
 import { autoStartLink, BankIdError, qrCodeContent } from '../adapters/bankid';
 import type { ApiDeps } from '../api/deps';
 import { endUserIp } from '../api/routes/applications';
+import { findBankIdQrSecret } from '../db/bankid-qr-repository';
 import { customerIdForPersonnummer } from '../db/customer-identity-repository';
 import { findApplication } from '../db/application-repository';
 import { bankIdFailedMessage, bankIdPendingMessage } from '../texts/bankid';
@@ -76,6 +78,21 @@ async function checkOrder(deps: ApiDeps, req: Request): Promise<OrderState> {
     await session.save();
   }
   return { state: 'complete' };
+}
+
+/** The QR code's inputs: the session's own (login) or the workflow order's, stored by its activity. */
+async function qrSecretOf(
+  deps: ApiDeps,
+  order: PendingBankId,
+): Promise<{ qrStartToken: string; qrStartSecret: string; startedAt: Date } | undefined> {
+  if (order.qrStartSecret)
+    return {
+      qrStartToken: order.qrStartToken,
+      qrStartSecret: order.qrStartSecret,
+      startedAt: new Date(order.startedAt),
+    };
+  const stored = await findBankIdQrSecret(deps.db, order.orderRef);
+  return stored && stored.qrStartToken === order.qrStartToken ? stored : undefined;
 }
 
 async function logIn(req: Request, customerId: string): Promise<void> {
@@ -142,7 +159,7 @@ export function bankIdRoutes(router: Router, deps: ApiDeps, options: BankIdPageO
         state: state.state,
         message: messageOf(req, order, state),
         autoStartHref: autoStartHref(order.autoStartToken, options.sandbox),
-        hasQr: Boolean(order.qrStartSecret),
+        hasQr: Boolean(await qrSecretOf(deps, order)),
       });
     }),
   );
@@ -174,12 +191,13 @@ export function bankIdRoutes(router: Router, deps: ApiDeps, options: BankIdPageO
     page(async (req, res) => {
       const order = req.webSession!.data.bankid;
       res.set('cache-control', 'no-store');
-      if (!order?.qrStartSecret) {
+      const qr = order ? await qrSecretOf(deps, order) : undefined;
+      if (!qr) {
         res.status(404).end();
         return;
       }
-      const seconds = (Date.now() - Date.parse(order.startedAt)) / 1000;
-      const content = qrCodeContent(order.qrStartToken, order.qrStartSecret, seconds);
+      const seconds = (Date.now() - qr.startedAt.getTime()) / 1000;
+      const content = qrCodeContent(qr.qrStartToken, qr.qrStartSecret, seconds);
       const svg = await QRCode.toString(content, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
       res.type('image/svg+xml').send(svg);
     }),

@@ -11,10 +11,13 @@ import type { ApiDeps } from '../api/deps';
 import { applyRoutes } from './apply';
 import { bankIdRoutes } from './bankid';
 import { calculatorRoutes } from './calculator';
+import { collectionPages } from './collection';
+import { contactPages } from './contact';
 import { page, safeReturnPath } from './handler';
 import { loanActionPages } from './loan-actions';
 import { myPagesRoutes } from './my-pages';
 import { render, WEB_DIR } from './render';
+import { sandboxBankRoutes } from './sandbox-bank';
 import { sandboxBankIdRoutes } from './sandbox-bankid';
 import { webSessions } from './session';
 
@@ -27,6 +30,7 @@ const PAGE_PREFIXES = [
   '/apply/',
   '/mina-sidor',
   '/sandbox/bankid-app',
+  '/sandbox/testbank/',
 ];
 
 function isPagePath(p: string): boolean {
@@ -78,7 +82,12 @@ export function mountWeb(app: Express, deps: ApiDeps, options: WebOptions = {}):
   calculatorRoutes(router);
   myPagesRoutes(router, deps);
   loanActionPages(router, deps);
-  if (sandbox && deps.sandbox) sandboxBankIdRoutes(router, deps.sandbox);
+  collectionPages(router, deps);
+  contactPages(router, deps);
+  if (sandbox && deps.sandbox) {
+    sandboxBankIdRoutes(router, deps.sandbox);
+    sandboxBankRoutes(router, deps.sandbox);
+  }
 
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);

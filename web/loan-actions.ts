@@ -21,6 +21,8 @@ import { webTexts } from '../texts/web';
 import { customerOf, form, page } from './handler';
 import { type FieldError, langOf, render } from './render';
 import { fill } from '../texts/web';
+import { selfServiceTexts } from '../texts/web-self-service';
+import { Decimal, formatAmount } from '../domain/money';
 
 /** A refused or impossible action is a page in the visitor's words; anything else propagates. */
 async function refusedPage(req: Request, res: Response, err: unknown): Promise<void> {
@@ -49,6 +51,58 @@ export function loanActionPages(router: Router, deps: ApiDeps): void {
           loan,
           quote,
         });
+      } catch (err) {
+        await refusedPage(req, res, err);
+      }
+    }),
+  );
+
+  // R-LOAN-7 partial: an extra amount quoted (principal reduced, term shortened, payment kept), then confirmed.
+  router.post(
+    '/mina-sidor/lan/:loanId/extra-amortering',
+    form(async (req, res) => {
+      const customer = customerOf(req, res);
+      if (!customer) return;
+      const p = selfServiceTexts(langOf(req)).partial;
+      const raw = String(req.body.amount ?? '').trim();
+      const amount = raw.replace(/\s/g, '').replace(',', '.');
+      try {
+        const loan = await actionableLoan(deps, customer, req.params.loanId!);
+        const again = (message: string, status: number) =>
+          render(
+            req,
+            res,
+            'early-repayment.njk',
+            {
+              title: p.title,
+              loan,
+              partialForm: true,
+              p,
+              values: { amount: raw },
+              errors: [{ field: 'amount', message }],
+              errorOf: { amount: message },
+            },
+            status,
+          );
+        if (!/^\d+(\.\d{1,2})?$/.test(amount) || Number(amount) <= 0) return again(p.invalidAmount, 400);
+        let quote;
+        try {
+          quote = await actOnLoan(
+            deps,
+            loan,
+            (h) =>
+              h.executeUpdate(quoteEarlyRepaymentUpdate, {
+                args: [{ kind: 'partial', amount: formatAmount(new Decimal(amount)) }],
+              }),
+            { body: ['kind', 'amount'] },
+          );
+        } catch (err) {
+          const status =
+            err instanceof LoanActionProblemError ? err.problem.status : err instanceof ProblemError ? err.status : 0;
+          if (status === 409 || status === 400) return again(p.refused, 409);
+          throw err;
+        }
+        await render(req, res, 'early-repayment.njk', { title: p.title, loan, quote, p });
       } catch (err) {
         await refusedPage(req, res, err);
       }

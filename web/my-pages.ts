@@ -17,6 +17,8 @@ import {
   markMailboxMessageRead,
 } from '../db/mailbox-repository';
 import { webTexts } from '../texts/web';
+import { selfServiceTexts } from '../texts/web-self-service';
+import { listCollectionCases } from '../db/collection-case-repository';
 import { customerOf, page } from './handler';
 import { langOf, render } from './render';
 
@@ -26,10 +28,11 @@ export function myPagesRoutes(router: Router, deps: ApiDeps): void {
     page(async (req, res) => {
       const customer = customerOf(req, res);
       if (!customer) return;
-      const [applications, loans, unread] = await Promise.all([
+      const [applications, loans, unread, cases] = await Promise.all([
         listCustomerApplications(deps.db, customer.sub, { limit: 50, offset: 0 }),
         listCustomerLoans(deps.db, customer.sub),
         countUnreadMailboxMessages(deps.db, customer.sub),
+        listCollectionCases(deps.db, { customerId: customer.sub }),
       ]);
       const overviews = await Promise.all(loans.map((l) => loanOverview(deps, l)));
       await render(req, res, 'my-pages.njk', {
@@ -37,6 +40,9 @@ export function myPagesRoutes(router: Router, deps: ApiDeps): void {
         applications,
         loans: overviews,
         unread,
+        openCases: cases.filter((c) => c.status === 'OPEN').length,
+        hasCases: cases.length > 0,
+        ss: selfServiceTexts(langOf(req)),
       });
     }),
   );
@@ -64,6 +70,7 @@ export function myPagesRoutes(router: Router, deps: ApiDeps): void {
         loan: overview,
         invoices: invoices.map(toInvoiceView),
         plan: plan.installments,
+        p: selfServiceTexts(langOf(req)).partial,
       });
     }),
   );

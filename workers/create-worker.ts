@@ -4,12 +4,11 @@
  * benchmarks, history recording) and the workflow tests build a tool worker, which also runs the
  * tools' own workflows and activities on the task queue they give it.
  */
-import { readFileSync } from 'node:fs';
 import type { DataConverter, LogLevel, LogMetadata } from '@temporalio/common';
 import { bundleWorkflowCode, type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
 import { createToolActivities } from '../activities/tools';
-import { type AdapterSet, createAdapters, type ProductionAdapterSettings } from '../adapters';
+import { type AdapterSet, bankIdSettingsFromConfig, createAdapters, type ProductionAdapterSettings } from '../adapters';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 
@@ -96,14 +95,7 @@ function productionAdapterSettings(config: Config): ProductionAdapterSettings {
   if (missing.length > 0) throw new Error(`production mode needs adapter settings: ${missing.join(', ')}`);
   return {
     timeoutMs: config.ADAPTER_TIMEOUT_MS,
-    bankId: {
-      baseUrl: config.BANKID_BASE_URL!,
-      tls: {
-        pfx: readFileSync(config.BANKID_CLIENT_PFX_PATH!),
-        passphrase: config.BANKID_CLIENT_PFX_PASSPHRASE,
-        ca: config.BANKID_CA_PATH ? readFileSync(config.BANKID_CA_PATH) : undefined,
-      },
-    },
+    bankId: bankIdSettingsFromConfig(config),
     bureau: { baseUrl: config.BUREAU_BASE_URL!, apiKey: config.BUREAU_API_KEY },
     openBanking: { baseUrl: config.OPEN_BANKING_BASE_URL!, apiKey: config.OPEN_BANKING_API_KEY },
     bankPayout: { baseUrl: config.BANK_PAYOUT_BASE_URL!, apiKey: config.BANK_PAYOUT_API_KEY },

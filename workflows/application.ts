@@ -43,6 +43,7 @@ import { loanWorkflowSummary } from './loan';
 import {
   decisionRejectedMessage,
   incomeVerificationMessage,
+  incomeVerificationReturnLink,
   invitationMessage,
   offerMessage,
   offerNotice,
@@ -60,6 +61,8 @@ import { ApplicationReference, ApplicationStatus as ApplicationStatusKey, Vendor
 const MAILBOX_NOTICES_PATCH = 'application-mailbox-notices';
 const PAYOUT_EXECUTION_PATCH = 'application-payout-execution';
 const PAYOUT_RECONCILIATION_PATCH = 'application-payout-reconciliation';
+/** Versioned: the open-banking provider sends the applicant back to the application's page (R-APP-7). */
+const INCOME_RETURN_URL_PATCH = 'application-income-verification-return-url';
 
 /** A safety-net poll of pending income verifications; the provider's callback (a signal) is the fast path. */
 const INCOME_VERIFICATION_POLL_MS = 12 * 3_600_000;
@@ -224,6 +227,9 @@ async function verifyIncome(
       applicationId: input.applicationId,
       personnummer: a.personnummer,
       idempotencyKey: idempotencyKey(workflowId, 'income', a.index),
+      ...(patched(INCOME_RETURN_URL_PATCH)
+        ? { returnUrl: incomeVerificationReturnLink(input.linkBaseUrl, input.applicationId) }
+        : {}),
     });
     started.push({ index: a.index, triggers: triggers[a.index]!, ...v, status: 'pending' });
   }

@@ -76,60 +76,81 @@ const caseWithTimeline = caseSchema
   })
   .openapi('CollectionCaseWithTimeline');
 
+/** The case if the principal may see it (a helper too, R-COLL-8); anyone else's is a 404 (R-SEC-1). Shared with the pages (web/). */
+export async function visibleCollectionCase(
+  deps: ApiDeps,
+  principal: Principal,
+  caseNumber: string,
+): Promise<CaseListRow> {
+  return (await findCaseAccess(deps.db, principal, caseNumber)).row;
+}
+
+export type CollectionCaseView = z.infer<typeof caseSchema>;
+
+/** The case as the ledger says today: default interest up to today added to what is posted (R-COLL-1, R-COLL-2). */
+export async function collectionCaseView(deps: ApiDeps, row: CaseListRow): Promise<CollectionCaseView> {
+  const loan = (await findLoan(deps.db, row.loan_id))!;
+  const posted = claimFromLines(await caseLedgerLines(deps.db, row.id));
+  const today = stockholmToday();
+  const accruedUntil = row.default_interest_accrued_until ?? today;
+  const claim =
+    row.status === 'OPEN' && compareDates(accruedUntil, today) < 0
+      ? claimOn({
+          claim: posted,
+          nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+          accruedUntil,
+          date: today,
+        })
+      : posted;
+  return {
+    caseNumber: row.case_number!,
+    contractNumber: row.contract_number,
+    status: row.status,
+    stage: row.stage,
+    openedOn: row.opened_on,
+    nextDueDate: row.deadline,
+    claim: claimView(claim),
+    payTo: { bankgiro: DEFAULT_COLLECTION_PRODUCT.bankgiro, ocrReference: row.ocr_reference! },
+    postponementsUsed: row.postponements_used,
+    plan: row.plan ?? null,
+  };
+}
+
+const caseHandleOf = (deps: ApiDeps, row: CaseListRow) =>
+  deps.temporal.workflow.getHandle(collectionCaseWorkflowId(row.case_number!));
+
+/** Runs one of the case's updates; a refusal is the problem it names, a closed case a 409. */
+export async function actOnCollectionCase<A>(
+  deps: ApiDeps,
+  row: CaseListRow,
+  run: (handle: ReturnType<typeof caseHandleOf>) => Promise<A>,
+): Promise<A> {
+  try {
+    return await run(caseHandleOf(deps, row));
+  } catch (err) {
+    const refused = refusalOf(err);
+    if (refused) throw refusalProblem(refused);
+    if (isWorkflowGone(err)) throw conflict(`collection case ${row.case_number} is ${row.status}`);
+    throw err;
+  }
+}
+
+/** The case as its rows and the ledger say now (after an update has committed its step). */
+export async function freshCollectionCase(deps: ApiDeps, row: CaseListRow): Promise<CollectionCaseView> {
+  const fresh = (await findCollectionCaseByNumber(deps.db, row.case_number!))!;
+  return collectionCaseView(deps, { ...fresh, customer_id: row.customer_id, contract_number: row.contract_number });
+}
+
 export function collectionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /** The case if the principal may see it (a helper too, R-COLL-8); anyone else's is a 404 (R-SEC-1). */
-  const visibleCase = async (principal: Principal, caseNumber: string): Promise<CaseListRow> =>
-    (await findCaseAccess(deps.db, principal, caseNumber)).row;
-
-  /** The case as the ledger says today: default interest up to today added to what is posted (R-COLL-1, R-COLL-2). */
-  const toView = async (row: CaseListRow): Promise<z.infer<typeof caseSchema>> => {
-    const loan = (await findLoan(deps.db, row.loan_id))!;
-    const posted = claimFromLines(await caseLedgerLines(deps.db, row.id));
-    const today = stockholmToday();
-    const accruedUntil = row.default_interest_accrued_until ?? today;
-    const claim =
-      row.status === 'OPEN' && compareDates(accruedUntil, today) < 0
-        ? claimOn({
-            claim: posted,
-            nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-            accruedUntil,
-            date: today,
-          })
-        : posted;
-    return {
-      caseNumber: row.case_number!,
-      contractNumber: row.contract_number,
-      status: row.status,
-      stage: row.stage,
-      openedOn: row.opened_on,
-      nextDueDate: row.deadline,
-      claim: claimView(claim),
-      payTo: { bankgiro: DEFAULT_COLLECTION_PRODUCT.bankgiro, ocrReference: row.ocr_reference! },
-      postponementsUsed: row.postponements_used,
-      plan: row.plan ?? null,
-    };
-  };
-
-  /** Runs one of the case's updates; a refusal is the problem it names, a closed case a 409. */
-  const act = async <A>(row: CaseListRow, run: (handle: ReturnType<typeof handleOf>) => Promise<A>): Promise<A> => {
-    try {
-      return await run(handleOf(row));
-    } catch (err) {
-      const refused = refusalOf(err);
-      if (refused) throw refusalProblem(refused);
-      if (isWorkflowGone(err)) throw conflict(`collection case ${row.case_number} is ${row.status}`);
-      throw err;
-    }
-  };
-  const handleOf = (row: CaseListRow) => deps.temporal.workflow.getHandle(collectionCaseWorkflowId(row.case_number!));
+  const visibleCase = (principal: Principal, caseNumber: string) => visibleCollectionCase(deps, principal, caseNumber);
+  const toView = (row: CaseListRow) => collectionCaseView(deps, row);
+  const act = <A>(row: CaseListRow, run: (handle: ReturnType<typeof caseHandleOf>) => Promise<A>) =>
+    actOnCollectionCase(deps, row, run);
   /** After an action: the case as its rows and the ledger say now (the update has committed its step). */
-  const answer = async (row: CaseListRow, _view: CaseView) => {
-    const fresh = (await findCollectionCaseByNumber(deps.db, row.case_number!))!;
-    return {
-      status: 200,
-      body: await toView({ ...fresh, customer_id: row.customer_id, contract_number: row.contract_number }),
-    };
-  };
+  const answer = async (row: CaseListRow, _view: CaseView) => ({
+    status: 200,
+    body: await freshCollectionCase(deps, row),
+  });
 
   routes.add({
     method: 'get',

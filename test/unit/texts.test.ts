@@ -22,6 +22,12 @@ describe('texts of the application and the complaint', () => {
     expect(applicationTexts.applicationLink('https://x.example/a', 'app-1', null)).toBe('https://x.example/a/app-1');
   });
 
+  it('R-APP-7: the open-banking provider returns the applicant to the application page', () => {
+    expect(applicationTexts.incomeVerificationReturnLink('https://x.example/a/', 'app-1')).toBe(
+      'https://x.example/a/app-1/inkomst/tillbaka',
+    );
+  });
+
   it('the signing text names the offer and, for a consolidation, the power of attorney', () => {
     const plain = applicationTexts.signingText(reference, offer, []);
     expect(plain.split('\n')).toHaveLength(4);

@@ -5,11 +5,16 @@
  * page is checked with axe (WCAG 2.1 AA).
  */
 import type { Server } from 'node:http';
+import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
+import QRCode from 'qrcode';
 import request from 'supertest';
+import { qrCodeContent } from '../../adapters/bankid';
+import { findApplication } from '../../db/application-repository';
+import { findBankIdQrSecret } from '../../db/bankid-qr-repository';
 import { type ApiHarness, startApiHarness } from '../support/api';
 import { newPerson, type TestPerson, waitFor } from '../support/application';
-import { expectAccessible, launchBrowser, listen, screenshot } from './browser';
+import { expectAccessible, expectNoHorizontalOverflow, launchBrowser, listen, screenshot } from './browser';
 
 let h: ApiHarness;
 let browser: Browser;
@@ -113,7 +118,7 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
     id,
     links: [link],
   } = await vendorApplication([anna]);
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
   const page = await context.newPage();
 
   // The link answers a page (and drops the invite code from the address).
@@ -128,6 +133,28 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
   await page.getByRole('status').filter({ hasText: 'Starta BankID-appen' }).waitFor();
   await expectAccessible(page);
   await screenshot(page, 'bankid-identify');
+  // The workflow's identification order has the animated QR code too: the HMAC of its secret,
+  // which the start-order activity kept in PostgreSQL (never in workflow history).
+  await page.locator('#qr').waitFor();
+  const sessionRows = await sql<{ data: { bankid: { orderRef: string } } }>`
+    select data from web_sessions where data->'bankid'->>'kind' = 'identify'
+    and data->'bankid'->>'applicationId' = ${id}`.execute(h.db);
+  const stored = (await findBankIdQrSecret(h.db, sessionRows.rows[0]!.data.bankid.orderRef))!;
+  const svg = await (await page.request.get(`${baseUrl}/bankid/qr.svg`)).text();
+  const elapsed = Math.floor((Date.now() - stored.startedAt.getTime()) / 1000);
+  const candidates = await Promise.all(
+    [elapsed, elapsed - 1, elapsed - 2].map((sec) =>
+      QRCode.toString(qrCodeContent(stored.qrStartToken, stored.qrStartSecret, sec), {
+        type: 'svg',
+        errorCorrectionLevel: 'L',
+        margin: 2,
+      }),
+    ),
+  );
+  expect(candidates).toContain(svg);
+  const workflowId = (await findApplication(h.db, id))!.workflow_id;
+  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
+  expect(JSON.stringify(history)).not.toContain(stored.qrStartSecret);
   await approveOnThisDevice(page, anna.personnummer);
 
   // Back in the browser: identified, the questions.
@@ -182,7 +209,24 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
   await page.locator('#loans a').first().click();
   await page.locator('#payment-plan tbody tr').first().waitFor();
   await expectAccessible(page);
+  // Phone width: the 24-row payment plan scrolls inside its own region, the page does not.
+  await expectNoHorizontalOverflow(page);
   await screenshot(page, 'loan');
+
+  // R-LOAN-7 partial: an extra amount quoted, the term shortened and the monthly payment kept.
+  await page.getByLabel('Belopp att betala extra (kr)').fill('tusen');
+  await page.getByRole('button', { name: 'Räkna på extra inbetalning' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Ange ett belopp i kronor' }).waitFor();
+  await expectAccessible(page);
+  await page.getByLabel('Belopp att betala extra (kr)').fill('10 000');
+  await page.getByRole('button', { name: 'Räkna på extra inbetalning' }).click();
+  await heading(page, 'Betala av en del av lånet');
+  expect(Number(await page.locator('#partial-remaining').innerText())).toBeLessThan(24);
+  expect(await page.locator('#early-repayment-quote').innerText()).toContain('10 000,00 kr');
+  await expectAccessible(page);
+  await screenshot(page, 'partial-repayment');
+  await page.getByRole('link', { name: 'Tillbaka' }).click();
+  await page.locator('#payment-plan tbody tr').first().waitFor();
 
   // R-LOAN-9: a complaint, with a receipt naming the answer's due date.
   await page.getByRole('link', { name: 'Lämna ett klagomål om lånet' }).click();
@@ -215,7 +259,7 @@ it('an applicant opens the e-mailed link, identifies, answers, signs, and finds 
   await expectAccessible(page);
   await screenshot(page, 'letter');
   await context.close();
-});
+}, 300_000);
 
 it('main and co-applicant each use their own link; both sign; the loans to redeem are shown', async () => {
   const [anna, bertil] = [newPerson(), newPerson()];
@@ -261,6 +305,7 @@ it('main and co-applicant each use their own link; both sign; the loans to redee
   expect(await pages[1]!.locator('#loans li').count()).toBe(1);
   await pages[1]!.locator('#loans a').first().click();
   await pages[1]!.locator('#payment-plan tbody tr').first().waitFor();
+  await expectAccessible(pages[1]!);
   const bertilId = (
     await h.db
       .selectFrom('applicants')
@@ -298,4 +343,42 @@ it('main and co-applicant each use their own link; both sign; the loans to redee
   expect(await main.locator('#loan-action-result').innerText()).toMatch(/\d,\d\d kr/);
   await expectAccessible(main);
   for (const page of pages) await page.context().close();
+});
+
+it('R-APP-7: income verification is asked for, done at the (test) bank, and the offer follows', async () => {
+  const cecilia = newPerson();
+  const {
+    id,
+    links: [link],
+  } = await vendorApplication([cecilia], { amount: '150000', termMonths: 60 });
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  await page.goto(link!);
+  await page.getByRole('button', { name: 'Identifiera dig med BankID' }).click();
+  await approveOnThisDevice(page, cecilia.personnummer);
+  await heading(page, 'Frågor om din ekonomi och kundkännedom');
+  await fillAnswers(page, true);
+  await page.getByRole('button', { name: 'Skicka in ansökan' }).click();
+  await page.getByRole('status').filter({ hasText: 'Tack! Dina svar är inskickade.' }).waitFor();
+
+  // Above the amount limit: the page says why and by when, and leads to the bank.
+  await reloadUntil(page, 'Verifiera din inkomst');
+  expect(await page.locator('#income-verification').innerText()).toContain('Du söker ett större lån');
+  expect(await page.locator('#income-verification').innerText()).toMatch(/senast \d{4}-\d\d-\d\d/);
+  await expectAccessible(page);
+  await expectNoHorizontalOverflow(page);
+  await screenshot(page, 'apply-income-verification');
+  await page.getByRole('link', { name: 'Fortsätt till din bank' }).click();
+  await heading(page, 'Testbanken (sandlåda)');
+  await expectAccessible(page);
+  await page.getByLabel('Nettoinkomst per månad som banken hittar (kr)').fill('38 000');
+  await page.getByRole('button', { name: 'Godkänn delning' }).click();
+
+  // Back from the bank: the application checks at once (no 12-hour poll) and makes its offer.
+  await page.waitForURL(`${baseUrl}/apply/${id}`);
+  await page.getByRole('status').filter({ hasText: 'Vi kontrollerar svaret från din bank' }).waitFor();
+  await reloadUntil(page, 'Ditt lånerbjudande');
+  expect(await page.locator('#payment-plan tbody tr').count()).toBe(60);
+  await expectNoHorizontalOverflow(page);
+  await context.close();
 });

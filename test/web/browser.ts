@@ -40,3 +40,30 @@ export async function expectAccessible(page: Page): Promise<void> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `/tmp/web-${name}.png`, fullPage: true });
 }
+
+/** Phone width: nothing wider than the viewport (wide tables scroll inside their own region). */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const widths = await page.evaluate(() => {
+    const root = (
+      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+    ).document.documentElement;
+    return { scroll: root.scrollWidth, client: root.clientWidth };
+  });
+  expect({ url: page.url(), scrollWidth: widths.scroll }).toEqual({ url: page.url(), scrollWidth: widths.client });
+}
+
+/** Logs in to Mina sidor with the sandbox test BankID app in a second tab, as `personnummer`. */
+export async function logInWithTestApp(page: Page, baseUrl: string, personnummer: string): Promise<void> {
+  await page.goto(`${baseUrl}/mina-sidor`);
+  await page.getByRole('heading', { level: 1, name: 'Logga in', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Logga in med BankID' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Logga in med BankID', exact: true }).waitFor();
+  const app = await page.context().newPage();
+  await app.goto(`${baseUrl}/sandbox/bankid-app`);
+  const order = app.locator('section.order').filter({ hasText: 'Valfri person' }).first();
+  await order.getByLabel('Personnummer (12 siffror)').fill(personnummer);
+  await order.getByRole('button', { name: 'Godkänn' }).click();
+  await app.waitForURL(/\/sandbox\/bankid-app$/);
+  await page.getByRole('heading', { level: 1, name: 'Mina sidor', exact: true }).waitFor();
+  await app.close();
+}

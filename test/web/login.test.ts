@@ -56,9 +56,11 @@ async function logIn(page: Page, personnummer: string) {
   const order = app.locator('section.order').filter({ hasText: 'Valfri person' }).first();
   await order.getByLabel('Personnummer (12 siffror)').fill(personnummer);
   await order.getByRole('button', { name: 'Godkänn' }).click();
-  await app.getByRole('status').filter({ hasText: 'Beställningen är godkänd.' }).waitFor();
-  await app.close();
+  // The waiting tab may log in (a new session token) before the app shows its notice: the notice
+  // then shows on whichever page renders first, so the test waits for the result instead.
+  await app.waitForURL(/\/sandbox\/bankid-app$/);
   await heading(page, 'Mina sidor');
+  await app.close();
 }
 
 it('logs in with the animated QR code, logs out, and ends an idle session', async () => {
@@ -123,6 +125,8 @@ it('logs in with the animated QR code, logs out, and ends an idle session', asyn
   // Cancel, then log in for real.
   await page.getByRole('button', { name: 'Avbryt' }).click();
   await heading(page, 'Logga in');
+  await expectAccessible(page);
+  await screenshot(page, 'login');
   await logIn(page, person.personnummer);
   await expectAccessible(page);
   await screenshot(page, 'my-pages-empty');
@@ -130,6 +134,7 @@ it('logs in with the animated QR code, logs out, and ends an idle session', asyn
   // Logout ends the session on the server.
   await page.getByRole('button', { name: 'Logga ut' }).click();
   await page.getByText('Du är utloggad.').waitFor();
+  await expectAccessible(page);
   await page.goto(`${baseUrl}/mina-sidor`);
   await heading(page, 'Logga in');
 
@@ -138,6 +143,18 @@ it('logs in with the animated QR code, logs out, and ends an idle session', asyn
   await sql`update web_sessions set expires_at = now() - interval '1 second'`.execute(h.db);
   await page.goto(`${baseUrl}/mina-sidor`);
   await heading(page, 'Logga in');
+
+  // A form whose CSRF token does not match is refused with a page of its own (403).
+  await page.locator('form[action="/logga-in"] input[name="_csrf"]').evaluate((el) => {
+    (el as unknown as { value: string }).value = 'forged';
+  });
+  const refused = page.waitForResponse((r) => r.url().endsWith('/logga-in') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Logga in med BankID' }).click();
+  expect((await refused).status()).toBe(403);
+  await page.locator('h1').waitFor();
+  await expectAccessible(page);
+  await screenshot(page, 'csrf-refused');
+
   await context.close();
 });
 
