@@ -342,5 +342,6 @@ export function unavailableAdapters(): Adapters {
     email: system,
     sms: system,
     post: system,
+    directDebit: system,
   } as unknown as Adapters;
 }
