@@ -18,6 +18,8 @@ export interface CollectionCaseState {
   snapshot: CaseSnapshot;
   pendingPayments: string[];
   demandSent: boolean;
+  /** R-PAY-3: the plan's autogiro mandate, once one was given (workflows/collection-case-direct-debit.ts). */
+  directDebit?: { active: boolean; drawnThrough: number };
 }
 
 export type CaseEvent =

@@ -37,6 +37,7 @@ import { Decimal, formatAmount } from '../domain/money';
 import { casePaymentSignal, caseViewQuery, collectionCaseWorkflowId } from './collection-case-messages';
 import { type CaseEvent, caseView, type CollectionCaseState, nextCaseEvent } from './collection-case-state';
 import { setCollectionUpdateHandlers } from './collection-case-updates';
+import { setCaseDirectDebit } from './collection-case-direct-debit';
 import { instantOf, today } from './loan-state';
 import { CaseNumber, CollectionStatus, ContractNumber, DaysInCollection } from './search-attributes';
 
@@ -148,6 +149,8 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     advance,
   });
 
+  const directDebit = setCaseDirectDebit(caseId, state); // R-COLL-6, R-PAY-3
+
   publish();
   if (!state.demandSent) {
     // R-COLL-4: the demand at opening, with the default deadline (never under the statutory minimum).
@@ -177,6 +180,7 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     }
     if (publishedDays !== daysInCollection(input.openedOn, today())) publish();
 
+    if (await exclusive(() => directDebit.drawDue(workflowId, setStep))) continue;
     const event = nextCaseEvent(state);
     if (event.kind !== 'none' && compareDates(event.date, today()) <= 0) {
       await exclusive(() => handle(event));
@@ -192,9 +196,10 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     }
     setStep(event.kind === 'none' ? 'waiting for the debtor or an operator' : `waiting until ${event.date}`);
     woken = false;
-    const wake = () => state.pendingPayments.length > 0 || woken || state.status !== 'OPEN';
-    if (event.kind === 'none') await condition(wake);
-    else await condition(wake, Math.max(1, instantOf(event.date) - Date.now()));
+    const wake = () => state.pendingPayments.length > 0 || woken || state.status !== 'OPEN' || directDebit.takeChange();
+    const wakeOn = directDebit.wakeDate(event.kind === 'none' ? undefined : event.date);
+    if (!wakeOn) await condition(wake);
+    else await condition(wake, Math.max(1, instantOf(wakeOn) - Date.now()));
   }
   publish();
   setStep(state.status.toLowerCase().replace(/_/g, ' '));
