@@ -44,6 +44,8 @@ export interface CaseDirectDebitHooks {
   takeChange(): boolean;
   /** The earlier of `eventDate` and the next draw's due date. */
   wakeDate(eventDate: IsoDate | undefined): IsoDate | undefined;
+  /** True when an installment is due to be drawn today (synchronous: no await without a mandate). */
+  isDrawDue(): boolean;
   /** Draws the installment due today, if one is; true when it did something. */
   drawDue(workflowId: string, setStep: (step: string) => void): Promise<boolean>;
 }
@@ -64,6 +66,10 @@ export function setCaseDirectDebit(caseId: string, state: CollectionCaseState): 
       const drawOn = nextDraw(state)?.dueDate;
       if (!drawOn) return eventDate;
       return eventDate && compareDates(eventDate, drawOn) <= 0 ? eventDate : drawOn;
+    },
+    isDrawDue() {
+      const installment = nextDraw(state);
+      return !!installment && compareDates(installment.dueDate, today()) <= 0;
     },
     async drawDue(workflowId, setStep) {
       const installment = nextDraw(state);

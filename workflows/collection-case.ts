@@ -180,7 +180,7 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     }
     if (publishedDays !== daysInCollection(input.openedOn, today())) publish();
 
-    if (await exclusive(() => directDebit.drawDue(workflowId, setStep))) continue;
+    if (directDebit.isDrawDue() && (await exclusive(() => directDebit.drawDue(workflowId, setStep)))) continue;
     const event = nextCaseEvent(state);
     if (event.kind !== 'none' && compareDates(event.date, today()) <= 0) {
       await exclusive(() => handle(event));

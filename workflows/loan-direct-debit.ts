@@ -44,6 +44,8 @@ export interface LoanDirectDebitHooks {
   takeChange(): boolean;
   /** The due date of the next draw, for the loan's timer. */
   nextDrawDate(): IsoDate | undefined;
+  /** True when an invoice is due to be drawn today (synchronous: no await without a mandate). */
+  isDrawDue(): boolean;
   /** Draws the invoice due today, if one is; true when it did something. */
   drawDue(setStep: (step: string) => void): Promise<boolean>;
 }
@@ -62,6 +64,10 @@ export function setLoanDirectDebit(loanId: string, state: LoanState): LoanDirect
       return was;
     },
     nextDrawDate: () => nextDrawInvoice(state)?.dueDate,
+    isDrawDue() {
+      const invoice = nextDrawInvoice(state);
+      return !!invoice && compareDates(invoice.dueDate, today()) <= 0;
+    },
     async drawDue(setStep) {
       const invoice = nextDrawInvoice(state);
       if (!invoice || compareDates(invoice.dueDate, today()) > 0) return false;

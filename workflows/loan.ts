@@ -185,7 +185,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
     }
 
     // R-PAY-3: an invoice due today is drawn first (its payment is then reviewed as any payment).
-    if (await directDebit.drawDue(setStep)) continue;
+    if (directDebit.isDrawDue() && (await directDebit.drawDue(setStep))) continue;
 
     const events = upcomingEvents(terms, state).filter((e) => compareDates(e.date, today()) <= 0);
     // A due invoice goes first: its snapshot shows which earlier invoices were paid without waking
