@@ -12,6 +12,7 @@ import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
 import { collectionRoutes } from './routes/collection';
 import { diagnosticsRoutes } from './routes/diagnostics';
+import { directDebitRoutes } from './routes/direct-debit';
 import { healthRoutes } from './routes/health';
 import { loanActionRoutes } from './routes/loan-actions';
 import { loanRoutes } from './routes/loans';
@@ -69,6 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   paymentRoutes(routes, deps);
   complaintRoutes(routes, deps);
   collectionRoutes(routes, deps);
+  directDebitRoutes(routes, deps); // R-PAY-3
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));
