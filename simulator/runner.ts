@@ -30,6 +30,7 @@ import { loanWorkflow } from '../workflows/loan';
 import { loanWorkflowId } from '../workflows/loan-messages';
 import { type SimulatedBorrowerInput, simulatedBorrowerWorkflow } from '../workflows/simulated-borrower';
 import { type ActionRecord, loanActions, playAction } from './actions';
+import { giveSimulatedMandate } from './autogiro';
 import { unsupportedEventIssues } from './capabilities';
 import { type RunHistory, workflowChain } from './history';
 import { assembleOutput, chainOutput } from './output';
@@ -158,7 +159,9 @@ export async function runScenario(
   // A complaint (R-LOAN-9) tells the complaints officer by email: the sandbox doubles stand in for
   // the external systems, started for this run when the caller gave none.
   const ownAdapters =
-    !ctx.adapters && scenario.events.some((e) => e.type === 'complaint') ? await createSandboxAdapters() : undefined;
+    !ctx.adapters && (scenario.events.some((e) => e.type === 'complaint') || scenario.borrower.autogiro)
+      ? await createSandboxAdapters()
+      : undefined;
   const adapters = ctx.adapters ?? ownAdapters;
   const worker = await createToolWorker({
     connection: ctx.env.nativeConnection,
@@ -190,6 +193,14 @@ export async function runScenario(
         workflowId: loanWfId,
         args: [{ terms }],
       });
+      // R-PAY-3: the borrower's autogiro mandate, active from payout.
+      if (scenario.borrower.autogiro && adapters) {
+        await giveSimulatedMandate(
+          { db: ctx.db, client, adapters },
+          terms,
+          scenario.borrower.autogiro.refuseInvoices ?? [],
+        );
+      }
       const borrower = await client.workflow.start(simulatedBorrowerWorkflow, {
         taskQueue,
         workflowId: borrowerWfId,

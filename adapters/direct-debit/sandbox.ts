@@ -30,6 +30,8 @@ export interface MandateView {
   status: MandateStatus;
   /** Draws still to be refused for insufficient funds (null: every draw until cleared). */
   refuseNext: { reason: 'insufficient_funds'; remaining: number | null } | null;
+  /** Draws due on these dates are refused for insufficient funds. */
+  refuseDueDates: IsoDate[];
   createdAt: string;
 }
 
@@ -53,9 +55,10 @@ export interface DirectDebitSandboxSteering {
   /**
    * The next `count` draws on the mandate (its mandateId or the lender's reference) are refused
    * for insufficient funds (no count: every draw until `clearRefusals`); `mandate_cancelled`: the
-   * payer cancels the mandate at their bank, so every later draw is refused.
+   * payer cancels the mandate at their bank, so every later draw is refused. With `dueDates`, only
+   * the draws due on those dates are refused for insufficient funds (the simulator's script).
    */
-  refuseDraws(mandate: string, reason: DrawRefusalReason, count?: number): Promise<MandateView>;
+  refuseDraws(mandate: string, reason: DrawRefusalReason, count?: number, dueDates?: IsoDate[]): Promise<MandateView>;
   clearRefusals(mandate: string): Promise<MandateView>;
 }
 
@@ -85,6 +88,7 @@ interface StoredMandate {
   account: PayerAccount;
   status: MandateStatus;
   refuseNext: MandateView['refuseNext'];
+  refuseDueDates: IsoDate[];
   createdAt: string;
 }
 
@@ -138,6 +142,7 @@ export class DirectDebitSandbox extends HttpSandboxDouble implements DirectDebit
       account: { ...r.account },
       status: 'active',
       refuseNext: null,
+      refuseDueDates: [],
       createdAt: this.clock().toISOString(),
     };
     this.mandates.set(mandate.mandateId, mandate);
@@ -181,7 +186,7 @@ export class DirectDebitSandbox extends HttpSandboxDouble implements DirectDebit
         headers: { 'idempotent-replayed': 'true' },
       };
     }
-    const refusal = this.refusalFor(mandate);
+    const refusal = this.refusalFor(mandate, r.dueDate);
     const draw: DrawView = {
       drawId: randomUUID(),
       idempotencyKey: key,
@@ -200,8 +205,9 @@ export class DirectDebitSandbox extends HttpSandboxDouble implements DirectDebit
   }
 
   /** Why the payer's bank refuses the next draw on this mandate, if it does. */
-  private refusalFor(mandate: StoredMandate): DrawRefusalReason | undefined {
+  private refusalFor(mandate: StoredMandate, dueDate: string): DrawRefusalReason | undefined {
     if (mandate.status === 'cancelled') return 'mandate_cancelled';
+    if (mandate.refuseDueDates.includes(dueDate)) return 'insufficient_funds';
     const refuse = mandate.refuseNext;
     if (!refuse) return undefined;
     if (refuse.remaining !== null) {
@@ -245,6 +251,7 @@ export class DirectDebitSandbox extends HttpSandboxDouble implements DirectDebit
       account: { ...m.account },
       status: m.status,
       refuseNext: m.refuseNext ? { ...m.refuseNext } : null,
+      refuseDueDates: [...m.refuseDueDates],
       createdAt: m.createdAt,
     };
   }
@@ -260,8 +267,19 @@ export class DirectDebitSandbox extends HttpSandboxDouble implements DirectDebit
       .map((d) => ({ ...d }));
   }
 
-  async refuseDraws(mandate: string, reason: DrawRefusalReason, count?: number): Promise<MandateView> {
+  async refuseDraws(
+    mandate: string,
+    reason: DrawRefusalReason,
+    count?: number,
+    dueDates?: IsoDate[],
+  ): Promise<MandateView> {
     const m = this.find(mandate);
+    if (dueDates !== undefined) {
+      if (reason !== 'insufficient_funds' || !dueDates.every(isIsoDate))
+        throw new SandboxSteeringError('invalid', 'dueDates are dates of draws refused for insufficient funds');
+      m.refuseDueDates = [...new Set([...m.refuseDueDates, ...dueDates])];
+      return this.view(m);
+    }
     if (count !== undefined && (!Number.isInteger(count) || count < 1))
       throw new SandboxSteeringError('invalid', 'count must be a positive whole number');
     if (reason === 'mandate_cancelled') m.status = 'cancelled';
@@ -272,6 +290,7 @@ export class DirectDebitSandbox extends HttpSandboxDouble implements DirectDebit
   async clearRefusals(mandate: string): Promise<MandateView> {
     const m = this.find(mandate);
     m.refuseNext = null;
+    m.refuseDueDates = [];
     return this.view(m);
   }
 }
