@@ -370,5 +370,6 @@ export function unavailableAdapters(): Adapters {
     email: system,
     sms: system,
     post: system,
+    directDebit: system,
   } as unknown as Adapters;
 }

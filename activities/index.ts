@@ -11,6 +11,7 @@ import { failPermanentDatabaseErrors } from './database-failures';
 import { createCollectionActivities } from './collection';
 import { type ComplaintActivityOptions, createComplaintActivities } from './complaints';
 import { createDiagnosticsActivities } from './diagnostics';
+import { createDirectDebitActivities } from './direct-debit';
 import { createLoanActivities } from './loan';
 import { createNoticeActivities, notifyNewMail } from './notices';
 import { createRetentionActivities } from './retention';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps.db),
     ...createBureauReportingActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createComplaintActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.complaints),
+    ...createDirectDebitActivities(deps.db, deps.adapters ?? unavailableAdapters()), // R-PAY-3
   });
 }
 

@@ -11,6 +11,7 @@
  *   email        SMTP via nodemailer             ./email         (local SMTP server that records)
  *   sms          HTTP SMS gateway                ./sms           (HTTP double)
  *   post         print-and-post letters          ./post          (HTTP double)
+ *   directDebit  autogiro mandates and draws     ./direct-debit  (HTTP double)
  *
  * In sandbox mode the real clients are pointed at the doubles, so the code that runs is the code
  * that would run in production, down to the protocol. `SandboxSteering` is what the API's
@@ -37,6 +38,13 @@ import {
   type BankPayoutClientSettings,
 } from './bank-payout';
 import type { BankPayoutSandboxSteering } from './bank-payout';
+import {
+  DirectDebitHttpClient,
+  DirectDebitSandbox,
+  type DirectDebitClient,
+  type DirectDebitClientSettings,
+  type DirectDebitSandboxSteering,
+} from './direct-debit';
 import { BankIdHttpClient, BankIdSandbox, type BankIdClient, type BankIdClientSettings } from './bankid';
 import type { BankIdSandboxSteering } from './bankid';
 import { BureauHttpClient, BureauSandbox, type BureauClient, type BureauClientSettings } from './bureau';
@@ -68,6 +76,8 @@ export interface Adapters {
   email: EmailSender;
   sms: SmsSender;
   post: LetterSender;
+  /** R-PAY-3: autogiro mandates and draws. */
+  directDebit: DirectDebitClient;
 }
 
 /** What the `/v1/sandbox/...` endpoints use. */
@@ -79,6 +89,7 @@ export interface SandboxSteering {
   email: EmailSandboxSteering;
   sms: SmsSandboxSteering;
   post: PostSandboxSteering;
+  directDebit: DirectDebitSandboxSteering;
 }
 
 /** Where the doubles listen (for logs, or for a second process pointing real clients at them). */
@@ -89,6 +100,7 @@ export interface SandboxEndpoints {
   bankPayoutBaseUrl: string;
   smsBaseUrl: string;
   postBaseUrl: string;
+  directDebitBaseUrl: string;
   smtp: { host: string; port: number };
   /** The owner's steering endpoint (see ./shared/steering.ts). */
   steeringBaseUrl: string;
@@ -109,6 +121,7 @@ export interface SandboxCredentials {
   bankPayoutApiKey: string;
   smsApiKey: string;
   postApiKey: string;
+  directDebitApiKey: string;
   smtp: { user: string; pass: string };
   /** Bearer token of the steering endpoint. */
   steeringToken: string;
@@ -137,7 +150,10 @@ export interface SandboxAdapterOptions {
   credentials?: SandboxCredentials;
   /** Fixed ports (0 or absent: ephemeral). */
   ports?: Partial<
-    Record<'bankId' | 'bureau' | 'openBanking' | 'bankPayout' | 'sms' | 'post' | 'smtp' | 'steering', number>
+    Record<
+      'bankId' | 'bureau' | 'openBanking' | 'bankPayout' | 'sms' | 'post' | 'smtp' | 'steering' | 'directDebit',
+      number
+    >
   >;
   logger?: Logger;
 }
@@ -158,6 +174,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
     bankPayoutApiKey: secret(),
     smsApiKey: secret(),
     postApiKey: secret(),
+    directDebitApiKey: secret(),
     smtp: { user: 'sandbox', pass: secret() },
     steeringToken: secret(),
   };
@@ -173,7 +190,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
   };
 
   // All settled before anything is returned or stopped, so a failed start leaves nothing running.
-  const [bankIdStart, bureauStart, openBankingStart, payoutStart, smsStart, smtpStart, postStart] =
+  const [bankIdStart, bureauStart, openBankingStart, payoutStart, smsStart, smtpStart, postStart, directDebitStart] =
     await Promise.allSettled([
       track(BankIdSandbox.start({ clock, orderTtlMs: options.bankIdOrderTtlMs, host, port: ports.bankId })),
       track(BureauSandbox.start({ clock, apiKey: credentials.bureauApiKey, host, port: ports.bureau })),
@@ -191,6 +208,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
       track(SmsSandbox.start({ clock, apiKey: credentials.smsApiKey, host, port: ports.sms })),
       track(SmtpSandbox.start({ clock, auth: credentials.smtp, host, port: ports.smtp })),
       track(PostSandbox.start({ clock, apiKey: credentials.postApiKey, host, port: ports.post })),
+      track(DirectDebitSandbox.start({ clock, apiKey: credentials.directDebitApiKey, host, port: ports.directDebit })),
     ]);
   if (
     bankIdStart.status === 'rejected' ||
@@ -199,12 +217,20 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
     payoutStart.status === 'rejected' ||
     smsStart.status === 'rejected' ||
     smtpStart.status === 'rejected' ||
-    postStart.status === 'rejected'
+    postStart.status === 'rejected' ||
+    directDebitStart.status === 'rejected'
   ) {
     await stopAll();
-    const failed = [bankIdStart, bureauStart, openBankingStart, payoutStart, smsStart, smtpStart, postStart].find(
-      (r): r is PromiseRejectedResult => r.status === 'rejected',
-    );
+    const failed = [
+      bankIdStart,
+      bureauStart,
+      openBankingStart,
+      payoutStart,
+      smsStart,
+      smtpStart,
+      postStart,
+      directDebitStart,
+    ].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     throw failed?.reason;
   }
   const bankIdDouble = bankIdStart.value;
@@ -214,6 +240,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
   const smsDouble = smsStart.value;
   const smtpDouble = smtpStart.value;
   const postDouble = postStart.value;
+  const directDebitDouble = directDebitStart.value;
   const sandbox: SandboxSteering = {
     bankId: bankIdDouble,
     bureau: bureauDouble,
@@ -222,6 +249,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
     email: smtpDouble,
     sms: smsDouble,
     post: postDouble,
+    directDebit: directDebitDouble,
   };
   let steeringServer: { url: string };
   try {
@@ -239,6 +267,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
     bankPayoutBaseUrl: payoutDouble.url,
     smsBaseUrl: smsDouble.url,
     postBaseUrl: postDouble.url,
+    directDebitBaseUrl: directDebitDouble.url,
     smtp: { host: smtpDouble.host, port: smtpDouble.port },
     steeringBaseUrl: steeringServer.url,
   };
@@ -255,7 +284,7 @@ export async function createSandboxAdapters(options: SandboxAdapterOptions = {})
   };
 }
 
-/** Where each double listens in a shared sandbox: `basePort` … `basePort + 7`. */
+/** Where each double listens in a shared sandbox: `basePort` … `basePort + 8`. */
 export function sandboxPortsFrom(basePort: number): Required<NonNullable<SandboxAdapterOptions['ports']>> {
   return {
     bankId: basePort,
@@ -266,6 +295,7 @@ export function sandboxPortsFrom(basePort: number): Required<NonNullable<Sandbox
     smtp: basePort + 5,
     post: basePort + 6,
     steering: basePort + 7,
+    directDebit: basePort + 8,
   };
 }
 
@@ -282,13 +312,14 @@ export function sandboxCredentialsFromSecret(secret: string): SandboxCredentials
     bankPayoutApiKey: derive('bank-payout'),
     smsApiKey: derive('sms'),
     postApiKey: derive('post'),
+    directDebitApiKey: derive('direct-debit'),
     smtp: { user: 'sandbox', pass: derive('smtp') },
     steeringToken: derive('steering'),
   };
 }
 
 export interface SharedSandboxOptions extends Omit<SandboxAdapterOptions, 'ports' | 'credentials'> {
-  /** The doubles listen on `basePort` … `basePort + 7` (SANDBOX_BASE_PORT). */
+  /** The doubles listen on `basePort` … `basePort + 8` (SANDBOX_BASE_PORT). */
   basePort: number;
   /** SANDBOX_SECRET; default `DEFAULT_SANDBOX_SECRET`. */
   secret?: string;
@@ -331,6 +362,7 @@ export async function startOrConnectSandbox(options: SharedSandboxOptions): Prom
       bankPayoutBaseUrl: `http://${host}:${ports.bankPayout}`,
       smsBaseUrl: `http://${host}:${ports.sms}`,
       postBaseUrl: `http://${host}:${ports.post}`,
+      directDebitBaseUrl: `http://${host}:${ports.directDebit}`,
       smtp: { host, port: ports.smtp },
       steeringBaseUrl: `http://${host}:${ports.steering}`,
     };
@@ -377,6 +409,7 @@ export function connectToSandbox(
     bankPayout: { baseUrl: endpoints.bankPayoutBaseUrl, apiKey: credentials.bankPayoutApiKey },
     sms: { baseUrl: endpoints.smsBaseUrl, apiKey: credentials.smsApiKey, from: 'LoanEngine' },
     post: { baseUrl: endpoints.postBaseUrl, apiKey: credentials.postApiKey, sender: 'Loan Engine (sandbox)' },
+    directDebit: { baseUrl: endpoints.directDebitBaseUrl, apiKey: credentials.directDebitApiKey },
     email: {
       host: endpoints.smtp.host,
       port: endpoints.smtp.port,
@@ -423,6 +456,7 @@ export interface ProductionAdapterSettings {
   email: EmailClientSettings;
   sms: SmsClientSettings;
   post: PostClientSettings;
+  directDebit: DirectDebitClientSettings;
   /** Default per-request deadline for the HTTP clients. */
   timeoutMs?: number;
   /** Debug lines per call (system, operation, status, duration: never bodies). */
@@ -442,6 +476,7 @@ export function createProductionAdapters(settings: ProductionAdapterSettings): A
       email,
       sms: new SmsHttpClient({ ...common, ...settings.sms }),
       post: new PostHttpClient({ ...common, ...settings.post }),
+      directDebit: new DirectDebitHttpClient({ ...common, ...settings.directDebit }),
     },
     stop: () => email.close(),
   };

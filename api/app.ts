@@ -16,6 +16,7 @@ import { collectionRoutes } from './routes/collection';
 import { collectionSelfServiceRoutes } from './routes/collection-self-service';
 import { helperActAudit } from './collection-access';
 import { diagnosticsRoutes } from './routes/diagnostics';
+import { directDebitRoutes } from './routes/direct-debit';
 import { healthRoutes } from './routes/health';
 import { loanActionRoutes } from './routes/loan-actions';
 import { loanRoutes } from './routes/loans';
@@ -81,6 +82,7 @@ export function createApp(deps: ApiDeps): Express {
   collectionRoutes(routes, deps);
   collectionSelfServiceRoutes(routes, deps);
   contactRoutes(routes, deps);
+  directDebitRoutes(routes, deps); // R-PAY-3
 
   const openApi = routes.openApiDocument(API_INFO);
   app.get('/openapi.json', (_req, res) => res.json(openApi));

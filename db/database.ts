@@ -216,6 +216,49 @@ export interface PaymentTable {
   received_at: Generated<Date>;
 }
 
+/** R-PAY-3: a direct-debit (autogiro) mandate: for a loan's invoices, or (case_id set) a case's plan. */
+export type DirectDebitMandateStatus = 'PENDING_SIGNATURE' | 'ACTIVE' | 'FAILED' | 'CANCELLED';
+
+export interface DirectDebitMandateTable {
+  id: string;
+  customer_id: string;
+  loan_id: string;
+  case_id: string | null;
+  status: DirectDebitMandateStatus;
+  clearing_number: string;
+  account_number: string;
+  /** Personal data (R-SEC-2): the account holder who signs with BankID. */
+  payer_personnummer: string;
+  provider_mandate_id: string | null;
+  bankid_order_ref: string | null;
+  signature: string | null;
+  failure_reason: string | null;
+  /** customer | bank (the payer cancelled at their bank) | operator */
+  cancelled_by: string | null;
+  created_at: Generated<Date>;
+  activated_at: Date | null;
+  cancelled_at: Date | null;
+}
+
+export type DirectDebitDrawStatus = 'REQUESTED' | 'PAID' | 'REFUSED';
+
+/** R-PAY-3: one draw per idempotency key (an invoice, or a plan installment). */
+export interface DirectDebitDrawTable {
+  idempotency_key: string;
+  mandate_id: string;
+  loan_id: string;
+  invoice_number: number | null;
+  case_id: string | null;
+  installment_number: number | null;
+  amount: string;
+  due_date: string;
+  status: DirectDebitDrawStatus;
+  draw_id: string | null;
+  refusal_reason: string | null;
+  payment_id: string | null;
+  created_at: Generated<Date>;
+}
+
 /** Vendors' notification addresses (R-APP-4: the vendor gets an email when an application is submitted). */
 export interface VendorTable {
   id: string;
@@ -438,6 +481,8 @@ export interface Database {
   operator_audit: OperatorAuditTable;
   web_sessions: WebSessionTable;
   bankid_qr_secrets: BankIdQrSecretTable;
+  direct_debit_mandates: DirectDebitMandateTable;
+  direct_debit_draws: DirectDebitDrawTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,5 +1,5 @@
 /**
- * When in the day a loan wakes for its business date (issue 16). Every loan used to wake at 05:00
+ * When in the day a loan wakes for its business date. Every loan used to wake at 05:00
  * UTC, so a month-end arrived at the workers as one spike; now each loan wakes at 05:00 UTC plus
  * its own offset within a window, the same offset every month (a hash of the loan id, so replays
  * and restarts agree). The window is at most 16 hours: 05:00 UTC plus 16 h is 21:00 UTC, still the

@@ -125,10 +125,13 @@ export const configSchema = z
     POST_API_BASE_URL: z.url().optional(),
     POST_API_KEY: z.string().optional(),
     POST_SENDER: z.string().max(100).optional(),
-    // Sandbox mode: the doubles listen on SANDBOX_BASE_PORT … +7 (127.0.0.1), so `npm run api` and
+    // R-PAY-3: the direct-debit (autogiro) service: mandates and draws.
+    DIRECT_DEBIT_BASE_URL: z.url().optional(),
+    DIRECT_DEBIT_API_KEY: z.string().optional(),
+    // Sandbox mode: the doubles listen on SANDBOX_BASE_PORT … +8 (127.0.0.1), so `npm run api` and
     // `npm run worker` share them: the first process to start owns them, the other connects.
     // 0: ephemeral ports, not shared. SANDBOX_SECRET derives the doubles' credentials.
-    SANDBOX_BASE_PORT: z.coerce.number().int().min(0).max(65528).default(47600),
+    SANDBOX_BASE_PORT: z.coerce.number().int().min(0).max(65527).default(47600),
     SANDBOX_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     ADAPTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     CODEC_CORS_ORIGINS: z

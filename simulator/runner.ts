@@ -39,6 +39,7 @@ import {
   stopCaseRun,
 } from './collection-run';
 import { createDebtorActivities } from './debtor-activities';
+import { giveSimulatedMandate } from './autogiro';
 import { unsupportedEventIssues } from './capabilities';
 import { type RunHistory, workflowChain } from './history';
 import { assembleOutput, chainOutput } from './output';
@@ -173,7 +174,9 @@ export async function runScenario(
   // A complaint (R-LOAN-9) tells the complaints officer by email: the sandbox doubles stand in for
   // the external systems, started for this run when the caller gave none.
   const ownAdapters =
-    !ctx.adapters && scenario.events.some((e) => e.type === 'complaint') ? await createSandboxAdapters() : undefined;
+    !ctx.adapters && (scenario.events.some((e) => e.type === 'complaint') || scenario.borrower.autogiro)
+      ? await createSandboxAdapters()
+      : undefined;
   const adapters = ctx.adapters ?? ownAdapters;
   // R-COLL-3: a case the debtor leaves unpaid applies to the enforcement authority (a recording double).
   const ownEnforcement = scenario.debtor && !ctx.enforcementUrl ? await EnforcementSandbox.start() : undefined;
@@ -213,6 +216,14 @@ export async function runScenario(
         workflowId: loanWfId,
         args: [{ terms }],
       });
+      // R-PAY-3: the borrower's autogiro mandate, active from payout.
+      if (scenario.borrower.autogiro && adapters) {
+        await giveSimulatedMandate(
+          { db: ctx.db, client, adapters },
+          terms,
+          scenario.borrower.autogiro.refuseInvoices ?? [],
+        );
+      }
       const borrower = await client.workflow.start(simulatedBorrowerWorkflow, {
         taskQueue,
         workflowId: borrowerWfId,

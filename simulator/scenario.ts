@@ -72,6 +72,8 @@ const borrowerSchema = z
       .max(31, { message: 'must be -60…31 (negative: days after the due date)' })
       .optional(),
     never: z.literal(true, { error: 'must be true (the borrower never pays an invoice)' }).optional(),
+    /** R-PAY-3: an autogiro mandate at payout; the draws of `refuseInvoices` are refused (insufficient funds). */
+    autogiro: z.strictObject({ refuseInvoices: z.array(invoiceNumber).max(120).optional() }).optional(),
   })
   .superRefine((b, ctx) => {
     if ((b.paysDaysBeforeDue === undefined) === (b.never === undefined))

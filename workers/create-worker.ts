@@ -88,6 +88,7 @@ function productionAdapterSettings(config: Config): ProductionAdapterSettings {
     EMAIL_FROM: config.EMAIL_FROM,
     SMS_GATEWAY_BASE_URL: config.SMS_GATEWAY_BASE_URL,
     POST_API_BASE_URL: config.POST_API_BASE_URL,
+    DIRECT_DEBIT_BASE_URL: config.DIRECT_DEBIT_BASE_URL,
   };
   const missing = Object.entries(required)
     .filter(([, v]) => !v)
@@ -109,6 +110,7 @@ function productionAdapterSettings(config: Config): ProductionAdapterSettings {
     },
     sms: { baseUrl: config.SMS_GATEWAY_BASE_URL!, apiKey: config.SMS_GATEWAY_API_KEY, from: config.SMS_SENDER_ID },
     post: { baseUrl: config.POST_API_BASE_URL!, apiKey: config.POST_API_KEY, sender: config.POST_SENDER },
+    directDebit: { baseUrl: config.DIRECT_DEBIT_BASE_URL!, apiKey: config.DIRECT_DEBIT_API_KEY },
   };
 }
 

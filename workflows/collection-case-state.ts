@@ -20,6 +20,8 @@ export interface CollectionCaseState {
   demandSent: boolean;
   /** R-COLL-2: receipts being checked (workflows/collection-case-receipts.ts); absent in older runs. */
   receiptsChecking?: string[];
+  /** R-PAY-3: the plan's autogiro mandate, once one was given (workflows/collection-case-direct-debit.ts). */
+  directDebit?: { active: boolean; drawnThrough: number };
 }
 
 export type CaseEvent =

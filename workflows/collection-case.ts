@@ -41,6 +41,7 @@ import { casePaymentSignal, caseViewQuery, collectionCaseWorkflowId } from './co
 import { type CaseEvent, caseView, type CollectionCaseState, nextCaseEvent } from './collection-case-state';
 import { holdWhileReceiptsChecked, setSelfServiceHandlers } from './collection-case-receipts';
 import { setCollectionUpdateHandlers } from './collection-case-updates';
+import { setCaseDirectDebit } from './collection-case-direct-debit';
 import { instantOf, today } from './loan-state';
 import { CaseNumber, CollectionStatus, ContractNumber, DaysInCollection } from './search-attributes';
 
@@ -176,6 +177,8 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     },
   });
 
+  const directDebit = setCaseDirectDebit(caseId, state); // R-COLL-6, R-PAY-3
+
   publish();
   if (!state.demandSent) {
     // R-COLL-4: the demand at opening, with the default deadline (never under the statutory minimum).
@@ -211,6 +214,7 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     }
     if (!fewer && publishedDays !== daysInCollection(input.openedOn, today())) publish();
 
+    if (directDebit.isDrawDue() && (await exclusive(() => directDebit.drawDue(workflowId, setStep)))) continue;
     const event = holdWhileReceiptsChecked(state, nextCaseEvent(state));
     if (event.kind !== 'none' && compareDates(event.date, today()) <= 0) {
       if (fewer && publishedDays !== daysInCollection(input.openedOn, today())) publish();
@@ -227,17 +231,18 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
     }
     setStep(event.kind === 'none' ? 'waiting for the debtor or an operator' : `waiting until ${event.date}`);
     woken = false;
-    const wake = () => state.pendingPayments.length > 0 || woken || state.status !== 'OPEN';
-    if (event.kind === 'none') await condition(wake);
+    const wake = () => state.pendingPayments.length > 0 || woken || state.status !== 'OPEN' || directDebit.takeChange();
+    const wakeOn = directDebit.wakeDate(event.kind === 'none' ? undefined : event.date);
+    if (!wakeOn) await condition(wake);
     else if (fewer) {
-      if (timer?.date !== event.date) {
+      if (timer?.date !== wakeOn) {
         timer?.scope.cancel();
-        timer = startTimer(event.date);
+        timer = startTimer(wakeOn);
       }
       const waiting = timer;
       await condition(() => wake() || waiting.fired);
       if (waiting.fired) timer = undefined;
-    } else await condition(wake, Math.max(1, instantOf(event.date) - Date.now()));
+    } else await condition(wake, Math.max(1, instantOf(wakeOn) - Date.now()));
   }
   publish();
   setStep(state.status.toLowerCase().replace(/_/g, ' '));

@@ -64,6 +64,8 @@ export interface LoanState {
   quote?: EarlyRepaymentQuote;
   earlyRepayment?: EarlyRepaymentOrder;
   withdrawal?: WithdrawalOrder;
+  /** R-PAY-3: the autogiro mandate, once one was given (workflows/loan-direct-debit.ts). */
+  directDebit?: { active: boolean; since: IsoDate; drawnThrough: number };
 }
 
 /** Business events happen during the Stockholm business day; 05:00 UTC is that date all year. */

@@ -51,6 +51,7 @@ import {
   upcomingEvents,
 } from './loan-state';
 import { setLoanUpdateHandlers } from './loan-updates';
+import { setLoanDirectDebit } from './loan-direct-debit';
 import { ContractNumber, DaysPastDue, InCollection, LoanStatus } from './search-attributes';
 
 /**
@@ -158,6 +159,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
   }));
 
   setLoanUpdateHandlers({ terms, state, activities, setStep, stepKey });
+  const directDebit = setLoanDirectDebit(loanId, state); // R-PAY-3
 
   const runStartInstallment = state.nextInstallment;
 
@@ -188,15 +190,20 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       break;
     }
 
+    // R-PAY-3: an invoice due today is drawn first (its payment is then reviewed as any payment).
+    if (directDebit.isDrawDue() && (await directDebit.drawDue(setStep))) continue;
+
     const events = upcomingEvents(terms, state).filter((e) => compareDates(e.date, today()) <= 0);
     // A due invoice goes first: its snapshot shows which earlier invoices were paid without waking
     // the loan, so a late fee is only looked at for an invoice that is really still unpaid.
     const due = events.find((e) => e.kind === 'invoice') ?? events[0];
     if (!due) {
-      const wakeOn = nextWakeDate(upcomingEvents(terms, state));
+      const drawOn = directDebit.nextDrawDate();
+      const eventOn = nextWakeDate(upcomingEvents(terms, state));
+      const wakeOn = drawOn && (!eventOn || compareDates(drawOn, eventOn) < 0) ? drawOn : eventOn;
       setStep(wakeOn ? `waiting until ${wakeOn}` : 'waiting for payment');
-      const wakeUp = () => state.pendingPayments.length > 0 || lateAnnounced;
-      // Issue 16: a loan given a wake window wakes at its own moment of it, not at 05:00 (behind the
+      const wakeUp = () => state.pendingPayments.length > 0 || lateAnnounced || directDebit.takeChange();
+      // Month-end spread: a loan given a wake window wakes at its own moment of it, not at 05:00 (behind the
       // patch; without a window nothing changes, and no marker is added to the history).
       const wakeWindow = input.wakeWindowMinutes ?? DEFAULT_WAKE_WINDOW_MINUTES;
       const wakeAt = !wakeOn

@@ -1,5 +1,5 @@
 /**
- * The month-end baseline of `npm run bench:loans` (issue 16): what a loan's invoice wake-up asks of
+ * The month-end baseline of `npm run bench:loans`: what a loan's invoice wake-up asks of
  * Temporal, with no work in it: a first workflow task, two no-op local activities (the loan's
  * `openLoan` and `issueInvoice`), then a timer to next month, as the loan sleeps until its next wake.
  */

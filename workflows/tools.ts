@@ -5,9 +5,11 @@
  */
 export {
   applicationWorkflow,
+  cancelDirectDebitMandateWorkflow,
   collectionCaseWorkflow,
   complaintWorkflow,
   diagnosticsWorkflow,
+  directDebitMandateWorkflow,
   lateInvoiceSweepWorkflow,
   loanWorkflow,
   paymentWorkflow,

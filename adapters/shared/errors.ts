@@ -9,7 +9,7 @@
 import { redactText } from '../../platform/logger';
 
 export type AdapterSystem =
-  'bankid' | 'bureau' | 'open-banking' | 'bank-payout' | 'email' | 'sms' | 'post' | 'enforcement';
+  'bankid' | 'bureau' | 'open-banking' | 'bank-payout' | 'email' | 'sms' | 'post' | 'enforcement' | 'direct-debit';
 
 export interface AdapterErrorOptions {
   /** HTTP status of the remote answer, when there was one. */

@@ -21,6 +21,7 @@ export const STEERING_METHODS: MethodTable = {
   email: { listMessages: true },
   sms: { listMessages: true },
   post: { listLetters: true },
+  directDebit: { listMandates: true, listDraws: true, refuseDraws: true, clearRefusals: true },
 };
 
 function isSteeringCall(system: string, method: string): system is keyof SandboxSteering {

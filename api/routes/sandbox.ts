@@ -2,7 +2,8 @@
  * `/v1/sandbox/...` (sandbox mode only; never mounted in production): steer the adapter doubles as
  * the outside world would: register a person at the credit bureau, complete or fail a BankID order,
  * complete or fail an open-banking income verification (and tell the application, as the provider's
- * callback would), and read the sent mail, SMS, letters and payouts. Public, like the doubles themselves.
+ * callback would), read the sent mail, SMS, letters and payouts, and make the autogiro service
+ * refuse draws. Public, like the doubles themselves.
  */
 import { type SandboxSteering, SandboxSteeringError } from '../../adapters';
 import { FAILED_HINT_CODES } from '../../adapters/bankid';
@@ -248,6 +249,64 @@ export function sandboxRoutes(routes: ApiRoutes, sandbox: SandboxSteering, deps:
       body: {
         items: await steer(() => sandbox.post.listLetters(query.customerId ? { customerId: query.customerId } : {})),
       },
+    }),
+  });
+
+  // R-PAY-3: the direct-debit (autogiro) double: what it drew, and refusals on demand.
+  routes.add({
+    method: 'get',
+    path: '/v1/sandbox/direct-debit/draws',
+    operationId: 'sandboxListDirectDebitDraws',
+    summary: 'Draws the sandbox direct-debit service took (a retried request is not a new draw)',
+    tags: [TAG],
+    auth: 'public',
+    query: z.strictObject({ mandate: z.string().optional().describe('only draws on this mandate (id or reference)') }),
+    responses: { 200: { description: 'the draws, oldest first', schema: anyList } },
+    handler: async ({ query }) => ({
+      status: 200,
+      body: {
+        items: await steer(() => sandbox.directDebit.listDraws(query.mandate ? { mandate: query.mandate } : {})),
+      },
+    }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/sandbox/direct-debit/mandates/:mandate/refuse',
+    operationId: 'sandboxRefuseDirectDebitDraws',
+    summary: 'The payer’s bank refuses draws: for insufficient funds, or the payer cancelled the mandate',
+    description:
+      '`insufficient_funds`: the next `count` draws (all, until cleared, without a count) are refused. ' +
+      '`mandate_cancelled`: the mandate is cancelled at the bank and every later draw is refused. `mandate` is the ' +
+      'engine’s mandate id (the reference it registered) or the service’s.',
+    tags: [TAG],
+    auth: 'public',
+    params: z.object({ mandate: z.string().min(1).max(100) }),
+    body: z
+      .strictObject({
+        reason: z.enum(['insufficient_funds', 'mandate_cancelled']),
+        count: z.number().int().min(1).max(1000).optional(),
+      })
+      .openapi('SandboxDirectDebitRefusal'),
+    responses: { 200: { description: 'the mandate at the service', schema: anyObject } },
+    handler: async ({ params, body }) => ({
+      status: 200,
+      body: await steer(() => sandbox.directDebit.refuseDraws(params.mandate, body.reason, body.count)),
+    }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/sandbox/direct-debit/mandates/:mandate/clear',
+    operationId: 'sandboxClearDirectDebitRefusals',
+    summary: 'The payer’s account has money again: draws on the mandate are paid',
+    tags: [TAG],
+    auth: 'public',
+    params: z.object({ mandate: z.string().min(1).max(100) }),
+    responses: { 200: { description: 'the mandate at the service', schema: anyObject } },
+    handler: async ({ params }) => ({
+      status: 200,
+      body: await steer(() => sandbox.directDebit.clearRefusals(params.mandate)),
     }),
   });
 

@@ -17,6 +17,7 @@ import * as webSessions from './2026-11-29T1700_web_sessions';
 import * as moneyValueBookingDate from './2026-11-30T0100_money_value_booking_date';
 import * as collSelfService from './2026-11-30T0100_coll_self_service';
 import * as webCustomerBankIdQr from './2026-11-30T0100_web_customer_bankid_qr';
+import * as collDebitMandates from './2026-11-30T0100_coll_debit_mandates';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0100_money_value_booking_date': moneyValueBookingDate,
   '2026-11-30T0100_coll_self_service': collSelfService,
   '2026-11-30T0100_web_customer_bankid_qr': webCustomerBankIdQr,
+  '2026-11-30T0100_coll_debit_mandates': collDebitMandates,
 };

@@ -168,6 +168,7 @@ it('createAdapters starts the doubles in sandbox mode only', async () => {
         email: { host: 'smtp.invalid', port: 587, requireTLS: true, from: 'no-reply@example.com' },
         sms: { baseUrl: 'https://sms.invalid', apiKey: 'k' },
         post: { baseUrl: 'https://post.invalid', apiKey: 'k' },
+        directDebit: { baseUrl: 'https://autogiro.invalid', apiKey: 'k' },
       },
     },
   );
@@ -176,6 +177,7 @@ it('createAdapters starts the doubles in sandbox mode only', async () => {
     'bankId',
     'bankPayout',
     'bureau',
+    'directDebit',
     'email',
     'openBanking',
     'post',
