@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health';
 import { loanActionRoutes } from './routes/loan-actions';
 import { loanRoutes } from './routes/loans';
 import { mailboxRoutes } from './routes/mailbox';
+import { paymentFileRoutes, PAYMENT_FILE_MAX_BYTES, PAYMENT_FILE_MEDIA_TYPES } from './routes/payment-files';
 import { paymentRoutes } from './routes/payments';
 import { quoteRoutes } from './routes/quotes';
 import { applicationRoutes } from './routes/applications';
@@ -54,6 +55,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(limits.badTokens);
   app.post(['/v1/applications/:id/identification', '/v1/applications/:id/acceptance'], limits.identification);
   app.post(['/v1/quotes', '/v1/loans/:loanId/early-repayment/quotes'], limits.quotes);
+  // R-PAY-2: a bank file is taken as bytes (ISO-8859-1), not JSON.
+  app.post('/v1/payment-files', express.raw({ type: PAYMENT_FILE_MEDIA_TYPES, limit: PAYMENT_FILE_MAX_BYTES }));
   app.use(express.json({ limit: '1mb' }));
   healthRoutes(routes, deps);
   codecRoutes(routes, deps);
@@ -67,6 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   loanRoutes(routes, deps);
   loanActionRoutes(routes, deps);
   paymentRoutes(routes, deps);
+  paymentFileRoutes(routes, deps);
   complaintRoutes(routes, deps);
   collectionRoutes(routes, deps);
 

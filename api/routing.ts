@@ -39,6 +39,8 @@ export interface RouteSpec<TBody extends ZodType, TQuery extends ZodObject, TPar
   /** `public` or the roles allowed (R-SEC-1). */
   auth: 'public' | readonly Role[];
   body?: TBody;
+  /** A body taken as bytes (a bank file), not JSON: its media type; the handler reads `req.body` (a Buffer). */
+  rawBody?: { mediaType: string; description: string };
   query?: TQuery;
   params?: TParams;
   /**
@@ -109,11 +111,11 @@ function parseOrThrow<T extends ZodType>(source: string, schema: T | undefined, 
 }
 
 /** Control characters anywhere in the request are a 400 naming each field, before any schema runs. */
-function refuseControlCharacters(req: Request): void {
+function refuseControlCharacters(req: Request, rawBody: boolean): void {
   const errors = [
     ...controlCharacterErrors('params', req.params),
     ...controlCharacterErrors('query', req.query),
-    ...controlCharacterErrors('body', req.body),
+    ...(rawBody ? [] : controlCharacterErrors('body', req.body)),
   ];
   if (errors.length > 0) throw badRequest('control characters are not accepted', errors);
 }
@@ -141,7 +143,7 @@ export class ApiRoutes {
     const audit = this.auditOperatorRequests(spec.method.toUpperCase(), routeTemplate(spec.path));
     this.router[spec.method](spec.path, audit, ...guards, async (req, res, next) => {
       try {
-        refuseControlCharacters(req);
+        refuseControlCharacters(req, !!spec.rawBody);
         const body = parseOrThrow('body', spec.body, req.body);
         const query = parseOrThrow('query', spec.query, req.query);
         const params = parseOrThrow('params', spec.params, req.params);
@@ -226,10 +228,10 @@ export class ApiRoutes {
 
   private register(spec: RouteSpec<ZodType, ZodObject, ZodObject>): void {
     const errorStatuses = [
-      ...(spec.body || spec.query || spec.params ? [400] : []),
+      ...(spec.body || spec.rawBody || spec.query || spec.params ? [400] : []),
       ...(spec.auth === 'public' ? [] : [401, 403]),
       ...(spec.params ? [404] : []),
-      ...(spec.body ? [413] : []),
+      ...(spec.body || spec.rawBody ? [413] : []),
       // Every route is rate limited for clients with bad tokens, and may find a dependency down.
       429,
       503,
@@ -266,6 +268,15 @@ export class ApiRoutes {
       request: {
         ...(spec.body
           ? { body: { required: bodyRequired, content: { 'application/json': { schema: spec.body } } } }
+          : {}),
+        ...(spec.rawBody
+          ? {
+              body: {
+                required: true,
+                description: spec.rawBody.description,
+                content: { [spec.rawBody.mediaType]: { schema: z.string() } },
+              },
+            }
           : {}),
         ...(spec.query ? { query: spec.query } : {}),
         ...(spec.params ? { params: spec.params } : {}),
