@@ -13,6 +13,7 @@ import { type ComplaintActivityOptions, createComplaintActivities } from './comp
 import { createDiagnosticsActivities } from './diagnostics';
 import { createLoanActivities } from './loan';
 import { createNoticeActivities, notifyNewMail } from './notices';
+import { createRefundActivities } from './refunds';
 import { createRetentionActivities } from './retention';
 
 export interface ActivityDeps {
@@ -42,6 +43,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps.db),
     ...createBureauReportingActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createComplaintActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.complaints),
+    // R-PAY-4: refunds paid through the bank payout adapter.
+    ...createRefundActivities(
+      deps.db,
+      deps.adapters ?? unavailableAdapters(),
+      deps.adapters ? newMailNotifier(deps.db, deps.adapters) : undefined,
+    ),
   });
 }
 

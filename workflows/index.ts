@@ -10,3 +10,4 @@ export { applicationWorkflow } from './application';
 export { personalDataRetentionWorkflow } from './retention';
 export { complaintWorkflow } from './complaint';
 export { collectionCaseWorkflow } from './collection-case';
+export { refundWorkflow } from './refund';

@@ -12,6 +12,7 @@ export {
   loanWorkflow,
   paymentWorkflow,
   personalDataRetentionWorkflow,
+  refundWorkflow,
 } from './index';
 export { simulatedBorrowerWorkflow } from './simulated-borrower';
 export { applicationBaselineWorkflow } from './application-bench';

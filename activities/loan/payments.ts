@@ -32,6 +32,8 @@ export interface PaymentOutcome {
   wakeLoan: boolean;
   /** R-COLL-9: the payment went to this collection case (whose workflow is told instead of the loan). */
   collectionCaseNumber?: string;
+  /** R-PAY-4: the loan had ended (closed or withdrawn) and the payment became customer credit, to refund. */
+  creditOnEndedLoan?: boolean;
 }
 
 /** R-LOAN-2: applies the payment once; a repeat changes nothing and returns the first outcome. */
@@ -60,7 +62,12 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
         collectionCaseNumber: applied.caseNumber,
       };
     }
-    const stored = payment.allocation as { excess?: string; settledInvoices?: number[]; wakeLoan?: boolean } | null;
+    const stored = payment.allocation as {
+      excess?: string;
+      settledInvoices?: number[];
+      wakeLoan?: boolean;
+      creditOnEndedLoan?: boolean;
+    } | null;
     if (payment.status === 'APPLIED') {
       return {
         paymentId,
@@ -70,6 +77,7 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
         excess: stored?.excess ?? '0.00',
         settledInvoices: stored?.settledInvoices ?? [],
         wakeLoan: stored?.wakeLoan ?? true,
+        creditOnEndedLoan: stored?.creditOnEndedLoan ?? false,
       };
     }
     const date = payment.payment_date;
@@ -110,6 +118,8 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
       loanStatus: loan.status,
     });
     const excess = formatAmount(allocation.excess);
+    const creditOnEndedLoan =
+      (loan.status === 'CLOSED' || loan.status === 'WITHDRAWN') && allocation.excess.greaterThan(0);
     await markPaymentApplied(trx, paymentId, {
       items: allocation.items
         .filter((i) => !i.allocated.isZero())
@@ -122,8 +132,18 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
       excess,
       settledInvoices,
       wakeLoan,
+      creditOnEndedLoan,
     });
-    return { paymentId, loanId, paymentDate: date, amount: payment.amount, excess, settledInvoices, wakeLoan };
+    return {
+      paymentId,
+      loanId,
+      paymentDate: date,
+      amount: payment.amount,
+      excess,
+      settledInvoices,
+      wakeLoan,
+      creditOnEndedLoan,
+    };
   });
 }
 
