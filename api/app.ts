@@ -19,6 +19,7 @@ import { mailboxRoutes } from './routes/mailbox';
 import { paymentFileRoutes, PAYMENT_FILE_MAX_BYTES, PAYMENT_FILE_MEDIA_TYPES } from './routes/payment-files';
 import { paymentRoutes } from './routes/payments';
 import { quoteRoutes } from './routes/quotes';
+import { refundRoutes } from './routes/refunds';
 import { applicationRoutes } from './routes/applications';
 import { sandboxRoutes } from './routes/sandbox';
 import { ApiRoutes } from './routing';
@@ -71,6 +72,7 @@ export function createApp(deps: ApiDeps): Express {
   loanActionRoutes(routes, deps);
   paymentRoutes(routes, deps);
   paymentFileRoutes(routes, deps);
+  refundRoutes(routes, deps);
   complaintRoutes(routes, deps);
   collectionRoutes(routes, deps);
 
