@@ -14,6 +14,7 @@ import { createDiagnosticsActivities } from './diagnostics';
 import { createDirectDebitActivities } from './direct-debit';
 import { createLoanActivities } from './loan';
 import { createNoticeActivities, notifyNewMail } from './notices';
+import { createRefundActivities } from './refunds';
 import { createRetentionActivities } from './retention';
 
 export interface ActivityDeps {
@@ -44,6 +45,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createBureauReportingActivities(deps.db, deps.adapters ?? unavailableAdapters()),
     ...createComplaintActivities(deps.db, deps.adapters ?? unavailableAdapters(), deps.complaints),
     ...createDirectDebitActivities(deps.db, deps.adapters ?? unavailableAdapters()), // R-PAY-3
+    // R-PAY-4: refunds paid through the bank payout adapter.
+    ...createRefundActivities(
+      deps.db,
+      deps.adapters ?? unavailableAdapters(),
+      deps.adapters ? newMailNotifier(deps.db, deps.adapters) : undefined,
+    ),
   });
 }
 

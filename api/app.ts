@@ -21,8 +21,10 @@ import { healthRoutes } from './routes/health';
 import { loanActionRoutes } from './routes/loan-actions';
 import { loanRoutes } from './routes/loans';
 import { mailboxRoutes } from './routes/mailbox';
+import { paymentFileRoutes, PAYMENT_FILE_MAX_BYTES, PAYMENT_FILE_MEDIA_TYPES } from './routes/payment-files';
 import { paymentRoutes } from './routes/payments';
 import { quoteRoutes } from './routes/quotes';
+import { refundRoutes } from './routes/refunds';
 import { applicationRoutes } from './routes/applications';
 import { sandboxRoutes } from './routes/sandbox';
 import { sandboxLoanRoutes } from './routes/sandbox-loans';
@@ -61,6 +63,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(limits.badTokens);
   app.post(['/v1/applications/:id/identification', '/v1/applications/:id/acceptance'], limits.identification);
   app.post(['/v1/quotes', '/v1/loans/:loanId/early-repayment/quotes'], limits.quotes);
+  // R-PAY-2: a bank file is taken as bytes (ISO-8859-1), not JSON.
+  app.post('/v1/payment-files', express.raw({ type: PAYMENT_FILE_MEDIA_TYPES, limit: PAYMENT_FILE_MAX_BYTES }));
   app.use(express.json({ limit: '1mb' }));
   app.use(helperActAudit(deps.db, deps.logger)); // R-COLL-8: a helper's acts on a case are recorded as theirs
   healthRoutes(routes, deps);
@@ -78,6 +82,8 @@ export function createApp(deps: ApiDeps): Express {
   loanRoutes(routes, deps);
   loanActionRoutes(routes, deps);
   paymentRoutes(routes, deps);
+  paymentFileRoutes(routes, deps);
+  refundRoutes(routes, deps);
   complaintRoutes(routes, deps);
   collectionRoutes(routes, deps);
   collectionSelfServiceRoutes(routes, deps);

@@ -114,11 +114,11 @@ function parseOrThrow<T extends ZodType>(source: string, schema: T | undefined, 
 }
 
 /** Control characters anywhere in the request are a 400 naming each field, before any schema runs. */
-function refuseControlCharacters(req: Request): void {
+function refuseControlCharacters(req: Request, rawBody: boolean): void {
   const errors = [
     ...controlCharacterErrors('params', req.params),
     ...controlCharacterErrors('query', req.query),
-    ...controlCharacterErrors('body', req.body),
+    ...(rawBody ? [] : controlCharacterErrors('body', req.body)),
   ];
   if (errors.length > 0) throw badRequest('control characters are not accepted', errors);
 }
@@ -146,7 +146,7 @@ export class ApiRoutes {
     const audit = this.auditOperatorRequests(spec.method.toUpperCase(), routeTemplate(spec.path));
     this.router[spec.method](spec.path, audit, ...guards, async (req, res, next) => {
       try {
-        refuseControlCharacters(req);
+        refuseControlCharacters(req, !!spec.rawBody);
         const body = parseOrThrow('body', spec.body, req.body);
         const query = parseOrThrow('query', spec.query, req.query);
         const params = parseOrThrow('params', spec.params, req.params);
@@ -231,7 +231,7 @@ export class ApiRoutes {
 
   private register(spec: RouteSpec<ZodType, ZodObject, ZodObject>): void {
     const errorStatuses = [
-      ...(spec.body || spec.query || spec.params ? [400] : []),
+      ...(spec.body || spec.rawBody || spec.query || spec.params ? [400] : []),
       ...(spec.auth === 'public' ? [] : [401, 403]),
       ...(spec.params ? [404] : []),
       ...(spec.body || spec.rawBody ? [413] : []),

@@ -455,6 +455,36 @@ export interface BankIdQrSecretTable {
   created_at: Generated<Date>;
 }
 
+/** R-PAY-2: an imported bank file (db/payment-file-repository.ts). */
+export interface PaymentFileTable {
+  id: string;
+  identity: string;
+  content_hash: string;
+  format: string;
+  imported_by: string;
+  imported_on: string;
+  report: Json<unknown>;
+  imported_at: Generated<Date>;
+}
+
+/** R-PAY-4: a refund to the customer (db/refund-repository.ts). */
+export interface RefundTable {
+  id: string;
+  loan_id: string;
+  customer_id: string;
+  reason: string;
+  amount: string;
+  business_date: string;
+  status: 'PENDING' | 'PAID' | 'FAILED';
+  attempt: ColumnType<number, number | undefined, number>;
+  to_account: ColumnType<unknown, string | null | undefined, string | null>;
+  payout_id: ColumnType<string | null, string | null | undefined, string | null>;
+  execution_date: ColumnType<string | null, string | null | undefined, string | null>;
+  failure: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   diagnostic_runs: DiagnosticRunTable;
   loans: LoanTable;
@@ -483,6 +513,8 @@ export interface Database {
   bankid_qr_secrets: BankIdQrSecretTable;
   direct_debit_mandates: DirectDebitMandateTable;
   direct_debit_draws: DirectDebitDrawTable;
+  payment_files: PaymentFileTable;
+  refunds: RefundTable;
 }
 
 export type Db = Kysely<Database>;

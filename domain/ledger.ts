@@ -47,6 +47,8 @@ export type PostingType =
   | 'reversal'
   | 'refund'
   | 'set-off'
+  // R-PAY-4: what the lender owed the customer, paid back to their account.
+  | 'refund-payout'
   // R-COLL-1, R-COLL-9: postings under a collection case (domain/collection-ledger.ts).
   | 'collection-transfer'
   | 'case-charge'
@@ -347,6 +349,20 @@ export function setOffPosting(
     entries: [
       { account: 'customer_credit', amount },
       { account: receivableAccountOf(kind), amount: amount.negated(), invoiceNumber, lineKind: kind },
+    ],
+  });
+}
+
+/** R-PAY-4: customer credit paid back to the customer's account: it leaves the bank. */
+export function refundPayoutPosting(loanId: string, refundId: string, businessDate: IsoDate, amount: Decimal): Posting {
+  return assertBalanced({
+    idempotencyKey: `${refundId}:payout`,
+    loanId,
+    type: 'refund-payout',
+    businessDate,
+    entries: [
+      { account: 'customer_credit', amount },
+      { account: 'bank', amount: amount.negated() },
     ],
   });
 }

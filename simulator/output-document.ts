@@ -241,8 +241,19 @@ export interface SimulationOutput {
   withdrawal: WithdrawalOutput | null;
   /** R-LOAN-9 */
   complaints: ComplaintOutput[];
+  /** R-PAY-4: what the loan ended owing the borrower, paid back to their account. */
+  refunds: RefundOutput[];
   balances: { accounts: Record<string, string>; customerDebt: string };
   ledger: { balanced: boolean; sum: string; postings: number; entries: number; postingsByType: Record<string, number> };
   temporal: TemporalOutput;
   notes: string[];
+}
+
+/** R-PAY-4: a refund to the borrower (PAID: the bank accepted it; FAILED: waiting for an operator). */
+export interface RefundOutput {
+  reason: string;
+  amount: string;
+  date: string;
+  status: string;
+  executionDate: string | null;
 }

@@ -116,6 +116,12 @@ export async function assembleOutput(db: Db, input: AssembleInput): Promise<Simu
     .where('loan_id', '=', loanId)
     .orderBy('sequence')
     .execute();
+  const refunds = await db
+    .selectFrom('refunds')
+    .select(['reason', 'amount', 'business_date', 'status', 'execution_date'])
+    .where('loan_id', '=', loanId)
+    .orderBy('created_at')
+    .execute();
   const collectionCase = await db
     .selectFrom('collection_cases')
     .selectAll()
@@ -217,6 +223,13 @@ export async function assembleOutput(db: Db, input: AssembleInput): Promise<Simu
       };
     }),
     ...sections,
+    refunds: refunds.map((r) => ({
+      reason: r.reason,
+      amount: r.amount,
+      date: r.business_date,
+      status: r.status,
+      executionDate: r.execution_date,
+    })),
     balances: {
       accounts: Object.fromEntries(LEDGER_ACCOUNTS.map((a) => [a, formatAmount(balances[a])])),
       customerDebt: formatAmount(customerDebt(balances)),

@@ -27,6 +27,7 @@ import { LATE_INVOICE_SWEEP_ID, lateInvoiceSweepWorkflow } from '../workflows/la
 import { stopLateInvoiceSweep } from '../workers/late-invoice-sweep';
 import type { LoanTerms } from '../domain/loan-terms';
 import { loanWorkflow } from '../workflows/loan';
+import { refundWorkflowId } from '../workflows/refund-messages';
 import { loanWorkflowId } from '../workflows/loan-messages';
 import { type SimulatedBorrowerInput, simulatedBorrowerWorkflow } from '../workflows/simulated-borrower';
 import { type ActionRecord, loanActions, playAction } from './actions';
@@ -171,12 +172,13 @@ export async function runScenario(
     payoutDate,
   };
   const taskQueue = `simulation-${loanId}`;
-  // A complaint (R-LOAN-9) tells the complaints officer by email: the sandbox doubles stand in for
-  // the external systems, started for this run when the caller gave none.
-  const ownAdapters =
-    !ctx.adapters && (scenario.events.some((e) => e.type === 'complaint') || scenario.borrower.autogiro)
-      ? await createSandboxAdapters()
-      : undefined;
+  // A complaint tells the complaints officer by email (R-LOAN-9); autogiro draws through the
+  // direct-debit double (R-PAY-3); a payment, withdrawal or early repayment can leave the loan owing
+  // the borrower, who is then refunded through the (sandbox) bank (R-PAY-4).
+  const needsAdapters =
+    !!scenario.borrower.autogiro ||
+    scenario.events.some((e) => ['complaint', 'payment', 'withdrawal', 'early-repayment'].includes(e.type));
+  const ownAdapters = !ctx.adapters && needsAdapters ? await createSandboxAdapters() : undefined;
   const adapters = ctx.adapters ?? ownAdapters;
   // R-COLL-3: a case the debtor leaves unpaid applies to the enforcement authority (a recording double).
   const ownEnforcement = scenario.debtor && !ctx.enforcementUrl ? await EnforcementSandbox.start() : undefined;
@@ -211,6 +213,7 @@ export async function runScenario(
           if (error instanceof WorkflowExecutionAlreadyStartedError) return undefined;
           throw error;
         });
+      await recordSimulatedAccount(ctx.db, terms);
       const loan = await client.workflow.start(loanWorkflow, {
         taskQueue,
         workflowId: loanWfId,
@@ -300,6 +303,11 @@ export async function runScenario(
         const handle = client.workflow.getHandle(a.workflowId);
         if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('the simulated period ended');
       }
+      // A refund still waiting for an operator (R-PAY-4) stops with the simulated period.
+      for (const { id } of await ctx.db.selectFrom('refunds').select('id').where('loan_id', '=', loanId).execute()) {
+        const handle = client.workflow.getHandle(refundWorkflowId(id));
+        if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('the simulated period ended');
+      }
       // The sweep this run started stops with its worker.
       // (Stopped, not terminated: the time-skipping server keeps a terminated timer's hold on the clock.)
       if (sweep) await stopLateInvoiceSweep(client);
@@ -363,3 +371,33 @@ export async function runScenario(
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+/** The account a simulated borrower states (R-APP-9), where a refund is paid (R-PAY-4): a sandbox account. */
+export const SIMULATED_ACCOUNT = { clearingNumber: '8327', accountNumber: '9412345678' };
+
+/** As a paid-out application leaves it: the application's payout account, linked to the loan. */
+async function recordSimulatedAccount(db: Db, terms: LoanTerms): Promise<void> {
+  const now = new Date();
+  await db
+    .insertInto('applications')
+    .values({
+      id: `simulation-${terms.loanId}`,
+      reference: `simulation-${terms.loanId}`,
+      workflow_id: `simulation-${terms.loanId}`,
+      contract_number: terms.contractNumber,
+      created_by: 'customer',
+      status: 'PAID_OUT',
+      step: 'simulated',
+      amount: terms.amount,
+      term_months: terms.termMonths,
+      notice_channel: terms.noticeChannel,
+      payout_account: JSON.stringify(SIMULATED_ACCOUNT),
+      consolidation_loans: '[]',
+      loan_id: terms.loanId,
+      state_version: 1,
+      created_at: now,
+      valid_until: now,
+      updated_at: now,
+    } as never)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}

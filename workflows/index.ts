@@ -11,3 +11,4 @@ export { personalDataRetentionWorkflow } from './retention';
 export { complaintWorkflow } from './complaint';
 export { collectionCaseWorkflow } from './collection-case';
 export { directDebitMandateWorkflow, cancelDirectDebitMandateWorkflow } from './direct-debit-mandate';
+export { refundWorkflow } from './refund';

@@ -185,6 +185,18 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       state.status = state.withdrawal ? 'WITHDRAWN' : 'CLOSED';
       await activities.closeLoan({ loanId, date: today(), status: state.status });
       if (state.withdrawal) state.withdrawal.status = 'REPAID';
+      if (patched('refund-credit')) {
+        // R-PAY-4: what the loan ends owing the customer (an overpayment, a withdrawal's or an early
+        // repayment's excess) is paid back to their account by its own workflow.
+        setStep('refunding credit');
+        const refund = await activities.openRefund({
+          loanId,
+          idempotencyKey: stepKey('refund', 'close'),
+          trigger: 'loan-closed',
+          date: today(),
+        });
+        if (refund) await activities.startRefund(refund);
+      }
       upsertSearchAttributes([{ key: LoanStatus, value: state.status }]);
       setStep('closed');
       break;

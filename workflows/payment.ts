@@ -8,9 +8,10 @@ import { getExternalWorkflowHandle, patched, proxyLocalActivities } from '@tempo
 import type { LoanActivities } from '../activities/loan';
 import type { PaymentOutcome } from '../activities/loan/payments';
 import { casePaymentSignal, collectionCaseWorkflowId } from './collection-case-messages';
+import { idempotencyKey } from '../domain/idempotency';
 import { loanWorkflowId, paymentReceivedSignal } from './loan-messages';
 
-const { applyPayment } = proxyLocalActivities<LoanActivities>({
+const { applyPayment, openRefund, startRefund } = proxyLocalActivities<LoanActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -26,6 +27,17 @@ export async function paymentWorkflow(input: { paymentId: string }): Promise<Pay
     await getExternalWorkflowHandle(collectionCaseWorkflowId(outcome.collectionCaseNumber))
       .signal(casePaymentSignal, { paymentId: outcome.paymentId, paymentDate: outcome.paymentDate })
       .catch(() => undefined); // the case has ended: the payment is in the ledger as customer credit
+    return outcome;
+  }
+  if (outcome.creditOnEndedLoan && patched('refund-ended-loan-credit')) {
+    // R-PAY-4: money for a loan that has ended (closed or withdrawn) is paid back; nothing wakes.
+    const refund = await openRefund({
+      loanId: outcome.loanId,
+      idempotencyKey: idempotencyKey(outcome.loanId, 'refund', 'payment', outcome.paymentId),
+      trigger: 'payment-after-end',
+      date: outcome.paymentDate,
+    });
+    if (refund) await startRefund(refund);
     return outcome;
   }
   if (outcome.wakeLoan) {

@@ -14,6 +14,7 @@ export {
   loanWorkflow,
   paymentWorkflow,
   personalDataRetentionWorkflow,
+  refundWorkflow,
 } from './index';
 export { simulatedBorrowerWorkflow } from './simulated-borrower';
 export { simulatedDebtorWorkflow } from './simulated-debtor';

@@ -13,6 +13,7 @@ import { createEarlyRepaymentActivities } from './early-repayment';
 import { createInvoicingActivities } from './invoicing';
 import { createLoanLifecycleActivities } from './lifecycle';
 import { createPaymentActivities } from './payments';
+import { createLoanRefundActivities } from './refunds';
 import { createTerminationActivities } from './termination';
 import { createWithdrawalActivities } from './withdrawal';
 
@@ -27,6 +28,7 @@ export function createLoanActivities(db: Db, notifyNewMail?: NewMailNotifier) {
     ...createLoanChangeActivities(context),
     ...createEarlyRepaymentActivities(context),
     ...createWithdrawalActivities(context),
+    ...createLoanRefundActivities(context),
   };
 }
 

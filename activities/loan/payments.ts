@@ -56,6 +56,8 @@ export interface PaymentOutcome {
   wakeLoan: boolean;
   /** R-COLL-9: the payment went to this collection case (whose workflow is told instead of the loan). */
   collectionCaseNumber?: string;
+  /** R-PAY-4: the loan had ended (closed or withdrawn) and the payment became customer credit, to refund. */
+  creditOnEndedLoan?: boolean;
 }
 
 /** R-LOAN-2: applies the payment once; a repeat changes nothing and returns the first outcome. */
@@ -86,7 +88,12 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
         collectionCaseNumber: toCase.caseNumber,
       };
     }
-    const stored = payment.allocation as { excess?: string; settledInvoices?: number[]; wakeLoan?: boolean } | null;
+    const stored = payment.allocation as {
+      excess?: string;
+      settledInvoices?: number[];
+      wakeLoan?: boolean;
+      creditOnEndedLoan?: boolean;
+    } | null;
     if (payment.status === 'APPLIED') {
       return {
         paymentId,
@@ -96,6 +103,7 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
         excess: stored?.excess ?? '0.00',
         settledInvoices: stored?.settledInvoices ?? [],
         wakeLoan: stored?.wakeLoan ?? true,
+        creditOnEndedLoan: stored?.creditOnEndedLoan ?? false,
       };
     }
     const date = payment.payment_date;
@@ -149,6 +157,8 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
       loanStatus: loan.status,
     });
     const excess = formatAmount(allocation.excess);
+    const creditOnEndedLoan =
+      (loan.status === 'CLOSED' || loan.status === 'WITHDRAWN') && allocation.excess.greaterThan(0);
     await markPaymentApplied(trx, paymentId, {
       items: allocation.items
         .filter((i) => !i.allocated.isZero())
@@ -162,9 +172,19 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
       settledInvoices,
       wakeLoan,
       ...(reversed.length > 0 ? { reversed } : {}),
+      creditOnEndedLoan,
     });
     applied = 'loan';
-    return { paymentId, loanId, paymentDate: date, amount: payment.amount, excess, settledInvoices, wakeLoan };
+    return {
+      paymentId,
+      loanId,
+      paymentDate: date,
+      amount: payment.amount,
+      excess,
+      settledInvoices,
+      wakeLoan,
+      creditOnEndedLoan,
+    };
   });
   if (applied) {
     businessMetrics.paymentsApplied.inc({ to: applied });

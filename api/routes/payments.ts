@@ -4,21 +4,11 @@
  * (`payment-<id>`, workflows/payment.ts), which wakes the loan workflow when it must; an unmatched
  * payment waits in the suspense list until an operator assigns it.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import {
-  assignPayment,
-  findLoan,
-  findPayment,
-  listSuspensePayments,
-  type PaymentRow,
-  registerPayment,
-} from '../../db/loan-repository';
+import { assignPayment, findLoan, findPayment, listSuspensePayments, type PaymentRow } from '../../db/loan-repository';
 import { findCollectionCaseOfLoan } from '../../db/collection-case-repository';
 import { hasLoanEnded } from '../../domain/loan-statuses';
-import { formatAmount, parseAmount } from '../../domain/money';
-import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import type { ApiDeps } from '../deps';
+import { registerIncomingPayment, startPaymentWorkflow } from '../payment-registration';
 import { paymentSchema, toPaymentView } from '../payment-view';
 import { badRequest, conflict, notFound, ProblemError, workflowUnavailable } from '../problem';
 import type { ApiRoutes } from '../routing';
@@ -43,20 +33,13 @@ const loanIdConflict = (detail: string, message: string) =>
 
 export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   /**
-   * Starts the payment's workflow once; a repeat (or a retry after an outage) finds it started.
-   * Temporal unreachable is a 503: the payment is stored, and the same request again starts it.
+   * Starts the payment's workflow once (api/payment-registration.ts). Temporal unreachable is a
+   * 503: the payment is stored, and the same request again starts it.
    */
   const applyToLoan = async (payment: PaymentRow) => {
-    if (!payment.loan_id || payment.status !== 'RECEIVED') return;
     try {
-      await deps.temporal.workflow.start(paymentWorkflow, {
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowId: paymentWorkflowId(payment.id),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ paymentId: payment.id }],
-      });
+      await startPaymentWorkflow(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, payment);
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
       deps.logger.error({ err: error, paymentId: payment.id }, 'payment workflow could not be started');
       throw workflowUnavailable(
         'the workflow service is unavailable, try again: the payment is stored and the same request starts it',
@@ -95,31 +78,12 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       503: { description: 'the workflow service is unavailable: the payment is stored, repeat the request' },
     },
     handler: async ({ body }) => {
-      const amount = formatAmount(parseAmount(body.amount));
-      const existing = await deps.db
-        .selectFrom('payments')
-        .selectAll()
-        .where('bank_reference', '=', body.bankReference)
-        .executeTakeFirst();
-      if (existing) {
-        if (
-          existing.ocr_reference !== body.ocrReference ||
-          existing.amount !== amount ||
-          existing.payment_date !== body.paymentDate
-        )
-          throw conflict(`bank reference ${body.bankReference} was registered with other details`);
-        await applyToLoan(existing);
-        return { status: 200, body: toPaymentView(existing) };
-      }
-      const payment = await registerPayment(deps.db, {
-        id: randomUUID(),
-        bankReference: body.bankReference,
-        ocrReference: body.ocrReference,
-        amount,
-        paymentDate: body.paymentDate,
-      });
-      await applyToLoan(payment);
-      return { status: 201, body: toPaymentView(payment) };
+      // One registration for single payments and bank files (api/payment-registration.ts).
+      const registration = await registerIncomingPayment(deps.db, body);
+      if (registration.kind === 'conflict')
+        throw conflict(`bank reference ${body.bankReference} was registered with other details`);
+      await applyToLoan(registration.payment);
+      return { status: registration.kind === 'registered' ? 201 : 200, body: toPaymentView(registration.payment) };
     },
   });
 

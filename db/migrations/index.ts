@@ -18,6 +18,7 @@ import * as moneyValueBookingDate from './2026-11-30T0100_money_value_booking_da
 import * as collSelfService from './2026-11-30T0100_coll_self_service';
 import * as webCustomerBankIdQr from './2026-11-30T0100_web_customer_bankid_qr';
 import * as collDebitMandates from './2026-11-30T0100_coll_debit_mandates';
+import * as bgmaxRefunds from './2026-11-30T0100_bgmax_refunds';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0100_coll_self_service': collSelfService,
   '2026-11-30T0100_web_customer_bankid_qr': webCustomerBankIdQr,
   '2026-11-30T0100_coll_debit_mandates': collDebitMandates,
+  '2026-11-30T0100_bgmax_refunds': bgmaxRefunds,
 };
