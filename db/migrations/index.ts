@@ -14,6 +14,7 @@ import * as personalDataErasure from './2026-11-21T1800_personal_data_erasure';
 import * as operatorAudit from './2026-11-21T2000_operator_audit';
 import * as collectionCase from './2026-11-29T1700_collection_case';
 import * as webSessions from './2026-11-29T1700_web_sessions';
+import * as backofficeUsers from './2026-11-30T0100_backoffice_users';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T2000_operator_audit': operatorAudit,
   '2026-11-29T1700_collection_case': collectionCase,
   '2026-11-29T1700_web_sessions': webSessions,
+  '2026-11-30T0100_backoffice_users': backofficeUsers,
 };
