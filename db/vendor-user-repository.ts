@@ -92,3 +92,15 @@ export async function completePasswordReset(db: Db, token: string, passwordHash:
     return true;
   });
 }
+
+/** The applicants of some applications (their BankID names for the creating vendor's lists). */
+export async function listApplicantsOf(db: Db, applicationIds: readonly string[]) {
+  if (applicationIds.length === 0) return [];
+  return db
+    .selectFrom('applicants')
+    .select(['application_id', 'idx', 'name', 'personnummer', 'status'])
+    .where('application_id', 'in', applicationIds)
+    .orderBy('application_id')
+    .orderBy('idx')
+    .execute();
+}

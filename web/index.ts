@@ -17,6 +17,8 @@ import { myPagesRoutes } from './my-pages';
 import { render, WEB_DIR } from './render';
 import { sandboxBankIdRoutes } from './sandbox-bankid';
 import { webSessions } from './session';
+import { operatorRoutes } from './operator';
+import { vendorRoutes } from './vendor';
 
 const PAGE_PREFIXES = [
   '/lanekalkyl',
@@ -27,6 +29,8 @@ const PAGE_PREFIXES = [
   '/apply/',
   '/mina-sidor',
   '/sandbox/bankid-app',
+  '/butik', // web/vendor
+  '/operator', // web/operator
 ];
 
 function isPagePath(p: string): boolean {
@@ -78,6 +82,8 @@ export function mountWeb(app: Express, deps: ApiDeps, options: WebOptions = {}):
   calculatorRoutes(router);
   myPagesRoutes(router, deps);
   loanActionPages(router, deps);
+  vendorRoutes(router, deps);
+  operatorRoutes(router, deps, { sandbox });
   if (sandbox && deps.sandbox) sandboxBankIdRoutes(router, deps.sandbox);
 
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
