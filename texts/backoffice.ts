@@ -160,7 +160,8 @@ const en: VendorTexts = {
     co: 'Co-applicant',
     validUntil: 'Valid until',
     reminder: 'Send reminder',
-    reminderLead: 'Change the e-mail address or mobile number if the link went astray; the customer then gets a new link.',
+    reminderLead:
+      'Change the e-mail address or mobile number if the link went astray; the customer then gets a new link.',
     reminderSent: 'The reminder is sent.',
     delete: 'Delete application',
     deleteLead: 'An application cannot be changed. Delete it and create a new one with the new arrangement.',
