@@ -258,7 +258,7 @@ it('an operator assigns a suspense payment and answers a complaint; both are aud
   await heading(page, 'Back-office');
   await expectAccessible(page);
 
-  await page.getByRole('link', { name: 'Suspense' }).click();
+  await page.getByRole('link', { name: 'Suspense', exact: true }).click();
   await heading(page, 'Payments in suspense');
   const section = page.getByRole('region', { name: /123,45 kr/ });
   await section.getByLabel('Loan id').fill(loanId);
@@ -270,7 +270,7 @@ it('an operator assigns a suspense payment and answers a complaint; both are aud
   expect((await findPayment(h.db, payment.body.paymentId))?.loan_id).toBe(loanId);
   await expectAccessible(page);
 
-  await page.getByRole('link', { name: 'Complaints' }).click();
+  await page.getByRole('link', { name: 'Complaints', exact: true }).click();
   await heading(page, 'Complaints');
   await expectAccessible(page);
   await page.getByRole('link', { name: 'Fel avgift' }).first().click();
