@@ -65,7 +65,7 @@ async function logIn(page: Page, email: string, password = PASSWORD) {
   await page.getByRole('button', { name: 'Logga in' }).click();
 }
 
-async function createApplication(page: Page, p: TestPerson, amount = '25000') {
+async function createApplication(page: Page, p: TestPerson, amount = '50000') {
   await page.getByRole('link', { name: 'Ny ansökan' }).first().click();
   await heading(page, 'Ny ansökan');
   await page.getByLabel('Belopp (kr)').fill(amount);
@@ -122,7 +122,7 @@ it('a shop follows its application NOT_STARTED → STARTED → SUBMITTED live, r
     'the invitation',
   );
   expect((invitation as { text: string }[])[0]!.text).toContain(
-    'Cykelbutiken har skapat en låneansökan på 25 000,00 kr',
+    'Cykelbutiken har skapat en låneansökan på 50 000,00 kr',
   );
 
   await page.getByRole('link', { name: 'Förmedlade avtal' }).first().click();
