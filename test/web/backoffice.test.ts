@@ -149,7 +149,7 @@ it('a shop follows its application NOT_STARTED → STARTED → SUBMITTED live, r
   await request(h.app)
     .put(`/v1/applications/${id}/answers`)
     .set('authorization', customer)
-    .send({ employment: 'PERMANENT' })
+    .send({ employment: 'permanent' })
     .expect(200);
   await statusCell(page, id).getByText('Påbörjad', { exact: true }).waitFor({ timeout: 30_000 });
   // The name BankID gave is shown to the shop that created the application.
