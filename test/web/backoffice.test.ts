@@ -162,7 +162,7 @@ it('a shop follows its application NOT_STARTED → STARTED → SUBMITTED live, r
     .expect(200);
   await page.locator(`#submitted tr[data-id="${id}"]`).waitFor({ timeout: 60_000 });
   expect(await page.locator(`#pending tr[data-id="${id}"]`).count()).toBe(0);
-  await expect(page.locator(`#submitted tr[data-id="${id}"] td`).nth(3).textContent()).resolves.toMatch(/^\d{8}$/);
+  await expect(page.locator(`#submitted tr[data-id="${id}"] td`).nth(3).textContent()).resolves.toMatch(/^\d{8,9}$/);
   expect(page.url()).toBe(url); // no reload, no navigation
   await screenshot(page, 'vendor-lists-submitted');
 
