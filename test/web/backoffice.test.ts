@@ -194,7 +194,7 @@ it('a shop follows its application NOT_STARTED → STARTED → SUBMITTED live, r
   await expectAccessible(page);
 });
 
-it('locks a shop user out after repeated wrong passwords, and a shop never reaches another shop’s application (R-SEC-1)', async () => {
+it('locks a shop user out after repeated wrong passwords, resets by e-mailed link, and a shop never reaches another shop’s application (R-SEC-1)', async () => {
   const shop = await newShopUser('Möbelhuset');
   const other = await newShopUser('Elbutiken');
   const page = await (await browser.newContext()).newPage();
@@ -208,6 +208,27 @@ it('locks a shop user out after repeated wrong passwords, and a shop never reach
   // Locked: even the right password does not open it now.
   await logIn(page, shop.email);
   await page.getByText('Kontot är spärrat').waitFor();
+
+  // A reset link by e-mail sets a new password and lifts the lock.
+  await page.getByRole('link', { name: 'Glömt lösenordet?' }).click();
+  await heading(page, 'Byt lösenord');
+  await page.getByLabel('E-postadress').fill(shop.email);
+  await page.getByRole('button', { name: 'Skicka länk' }).click();
+  await page.getByRole('status').filter({ hasText: 'har vi skickat en länk' }).waitFor();
+  const mail = await waitFor(
+    async () => (await request(h.app).get('/v1/sandbox/emails').query({ to: shop.email }).expect(200)).body.items,
+    (items: { text: string }[]) => items.length > 0,
+    'the reset mail',
+  );
+  const link = /https?:\/\/\S+\/butik\/nytt-losenord\?token=[\w-]+/.exec((mail as { text: string }[])[0]!.text)![0];
+  await page.goto(`${baseUrl}${new URL(link).pathname}${new URL(link).search}`);
+  await page.getByLabel(/Nytt lösenord/).fill('ett-helt-nytt-losenord');
+  await page.getByRole('button', { name: 'Spara lösenord' }).click();
+  await page.getByRole('status').filter({ hasText: 'Lösenordet är bytt.' }).waitFor();
+  await logIn(page, shop.email, 'ett-helt-nytt-losenord');
+  await heading(page, 'Förmedlade avtal');
+  // The link works once.
+  expect((await page.goto(`${baseUrl}${new URL(link).pathname}${new URL(link).search}`))!.status()).toBe(404);
 
   // The other shop's application is a 404 to this one.
   const otherPage = await (await browser.newContext()).newPage();
