@@ -53,7 +53,8 @@ async function withHeartbeat<T>(fn: () => Promise<T>, everyMs = 2_000): Promise<
 }
 
 export type BankIdOutcome =
-  { state: 'COMPLETE'; personalNumber: string; signature?: string } | { state: 'FAILED'; hintCode: string };
+  | { state: 'COMPLETE'; personalNumber: string; name?: string; signature?: string }
+  | { state: 'FAILED'; hintCode: string };
 
 export function createApplicationActivities(db: Db, adapters: Adapters, options: ApplicationActivityOptions = {}) {
   const pollMs = options.bankIdPollIntervalMs ?? 2_000;
@@ -136,6 +137,7 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
           return {
             state: 'COMPLETE',
             personalNumber: result.completionData.user.personalNumber,
+            name: result.completionData.user.name,
             signature: result.completionData.signature,
           };
         if (result.status === 'failed') return { state: 'FAILED', hintCode: result.hintCode };

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { SandboxSteering } from '../adapters';
 import type { BankIdClient } from '../adapters/bankid';
+import type { EmailSender } from '../adapters/email';
 import type { Db } from '../db/database';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -18,4 +19,6 @@ export interface ApiDeps {
   sandbox?: SandboxSteering;
   /** BankID for logging in to the customer pages (web/); without it the login page says so. */
   bankId?: BankIdClient;
+  /** E-mail for the back-office's password-reset links (web/vendor); without it the page says so. */
+  email?: EmailSender;
 }

@@ -2,6 +2,7 @@
  * Production API entry (`npm run api`): stateless, so any number run behind a load balancer.
  */
 import { type AdapterSet, apiBankIdClient, createAdapters } from '../adapters';
+import { SmtpEmailClient } from '../adapters/email';
 import { createDb } from '../db/database';
 import { listenHost, loadConfig, sandboxWarning } from '../platform/config';
 import { createLogger, resolveLogFormat } from '../platform/logger';
@@ -48,6 +49,19 @@ async function main(): Promise<void> {
     logger,
     sandbox: sandbox?.sandbox,
     bankId,
+    // The back-office's password-reset mail (web/vendor): the doubles, or the SMTP server.
+    email:
+      sandbox?.adapters.email ??
+      (config.SMTP_HOST && config.EMAIL_FROM
+        ? new SmtpEmailClient({
+            host: config.SMTP_HOST,
+            port: config.SMTP_PORT,
+            secure: config.SMTP_SECURE,
+            requireTLS: config.SMTP_REQUIRE_TLS,
+            auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
+            from: config.EMAIL_FROM,
+          })
+        : undefined),
   });
   const host = listenHost(config);
   const warning = sandboxWarning(config);

@@ -95,6 +95,7 @@ export async function projectApplication(
           status: a.status,
           invite_code_hash: a.inviteCode ? hashInviteCode(a.inviteCode) : null,
           identified_at: a.identifiedAt,
+          ...(a.name ? { name: a.name } : {}),
           submitted_at: a.submittedAt,
           signed_at: a.signedAt,
         };

@@ -319,6 +319,8 @@ export interface ApplicantTable {
   identified_at: Date | string | null;
   submitted_at: Date | string | null;
   signed_at: Date | string | null;
+  /** The name BankID gave at identification (for the creating vendor's lists). */
+  name: Generated<string | null>;
 }
 
 export interface ApplicationAnswersTable {
@@ -485,6 +487,26 @@ export interface RefundTable {
   updated_at: Generated<Date>;
 }
 
+export interface VendorUserTable {
+  id: string;
+  vendor_id: string;
+  /** Lower case. */
+  email: string;
+  /** argon2id (PHC string). */
+  password_hash: string;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface VendorPasswordResetTable {
+  token_hash: string;
+  user_id: string;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 export interface Database {
   diagnostic_runs: DiagnosticRunTable;
   loans: LoanTable;
@@ -515,6 +537,8 @@ export interface Database {
   direct_debit_draws: DirectDebitDrawTable;
   payment_files: PaymentFileTable;
   refunds: RefundTable;
+  vendor_users: VendorUserTable;
+  vendor_password_resets: VendorPasswordResetTable;
 }
 
 export type Db = Kysely<Database>;

@@ -30,7 +30,7 @@ export const ERASED = '';
 
 /**
  * Erases one application's personal data if it is (still) due; returns whether it did. Erased:
- * applicants' personnummer, email, phone and invitation hash; all answers (KALP/KYC); the payout
+ * applicants' personnummer, name, email, phone and invitation hash; all answers (KALP/KYC); the payout
  * account; consolidation bankgiro and OCR references (creditor and amount stay); the income
  * verification (ids, links, verified incomes); the affordability figures of the decision; the
  * mailbox messages about the application.
@@ -78,7 +78,7 @@ export async function eraseApplicationPersonalData(
       .execute();
     await trx
       .updateTable('applicants')
-      .set({ personnummer: ERASED, email: ERASED, phone: ERASED, invite_code_hash: null })
+      .set({ personnummer: ERASED, email: ERASED, phone: ERASED, invite_code_hash: null, name: null })
       .where('application_id', '=', applicationId)
       .execute();
     await trx.deleteFrom('application_answers').where('application_id', '=', applicationId).execute();

@@ -48,6 +48,8 @@ export interface ApplicationInput {
   linkBaseUrl: string;
   /** Creation instant (ISO); default: the workflow's start. */
   createdAt?: string;
+  /** The creating vendor's (shop's) name, named in the invitation; absent in older histories. */
+  vendorName?: string | null;
 }
 
 export type BankIdOrderState = 'PENDING' | 'COMPLETE' | 'FAILED';
@@ -90,6 +92,8 @@ export interface ApplicantSnapshot {
   status: ApplicantStatus;
   inviteCode: string | null;
   identifiedAt: string | null;
+  /** The name BankID gave at identification (absent in older histories). */
+  name?: string | null;
   submittedAt: string | null;
   signedAt: string | null;
   answers: Partial<ApplicantAnswers> | null;

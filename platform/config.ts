@@ -133,6 +133,15 @@ export const configSchema = z
     // 0: ephemeral ports, not shared. SANDBOX_SECRET derives the doubles' credentials.
     SANDBOX_BASE_PORT: z.coerce.number().int().min(0).max(65527).default(47600),
     SANDBOX_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    // The back-office (web/vendor, web/operator; docs/web.md): operators log in through the
+    // organisation's OpenID Connect provider in production (sandbox mode: a local login), the
+    // run links to the Temporal UI, vendor logins per address and minute are limited.
+    OPERATOR_OIDC_ISSUER: z.url().optional(),
+    OPERATOR_OIDC_CLIENT_ID: z.string().optional(),
+    OPERATOR_OIDC_CLIENT_SECRET: z.string().optional(),
+    OPERATOR_OIDC_REDIRECT_URL: z.url().optional(),
+    TEMPORAL_UI_URL: z.url().optional(),
+    RATE_LIMIT_VENDOR_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     ADAPTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     CODEC_CORS_ORIGINS: z
       .string()

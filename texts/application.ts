@@ -6,6 +6,7 @@
  */
 import type { ConsolidationLoan, Offer } from '../domain/application';
 import { DEFAULT_PRODUCT, type ProductParameters } from '../domain/product';
+import { formatKronor } from './format';
 
 export interface Message {
   subject: string;
@@ -23,8 +24,23 @@ export function applicationLink(linkBaseUrl: string, applicationId: string, invi
   return inviteCode ? `${base}?invite=${encodeURIComponent(inviteCode)}` : base;
 }
 
-export function invitationMessage(input: { reference: string; link: string; reminder: boolean }): Message {
-  const lead = input.reminder ? 'Påminnelse: din ansökan väntar på dig.' : 'En låneansökan har skapats åt dig.';
+/**
+ * The link to an applicant. A vendor's application names the shop and the amount (issue 15), so
+ * the customer recognises the purchase; `amount` is the decimal string of the application.
+ */
+export function invitationMessage(input: {
+  reference: string;
+  link: string;
+  reminder: boolean;
+  shop?: string | null;
+  amount?: string;
+}): Message {
+  const amount = input.amount ? ` på ${formatKronor(input.amount)}` : '';
+  const lead = input.reminder
+    ? `Påminnelse: din låneansökan${amount}${input.shop ? ` hos ${input.shop}` : ''} väntar på dig.`
+    : input.shop
+      ? `${input.shop} har skapat en låneansökan${amount} åt dig.`
+      : `En låneansökan${amount} har skapats åt dig.`;
   return {
     subject: input.reminder ? `Påminnelse om låneansökan ${input.reference}` : `Din låneansökan ${input.reference}`,
     text: [

@@ -20,6 +20,8 @@ import { render, WEB_DIR } from './render';
 import { sandboxBankRoutes } from './sandbox-bank';
 import { sandboxBankIdRoutes } from './sandbox-bankid';
 import { webSessions } from './session';
+import { operatorRoutes } from './operator';
+import { vendorRoutes } from './vendor';
 
 const PAGE_PREFIXES = [
   '/lanekalkyl',
@@ -31,6 +33,8 @@ const PAGE_PREFIXES = [
   '/mina-sidor',
   '/sandbox/bankid-app',
   '/sandbox/testbank/',
+  '/butik', // web/vendor
+  '/operator', // web/operator
 ];
 
 function isPagePath(p: string): boolean {
@@ -84,6 +88,8 @@ export function mountWeb(app: Express, deps: ApiDeps, options: WebOptions = {}):
   loanActionPages(router, deps);
   collectionPages(router, deps);
   contactPages(router, deps);
+  vendorRoutes(router, deps);
+  operatorRoutes(router, deps, { sandbox });
   if (sandbox && deps.sandbox) {
     sandboxBankIdRoutes(router, deps.sandbox);
     sandboxBankRoutes(router, deps.sandbox);

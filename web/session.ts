@@ -49,6 +49,13 @@ export interface WebSessionData {
   bankid?: PendingBankId;
   /** A one-time notice for the next page. */
   flash?: string;
+  /** The logged-in vendor user (web/vendor) and their vendor (R-SEC-1). */
+  vendorUserId?: string;
+  vendorId?: string;
+  /** The logged-in operator (web/operator): the OIDC subject, or the sandbox login's name. */
+  operator?: string;
+  /** A running OpenID Connect login (web/operator): PKCE verifier, state and nonce. */
+  oidc?: { codeVerifier: string; state: string; nonce: string };
 }
 
 export const IDLE_MINUTES = 15;

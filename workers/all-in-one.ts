@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { DEMO_VENDOR_LOGIN, seedDemoVendor } from '../web/vendor';
 import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { listenHost, loadConfig, sandboxWarning } from '../platform/config';
@@ -104,7 +105,10 @@ async function main(): Promise<void> {
     logger,
     sandbox: adapterSet.sandbox,
     bankId: adapterSet.adapters.bankId,
+    email: adapterSet.adapters.email,
   });
+  // Sandbox mode: the demo shop's user and the local operator login (web/vendor, web/operator).
+  if (adapterSet.sandbox) await seedDemoVendor({ db }, DEMO_VENDOR_LOGIN);
   const server = app.listen(config.PORT, listenHost(config));
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   stops.unshift(() => new Promise((resolve) => server.close(resolve)));
@@ -119,6 +123,12 @@ async function main(): Promise<void> {
       `  Customer pages ${api}/   (Mina sidor: ${api}/mina-sidor${adapterSet.sandbox ? `; test BankID app: ${api}/sandbox/bankid-app` : ''})`,
       `  Temporal UI   ${temporalUiUrl ?? `(external cluster at ${config.TEMPORAL_ADDRESS})`}`,
       `  Dev token     npm run token -- --role operator`,
+      ...(adapterSet.sandbox
+        ? [
+            `  Shop pages    ${api}/butik   (demo login: ${DEMO_VENDOR_LOGIN.email} / ${DEMO_VENDOR_LOGIN.password})`,
+            `  Back-office   ${api}/operator   (sandbox: local operator login)`,
+          ]
+        : [`  Back-office   ${api}/operator`]),
       'Press Ctrl-C to stop.',
       ...(sandboxWarning(config) ? ['', sandboxWarning(config)!] : []),
       '',

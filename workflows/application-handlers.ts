@@ -66,6 +66,7 @@ async function watchOrder(app: ApplicationRun, orderRef: string): Promise<void> 
     summary.state = 'COMPLETE';
     a.customerId = ctx.customerId;
     a.identifiedAt = nowIso();
+    if (outcome.name) a.name = outcome.name; // shown to the creating vendor (issue 15)
     await app.project(
       'applicant-identified',
       { applicantIndex: a.index, prefilled: a.prefill !== null },
@@ -222,7 +223,13 @@ export function registerApplicationHandlers(app: ApplicationRun): void {
         a.inviteCode = request.inviteCode ?? uuid4();
       app.reminders += 1;
       const reminder = app.reminders;
-      const message = invitationMessage({ reference: input.reference, link: app.linkFor(a.index), reminder: true });
+      const message = invitationMessage({
+        reference: input.reference,
+        link: app.linkFor(a.index),
+        reminder: true,
+        shop: input.vendorName ?? null,
+        amount: input.amount,
+      });
       const sent = await app.notify(a.index, `reminder:${reminder}`, message, { email: true, sms: true });
       await app.project(
         'reminder-sent',

@@ -184,6 +184,7 @@ export class ApplicationRun {
         status: a.status,
         inviteCode: a.inviteCode,
         identifiedAt: a.identifiedAt,
+        ...(a.name ? { name: a.name } : {}),
         submittedAt: a.submittedAt,
         signedAt: a.signedAt,
         answers: a.answers,

@@ -151,7 +151,13 @@ async function open(app: ApplicationRun): Promise<void> {
   );
   for (const a of app.applicants)
     if (a.inviteCode !== null) {
-      const message = invitationMessage({ reference: input.reference, link: app.linkFor(a.index), reminder: false });
+      const message = invitationMessage({
+        reference: input.reference,
+        link: app.linkFor(a.index),
+        reminder: false,
+        shop: input.vendorName ?? null,
+        amount: input.amount,
+      });
       await app.notify(a.index, `invitation:${a.index}`, message, { email: true, sms: true });
     }
   app.invited = true;

@@ -173,6 +173,10 @@ const createBody = z
   })
   .openapi('NewApplication');
 
+/** The body of a new application (the API's and the vendor page's). */
+export const newApplicationBody = createBody;
+export type NewApplicationBody = z.infer<typeof createBody>;
+
 const applicantView = z.object({
   index: z.number().int(),
   role: z.enum(['main', 'co']),
@@ -515,11 +519,101 @@ export async function applicantAnswers(deps: ApiDeps, loaded: Loaded) {
   return applicationHandle(deps, loaded.row).query(answersQuery, index);
 }
 
+/** R-APP-1…3: a new application (the projection first, then its workflow); its view for the creator. */
+export async function createApplication(deps: ApiDeps, principal: Principal, body: NewApplicationBody) {
+  const now = new Date();
+  const { violations, applicants } = newApplicationViolations(
+    { ...body, consolidation: body.consolidation ?? [] },
+    stockholmDate(now),
+  );
+  if (violations.length > 0) throw fieldProblem(violations);
+  const p = principal;
+  const isVendor = p.role === 'vendor';
+  const input: ApplicationInput = {
+    applicationId: randomUUID(),
+    reference: applicationReference([...randomBytes(9)]),
+    createdBy: isVendor ? 'vendor' : 'customer',
+    vendorId: isVendor ? p.vendorId : null,
+    creatorCustomerId: isVendor ? null : p.sub,
+    amount: formatAmount(parseAmount(body.amount)),
+    termMonths: body.termMonths,
+    noticeChannel: body.noticeChannel,
+    applicants: applicants.map((a, i) => ({
+      ...a,
+      customerId: !isVendor && i === 0 ? p.sub : null,
+      inviteCode: !isVendor && i === 0 ? null : randomBytes(16).toString('base64url'),
+    })),
+    consolidation: (body.consolidation ?? []).map((l) => ({ ...l, amount: formatAmount(parseAmount(l.amount)) })),
+    linkBaseUrl: deps.config.APPLICATION_LINK_BASE_URL,
+    createdAt: now.toISOString(),
+    // The invitation names the shop (issue 15).
+    ...(isVendor ? { vendorName: (await findVendor(deps.db, p.vendorId))?.name ?? null } : {}),
+  };
+  // The projection first, so the application can be read as soon as this answers.
+  const snapshot = initialSnapshot(input, input.createdAt!, applicationValidUntil(now.getTime()));
+  await projectApplication(deps.db, snapshot);
+  try {
+    await deps.temporal.workflow.start(applicationWorkflow, {
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      workflowId: applicationWorkflowId(input.reference),
+      args: [input],
+      staticSummary: `Application ${input.reference}${input.vendorId ? ` (vendor ${input.vendorId})` : ''}`,
+    });
+  } catch (err) {
+    // Already started: an earlier attempt of this very call got through; carry on.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+      // No workflow, no application: a row nothing would ever move on is removed again.
+      await undoCreate(deps.logger, 'application', input.applicationId, err, () =>
+        deleteUnstartedApplication(deps.db, input.applicationId, snapshot.version),
+      );
+    }
+  }
+  const loaded = await load(deps, input.applicationId, p);
+  return toView(deps, loaded, p);
+}
+
+/** R-APP-3: a vendor deletes (a customer cancels) an application until its payout starts. */
+export async function deleteApplication(deps: ApiDeps, p: Principal, id: string) {
+  const loaded = await load(deps, id, p);
+  if (isTerminal(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
+  return runUpdate(loaded.row, () =>
+    applicationHandle(deps, loaded.row).executeUpdate(withdrawUpdate, {
+      args: [{ by: p.role === 'vendor' ? 'vendor' : 'customer', actorId: p.role === 'vendor' ? p.vendorId : p.sub }],
+    }),
+  );
+}
+
+/**
+ * R-APP-3: a reminder to an applicant who has not submitted, optionally to a changed e-mail or
+ * phone; a changed address gets a fresh invitation code (the workflow decides).
+ */
+export async function sendReminder(
+  deps: ApiDeps,
+  p: Principal,
+  id: string,
+  body: { applicantIndex: number; email?: string; phone?: string },
+) {
+  const loaded = await load(deps, id, p);
+  if (!loaded.applicants[body.applicantIndex]) throw notFound(`no applicant ${body.applicantIndex}`);
+  if (!isPending(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
+  return runUpdate(loaded.row, () =>
+    applicationHandle(deps, loaded.row).executeUpdate(reminderUpdate, {
+      args: [
+        {
+          applicantIndex: body.applicantIndex,
+          ...(body.email !== undefined ? { email: body.email } : {}),
+          ...(body.phone !== undefined ? { phone: body.phone } : {}),
+          inviteCode: randomBytes(16).toString('base64url'),
+          actorId: p.role === 'vendor' ? p.vendorId : p.sub,
+        },
+      ],
+    }),
+  );
+}
+
 // --- routes --------------------------------------------------------------------------------------
 
 export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  const handleOf = (row: ApplicationRow) => applicationHandle(deps, row);
-
   routes.add({
     method: 'post',
     path: '/v1/applications',
@@ -537,54 +631,9 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       503: { description: 'the workflow service is unavailable: nothing was created, try again' },
     },
     handler: async ({ body, principal, res }) => {
-      const now = new Date();
-      const { violations, applicants } = newApplicationViolations(
-        { ...body, consolidation: body.consolidation ?? [] },
-        stockholmDate(now),
-      );
-      if (violations.length > 0) throw fieldProblem(violations);
-      const p = principal!;
-      const isVendor = p.role === 'vendor';
-      const input: ApplicationInput = {
-        applicationId: randomUUID(),
-        reference: applicationReference([...randomBytes(9)]),
-        createdBy: isVendor ? 'vendor' : 'customer',
-        vendorId: isVendor ? p.vendorId : null,
-        creatorCustomerId: isVendor ? null : p.sub,
-        amount: formatAmount(parseAmount(body.amount)),
-        termMonths: body.termMonths,
-        noticeChannel: body.noticeChannel,
-        applicants: applicants.map((a, i) => ({
-          ...a,
-          customerId: !isVendor && i === 0 ? p.sub : null,
-          inviteCode: !isVendor && i === 0 ? null : randomBytes(16).toString('base64url'),
-        })),
-        consolidation: (body.consolidation ?? []).map((l) => ({ ...l, amount: formatAmount(parseAmount(l.amount)) })),
-        linkBaseUrl: deps.config.APPLICATION_LINK_BASE_URL,
-        createdAt: now.toISOString(),
-      };
-      // The projection first, so the application can be read as soon as this answers.
-      const snapshot = initialSnapshot(input, input.createdAt!, applicationValidUntil(now.getTime()));
-      await projectApplication(deps.db, snapshot);
-      try {
-        await deps.temporal.workflow.start(applicationWorkflow, {
-          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-          workflowId: applicationWorkflowId(input.reference),
-          args: [input],
-          staticSummary: `Application ${input.reference}${input.vendorId ? ` (vendor ${input.vendorId})` : ''}`,
-        });
-      } catch (err) {
-        // Already started: an earlier attempt of this very call got through; carry on.
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-          // No workflow, no application: a row nothing would ever move on is removed again.
-          await undoCreate(deps.logger, 'application', input.applicationId, err, () =>
-            deleteUnstartedApplication(deps.db, input.applicationId, snapshot.version),
-          );
-        }
-      }
-      res.setHeader('location', `/v1/applications/${input.applicationId}`);
-      const loaded = await load(deps, input.applicationId, p);
-      return { status: 201, body: await toView(deps, loaded, p) };
+      const view = await createApplication(deps, principal!, body);
+      res.setHeader('location', `/v1/applications/${view.id}`);
+      return { status: 201, body: view };
     },
   });
 
@@ -754,19 +803,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       409: { description: 'the application has ended or its payout has started' },
       200: { description: 'the final status', schema: z.object({ status: z.enum(APPLICATION_STATUSES) }) },
     },
-    handler: async ({ params, principal }) => {
-      const p = principal!;
-      const loaded = await load(deps, params.id, p);
-      if (isTerminal(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
-      const result = await runUpdate(loaded.row, () =>
-        handleOf(loaded.row).executeUpdate(withdrawUpdate, {
-          args: [
-            { by: p.role === 'vendor' ? 'vendor' : 'customer', actorId: p.role === 'vendor' ? p.vendorId : p.sub },
-          ],
-        }),
-      );
-      return { status: 200, body: result };
-    },
+    handler: async ({ params, principal }) => ({
+      status: 200,
+      body: await deleteApplication(deps, principal!, params.id),
+    }),
   });
 
   routes.add({
@@ -800,27 +840,10 @@ export function applicationRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         }),
       },
     },
-    handler: async ({ params, body, principal }) => {
-      const p = principal!;
-      const loaded = await load(deps, params.id, p);
-      if (!loaded.applicants[body.applicantIndex]) throw notFound(`no applicant ${body.applicantIndex}`);
-      if (!isPending(loaded.row.status as ApplicationStatus)) throw conflict(`the application is ${loaded.row.status}`);
-      const result = await runUpdate(loaded.row, () =>
-        handleOf(loaded.row).executeUpdate(reminderUpdate, {
-          args: [
-            {
-              applicantIndex: body.applicantIndex,
-              ...(body.email !== undefined ? { email: body.email } : {}),
-              ...(body.phone !== undefined ? { phone: body.phone } : {}),
-              // R-APP-3: the applicant's new code if the address changes (the workflow decides).
-              inviteCode: randomBytes(16).toString('base64url'),
-              actorId: p.role === 'vendor' ? p.vendorId : p.sub,
-            },
-          ],
-        }),
-      );
-      return { status: 200, body: result };
-    },
+    handler: async ({ params, body, principal }) => ({
+      status: 200,
+      body: await sendReminder(deps, principal!, params.id, body),
+    }),
   });
 
   routes.add({

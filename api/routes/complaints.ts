@@ -153,6 +153,32 @@ export async function fileComplaint(
   return row;
 }
 
+/** R-LOAN-9: an operator's written answer (to the customer's mailbox); shared with web/operator. */
+export async function answerComplaint(deps: ApiDeps, p: Principal, id: string, answer: string) {
+  const row = await findComplaint(deps.db, id);
+  if (!row) throw notFound(`no complaint ${id}`);
+  if (row.status === 'ANSWERED') throw conflict('the complaint has already been answered');
+  try {
+    await deps.temporal.workflow
+      .getHandle<typeof complaintWorkflow>(row.workflow_id)
+      .executeUpdate(answerComplaintUpdate, { args: [{ answer: answer, answeredBy: p.sub }] });
+  } catch (err) {
+    const refused = refusalOf(err);
+    if (refused) throw refusalProblem(refused);
+    if (isWorkflowGone(err)) {
+      // The workflow has closed meanwhile: another answer came first, if the row says so.
+      const now = await findComplaint(deps.db, id);
+      if (now?.status === 'ANSWERED') throw conflict('the complaint has already been answered');
+      // No workflow and no answer: nothing can take this answer (a row whose workflow never ran).
+      deps.logger.error({ complaintId: id }, 'complaint has no workflow to take its answer');
+      throw conflict('the complaint cannot be answered: its workflow is not running');
+    }
+    throw err;
+  }
+  const answered = await findComplaint(deps.db, id);
+  return toView(answered!, p);
+}
+
 export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   routes.add({
     method: 'post',
@@ -249,30 +275,9 @@ export function complaintRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       200: { description: 'answered', schema: complaintView },
       409: { description: 'already answered, or the complaint’s workflow is not running' },
     },
-    handler: async ({ params, body, principal }) => {
-      const p = principal!;
-      const row = await findComplaint(deps.db, params.id);
-      if (!row) throw notFound(`no complaint ${params.id}`);
-      if (row.status === 'ANSWERED') throw conflict('the complaint has already been answered');
-      try {
-        await deps.temporal.workflow
-          .getHandle<typeof complaintWorkflow>(row.workflow_id)
-          .executeUpdate(answerComplaintUpdate, { args: [{ answer: body.answer, answeredBy: p.sub }] });
-      } catch (err) {
-        const refused = refusalOf(err);
-        if (refused) throw refusalProblem(refused);
-        if (isWorkflowGone(err)) {
-          // The workflow has closed meanwhile: another answer came first, if the row says so.
-          const now = await findComplaint(deps.db, params.id);
-          if (now?.status === 'ANSWERED') throw conflict('the complaint has already been answered');
-          // No workflow and no answer: nothing can take this answer (a row whose workflow never ran).
-          deps.logger.error({ complaintId: params.id }, 'complaint has no workflow to take its answer');
-          throw conflict('the complaint cannot be answered: its workflow is not running');
-        }
-        throw err;
-      }
-      const answered = await findComplaint(deps.db, params.id);
-      return { status: 200, body: toView(answered!, p) };
-    },
+    handler: async ({ params, body, principal }) => ({
+      status: 200,
+      body: await answerComplaint(deps, principal!, params.id, body.answer),
+    }),
   });
 }

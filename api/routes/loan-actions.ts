@@ -172,7 +172,7 @@ const rateChangeFields = {
 };
 const RATE_CHANGE_FIELDS = Object.keys(rateChangeFields);
 const rateChangeRequestSchema = z.strictObject(rateChangeFields).openapi('RateChangeRequest');
-const bulkRateChangeRequestSchema = z
+export const bulkRateChangeRequestSchema = z
   .strictObject({
     ...rateChangeFields,
     loanIds: z
@@ -298,6 +298,51 @@ export async function actOnLoan<T>(
     }
     throw err as Error | WorkflowUpdateRPCTimeoutOrCancelledError;
   }
+}
+
+/**
+ * R-LOAN-5/10: one rate change for many loans; one result per loan (accepted with its notice, or
+ * refused with the reason). Shared by the route and the operator pages (web/operator).
+ */
+export async function changeRateForLoans(
+  deps: ApiDeps,
+  principal: Principal,
+  body: { changeId: string; newNominalRatePercent: string; effectiveFrom: string; loanIds: string[] },
+) {
+  const request = toRateChange(body);
+  const results = await mapBounded(body.loanIds, BULK_RATE_CHANGE_CONCURRENCY, async (loanId) => {
+    try {
+      const loan = await actionableLoan(deps, principal, loanId);
+      const notice: RateChangeNotice = await actOnLoan(
+        deps,
+        loan,
+        (h) => h.executeUpdate(changeRateUpdate, { args: [request] }),
+        {
+          body: RATE_CHANGE_FIELDS,
+        },
+      );
+      return { loanId, outcome: 'accepted' as const, notice };
+    } catch (err) {
+      const problem = err instanceof LoanActionProblemError ? err.problem : undefined;
+      const status = problem?.status ?? (err as { status?: number }).status;
+      if (typeof status !== 'number' || status >= 500) {
+        // Unexpected for this loan (Temporal unavailable, a timeout): reported, never thrown.
+        deps.logger.error({ err, loanId }, 'bulk rate change: unexpected failure for one loan');
+        return { loanId, outcome: 'refused' as const, status: 503, reason: 'unavailable', detail: 'try again' };
+      }
+      const field = problem?.errors?.[0]?.field;
+      return {
+        loanId,
+        outcome: 'refused' as const,
+        status,
+        reason: problem?.reason ?? (status === 404 ? 'not-found' : 'refused'),
+        ...(field ? { field } : {}),
+        detail: problem?.detail ?? (err as Error).message,
+      };
+    }
+  });
+  const accepted = results.filter((r) => r.outcome === 'accepted').length;
+  return { changeId: body.changeId, accepted, refused: results.length - accepted, results };
 }
 
 export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
@@ -449,42 +494,7 @@ export function loanActionRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     auth: ['operator'],
     body: bulkRateChangeRequestSchema,
     responses: { 200: { description: 'one result per loan', schema: bulkResultSchema } },
-    handler: async ({ principal, body }) => {
-      const request = toRateChange(body);
-      const results = await mapBounded(body.loanIds, BULK_RATE_CHANGE_CONCURRENCY, async (loanId) => {
-        try {
-          const loan = await actionable(principal, loanId);
-          const notice: RateChangeNotice = await act(
-            loan,
-            (h) => h.executeUpdate(changeRateUpdate, { args: [request] }),
-            { body: RATE_CHANGE_FIELDS },
-          );
-          return { loanId, outcome: 'accepted' as const, notice };
-        } catch (err) {
-          const problem = err instanceof LoanActionProblemError ? err.problem : undefined;
-          const status = problem?.status ?? (err as { status?: number }).status;
-          if (typeof status !== 'number' || status >= 500) {
-            // Unexpected for this loan (Temporal unavailable, a timeout): reported, never thrown.
-            deps.logger.error({ err, loanId }, 'bulk rate change: unexpected failure for one loan');
-            return { loanId, outcome: 'refused' as const, status: 503, reason: 'unavailable', detail: 'try again' };
-          }
-          const field = problem?.errors?.[0]?.field;
-          return {
-            loanId,
-            outcome: 'refused' as const,
-            status,
-            reason: problem?.reason ?? (status === 404 ? 'not-found' : 'refused'),
-            ...(field ? { field } : {}),
-            detail: problem?.detail ?? (err as Error).message,
-          };
-        }
-      });
-      const accepted = results.filter((r) => r.outcome === 'accepted').length;
-      return {
-        status: 200,
-        body: { changeId: body.changeId, accepted, refused: results.length - accepted, results },
-      };
-    },
+    handler: async ({ principal, body }) => ({ status: 200, body: await changeRateForLoans(deps, principal!, body) }),
   });
 }
 

@@ -31,37 +31,63 @@ const registerBody = z
 const loanIdConflict = (detail: string, message: string) =>
   new ProblemError(409, 'Conflict', detail, [{ field: 'body.loanId', message }], '/problems/conflict');
 
+/**
+ * Starts the payment's workflow once (api/payment-registration.ts). Temporal unreachable is a 503:
+ * the payment is stored, and the same request again starts it.
+ */
+async function applyToLoan(deps: ApiDeps, payment: PaymentRow): Promise<void> {
+  try {
+    await startPaymentWorkflow(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, payment);
+  } catch (error) {
+    deps.logger.error({ err: error, paymentId: payment.id }, 'payment workflow could not be started');
+    throw workflowUnavailable(
+      'the workflow service is unavailable, try again: the payment is stored and the same request starts it',
+    );
+  }
+}
+
+/**
+ * A payment already assigned: to the loan asked for, the assignment is repeated (its workflow
+ * started if it is not yet) and answered as the first was; to another loan, a 409.
+ */
+async function answerAssigned(deps: ApiDeps, payment: PaymentRow, loanId: string) {
+  if (payment.loan_id !== loanId) {
+    throw loanIdConflict(
+      `payment ${payment.id} is not in suspense: it is ${payment.status}${payment.loan_id ? ' on another loan' : ''}`,
+      'the payment is already assigned to another loan',
+    );
+  }
+  await applyToLoan(deps, payment);
+  return toPaymentView(payment);
+}
+
+/**
+ * Assigns a suspense payment to a loan: idempotent; to another loan, or to a loan that has ended,
+ * a 409 naming body.loanId. Shared by the route and the operator pages (web/operator).
+ */
+export async function assignSuspensePayment(deps: ApiDeps, paymentId: string, loanId: string) {
+  const payment = await findPayment(deps.db, paymentId);
+  if (!payment) throw notFound(`no payment ${paymentId}`);
+  if (payment.status !== 'SUSPENSE') return answerAssigned(deps, payment, loanId);
+  const loan = await findLoan(deps.db, loanId);
+  if (!loan) throw badRequest('unknown loan', [{ field: 'body.loanId', message: 'no such loan' }]);
+  // R-COLL-9: a loan in collection takes payments for its open case.
+  const openCase = loan.status === 'IN_COLLECTION' ? await findCollectionCaseOfLoan(deps.db, loan.id) : undefined;
+  if (hasLoanEnded(loan.status) && !(openCase?.case_number && openCase.status === 'OPEN')) {
+    throw loanIdConflict(`loan ${loan.id} is ${loan.status}: it takes no payments`, `the loan is ${loan.status}`);
+  }
+  const assigned = await assignPayment(deps.db, paymentId, loanId);
+  if (assigned) {
+    await applyToLoan(deps, assigned);
+    return toPaymentView(assigned);
+  }
+  // Assigned meanwhile (a concurrent call): answer as for a repeat.
+  const now = await findPayment(deps.db, paymentId);
+  if (!now) throw conflict(`payment ${paymentId} changed meanwhile`);
+  return answerAssigned(deps, now, loanId);
+}
+
 export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  /**
-   * Starts the payment's workflow once (api/payment-registration.ts). Temporal unreachable is a
-   * 503: the payment is stored, and the same request again starts it.
-   */
-  const applyToLoan = async (payment: PaymentRow) => {
-    try {
-      await startPaymentWorkflow(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, payment);
-    } catch (error) {
-      deps.logger.error({ err: error, paymentId: payment.id }, 'payment workflow could not be started');
-      throw workflowUnavailable(
-        'the workflow service is unavailable, try again: the payment is stored and the same request starts it',
-      );
-    }
-  };
-
-  /**
-   * A payment already assigned: to the loan asked for, the assignment is repeated (its workflow
-   * started if it is not yet) and answered as the first was; to another loan, a 409.
-   */
-  const answerAssigned = async (payment: PaymentRow, loanId: string) => {
-    if (payment.loan_id !== loanId) {
-      throw loanIdConflict(
-        `payment ${payment.id} is not in suspense: it is ${payment.status}${payment.loan_id ? ' on another loan' : ''}`,
-        'the payment is already assigned to another loan',
-      );
-    }
-    await applyToLoan(payment);
-    return { status: 200, body: toPaymentView(payment) };
-  };
-
   routes.add({
     method: 'post',
     path: '/v1/payments',
@@ -82,7 +108,7 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       const registration = await registerIncomingPayment(deps.db, body);
       if (registration.kind === 'conflict')
         throw conflict(`bank reference ${body.bankReference} was registered with other details`);
-      await applyToLoan(registration.payment);
+      await applyToLoan(deps, registration.payment);
       return { status: registration.kind === 'registered' ? 201 : 200, body: toPaymentView(registration.payment) };
     },
   });
@@ -119,26 +145,9 @@ export function paymentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       409: { description: 'assigned to another loan already, or the loan has ended' },
       503: { description: 'the workflow service is unavailable: the assignment is stored, repeat the request' },
     },
-    handler: async ({ params, body }) => {
-      const payment = await findPayment(deps.db, params.paymentId);
-      if (!payment) throw notFound(`no payment ${params.paymentId}`);
-      if (payment.status !== 'SUSPENSE') return answerAssigned(payment, body.loanId);
-      const loan = await findLoan(deps.db, body.loanId);
-      if (!loan) throw badRequest('unknown loan', [{ field: 'body.loanId', message: 'no such loan' }]);
-      // R-COLL-9: a loan in collection takes payments for its open case.
-      const openCase = loan.status === 'IN_COLLECTION' ? await findCollectionCaseOfLoan(deps.db, loan.id) : undefined;
-      if (hasLoanEnded(loan.status) && !(openCase?.case_number && openCase.status === 'OPEN')) {
-        throw loanIdConflict(`loan ${loan.id} is ${loan.status}: it takes no payments`, `the loan is ${loan.status}`);
-      }
-      const assigned = await assignPayment(deps.db, params.paymentId, body.loanId);
-      if (assigned) {
-        await applyToLoan(assigned);
-        return { status: 200, body: toPaymentView(assigned) };
-      }
-      // Assigned meanwhile (a concurrent call): answer as for a repeat.
-      const now = await findPayment(deps.db, params.paymentId);
-      if (!now) throw conflict(`payment ${params.paymentId} changed meanwhile`);
-      return answerAssigned(now, body.loanId);
-    },
+    handler: async ({ params, body }) => ({
+      status: 200,
+      body: await assignSuspensePayment(deps, params.paymentId, body.loanId),
+    }),
   });
 }

@@ -90,6 +90,7 @@ export async function startApiHarness(
     logger: createLogger('silent'),
     sandbox: sandbox.sandbox,
     bankId: sandbox.adapters.bankId,
+    email: sandbox.adapters.email,
   });
   // The contract check: every response the test receives is compared with the API's own document.
   const contract = new ContractChecker((await request(app).get('/openapi.json').expect(200)).body as OpenApiDocument);
