@@ -261,7 +261,10 @@ export function sandboxRoutes(routes: ApiRoutes, sandbox: SandboxSteering, deps:
     tags: [TAG],
     auth: 'public',
     query: z.strictObject({ mandate: z.string().optional().describe('only draws on this mandate (id or reference)') }),
-    responses: { 200: { description: 'the draws, oldest first', schema: anyList } },
+    responses: {
+      200: { description: 'the draws, oldest first', schema: anyList },
+      404: { description: 'no such mandate' },
+    },
     handler: async ({ query }) => ({
       status: 200,
       body: {

@@ -12,7 +12,7 @@ import { findInvoice, findLoan, listInvoices } from '../../db/loan-repository';
 import { openInvoiceItems } from '../../db/ledger-repository';
 import { totalRemaining } from '../../domain/allocation';
 import { addDays, type IsoDate } from '../../domain/dates';
-import { lateFeeDate } from '../../domain/invoicing';
+import { lateFeeChargeDate } from '../../domain/invoicing';
 import { formatAmount } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
 import { installmentDueDate } from '../../domain/schedule';
@@ -121,14 +121,14 @@ describe('autogiro on a loan (R-PAY-3) on the time-skipping server', () => {
     const terms = await withMandatedLoan(async (t, mandateId) => {
       await sandbox.sandbox.directDebit.refuseDraws(mandateId, 'insufficient_funds', 1);
       const due1 = installmentDueDate(t.payoutDate, 1);
-      await sleepUntil(addDays(lateFeeDate(due1), 1));
+      await sleepUntil(addDays(lateFeeChargeDate(due1), 1));
     });
     const due1 = installmentDueDate(terms.payoutDate, 1);
     const [draw] = await listDrawsOfLoan(db, terms.loanId);
     expect(draw).toMatchObject({ invoice_number: 1, status: 'REFUSED', refusal_reason: 'insufficient_funds' });
     const invoice = await findInvoice(db, terms.loanId, 1);
     expect(invoice?.status).toBe('OPEN');
-    expect(invoice?.late_fee_charged_on).toBe(lateFeeDate(due1));
+    expect(invoice?.late_fee_charged_on).toBe(lateFeeChargeDate(due1));
     const lateFee = await db
       .selectFrom('ledger_entries')
       .select('amount')
