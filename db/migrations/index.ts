@@ -20,6 +20,7 @@ import * as webCustomerBankIdQr from './2026-11-30T0100_web_customer_bankid_qr';
 import * as collDebitMandates from './2026-11-30T0100_coll_debit_mandates';
 import * as bgmaxRefunds from './2026-11-30T0100_bgmax_refunds';
 import * as backofficeUsers from './2026-11-30T0100_backoffice_users';
+import * as autogiroSigningRetention from './2026-11-30T0200_autogiro_signing_retention';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0100_coll_debit_mandates': collDebitMandates,
   '2026-11-30T0100_bgmax_refunds': bgmaxRefunds,
   '2026-11-30T0100_backoffice_users': backofficeUsers,
+  '2026-11-30T0200_autogiro_signing_retention': autogiroSigningRetention,
 };
