@@ -165,15 +165,10 @@ export function createDirectDebitActivities(db: Db, adapters: Adapters) {
   async function settle(row: DrawRow, mandate: MandateRow, result: DrawResult, ocr: string): Promise<DrawOutcome> {
     if (result.status === 'refused') {
       const reason = result.refusalReason ?? 'refused';
-      await settleDraw(db, row.idempotency_key, {
-        status: 'REFUSED',
-        draw_id: result.drawId,
-        refusal_reason: reason,
-        payment_id: null,
-      });
       if (reason === 'mandate_cancelled') await cancelMandateRow(db, mandate.id, 'bank');
+      // R-PAY-3, R-LOAN-11: the customer is told before the draw is settled, so a retry after a
+      // failed delivery tells them (once per key) rather than finding the draw settled and silent.
       if (row.invoice_number !== null) {
-        // R-PAY-3, R-LOAN-11: the customer is told to pay the invoice themselves, to its OCR.
         const text = drawRefusedNotice({
           contractNumber: (await findLoan(db, row.loan_id))?.contract_number ?? '',
           invoiceNumber: row.invoice_number,
@@ -182,15 +177,16 @@ export function createDirectDebitActivities(db: Db, adapters: Adapters) {
           ocrReference: ocr,
           reason,
         });
-        await notify(
-          mandate,
-          `direct-debit-draw:${row.idempotency_key}:refused`,
-          'direct-debit-refused',
-          text,
-          row.due_date,
-        );
+        const key = `direct-debit-draw:${row.idempotency_key}:refused`;
+        await notify(mandate, key, 'direct-debit-refused', text, row.due_date);
       }
       if (reason === 'mandate_cancelled') await notifyCancelled((await findMandate(db, mandate.id))!, row.due_date);
+      await settleDraw(db, row.idempotency_key, {
+        status: 'REFUSED',
+        draw_id: result.drawId,
+        refusal_reason: reason,
+        payment_id: null,
+      });
       return { outcome: 'refused', amount: row.amount, reason };
     }
     // The same registration a bank file's payment gets (R-LOAN-2, R-COLL-9), once per draw.

@@ -20,6 +20,7 @@ import {
   applicationInput,
   goodAnswers,
   newPerson,
+  recordHistory,
   startApplicationTestEnv,
   waitFor,
 } from '../support/application';
@@ -58,6 +59,7 @@ describe('autogiro chosen in the application (R-PROD-2, R-PAY-3)', () => {
     await t.sign(h, 0, customer); // the only BankID signature: the offer's
     const outcome = await t.closed(h);
     expect(outcome.status).toBe('PAID_OUT');
+    await recordHistory(t.client, h.workflowId, 'application-autogiro-mandate-at-signing');
     const loanId = outcome.loanId!;
     const loanHandle = t.client.workflow.getHandle(loanWorkflowId(loanId));
     try {
@@ -141,6 +143,7 @@ describe('autogiro chosen in the application (R-PROD-2, R-PAY-3)', () => {
       expect(after.find((m) => m.kind === 'direct-debit-mandate-cancelled')!.body).toContain('på din begäran');
       expect(after.filter((m) => m.kind === 'direct-debit-mandate-active')).toHaveLength(1);
       await expectLedgerBalanced(t.db);
+      await recordHistory(t.client, loanHandle.workflowId, 'loan-autogiro-mandate-at-signing-drawn-refused');
     } finally {
       await loanHandle.terminate('test done').catch(() => undefined);
     }
