@@ -20,6 +20,7 @@ import {
   findDraw,
   findLiveMandate,
   findMandate,
+  insertMandate,
   type DrawRow,
   type MandateRow,
   recordDraw,
@@ -29,10 +30,18 @@ import {
 import { openInvoiceItems } from '../db/ledger-repository';
 import { findInvoice, findLoan, registerPayment } from '../db/loan-repository';
 import { totalRemaining } from '../domain/allocation';
-import type { IsoDate } from '../domain/dates';
+import { type IsoDate, stockholmDate } from '../domain/dates';
 import { Decimal, formatAmount } from '../domain/money';
 import { failFastOnAdapterRefusal } from './adapter-failure';
 import { applyPaymentToLoan } from './loan/payments';
+import { deliverNotice } from './notices';
+import {
+  type DirectDebitNotice,
+  drawRefusedNotice,
+  type MandateFor,
+  mandateActiveNotice,
+  mandateCancelledNotice,
+} from '../texts/direct-debit';
 
 export type DrawOutcome =
   | { outcome: 'paid'; amount: string; paymentId: string; paymentDate: IsoDate }
@@ -60,7 +69,76 @@ function settledOutcome(row: DrawRow): DrawOutcome | undefined {
   return undefined;
 }
 
+/** The mandate's payer-side data as given at signing (R-PROD-2: the loan's notice channel is autogiro). */
+export interface SigningMandateInput {
+  mandateId: string;
+  loanId: string;
+  customerId: string;
+  clearingNumber: string;
+  accountNumber: string;
+  payerPersonnummer: string;
+  /** A reference to the BankID signature of the offer, which covers the mandate. */
+  signature: string;
+  date: IsoDate;
+}
+
 export function createDirectDebitActivities(db: Db, adapters: Adapters) {
+  /** What the mandate serves, as the customer reads it. */
+  async function mandateFor(row: MandateRow): Promise<MandateFor> {
+    if (row.case_id) {
+      const caseRow = await findCollectionCase(db, row.case_id);
+      return { kind: 'case', caseNumber: caseRow?.case_number ?? '' };
+    }
+    const loan = await findLoan(db, row.loan_id);
+    return { kind: 'loan', contractNumber: loan?.contract_number ?? '' };
+  }
+
+  /** R-LOAN-11: a direct-debit notice in the customer's mailbox with the new-mail SMS/e-mail, once per key. */
+  async function notify(row: MandateRow, key: string, kind: string, text: DirectDebitNotice, date?: IsoDate) {
+    await deliverNotice(db, adapters, {
+      idempotencyKey: key,
+      customerId: row.customer_id,
+      loanId: row.loan_id,
+      kind,
+      subject: text.subject,
+      body: text.body,
+      date: date ?? stockholmDate(new Date()),
+    });
+  }
+
+  async function notifyActive(row: MandateRow, atSigning: boolean, date?: IsoDate): Promise<void> {
+    const text = mandateActiveNotice({
+      for: await mandateFor(row),
+      clearingNumber: row.clearing_number,
+      accountNumber: row.account_number,
+      atSigning,
+    });
+    await notify(row, `direct-debit-mandate:${row.id}:active`, 'direct-debit-mandate-active', text, date);
+  }
+
+  async function notifyCancelled(row: MandateRow, date?: IsoDate): Promise<void> {
+    if (row.status !== 'CANCELLED') return;
+    const by = (row.cancelled_by ?? 'customer') as 'customer' | 'operator' | 'bank';
+    const text = mandateCancelledNotice({ for: await mandateFor(row), by });
+    await notify(row, `direct-debit-mandate:${row.id}:cancelled`, 'direct-debit-mandate-cancelled', text, date);
+  }
+
+  /** Registers a signed mandate at the direct-debit service (once per key) and makes it ACTIVE. */
+  async function register(row: MandateRow, signature: string): Promise<MandateRow> {
+    if (row.status === 'PENDING_SIGNATURE') {
+      const registered = await failFastOnAdapterRefusal('direct-debit mandate', () =>
+        adapters.directDebit.registerMandate({
+          idempotencyKey: `mandate-${row.id}:register`,
+          reference: row.id,
+          payerPersonalNumber: row.payer_personnummer,
+          account: { clearingNumber: row.clearing_number, accountNumber: row.account_number },
+        }),
+      );
+      await activateMandate(db, row.id, { providerMandateId: registered.mandateId, signature });
+    }
+    return (await findMandate(db, row.id))!;
+  }
+
   /** Asks the service for the recorded draw and waits (briefly) for it to settle; Temporal retries the rest. */
   async function requestRecordedDraw(row: DrawRow, mandate: MandateRow, reference: string): Promise<DrawResult> {
     const client = adapters.directDebit;
@@ -87,13 +165,28 @@ export function createDirectDebitActivities(db: Db, adapters: Adapters) {
   async function settle(row: DrawRow, mandate: MandateRow, result: DrawResult, ocr: string): Promise<DrawOutcome> {
     if (result.status === 'refused') {
       const reason = result.refusalReason ?? 'refused';
+      if (reason === 'mandate_cancelled') await cancelMandateRow(db, mandate.id, 'bank');
+      // R-PAY-3, R-LOAN-11: the customer is told before the draw is settled, so a retry after a
+      // failed delivery tells them (once per key) rather than finding the draw settled and silent.
+      if (row.invoice_number !== null) {
+        const text = drawRefusedNotice({
+          contractNumber: (await findLoan(db, row.loan_id))?.contract_number ?? '',
+          invoiceNumber: row.invoice_number,
+          amount: row.amount,
+          dueDate: row.due_date,
+          ocrReference: ocr,
+          reason,
+        });
+        const key = `direct-debit-draw:${row.idempotency_key}:refused`;
+        await notify(mandate, key, 'direct-debit-refused', text, row.due_date);
+      }
+      if (reason === 'mandate_cancelled') await notifyCancelled((await findMandate(db, mandate.id))!, row.due_date);
       await settleDraw(db, row.idempotency_key, {
         status: 'REFUSED',
         draw_id: result.drawId,
         refusal_reason: reason,
         payment_id: null,
       });
-      if (reason === 'mandate_cancelled') await cancelMandateRow(db, mandate.id, 'bank');
       return { outcome: 'refused', amount: row.amount, reason };
     }
     // The same registration a bank file's payment gets (R-LOAN-2, R-COLL-9), once per draw.
@@ -191,22 +284,41 @@ export function createDirectDebitActivities(db: Db, adapters: Adapters) {
       await setMandateOrder(db, input.mandateId, input.orderRef);
     },
 
-    /** The mandate was signed: registered at the direct-debit service (once per key) and ACTIVE. */
-    async activateDirectDebitMandate(input: { mandateId: string; signature: string }): Promise<MandateTarget> {
+    /** The mandate was signed: registered at the direct-debit service (once per key) and ACTIVE; the customer is told. */
+    async activateDirectDebitMandate(input: {
+      mandateId: string;
+      signature: string;
+      date?: IsoDate;
+    }): Promise<MandateTarget> {
       const row = await findMandate(db, input.mandateId);
       if (!row) throw ApplicationFailure.nonRetryable(`no mandate ${input.mandateId}`, 'NotFound');
-      if (row.status === 'PENDING_SIGNATURE') {
-        const registered = await failFastOnAdapterRefusal('direct-debit mandate', () =>
-          adapters.directDebit.registerMandate({
-            idempotencyKey: `mandate-${row.id}:register`,
-            reference: row.id,
-            payerPersonalNumber: row.payer_personnummer,
-            account: { clearingNumber: row.clearing_number, accountNumber: row.account_number },
-          }),
-        );
-        await activateMandate(db, row.id, { providerMandateId: registered.mandateId, signature: input.signature });
-      }
-      return targetOf(db, (await findMandate(db, row.id))!);
+      const now = await register(row, input.signature);
+      if (now.status === 'ACTIVE') await notifyActive(now, false, input.date);
+      return targetOf(db, now);
+    },
+
+    /**
+     * R-PAY-3, R-PROD-2: a loan whose application chose autogiro gets its mandate when it opens: the
+     * payout account the applicant stated, the applicant as payer, covered by the offer's BankID
+     * signature (no second signature). Recorded once per mandate id and registered once per key; a
+     * loan that already has a live mandate keeps it.
+     */
+    async registerSigningMandate(input: SigningMandateInput): Promise<MandateTarget> {
+      await insertMandate(db, {
+        id: input.mandateId,
+        customerId: input.customerId,
+        loanId: input.loanId,
+        caseId: null,
+        clearingNumber: input.clearingNumber,
+        accountNumber: input.accountNumber,
+        payerPersonnummer: input.payerPersonnummer,
+      });
+      const row =
+        (await findMandate(db, input.mandateId)) ?? (await findLiveMandate(db, { loanId: input.loanId, caseId: null }));
+      if (!row) throw ApplicationFailure.nonRetryable(`no mandate for loan ${input.loanId}`, 'NotFound');
+      const now = row.id === input.mandateId ? await register(row, input.signature) : row;
+      if (now.status === 'ACTIVE' && now.id === input.mandateId) await notifyActive(now, true, input.date);
+      return targetOf(db, now);
     },
 
     async failDirectDebitMandate(input: { mandateId: string; reason: string }): Promise<MandateTarget> {
@@ -215,7 +327,11 @@ export function createDirectDebitActivities(db: Db, adapters: Adapters) {
     },
 
     /** Cancelled at the service (when it was registered there) and in the records; a repeat changes nothing. */
-    async cancelDirectDebitMandate(input: { mandateId: string; by: 'customer' | 'operator' }): Promise<MandateTarget> {
+    async cancelDirectDebitMandate(input: {
+      mandateId: string;
+      by: 'customer' | 'operator';
+      date?: IsoDate;
+    }): Promise<MandateTarget> {
       const row = await findMandate(db, input.mandateId);
       if (!row) throw ApplicationFailure.nonRetryable(`no mandate ${input.mandateId}`, 'NotFound');
       if (row.provider_mandate_id && (row.status === 'ACTIVE' || row.status === 'CANCELLED')) {
@@ -224,7 +340,10 @@ export function createDirectDebitActivities(db: Db, adapters: Adapters) {
         );
       }
       await cancelMandateRow(db, row.id, input.by);
-      return targetOf(db, (await findMandate(db, row.id))!);
+      const now = (await findMandate(db, row.id))!;
+      // Only a mandate that was in force is announced as ended (a pending one never drew anything).
+      if (row.provider_mandate_id) await notifyCancelled(now, input.date);
+      return targetOf(db, now);
     },
   };
 }

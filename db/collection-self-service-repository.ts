@@ -4,7 +4,7 @@
  * acts. Plain functions taking the db first. The tables are declared here (merged into
  * `Database`) so the case's other rows in db/database.ts stay as they are.
  */
-import { type ExpressionBuilder, type Generated, type Insertable, type Selectable, sql } from 'kysely';
+import { type ColumnType, type ExpressionBuilder, type Generated, type Insertable, type Selectable, sql } from 'kysely';
 import type { CollectionStage, CollectionStatus } from '../domain/collection-case';
 import type { IsoDate } from '../domain/dates';
 import type { CaseListRow } from './collection-case-repository';
@@ -61,6 +61,8 @@ export interface CollectionPowerOfAttorneyTable {
   signed_at: Date | null;
   revoked_at: Date | null;
   created_at: Generated<Date>;
+  /** R-SEC-2: when the helper's personnummer was erased (domain/retention.ts). */
+  personal_data_erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface CollectionHelperActTable {

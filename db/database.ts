@@ -238,6 +238,8 @@ export interface DirectDebitMandateTable {
   created_at: Generated<Date>;
   activated_at: Date | null;
   cancelled_at: Date | null;
+  /** R-SEC-2: when the payer's personnummer and account were erased (domain/retention.ts). */
+  personal_data_erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type DirectDebitDrawStatus = 'REQUESTED' | 'PAID' | 'REFUSED';

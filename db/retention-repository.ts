@@ -1,13 +1,15 @@
 /**
- * Personal-data retention (R-SEC-2, domain/retention.ts): finds applications without a loan whose
- * retention period has passed and erases their personal data, leaving the non-personal projection
+ * Personal-data retention (R-SEC-2, domain/retention.ts): finds applications without a loan (and
+ * ended direct-debit mandates and powers of attorney) whose retention period has passed and erases
+ * their personal data, leaving the non-personal projection
  * (status, dates, amounts, offer figures, decision outcome, the event history). Plain functions
  * taking the db first; each erasure is one transaction that re-checks the conditions under a row
  * lock, so it is idempotent and safe beside a late projection write.
  */
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
+import { stockholmDate } from '../domain/dates';
 import { ERASABLE_APPLICATION_STATUSES } from '../domain/retention';
-import type { Db } from './database';
+import type { Database, Db } from './database';
 
 /** Ids of applications due for erasure (closed before `closedBefore`), oldest first. */
 export async function findApplicationsDueForErasure(db: Db, closedBefore: Date, limit: number): Promise<string[]> {
@@ -105,4 +107,101 @@ export async function eraseApplicationPersonalData(
       .execute();
     return true;
   });
+}
+
+// --- direct-debit mandates and powers of attorney (R-SEC-2, domain/retention.ts) ---------------
+
+/**
+ * Ids of ended mandates (cancelled, or never signed) whose end lies before `endedBefore` and whose
+ * payer data is still there, oldest first.
+ */
+export async function findMandatesDueForErasure(db: Db, endedBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('direct_debit_mandates')
+    .select('id')
+    .where('personal_data_erased_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'CANCELLED'), eb('cancelled_at', '<', endedBefore)]),
+        eb.and([eb('status', '=', 'FAILED'), eb('created_at', '<', endedBefore)]),
+      ]),
+    )
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Erases an ended mandate's payer data (personnummer, clearing and account number, the BankID
+ * signature) if it is (still) due; returns whether it did. Status, dates and draws stay.
+ */
+export async function eraseMandatePersonalData(
+  db: Db,
+  mandateId: string,
+  endedBefore: Date,
+  at: Date = new Date(),
+): Promise<boolean> {
+  const result = await db
+    .updateTable('direct_debit_mandates')
+    .set({
+      payer_personnummer: ERASED,
+      clearing_number: ERASED,
+      account_number: ERASED,
+      signature: null,
+      personal_data_erased_at: at,
+    })
+    .where('id', '=', mandateId)
+    .where('personal_data_erased_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'CANCELLED'), eb('cancelled_at', '<', endedBefore)]),
+        eb.and([eb('status', '=', 'FAILED'), eb('created_at', '<', endedBefore)]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The condition of an ended power of attorney: revoked or failed before the cutoff, or past its date. */
+function endedPowerOfAttorney(endedBefore: Date) {
+  const lastDay = stockholmDate(endedBefore);
+  return (eb: ExpressionBuilder<Database, 'collection_powers_of_attorney'>) =>
+    eb.or([
+      eb.and([eb('status', '=', 'REVOKED'), eb('revoked_at', '<', endedBefore)]),
+      eb.and([eb('status', '=', 'SIGNING_FAILED'), eb('created_at', '<', endedBefore)]),
+      eb.and([eb('status', '=', 'ACTIVE'), eb('valid_until', '<', lastDay)]),
+    ]);
+}
+
+/** Ids of powers of attorney that ended before `endedBefore` with the helper's personnummer still there. */
+export async function findPowersOfAttorneyDueForErasure(db: Db, endedBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('collection_powers_of_attorney')
+    .select('id')
+    .where('personal_data_erased_at', 'is', null)
+    .where(endedPowerOfAttorney(endedBefore))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Erases an ended power of attorney's helper personnummer if it is (still) due; returns whether it did. */
+export async function erasePowerOfAttorneyPersonalData(
+  db: Db,
+  id: string,
+  endedBefore: Date,
+  at: Date = new Date(),
+): Promise<boolean> {
+  const result = await db
+    .updateTable('collection_powers_of_attorney')
+    .set({ helper_personnummer: ERASED, personal_data_erased_at: at })
+    .where('id', '=', id)
+    .where('personal_data_erased_at', 'is', null)
+    .where(endedPowerOfAttorney(endedBefore))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

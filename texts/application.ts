@@ -192,6 +192,9 @@ export function signingText(
     `Nominell ränta ${offer.nominalRatePercent} % (rörlig), effektiv ränta ${offer.aprPercent} %`,
     `Månadsbelopp ${offer.monthlyPayment} kr, totalt att betala ${offer.totalPayable} kr`,
   ];
+  // R-PROD-2, R-PAY-3: the offer's signature is also the autogiro mandate (no second signature).
+  if (offer.noticeChannel === 'autogiro')
+    lines.push('Medgivande till autogiro: varje faktura dras på förfallodagen från det angivna utbetalningskontot');
   if (consolidation.length > 0)
     lines.push(
       `Fullmakt att lösa ${consolidation.length} lån (giltig ${product.application.powerOfAttorneyValidityMonths} månader eller tills den återkallas)`,

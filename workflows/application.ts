@@ -55,6 +55,7 @@ import { acts, noticeActs, payoutActs, payoutReconcileActs, payoutWaitActs } fro
 import { registerApplicationHandlers } from './application-handlers';
 import { ApplicationRun, today } from './application-run';
 import type { loanWorkflow } from './loan';
+import type { SigningMandate } from './loan-direct-debit';
 import { loanWorkflowId } from './loan-messages';
 import { ApplicationReference, ApplicationStatus as ApplicationStatusKey, VendorId } from './search-attributes';
 
@@ -63,6 +64,8 @@ const PAYOUT_EXECUTION_PATCH = 'application-payout-execution';
 const PAYOUT_RECONCILIATION_PATCH = 'application-payout-reconciliation';
 /** Versioned: the open-banking provider sends the applicant back to the application's page (R-APP-7). */
 const INCOME_RETURN_URL_PATCH = 'application-income-verification-return-url';
+/** Versioned: an autogiro application hands the loan its mandate given at signing (R-PROD-2, R-PAY-3). */
+const AUTOGIRO_MANDATE_PATCH = 'application-autogiro-mandate';
 
 /** A safety-net poll of pending income verifications; the provider's callback (a signal) is the fast path. */
 const INCOME_VERIFICATION_POLL_MS = 12 * 3_600_000;
@@ -418,6 +421,7 @@ async function startLoan(app: ApplicationRun, nominalRatePercent: string, execut
         await noticeActs.recordCustomerContact({ id: a.customerId, email: a.email, phone: a.phone });
 
   const loanId = uuid4();
+  const signingMandate = mandateAtSigning(app);
   const payoutDate = app.payouts.map((p) => p.executionDate).sort()[0] ?? executionDate;
   await startChild<typeof loanWorkflow>('loanWorkflow', {
     workflowId: loanWorkflowId(loanId),
@@ -439,6 +443,7 @@ async function startLoan(app: ApplicationRun, nominalRatePercent: string, execut
           noticeChannel: input.noticeChannel,
           payoutDate,
         },
+        ...(signingMandate ? { signingMandate } : {}),
       },
     ],
   });
@@ -454,4 +459,22 @@ async function startLoan(app: ApplicationRun, nominalRatePercent: string, execut
       }),
       loanId,
     );
+}
+
+/**
+ * R-PROD-2, R-PAY-3: an application that chose autogiro gives the loan its mandate at signing — the
+ * payout account the main applicant stated, the main applicant as payer. The offer's BankID
+ * signature covers it (the offer names the notice channel), so no second signature is asked for.
+ */
+function mandateAtSigning(app: ApplicationRun): SigningMandate | undefined {
+  if (app.input.noticeChannel !== 'autogiro' || !app.payoutAccount) return undefined;
+  if (!patched(AUTOGIRO_MANDATE_PATCH)) return undefined;
+  const payer = app.applicants[0]!;
+  return {
+    mandateId: uuid4(),
+    clearingNumber: app.payoutAccount.clearingNumber,
+    accountNumber: app.payoutAccount.accountNumber,
+    payerPersonnummer: payer.personnummer,
+    signature: `bankid-offer-signature:${payer.signing?.orderRef ?? ''}`,
+  };
 }

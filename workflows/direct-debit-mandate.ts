@@ -15,6 +15,7 @@ import {
 import type { BankIdOutcome } from '../activities/application';
 import type { DirectDebitActivities, MandateTarget } from '../activities/direct-debit';
 import { collectionCaseWorkflowId } from '../domain/collection-case';
+import { stockholmDate } from '../domain/dates';
 import { acts, bankIdActs } from './application-activities';
 import { mandateChangedSignal, mandateSigningOrderUpdate, type MandateSigningOrder } from './direct-debit-messages';
 import { loanWorkflowId } from './loan-messages';
@@ -68,6 +69,7 @@ export async function directDebitMandateWorkflow(input: MandateWorkflowInput): P
     target = await directDebit.activateDirectDebitMandate({
       mandateId: input.mandateId,
       signature: outcome.signature ?? '',
+      date: stockholmDate(new Date()),
     });
     if (target.status === 'ACTIVE') await tell(target, true);
   } else {
@@ -83,7 +85,7 @@ export async function cancelDirectDebitMandateWorkflow(input: {
   mandateId: string;
   by: 'customer' | 'operator';
 }): Promise<MandateTarget> {
-  const target = await directDebit.cancelDirectDebitMandate(input);
+  const target = await directDebit.cancelDirectDebitMandate({ ...input, date: stockholmDate(new Date()) });
   await tell(target, false);
   return target;
 }

@@ -6,7 +6,7 @@
  * arrives as a signal from the mandate workflows (workflows/direct-debit-mandate.ts).
  */
 import { patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { DirectDebitActivities, DrawOutcome } from '../activities/direct-debit';
+import type { DirectDebitActivities, DrawOutcome, SigningMandateInput } from '../activities/direct-debit';
 import { compareDates, type IsoDate } from '../domain/dates';
 import { idempotencyKey } from '../domain/idempotency';
 import { mandateChangedSignal } from './direct-debit-messages';
@@ -48,6 +48,34 @@ export interface LoanDirectDebitHooks {
   isDrawDue(): boolean;
   /** Draws the invoice due today, if one is; true when it did something. */
   drawDue(setStep: (step: string) => void): Promise<boolean>;
+}
+
+/** Versioned: the mandate given at signing is registered when the loan opens (R-PROD-2). */
+export const LOAN_SIGNING_MANDATE_PATCH = 'loan-mandate-at-signing';
+
+/** The loan workflow's input for an autogiro loan: the mandate the offer signature covers. */
+export type SigningMandate = Omit<SigningMandateInput, 'loanId' | 'customerId' | 'date'>;
+
+/**
+ * R-PAY-3, R-PROD-2: at opening, a loan whose application chose autogiro registers the mandate given
+ * at signing (the payout account, the applicant as payer) with the direct-debit service, so its
+ * first invoice is drawn. A loan that already had a live mandate keeps it (and is drawn under it).
+ */
+export async function openSigningMandate(
+  terms: { loanId: string; customerId: string },
+  mandate: SigningMandate,
+  state: LoanState,
+): Promise<void> {
+  if (!patched(LOAN_SIGNING_MANDATE_PATCH)) return;
+  const target = await directDebit.registerSigningMandate({
+    ...mandate,
+    loanId: terms.loanId,
+    customerId: terms.customerId,
+    date: today(),
+  });
+  if (target.status === 'ACTIVE') {
+    state.directDebit = { active: true, since: today(), drawnThrough: state.directDebit?.drawnThrough ?? 0 };
+  }
 }
 
 export function setLoanDirectDebit(loanId: string, state: LoanState): LoanDirectDebitHooks {

@@ -51,7 +51,7 @@ import {
   upcomingEvents,
 } from './loan-state';
 import { setLoanUpdateHandlers } from './loan-updates';
-import { setLoanDirectDebit } from './loan-direct-debit';
+import { openSigningMandate, setLoanDirectDebit, type SigningMandate } from './loan-direct-debit';
 import { ContractNumber, DaysPastDue, InCollection, LoanStatus } from './search-attributes';
 
 /**
@@ -70,6 +70,8 @@ export interface LoanWorkflowInput {
    * default DEFAULT_WAKE_WINDOW_MINUTES (0 = all at 05:00, as before). Carried into each continued run.
    */
   wakeWindowMinutes?: number;
+  /** R-PROD-2: an autogiro loan's mandate given at signing; registered at opening (first run only). */
+  signingMandate?: SigningMandate;
 }
 
 // Local activities: each is one short PostgreSQL transaction (plus a notice), recorded as one
@@ -120,6 +122,7 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       capitalisedInterest: initial.capitalisedInterest,
       monthlyPayment: initial.monthlyPayment,
     });
+    if (input.signingMandate) await openSigningMandate(terms, input.signingMandate, state); // R-PAY-3
   }
   let lateAnnounced = false;
   // The loan's own records (ledger postings, mailbox notices) are keyed by the loan id: the keys

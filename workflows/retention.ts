@@ -1,11 +1,12 @@
 /**
  * The personal-data retention sweep (R-SEC-2, domain/retention.ts): one workflow for the whole
  * engine, id `personal-data-retention`. Each night it erases the personal data of applications that
- * never became loans and closed more than the retention period ago, in batches, then sleeps until
+ * never became loans and closed more than the retention period ago, then (`patched(
+ * 'retention-mandates-attorneys')`) that of ended direct-debit mandates and powers of attorney, in batches, then sleeps until
  * the next night and continues as new (a small history per night). Operators see it in the Temporal
  * UI; `runOnce` makes a single pass (tests, a manual run).
  */
-import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { RetentionActivities } from '../activities/retention';
 import type { RetentionParameters } from '../domain/retention';
 
@@ -21,7 +22,10 @@ export interface RetentionSweepInput {
   erasedTotal?: number;
 }
 
-const { eraseExpiredApplicationData } = proxyActivities<RetentionActivities>({
+/** Versioned: ended direct-debit mandates and powers of attorney are erased too (R-SEC-2). */
+const MANDATES_AND_ATTORNEYS_PATCH = 'retention-mandates-attorneys';
+
+const { eraseExpiredApplicationData, eraseEndedMandateAndAttorneyData } = proxyActivities<RetentionActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
@@ -44,6 +48,17 @@ export async function personalDataRetentionWorkflow(input: RetentionSweepInput =
     });
     erased += batch.erased.length;
     if (batch.examined < batchSize) break;
+  }
+  if (patched(MANDATES_AND_ATTORNEYS_PATCH)) {
+    for (;;) {
+      const batch = await eraseEndedMandateAndAttorneyData({
+        asOf: new Date().toISOString(),
+        limit: batchSize,
+        ...(input.retention ? { retention: input.retention } : {}),
+      });
+      erased += batch.mandates.length + batch.powersOfAttorney.length;
+      if (batch.examined < batchSize) break;
+    }
   }
   const total = (input.erasedTotal ?? 0) + erased;
   if (input.runOnce) return { erased: total };

@@ -20,6 +20,7 @@ import * as collDebitMandates from './2026-11-30T0100_coll_debit_mandates';
 import * as collSelfService from './2026-11-30T0100_coll_self_service';
 import * as moneyValueBookingDate from './2026-11-30T0100_money_value_booking_date';
 import * as webCustomerBankIdQr from './2026-11-30T0100_web_customer_bankid_qr';
+import * as autogiroSigningRetention from './2026-11-30T0200_autogiro_signing_retention';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0100_coll_self_service': collSelfService,
   '2026-11-30T0100_money_value_booking_date': moneyValueBookingDate,
   '2026-11-30T0100_web_customer_bankid_qr': webCustomerBankIdQr,
+  '2026-11-30T0200_autogiro_signing_retention': autogiroSigningRetention,
 };

@@ -29,9 +29,14 @@ describe('texts of the application and the complaint', () => {
   });
 
   it('the signing text names the offer and, for a consolidation, the power of attorney', () => {
-    const plain = applicationTexts.signingText(reference, offer, []);
+    const plain = applicationTexts.signingText(reference, { ...offer, noticeChannel: 'e-invoice' }, []);
     expect(plain.split('\n')).toHaveLength(4);
     expect(plain).toContain(`Låneavtal ${reference}`);
+    expect(plain).not.toContain('autogiro');
+    // R-PAY-3, R-PROD-2: with autogiro, the offer's signature is also the mandate.
+    const autogiro = applicationTexts.signingText(reference, offer, []);
+    expect(autogiro.split('\n')).toHaveLength(5);
+    expect(autogiro).toContain('Medgivande till autogiro');
     const consolidation = applicationTexts.signingText(reference, offer, [
       { creditor: 'Bank', amount: '10000.00', bankgiro: '1234567', ocr: '1234567890' },
     ]);

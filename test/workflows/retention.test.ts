@@ -2,14 +2,17 @@
  * R-SEC-2: the nightly retention sweep on the time-skipping server: its first pass erases the
  * personal data of an application without a loan that closed more than 90 days ago; then it sleeps
  * until the next night (continuing as new), where an application that has meanwhile passed the
- * period is erased too. Time comes from the workflow clock, so skipping days moves the cutoff.
+ * period is erased too; an ended direct-debit mandate past the period is erased on the same pass.
+ * Time comes from the workflow clock, so skipping days moves the cutoff.
  */
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findApplication, listApplicants, projectApplication } from '../../db/application-repository';
 import type { Db } from '../../db/database';
 import { initialSnapshot } from '../../domain/application-state';
+import { findMandate, insertMandate } from '../../db/direct-debit-repository';
 import { personalDataRetentionWorkflow } from '../../workflows/retention';
+import { insertTestLoan } from '../support/loans';
 import { applicationInput, newPerson, waitFor } from '../support/application';
 import { createTestWorker, useTimeSkippingServer } from '../support/temporal';
 
@@ -40,6 +43,24 @@ describe('personal-data retention sweep (R-SEC-2)', () => {
       const now = await env.currentTimeMs();
       const dueNow = await rejectedApplication(now - 91 * DAY);
       const dueInTwoDays = await rejectedApplication(now - 89 * DAY);
+      // R-SEC-2: a direct-debit mandate cancelled 91 days ago loses its payer's data on the same pass.
+      const customerId = `customer-${randomUUID()}`;
+      const { loanId } = await insertTestLoan(db, { customer_id: customerId });
+      const mandateId = randomUUID();
+      await insertMandate(db, {
+        id: mandateId,
+        customerId,
+        loanId,
+        caseId: null,
+        clearingNumber: '8327',
+        accountNumber: '9912345678',
+        payerPersonnummer: newPerson().personnummer,
+      });
+      await db
+        .updateTable('direct_debit_mandates')
+        .set({ status: 'CANCELLED', cancelled_by: 'customer', cancelled_at: new Date(now - 91 * DAY) })
+        .where('id', '=', mandateId)
+        .execute();
 
       const once = await env.client.workflow.execute(personalDataRetentionWorkflow, {
         taskQueue,
@@ -50,6 +71,11 @@ describe('personal-data retention sweep (R-SEC-2)', () => {
       expect(await erased(dueNow)).toBe(true);
       expect(await erased(dueInTwoDays)).toBe(false);
       expect((await listApplicants(db, dueNow))[0]).toMatchObject({ personnummer: '', email: '', phone: '' });
+      expect(await findMandate(db, mandateId)).toMatchObject({
+        status: 'CANCELLED',
+        payer_personnummer: '',
+        account_number: '',
+      });
 
       // The nightly sweep: started now, it sleeps to the next 02:00 UTC and continues as new.
       const nightly = await env.client.workflow.start(personalDataRetentionWorkflow, {
