@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createCollectionActivities } from '../../activities/collection';
 import { listApplicationEvents } from '../../db/application-repository';
-import { insertCollectionCase } from '../../db/collection-case-repository';
+import { insertCollectionCase, recordCaseEvent } from '../../db/collection-case-repository';
 import { postToLedger } from '../../db/ledger-repository';
 import { findLoan } from '../../db/loan-repository';
 import { applicationWorkflowId } from '../../domain/application-state';
@@ -143,6 +143,8 @@ it('changes the rate of one loan from its page and of many at once, the refusals
   await page.getByLabel('Loan ids (one per line)').fill([b.loanId, unknown, c.loanId].join('\n'));
   await page.getByLabel('New nominal rate (%)').fill('8.95');
   await page.getByLabel('Effective from (YYYY-MM-DD)').fill(earliest);
+  const changeId = await page.locator('input[name="changeId"]').inputValue();
+  const csrf = await page.locator('form[action="/operator/rate-changes"] input[name="_csrf"]').inputValue();
   await page.getByRole('button', { name: 'Announce' }).click();
   await page.getByRole('heading', { name: 'Result: 2 accepted, 1 refused' }).waitFor();
   const outcomes = await page.locator('#rate-results tbody tr td:nth-child(2)').allTextContents();
@@ -150,6 +152,26 @@ it('changes the rate of one loan from its page and of many at once, the refusals
   await expect(resultRow(page, unknown).locator('td').nth(2).textContent()).resolves.toMatch(/^not-found: /);
   await expectAccessible(page);
   await screenshot(page, 'operator-rate-change');
+
+  // The form sent its change id: the same submission again (a reload, a double click) is the same
+  // change, not a second announcement; the form is ready for a next change with a fresh id.
+  const changesOf = (loanId: string) =>
+    h.db.selectFrom('rate_changes').select('change_id').where('loan_id', '=', loanId).execute();
+  await expect(changesOf(b.loanId)).resolves.toEqual([{ change_id: changeId }]);
+  const again = await page.request.post(`${baseUrl}/operator/rate-changes`, {
+    form: {
+      _csrf: csrf,
+      changeId,
+      loanIds: [b.loanId, unknown, c.loanId].join('\n'),
+      newNominalRatePercent: '8.95',
+      effectiveFrom: earliest,
+    },
+  });
+  expect(again.status()).toBe(200);
+  expect(await again.text()).toContain('Result: 2 accepted, 1 refused');
+  await expect(changesOf(b.loanId)).resolves.toEqual([{ change_id: changeId }]);
+  await expect(changesOf(c.loanId)).resolves.toEqual([{ change_id: changeId }]);
+  expect(await page.locator('input[name="changeId"]').inputValue()).not.toBe(changeId);
 
   // Bad input names the field.
   await page.getByLabel('New nominal rate (%)').fill('lots');
@@ -217,6 +239,14 @@ it('shows an application, a loan and a collection case with their timelines and 
     }),
   );
 
+  await recordCaseEvent(h.db, {
+    caseId,
+    idempotencyKey: `${caseId}:test-postponement`,
+    date: today(),
+    kind: 'postponement-granted',
+    detail: { newDueDate: addDays(today(), 30) },
+  });
+
   await search(page, loanId);
   await heading(page, `Loan ${contractNumber}`);
   await page.locator('#timeline li').filter({ hasText: 'Complaint “Dubbel avgift”' }).waitFor();
@@ -225,6 +255,7 @@ it('shows an application, a loan and a collection case with their timelines and 
 
   await page.getByRole('link', { name: opened.caseNumber, exact: true }).click();
   await heading(page, `Collection case ${opened.caseNumber}`);
+  await page.locator('#timeline li').filter({ hasText: 'postponement-granted' }).waitFor();
   await expectRunLink(page, collectionCaseWorkflowId(opened.caseNumber));
   await expectAccessible(page);
   await screenshot(page, 'operator-collection-case');

@@ -266,7 +266,12 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
   router.get(
     `${P}/rate-changes`,
     operatorPage(deps, `${P}/rate-changes`, async (req, res) => {
-      await opPage(req, res, 'rate-changes.njk', { title: 'Rate change', values: { loanIds: str(req.query.loan) } });
+      // The form carries its change id, so a repeated submission (a reload, a double click) is the
+      // same change to the workflows rather than a second announcement (R-LOAN-10).
+      await opPage(req, res, 'rate-changes.njk', {
+        title: 'Rate change',
+        values: { loanIds: str(req.query.loan), changeId: randomUUID() },
+      });
     }).get,
   );
   router.post(
@@ -276,9 +281,10 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
         loanIds: str(req.body.loanIds),
         newNominalRatePercent: str(req.body.newNominalRatePercent).replace(',', '.'),
         effectiveFrom: str(req.body.effectiveFrom),
+        changeId: str(req.body.changeId) || randomUUID(),
       };
       const parsed = bulkRateChangeRequestSchema.safeParse({
-        changeId: str(req.body.changeId) || randomUUID(),
+        changeId: values.changeId,
         newNominalRatePercent: values.newNominalRatePercent,
         effectiveFrom: values.effectiveFrom,
         loanIds: values.loanIds.split(/[\s,;]+/).filter(Boolean),
@@ -291,7 +297,12 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
         return opPage(req, res, 'rate-changes.njk', { title: 'Rate change', values, errors }, 400);
       }
       const result = await changeRateForLoans(deps, op, parsed.data);
-      await opPage(req, res, 'rate-changes.njk', { title: 'Rate change', values, result });
+      // The next change the form sends is another one: a fresh id.
+      await opPage(req, res, 'rate-changes.njk', {
+        title: 'Rate change',
+        values: { ...values, changeId: randomUUID() },
+        result,
+      });
     }).post,
   );
 
