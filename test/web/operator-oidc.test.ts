@@ -128,12 +128,16 @@ it('refuses a callback whose state is not the one the login started with, and do
   idp.logInAs('mallory');
   const { session, authorize } = await startLogin();
   const back = await atProvider(authorize);
-  back.searchParams.set('state', 'not-the-state-we-sent');
+  const forged = new URL(back);
+  forged.searchParams.set('state', 'not-the-state-we-sent');
   const before = idp.tokenRequests.length;
-  const refused = await callback(session, back).expect(401);
+  const refused = await callback(session, forged).expect(401);
   expect(refused.text).toContain('The login did not complete.');
   expect(idp.tokenRequests.length).toBe(before); // the code never reached the token endpoint
   expect(sessionOf(refused)).toBeUndefined();
+  // The attempt is spent: even the right state afterwards does not complete it.
+  await callback(session, back).expect(401);
+  expect(idp.tokenRequests.length).toBe(before);
   // Still not logged in: the back-office sends the browser to the login page.
   const home = await request(app).get('/operator').set('cookie', session).expect(303);
   expect(home.headers.location).toBe('/operator/logga-in');

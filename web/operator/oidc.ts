@@ -71,7 +71,9 @@ export function oidcLogin(deps: ApiDeps): OidcLogin {
     async callback(req) {
       const pending = req.webSession?.data.oidc;
       if (!configured || !pending) return undefined;
+      // One callback per login attempt, whatever its outcome: state, nonce and verifier are spent.
       delete req.webSession!.data.oidc;
+      await req.webSession!.save();
       const { lib, config } = await provider();
       const current = new URL(req.originalUrl, c.OPERATOR_OIDC_REDIRECT_URL);
       try {
