@@ -309,6 +309,13 @@ it('filters the audit log by operator, route template and dates (R-SEC-1)', asyn
   await expect(routes()).resolves.toEqual([]);
   await expectAccessible(page);
   await screenshot(page, 'operator-audit-filtered');
+
+  // A date that is not a date is named, not silently dropped.
+  await page.getByLabel('From (YYYY-MM-DD)').fill('igår');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('alert').filter({ hasText: 'From: a date as YYYY-MM-DD' }).waitFor();
+  await expect(page.getByLabel('From (YYYY-MM-DD)').inputValue()).resolves.toBe('igår');
+  await expectAccessible(page);
 });
 
 it('creates a shop user, who then logs in to "Förmedlade avtal"', async () => {

@@ -399,6 +399,23 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
         from: /^\d{4}-\d{2}-\d{2}$/.test(str(req.query.from)) ? str(req.query.from) : undefined,
         to: /^\d{4}-\d{2}-\d{2}$/.test(str(req.query.to)) ? str(req.query.to) : undefined,
       };
+      // A date that is not YYYY-MM-DD is named rather than silently ignored.
+      const errors = (['from', 'to'] as const)
+        .filter((f) => str(req.query[f]) && !filter[f])
+        .map((f) => ({ field: `f-${f}`, message: `${f === 'from' ? 'From' : 'To'}: a date as YYYY-MM-DD` }));
+      if (errors.length)
+        return opPage(
+          req,
+          res,
+          'audit.njk',
+          {
+            title: 'Audit log',
+            filter: { ...filter, from: str(req.query.from), to: str(req.query.to) },
+            rows: [],
+            errors,
+          },
+          400,
+        );
       const cursor = /^[1-9]\d{0,17}$/.test(str(req.query.cursor)) ? str(req.query.cursor) : undefined;
       const { rows, next } = await listOperatorAudit(deps.db, filter, { limit: 50, before: cursor });
       const nextQuery = next
