@@ -266,7 +266,12 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
   router.get(
     `${P}/rate-changes`,
     operatorPage(deps, `${P}/rate-changes`, async (req, res) => {
-      await opPage(req, res, 'rate-changes.njk', { title: 'Rate change', values: { loanIds: str(req.query.loan) } });
+      // The form carries its change id, so a repeated submission (a reload, a double click) is the
+      // same change to the workflows rather than a second announcement (R-LOAN-10).
+      await opPage(req, res, 'rate-changes.njk', {
+        title: 'Rate change',
+        values: { loanIds: str(req.query.loan), changeId: randomUUID() },
+      });
     }).get,
   );
   router.post(
@@ -276,9 +281,10 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
         loanIds: str(req.body.loanIds),
         newNominalRatePercent: str(req.body.newNominalRatePercent).replace(',', '.'),
         effectiveFrom: str(req.body.effectiveFrom),
+        changeId: str(req.body.changeId) || randomUUID(),
       };
       const parsed = bulkRateChangeRequestSchema.safeParse({
-        changeId: str(req.body.changeId) || randomUUID(),
+        changeId: values.changeId,
         newNominalRatePercent: values.newNominalRatePercent,
         effectiveFrom: values.effectiveFrom,
         loanIds: values.loanIds.split(/[\s,;]+/).filter(Boolean),
@@ -291,7 +297,12 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
         return opPage(req, res, 'rate-changes.njk', { title: 'Rate change', values, errors }, 400);
       }
       const result = await changeRateForLoans(deps, op, parsed.data);
-      await opPage(req, res, 'rate-changes.njk', { title: 'Rate change', values, result });
+      // The next change the form sends is another one: a fresh id.
+      await opPage(req, res, 'rate-changes.njk', {
+        title: 'Rate change',
+        values: { ...values, changeId: randomUUID() },
+        result,
+      });
     }).post,
   );
 
@@ -388,6 +399,23 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
         from: /^\d{4}-\d{2}-\d{2}$/.test(str(req.query.from)) ? str(req.query.from) : undefined,
         to: /^\d{4}-\d{2}-\d{2}$/.test(str(req.query.to)) ? str(req.query.to) : undefined,
       };
+      // A date that is not YYYY-MM-DD is named rather than silently ignored.
+      const errors = (['from', 'to'] as const)
+        .filter((f) => str(req.query[f]) && !filter[f])
+        .map((f) => ({ field: `f-${f}`, message: `${f === 'from' ? 'From' : 'To'}: a date as YYYY-MM-DD` }));
+      if (errors.length)
+        return opPage(
+          req,
+          res,
+          'audit.njk',
+          {
+            title: 'Audit log',
+            filter: { ...filter, from: str(req.query.from), to: str(req.query.to) },
+            rows: [],
+            errors,
+          },
+          400,
+        );
       const cursor = /^[1-9]\d{0,17}$/.test(str(req.query.cursor)) ? str(req.query.cursor) : undefined;
       const { rows, next } = await listOperatorAudit(deps.db, filter, { limit: 50, before: cursor });
       const nextQuery = next

@@ -16,6 +16,15 @@ export interface OidcLogin {
   callback(req: Request): Promise<string | undefined>;
 }
 
+/**
+ * Plain HTTP is allowed only to a provider on this machine (a local provider or the test double,
+ * adapters/oidc/sandbox.ts); any other issuer must be HTTPS, as openid-client insists.
+ */
+export function loopbackHttp(issuer: string): boolean {
+  const url = new URL(issuer);
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
 export function oidcLogin(deps: ApiDeps): OidcLogin {
   const c = deps.config;
   const configured = Boolean(c.OPERATOR_OIDC_ISSUER && c.OPERATOR_OIDC_CLIENT_ID && c.OPERATOR_OIDC_REDIRECT_URL);
@@ -28,6 +37,8 @@ export function oidcLogin(deps: ApiDeps): OidcLogin {
         new URL(c.OPERATOR_OIDC_ISSUER!),
         c.OPERATOR_OIDC_CLIENT_ID!,
         c.OPERATOR_OIDC_CLIENT_SECRET,
+        undefined,
+        loopbackHttp(c.OPERATOR_OIDC_ISSUER!) ? { execute: [lib.allowInsecureRequests] } : undefined,
       ),
     }));
     discovered.catch(() => (discovered = undefined)); // a failed discovery is tried again next time
@@ -60,7 +71,9 @@ export function oidcLogin(deps: ApiDeps): OidcLogin {
     async callback(req) {
       const pending = req.webSession?.data.oidc;
       if (!configured || !pending) return undefined;
+      // One callback per login attempt, whatever its outcome: state, nonce and verifier are spent.
       delete req.webSession!.data.oidc;
+      await req.webSession!.save();
       const { lib, config } = await provider();
       const current = new URL(req.originalUrl, c.OPERATOR_OIDC_REDIRECT_URL);
       try {
