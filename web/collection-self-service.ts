@@ -26,6 +26,7 @@ import { collectionSelfServicePageTexts } from '../texts/web-collection-self-ser
 import { findCaseAccess } from '../api/collection-access';
 import { casePage, done, myCase } from './collection';
 import { customerOf, form, page } from './handler';
+import { powerOfAttorneyPages } from './powers-of-attorney';
 import { type FieldError, langOf, render } from './render';
 
 /** `1 234,50` or `1234.50` → `1234.50`, or undefined when it is not a positive amount in öre. */
@@ -109,6 +110,7 @@ function suggestionRefusal(req: Request, err: unknown): FieldError[] {
 }
 
 export function collectionSelfServicePages(router: Router, deps: ApiDeps): void {
+  powerOfAttorneyPages(router, deps);
   router.get(
     '/mina-sidor/inkasso/forslag',
     page(async (req, res) => {

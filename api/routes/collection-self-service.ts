@@ -345,6 +345,129 @@ export async function acceptCollectionSolution(
   return { ...suggestionView(solution), results };
 }
 
+async function ownPower(deps: ApiDeps, principal: Principal, id: string): Promise<PowerOfAttorneyRow> {
+  const poa = await findPowerOfAttorney(deps.db, id);
+  if (!poa || poa.grantor_customer_id !== principal.sub) throw notFound(`no power of attorney ${id}`);
+  return poa;
+}
+
+export type PowerOfAttorneyView = ReturnType<typeof toPower>;
+
+/**
+ * R-COLL-8: a power of attorney to a helper, pending until the grantor signs the BankID order this
+ * starts (its `qrStartSecret` is for a caller that draws the QR code itself, never sent by the API).
+ */
+export async function givePowerOfAttorney(
+  deps: ApiDeps,
+  principal: Principal,
+  body: { helperPersonnummer: string; validUntil: string },
+  ip: string,
+) {
+  if (!deps.bankId) throw new ProblemError(503, 'Service Unavailable', 'BankID is not configured');
+  const today = stockholmToday();
+  const decided = orProblem(
+    decidePowerOfAttorney({ today, helperPersonnummer: body.helperPersonnummer, validUntil: body.validUntil }),
+  );
+  const helperCustomerId = await customerIdForPersonnummer(deps.db, deps.jwtSecret, decided.helperPersonnummer);
+  if (helperCustomerId === principal.sub) {
+    throw refusalProblem({
+      kind: 'conflict',
+      message: 'a power of attorney is given to someone else',
+      field: 'helperPersonnummer',
+      rule: 'R-COLL-8',
+    });
+  }
+  const order = await deps.bankId.sign({
+    endUserIp: ip,
+    userVisibleData: powerOfAttorneySignText({
+      helperBirthDate: parsePersonnummer(decided.helperPersonnummer, today).birthDate,
+      validUntil: decided.validUntil,
+    }),
+  });
+  const id = randomUUID();
+  await insertPowerOfAttorney(deps.db, {
+    id,
+    grantor_customer_id: principal.sub,
+    helper_personnummer: decided.helperPersonnummer,
+    helper_customer_id: helperCustomerId,
+    valid_until: decided.validUntil,
+    status: 'PENDING_SIGNATURE',
+    order_ref: order.orderRef,
+    signed_at: null,
+    revoked_at: null,
+  });
+  return { id, order };
+}
+
+/** A power of attorney the caller gave; while its signature is pending, BankID is asked how it went. */
+export async function powerOfAttorneyStatus(
+  deps: ApiDeps,
+  principal: Principal,
+  id: string,
+): Promise<PowerOfAttorneyView> {
+  let poa = await ownPower(deps, principal, id);
+  if (poa.status === 'PENDING_SIGNATURE' && poa.order_ref && deps.bankId) {
+    let outcome: 'pending' | 'signed' | 'failed' = 'pending';
+    try {
+      const result = await deps.bankId.collect(poa.order_ref);
+      if (result.status === 'failed') outcome = 'failed';
+      if (result.status === 'complete') {
+        // R-COLL-8: signed by the grantor themself (the person behind the customer id), no one else.
+        const signer = await customerIdForPersonnummer(
+          deps.db,
+          deps.jwtSecret,
+          result.completionData.user.personalNumber,
+        );
+        outcome = signer === poa.grantor_customer_id ? 'signed' : 'failed';
+      }
+    } catch (err) {
+      if (!(err instanceof BankIdError) || err.errorCode !== 'notFound') throw err;
+      outcome = 'failed';
+    }
+    if (outcome !== 'pending') {
+      await updatePowerOfAttorney(
+        deps.db,
+        poa.id,
+        outcome === 'signed' ? { status: 'ACTIVE', signed_at: new Date() } : { status: 'SIGNING_FAILED' },
+        'PENDING_SIGNATURE',
+      );
+      poa = (await findPowerOfAttorney(deps.db, poa.id))!;
+    }
+  }
+  return toPower(poa, stockholmToday());
+}
+
+/** R-COLL-8: revoked, the helper can neither see nor act on the grantor's cases from now on. */
+export async function revokePowerOfAttorney(
+  deps: ApiDeps,
+  principal: Principal,
+  id: string,
+): Promise<PowerOfAttorneyView> {
+  const poa = await ownPower(deps, principal, id);
+  if (poa.status === 'REVOKED') throw conflict('the power of attorney is already revoked');
+  if (poa.status === 'PENDING_SIGNATURE' && poa.order_ref && deps.bankId) {
+    await deps.bankId.cancel(poa.order_ref).catch(() => undefined); // best effort: a finished order needs none
+  }
+  await updatePowerOfAttorney(deps.db, poa.id, { status: 'REVOKED', revoked_at: new Date() });
+  return toPower((await findPowerOfAttorney(deps.db, poa.id))!, stockholmToday());
+}
+
+/** The powers of attorney the caller gave (newest first) and holds today, with the cases they cover. */
+export async function powersOfAttorney(deps: ApiDeps, principal: Principal) {
+  const today = stockholmToday();
+  const given = await listPowersOfAttorneyGiven(deps.db, principal.sub);
+  const held = await listPowersOfAttorneyHeld(deps.db, principal.sub, today);
+  const visible = await casesVisibleTo(deps.db, principal);
+  return {
+    given: given.map((p) => toPower(p, today)),
+    held: held.map((p) => ({
+      id: p.id,
+      validUntil: p.valid_until,
+      caseNumbers: visible.filter((c) => c.customer_id === p.grantor_customer_id).map((c) => c.case_number!),
+    })),
+  };
+}
+
 export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const caseOf = async (principal: Principal | undefined, caseNumber: string) =>
     (await findCaseAccess(deps.db, principal, caseNumber)).row;
@@ -627,12 +750,6 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
 
   // --- powers of attorney -----------------------------------------------------------------------
 
-  const ownPower = async (principal: Principal, id: string): Promise<PowerOfAttorneyRow> => {
-    const poa = await findPowerOfAttorney(deps.db, id);
-    if (!poa || poa.grantor_customer_id !== principal.sub) throw notFound(`no power of attorney ${id}`);
-    return poa;
-  };
-
   routes.add({
     method: 'post',
     path: '/v1/powers-of-attorney',
@@ -652,39 +769,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
       409: { description: 'refused (R-COLL-8)' },
     },
     handler: async ({ body, principal, req }) => {
-      if (!deps.bankId) throw new ProblemError(503, 'Service Unavailable', 'BankID is not configured');
-      const today = stockholmToday();
-      const decided = orProblem(
-        decidePowerOfAttorney({ today, helperPersonnummer: body.helperPersonnummer, validUntil: body.validUntil }),
-      );
-      const helperCustomerId = await customerIdForPersonnummer(deps.db, deps.jwtSecret, decided.helperPersonnummer);
-      if (helperCustomerId === principal!.sub) {
-        throw refusalProblem({
-          kind: 'conflict',
-          message: 'a power of attorney is given to someone else',
-          field: 'helperPersonnummer',
-          rule: 'R-COLL-8',
-        });
-      }
-      const order = await deps.bankId.sign({
-        endUserIp: endUserIp(req),
-        userVisibleData: powerOfAttorneySignText({
-          helperBirthDate: parsePersonnummer(decided.helperPersonnummer, today).birthDate,
-          validUntil: decided.validUntil,
-        }),
-      });
-      const id = randomUUID();
-      await insertPowerOfAttorney(deps.db, {
-        id,
-        grantor_customer_id: principal!.sub,
-        helper_personnummer: decided.helperPersonnummer,
-        helper_customer_id: helperCustomerId,
-        valid_until: decided.validUntil,
-        status: 'PENDING_SIGNATURE',
-        order_ref: order.orderRef,
-        signed_at: null,
-        revoked_at: null,
-      });
+      const { id, order } = await givePowerOfAttorney(deps, principal!, body, endUserIp(req));
       return {
         status: 202,
         body: {
@@ -711,23 +796,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
         schema: z.object({ given: z.array(powerOfAttorneySchema), held: z.array(heldPowerSchema) }),
       },
     },
-    handler: async ({ principal }) => {
-      const today = stockholmToday();
-      const given = await listPowersOfAttorneyGiven(deps.db, principal!.sub);
-      const held = await listPowersOfAttorneyHeld(deps.db, principal!.sub, today);
-      const visible = await casesVisibleTo(deps.db, principal!);
-      return {
-        status: 200,
-        body: {
-          given: given.map((p) => toPower(p, today)),
-          held: held.map((p) => ({
-            id: p.id,
-            validUntil: p.valid_until,
-            caseNumbers: visible.filter((c) => c.customer_id === p.grantor_customer_id).map((c) => c.case_number!),
-          })),
-        },
-      };
-    },
+    handler: async ({ principal }) => ({ status: 200, body: await powersOfAttorney(deps, principal!) }),
   });
 
   routes.add({
@@ -739,38 +808,10 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
     auth: ['customer'],
     params: z.object({ id: uuid }),
     responses: { 200: { description: 'the power of attorney', schema: powerOfAttorneySchema } },
-    handler: async ({ params, principal }) => {
-      let poa = await ownPower(principal!, params.id);
-      if (poa.status === 'PENDING_SIGNATURE' && poa.order_ref && deps.bankId) {
-        let outcome: 'pending' | 'signed' | 'failed' = 'pending';
-        try {
-          const result = await deps.bankId.collect(poa.order_ref);
-          if (result.status === 'failed') outcome = 'failed';
-          if (result.status === 'complete') {
-            // R-COLL-8: signed by the grantor themself (the person behind the customer id), no one else.
-            const signer = await customerIdForPersonnummer(
-              deps.db,
-              deps.jwtSecret,
-              result.completionData.user.personalNumber,
-            );
-            outcome = signer === poa.grantor_customer_id ? 'signed' : 'failed';
-          }
-        } catch (err) {
-          if (!(err instanceof BankIdError) || err.errorCode !== 'notFound') throw err;
-          outcome = 'failed';
-        }
-        if (outcome !== 'pending') {
-          await updatePowerOfAttorney(
-            deps.db,
-            poa.id,
-            outcome === 'signed' ? { status: 'ACTIVE', signed_at: new Date() } : { status: 'SIGNING_FAILED' },
-            'PENDING_SIGNATURE',
-          );
-          poa = (await findPowerOfAttorney(deps.db, poa.id))!;
-        }
-      }
-      return { status: 200, body: toPower(poa, stockholmToday()) };
-    },
+    handler: async ({ params, principal }) => ({
+      status: 200,
+      body: await powerOfAttorneyStatus(deps, principal!, params.id),
+    }),
   });
 
   routes.add({
@@ -785,14 +826,9 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
       200: { description: 'revoked', schema: powerOfAttorneySchema },
       409: { description: 'already revoked' },
     },
-    handler: async ({ params, principal }) => {
-      const poa = await ownPower(principal!, params.id);
-      if (poa.status === 'REVOKED') throw conflict('the power of attorney is already revoked');
-      if (poa.status === 'PENDING_SIGNATURE' && poa.order_ref && deps.bankId) {
-        await deps.bankId.cancel(poa.order_ref).catch(() => undefined); // best effort: a finished order needs none
-      }
-      await updatePowerOfAttorney(deps.db, poa.id, { status: 'REVOKED', revoked_at: new Date() });
-      return { status: 200, body: toPower((await findPowerOfAttorney(deps.db, poa.id))!, stockholmToday()) };
-    },
+    handler: async ({ params, principal }) => ({
+      status: 200,
+      body: await revokePowerOfAttorney(deps, principal!, params.id),
+    }),
   });
 }

@@ -218,3 +218,69 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   await other.close();
   await context.close();
 });
+
+it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case and writes as themself; revoked', async () => {
+  const dora = newPerson();
+  const erik = newPerson();
+  const doraId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, dora.personnummer);
+  const erikId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, erik.personnummer);
+  const { caseNumber } = await openCase(doraId, '12000.00');
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  await logInWithTestApp(page, baseUrl, dora.personnummer);
+  await page.getByRole('link', { name: 'Dina inkassoärenden' }).click();
+  await page.getByRole('link', { name: 'Fullmakter' }).click();
+  await heading(page, 'Fullmakter');
+  await checked(page);
+
+  // To oneself is refused, naming the field.
+  const validUntil = addDays(today(), 90);
+  await page.getByLabel('Personnummer för den du ger fullmakt (ÅÅÅÅMMDD-XXXX)').fill(dora.personnummer);
+  await page.getByLabel('Gäller till och med (ÅÅÅÅ-MM-DD)').fill(validUntil);
+  await page.getByRole('button', { name: 'Signera fullmakten med BankID' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Du kan inte ge fullmakt till dig själv.' }).waitFor();
+  await checked(page);
+
+  // Signed by Dora in the test BankID app: in force.
+  await page.getByLabel('Personnummer för den du ger fullmakt (ÅÅÅÅMMDD-XXXX)').fill(erik.personnummer);
+  await page.getByRole('button', { name: 'Signera fullmakten med BankID' }).click();
+  await page.waitForURL(/\/bankid$/);
+  await checked(page);
+  const app = await context.newPage();
+  await app.goto(`${baseUrl}/sandbox/bankid-app`);
+  const order = app.locator('section.order').filter({ hasText: 'Jag ger fullmakt' }).first();
+  await order.getByLabel('Personnummer (12 siffror)').fill(dora.personnummer);
+  await order.getByRole('button', { name: 'Godkänn' }).click();
+  await app.close();
+  await heading(page, 'Fullmakter');
+  expect(await page.locator('#given tbody').innerText()).toContain('Gäller');
+  await checked(page, 'powers-of-attorney');
+
+  // Erik, logged in as himself: "Cases I help with", the case page, a message recorded as his act.
+  const other = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const eriksPage = await other.newPage();
+  await logInWithTestApp(eriksPage, baseUrl, erik.personnummer);
+  await eriksPage.goto(`${baseUrl}/mina-sidor/fullmakter`);
+  await eriksPage.getByRole('link', { name: `Inkassoärende ${caseNumber}` }).click();
+  await heading(eriksPage, `Inkassoärende ${caseNumber}`);
+  await eriksPage.getByLabel('Ditt meddelande').fill('Jag hjälper min mamma med ärendet.');
+  await eriksPage.getByRole('button', { name: 'Skicka meddelande' }).click();
+  await eriksPage.getByRole('status').filter({ hasText: 'Ditt meddelande är skickat.' }).waitFor();
+  await checked(eriksPage);
+  const acts = await h.db
+    .selectFrom('collection_helper_acts')
+    .select(['helper_customer_id', 'action', 'status'])
+    .where('helper_customer_id', '=', erikId)
+    .execute();
+  expect(acts).toEqual([
+    { helper_customer_id: erikId, action: 'POST /mina-sidor/inkasso/{caseNumber}/meddelanden', status: 201 },
+  ]);
+
+  // Revoked by Dora: Erik's case page is gone.
+  await page.getByRole('button', { name: `Återkalla fullmakten till person född ${erik.birthDate}` }).click();
+  await page.getByRole('status').filter({ hasText: 'Fullmakten är återkallad.' }).waitFor();
+  expect(await page.locator('#given tbody').innerText()).toContain('Återkallad');
+  expect((await eriksPage.goto(`${baseUrl}/mina-sidor/inkasso/${caseNumber}`))!.status()).toBe(404);
+  await other.close();
+  await context.close();
+});
