@@ -77,6 +77,24 @@ const sv = {
   heldUntil: 'Fullmakt till och med {date}',
   powerRefused: 'Fullmakten gick inte att ge. Kontrollera personnumret och datumet (högst ett år fram).',
   selfRefused: 'Du kan inte ge fullmakt till dig själv.',
+  autogiroTitle: 'Autogiro',
+  autogiroLead:
+    'Med autogiro dras varje delbetalning i planen från ditt konto på förfallodagen. Kontots ägare signerar medgivandet med BankID.',
+  clearingNumber: 'Clearingnummer (4–5 siffror)',
+  accountNumber: 'Kontonummer (utan clearingnummer)',
+  payerPersonnummer: 'Kontoinnehavarens personnummer (ÅÅÅÅMMDD-XXXX)',
+  autogiroButton: 'Signera autogiromedgivande med BankID',
+  mandateStatuses: {
+    PENDING_SIGNATURE: 'Väntar på signering',
+    ACTIVE: 'Aktivt',
+    FAILED: 'Inte signerat',
+    CANCELLED: 'Avslutat',
+  } as Record<string, string>,
+  mandateAccount: 'Konto',
+  cancelMandate: 'Avsluta autogiro',
+  mandateCancelled: 'Autogirot är avslutat.',
+  mandateInvalid: 'Kontrollera clearingnummer, kontonummer och personnummer.',
+  mandateRefused: 'Autogiro gick inte att ge nu. Finns redan ett medgivande, avsluta det först.',
 };
 
 export type CollectionSelfServicePageTexts = typeof sv;
@@ -151,6 +169,24 @@ const en: CollectionSelfServicePageTexts = {
   powerRefused:
     'The power of attorney could not be given. Check the personal identity number and the date (at most a year ahead).',
   selfRefused: 'You cannot give power of attorney to yourself.',
+  autogiroTitle: 'Direct debit',
+  autogiroLead:
+    'With direct debit each installment of the plan is drawn from your account on its due date. The account holder signs the mandate with BankID.',
+  clearingNumber: 'Clearing number (4–5 digits)',
+  accountNumber: 'Account number (without clearing number)',
+  payerPersonnummer: 'The account holder’s personal identity number (YYYYMMDD-XXXX)',
+  autogiroButton: 'Sign the direct debit mandate with BankID',
+  mandateStatuses: {
+    PENDING_SIGNATURE: 'Waiting for signature',
+    ACTIVE: 'Active',
+    FAILED: 'Not signed',
+    CANCELLED: 'Cancelled',
+  },
+  mandateAccount: 'Account',
+  cancelMandate: 'Cancel direct debit',
+  mandateCancelled: 'The direct debit is cancelled.',
+  mandateInvalid: 'Check the clearing number, account number and personal identity number.',
+  mandateRefused: 'Direct debit could not be given now. If a mandate already exists, cancel it first.',
 };
 
 export function collectionSelfServicePageTexts(lang: Lang): CollectionSelfServicePageTexts {

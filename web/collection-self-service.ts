@@ -25,6 +25,7 @@ import { fill } from '../texts/web';
 import { collectionSelfServicePageTexts } from '../texts/web-collection-self-service';
 import { findCaseAccess } from '../api/collection-access';
 import { casePage, done, myCase } from './collection';
+import { directDebitPages } from './direct-debit';
 import { customerOf, form, page } from './handler';
 import { powerOfAttorneyPages } from './powers-of-attorney';
 import { type FieldError, langOf, render } from './render';
@@ -111,6 +112,7 @@ function suggestionRefusal(req: Request, err: unknown): FieldError[] {
 
 export function collectionSelfServicePages(router: Router, deps: ApiDeps): void {
   powerOfAttorneyPages(router, deps);
+  directDebitPages(router, deps);
   router.get(
     '/mina-sidor/inkasso/forslag',
     page(async (req, res) => {

@@ -18,6 +18,7 @@ import {
   visibleCollectionCase,
 } from '../api/routes/collection';
 import { collectionMessages, collectionReceipts } from '../api/routes/collection-self-service';
+import { directDebitMandatesOfLoan } from '../api/routes/direct-debit';
 import { stockholmToday } from '../api/schemas';
 import { type CaseListRow, listCaseEvents, listCollectionCases } from '../db/collection-case-repository';
 import { listInvoices } from '../db/loan-repository';
@@ -84,12 +85,13 @@ export async function casePage(
 ): Promise<void> {
   const lang = langOf(req);
   const s = selfServiceTexts(lang).collection;
-  const [view, events, invoices, receipts, messages] = await Promise.all([
+  const [view, events, invoices, receipts, messages, mandates] = await Promise.all([
     collectionCaseView(deps, row),
     listCaseEvents(deps.db, row.id),
     listInvoices(deps.db, row.loan_id),
     collectionReceipts(deps, row),
     collectionMessages(deps, row),
+    directDebitMandatesOfLoan(deps, { role: 'customer', sub: row.customer_id }, row.loan_id),
   ]);
   const terms = planTerms(view);
   const latest = addDays(stockholmToday(), DEFAULT_COLLECTION_PRODUCT.postponementMaxDays);
@@ -107,6 +109,7 @@ export async function casePage(
       invoices,
       receipts,
       messages,
+      mandates: mandates.filter((m) => m.caseNumber === row.case_number),
       p: collectionSelfServicePageTexts(lang),
       open: view.status === 'OPEN',
       postponeLead: fill(s.postponeLead, {
