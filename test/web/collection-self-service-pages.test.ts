@@ -182,6 +182,39 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
     expect(await page.locator('#case-plan tbody tr').count()).toBeGreaterThan(0);
   }
 
+  // R-PAY-3: autogiro for the plan, signed by the account holder in the test BankID app; then cancelled.
+  await page.goto(`${baseUrl}/mina-sidor/inkasso/${first.caseNumber}`);
+  await page.getByLabel('Clearingnummer (4–5 siffror)').fill('8327');
+  await page.getByLabel('Kontonummer (utan clearingnummer)').fill('12345678');
+  await page.getByLabel('Kontoinnehavarens personnummer (ÅÅÅÅMMDD-XXXX)').fill('12345');
+  await page.getByRole('button', { name: 'Signera autogiromedgivande med BankID' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Kontoinnehavarens personnummer' }).waitFor();
+  await page.getByLabel('Kontoinnehavarens personnummer (ÅÅÅÅMMDD-XXXX)').fill(anna.personnummer);
+  await page.getByRole('button', { name: 'Signera autogiromedgivande med BankID' }).click();
+  await page.waitForURL(/\/bankid$/);
+  const app = await context.newPage();
+  await waitFor(
+    async () => {
+      await app.goto(`${baseUrl}/sandbox/bankid-app`);
+      return app.locator('section.order').filter({ hasText: first.caseNumber }).count();
+    },
+    (n) => n > 0,
+    'the mandate order in the test app',
+  );
+  await app
+    .locator('section.order')
+    .filter({ hasText: first.caseNumber })
+    .first()
+    .getByRole('button', { name: 'Godkänn' })
+    .click();
+  await app.close();
+  await heading(page, `Inkassoärende ${first.caseNumber}`);
+  expect(await page.locator('#case-mandates').innerText()).toContain('Aktivt');
+  await checked(page);
+  await page.getByRole('button', { name: 'Avsluta autogiro' }).click();
+  await page.getByRole('status').filter({ hasText: 'Autogirot är avslutat.' }).waitFor();
+  expect(await page.locator('#case-mandates').innerText()).toContain('Avslutat');
+
   // R-COLL-2: a receipt of a payment made elsewhere; a missing reference is named first.
   await page.goto(`${baseUrl}/mina-sidor/inkasso/${first.caseNumber}`);
   await page.getByLabel('Betalningsdag (ÅÅÅÅ-MM-DD)').fill(addDays(today(), -2));
