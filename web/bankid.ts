@@ -15,6 +15,8 @@ import QRCode from 'qrcode';
 import { autoStartLink, BankIdError, qrCodeContent } from '../adapters/bankid';
 import type { ApiDeps } from '../api/deps';
 import { endUserIp } from '../api/routes/applications';
+import { powerOfAttorneyStatus } from '../api/routes/collection-self-service';
+import { directDebitMandate } from '../api/routes/direct-debit';
 import { findBankIdQrSecret } from '../db/bankid-qr-repository';
 import { customerIdForPersonnummer } from '../db/customer-identity-repository';
 import { findApplication } from '../db/application-repository';
@@ -62,6 +64,8 @@ async function checkOrder(deps: ApiDeps, req: Request): Promise<OrderState> {
     await logIn(req, customerId);
     return { state: 'complete' };
   }
+  if (order.kind === 'power-of-attorney') return powerOfAttorneyOrder(deps, req, order);
+  if (order.kind === 'direct-debit') return mandateOrder(deps, req, order);
   const row = order.applicationId ? await findApplication(deps.db, order.applicationId) : undefined;
   if (!row) return { state: 'failed', hintCode: 'cancelled' };
   const view = await deps.temporal.workflow
@@ -77,6 +81,32 @@ async function checkOrder(deps: ApiDeps, req: Request): Promise<OrderState> {
     delete session.data.bankid;
     await session.save();
   }
+  return { state: 'complete' };
+}
+
+/** R-COLL-8: a power of attorney's signature, as the API's `GET /v1/powers-of-attorney/{id}` collects it. */
+async function powerOfAttorneyOrder(deps: ApiDeps, req: Request, order: PendingBankId): Promise<OrderState> {
+  const session = req.webSession!;
+  const customerId = session.data.customerId;
+  if (!customerId || !order.powerOfAttorneyId) return { state: 'failed', hintCode: 'cancelled' };
+  const poa = await powerOfAttorneyStatus(deps, { role: 'customer', sub: customerId }, order.powerOfAttorneyId);
+  if (poa.status === 'PENDING_SIGNATURE') return { state: 'pending', hintCode: 'outstandingTransaction' };
+  if (poa.status !== 'ACTIVE') return { state: 'failed', hintCode: 'cancelled' };
+  delete session.data.bankid;
+  await session.save();
+  return { state: 'complete' };
+}
+
+/** R-PAY-3: an autogiro mandate's signature, collected by its workflow; the page reads the mandate. */
+async function mandateOrder(deps: ApiDeps, req: Request, order: PendingBankId): Promise<OrderState> {
+  const session = req.webSession!;
+  const customerId = session.data.customerId;
+  if (!customerId || !order.mandateId) return { state: 'failed', hintCode: 'cancelled' };
+  const mandate = await directDebitMandate(deps, { role: 'customer', sub: customerId }, order.mandateId);
+  if (mandate.status === 'PENDING_SIGNATURE') return { state: 'pending', hintCode: 'outstandingTransaction' };
+  if (mandate.status !== 'ACTIVE') return { state: 'failed', hintCode: 'cancelled' };
+  delete session.data.bankid;
+  await session.save();
   return { state: 'complete' };
 }
 
@@ -208,7 +238,7 @@ export function bankIdRoutes(router: Router, deps: ApiDeps, options: BankIdPageO
     form(async (req, res) => {
       const session = req.webSession!;
       const order = session.data.bankid;
-      if (order?.kind === 'login' && deps.bankId) {
+      if ((order?.kind === 'login' || order?.kind === 'power-of-attorney') && deps.bankId) {
         await deps.bankId.cancel(order.orderRef).catch(() => undefined); // already finished: nothing to cancel
       }
       delete session.data.bankid;

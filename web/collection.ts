@@ -17,6 +17,8 @@ import {
   freshCollectionCase,
   visibleCollectionCase,
 } from '../api/routes/collection';
+import { collectionMessages, collectionReceipts } from '../api/routes/collection-self-service';
+import { directDebitMandatesOfLoan } from '../api/routes/direct-debit';
 import { stockholmToday } from '../api/schemas';
 import { type CaseListRow, listCaseEvents, listCollectionCases } from '../db/collection-case-repository';
 import { listInvoices } from '../db/loan-repository';
@@ -27,6 +29,7 @@ import { Decimal, formatAmount } from '../domain/money';
 import { hasForbiddenControlCharacter } from '../domain/text';
 import { formatDate, formatKronor } from '../texts/format';
 import { fill } from '../texts/web';
+import { collectionSelfServicePageTexts } from '../texts/web-collection-self-service';
 import { selfServiceTexts } from '../texts/web-self-service';
 import {
   disputeUpdate,
@@ -34,13 +37,14 @@ import {
   postponeUpdate,
   proposePlanUpdate,
 } from '../workflows/collection-case-messages';
+import { collectionSelfServicePages } from './collection-self-service';
 import { customerOf, form, page } from './handler';
 import { type FieldError, langOf, render } from './render';
 
 const CASE_NUMBER = /^\d{6,9}$/;
 
 /** The case the logged-in customer may see, or undefined after answering with the not-found page. */
-async function myCase(
+export async function myCase(
   deps: ApiDeps,
   req: Request,
   res: Response,
@@ -66,12 +70,12 @@ function planTerms(view: CollectionCaseView) {
   return { smallest: formatAmount(smallest), months: p.planMaxMonths, min: p.planMinMonthlyAmount, fee: p.planFee };
 }
 
-interface CaseFormState {
+export interface CaseFormState {
   values?: Record<string, string>;
   errors?: FieldError[];
 }
 
-async function casePage(
+export async function casePage(
   deps: ApiDeps,
   req: Request,
   res: Response,
@@ -81,10 +85,13 @@ async function casePage(
 ): Promise<void> {
   const lang = langOf(req);
   const s = selfServiceTexts(lang).collection;
-  const [view, events, invoices] = await Promise.all([
+  const [view, events, invoices, receipts, messages, mandates] = await Promise.all([
     collectionCaseView(deps, row),
     listCaseEvents(deps.db, row.id),
     listInvoices(deps.db, row.loan_id),
+    collectionReceipts(deps, row),
+    collectionMessages(deps, row),
+    directDebitMandatesOfLoan(deps, { role: 'customer', sub: row.customer_id }, row.loan_id),
   ]);
   const terms = planTerms(view);
   const latest = addDays(stockholmToday(), DEFAULT_COLLECTION_PRODUCT.postponementMaxDays);
@@ -100,6 +107,10 @@ async function casePage(
       plan: view.plan as { installments?: { number: number; dueDate: string; amount: string }[]; fee?: string } | null,
       events: events.map((e) => ({ date: e.date, label: s.timeline[e.kind] ?? s.otherEvent })),
       invoices,
+      receipts,
+      messages,
+      mandates: mandates.filter((m) => m.caseNumber === row.case_number),
+      p: collectionSelfServicePageTexts(lang),
       open: view.status === 'OPEN',
       postponeLead: fill(s.postponeLead, {
         days: DEFAULT_COLLECTION_PRODUCT.postponementMaxDays,
@@ -121,7 +132,7 @@ async function casePage(
 }
 
 /** After an action: the notice on the case page (post/redirect/get). */
-async function done(req: Request, res: Response, caseNumber: string, notice: string): Promise<void> {
+export async function done(req: Request, res: Response, caseNumber: string, notice: string): Promise<void> {
   req.webSession!.data.flash = notice;
   await req.webSession!.save();
   res.redirect(303, `/mina-sidor/inkasso/${caseNumber}`);
@@ -133,6 +144,7 @@ function refusedOrInvalid(err: unknown): ProblemError | undefined {
 }
 
 export function collectionPages(router: Router, deps: ApiDeps): void {
+  collectionSelfServicePages(router, deps);
   router.get(
     '/mina-sidor/inkasso',
     page(async (req, res) => {
@@ -144,6 +156,8 @@ export function collectionPages(router: Router, deps: ApiDeps): void {
         title: s.title,
         s,
         cases: await Promise.all(rows.map((r) => collectionCaseView(deps, r))),
+        openCount: rows.filter((r) => r.status === 'OPEN').length,
+        p: collectionSelfServicePageTexts(langOf(req)),
       });
     }),
   );

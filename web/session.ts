@@ -19,7 +19,7 @@ import type { Lang } from '../texts/bankid';
 
 /** A BankID order this browser is waiting for. */
 export interface PendingBankId {
-  kind: 'login' | 'identify' | 'sign';
+  kind: 'login' | 'identify' | 'sign' | 'power-of-attorney' | 'direct-debit';
   orderRef: string;
   autoStartToken: string;
   qrStartToken: string;
@@ -32,6 +32,10 @@ export interface PendingBankId {
   backTo: string;
   applicationId?: string;
   applicantIndex?: number;
+  /** A power of attorney being signed on Mina sidor (web/powers-of-attorney.ts). */
+  powerOfAttorneyId?: string;
+  /** An autogiro mandate being signed on Mina sidor (web/direct-debit.ts). */
+  mandateId?: string;
   /** The customer id the applicant becomes once identified. */
   customerId?: string;
   /** Set once the person pressed "open BankID on this device" (changes the hint messages). */

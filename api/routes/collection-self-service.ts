@@ -170,22 +170,307 @@ function orProblem<T>(decision: Decision<T>, fields: RefusalFields = {}): T {
   throw refusalProblem(decision.refusal, fields);
 }
 
+const handleOf = (deps: ApiDeps, row: CaseListRow) =>
+  deps.temporal.workflow.getHandle(collectionCaseWorkflowId(row.case_number!));
+
+/** One of the case's updates; a refusal is the problem it names, a case that has ended a 409. */
+async function update<A>(row: CaseListRow, fields: RefusalFields, run: () => Promise<A>): Promise<A> {
+  try {
+    return await run();
+  } catch (err) {
+    const refused = refusalOf(err);
+    if (refused) throw refusalProblem(refused, fields);
+    if (isWorkflowGone(err)) throw conflict(`collection case ${row.case_number} is ${row.status}`);
+    throw err;
+  }
+}
+
+export type CollectionReceiptView = ReturnType<typeof toReceipt>;
+
+/** The receipts sent on a case, oldest first (the API's and Mina sidor's list). */
+export async function collectionReceipts(deps: ApiDeps, row: CaseListRow): Promise<CollectionReceiptView[]> {
+  return (await listReceipts(deps.db, row.id)).map(toReceipt);
+}
+
+/** R-COLL-2: a receipt of a payment made elsewhere, sent to the case's workflow to be checked. */
+export async function submitCollectionReceipt(
+  deps: ApiDeps,
+  principal: Principal,
+  row: CaseListRow,
+  body: { bankReference: string; paidOn: string; amount: string; fileId?: string | undefined },
+): Promise<CollectionReceiptView> {
+  if (body.fileId && !(await findReceiptFileOfCase(deps.db, row.id, body.fileId))) {
+    throw new ProblemError(400, 'Bad Request', 'no such file on this case', [
+      { field: 'body.fileId', message: 'upload the file to this case first' },
+    ]);
+  }
+  const receiptId = randomUUID();
+  await update(row, {}, () =>
+    handleOf(deps, row).executeUpdate(submitReceiptUpdate, {
+      args: [
+        {
+          actor: principal.sub,
+          receiptId,
+          bankReference: body.bankReference,
+          paidOn: body.paidOn,
+          amount: body.amount,
+          ...(body.fileId ? { fileId: body.fileId } : {}),
+        },
+      ],
+    }),
+  );
+  return toReceipt((await findReceipt(deps.db, receiptId))!);
+}
+
+export type CollectionMessageView = Awaited<ReturnType<typeof collectionMessages>>[number];
+
+/** The case's message thread, oldest first. */
+export async function collectionMessages(deps: ApiDeps, row: CaseListRow) {
+  return (await listCaseMessages(deps.db, row.id)).map((m) => ({
+    id: String(m.id),
+    from: m.from_role,
+    body: m.body,
+    sentAt: m.created_at.toISOString(),
+  }));
+}
+
+/** A message in the case's thread, from the customer (or their helper) or an operator's answer. */
+export async function sendCollectionMessage(
+  deps: ApiDeps,
+  principal: Principal,
+  row: CaseListRow,
+  body: string,
+  as: 'customer' | 'operator',
+): Promise<CaseView> {
+  return update(row, { body: ['body'] }, () =>
+    handleOf(deps, row).executeUpdate(as === 'customer' ? sendCaseMessageUpdate : answerCaseMessageUpdate, {
+      args: [{ actor: principal.sub, messageId: randomUUID(), body }],
+    }),
+  );
+}
+
+/** The caller's own open cases with the claim exact to today (R-COLL-1). */
+async function openCasesOf(deps: ApiDeps, principal: Principal) {
+  const today = stockholmToday();
+  const rows = (await casesVisibleTo(deps.db, principal)).filter(
+    (r) => r.customer_id === principal.sub && r.status === 'OPEN',
+  );
+  return Promise.all(
+    rows.map(async (row) => {
+      const loan = (await findLoan(deps.db, row.loan_id))!;
+      const posted = claimFromLines(await caseLedgerLines(deps.db, row.id));
+      const accruedUntil = row.default_interest_accrued_until ?? today;
+      const claim =
+        compareDates(accruedUntil, today) < 0
+          ? claimOn({
+              claim: posted,
+              nominalRatePercent: new Decimal(loan.nominal_rate_percent),
+              accruedUntil,
+              date: today,
+            })
+          : posted;
+      return {
+        row,
+        caseNumber: row.case_number!,
+        claimTotal: claimTotal(claim),
+        standing: {
+          stage: row.stage ?? 'DEMAND',
+          deadline: row.deadline,
+          postponementsUsed: row.postponements_used,
+        },
+      };
+    }),
+  );
+}
+
+async function suggest(deps: ApiDeps, principal: Principal, body: { monthlyAmount: string; dayOfMonth: number }) {
+  const cases = await openCasesOf(deps, principal);
+  if (cases.length === 0) throw notFound('you have no open collection cases');
+  const solution = orProblem(
+    suggestSolution({
+      today: stockholmToday(),
+      monthlyAmount: new Decimal(body.monthlyAmount),
+      dayOfMonth: body.dayOfMonth,
+      cases,
+    }),
+  );
+  return { cases, solution };
+}
+
+const suggestionView = (solution: Awaited<ReturnType<typeof suggest>>['solution']) => ({
+  monthlyAmount: solution.monthlyAmount,
+  dayOfMonth: solution.dayOfMonth,
+  plans: solution.plans.map(({ plan: _plan, ...p }) => p),
+  excluded: solution.excluded,
+});
+
+export type CollectionSuggestionView = ReturnType<typeof suggestionView>;
+
+/** R-COLL-6: one monthly amount over all the caller's open cases, the plan length on each. */
+export async function suggestCollectionSolution(
+  deps: ApiDeps,
+  principal: Principal,
+  body: { monthlyAmount: string; dayOfMonth: number },
+): Promise<CollectionSuggestionView> {
+  return suggestionView((await suggest(deps, principal, body)).solution);
+}
+
+/** R-COLL-6: the suggestion decided again today, then proposed to each case in turn. */
+export async function acceptCollectionSolution(
+  deps: ApiDeps,
+  principal: Principal,
+  body: { monthlyAmount: string; dayOfMonth: number },
+) {
+  const { cases, solution } = await suggest(deps, principal, body);
+  const results: {
+    caseNumber: string;
+    accepted: boolean;
+    stage?: (typeof COLLECTION_STAGES)[number];
+    refusal?: string;
+  }[] = [];
+  for (const p of solution.plans) {
+    const row = cases.find((c) => c.caseNumber === p.caseNumber)!.row;
+    try {
+      const view = await update(row, {}, () =>
+        handleOf(deps, row).executeUpdate(proposePlanUpdate, {
+          args: [{ actor: principal.sub, monthlyAmount: p.monthlyAmount, dayOfMonth: solution.dayOfMonth }],
+        }),
+      );
+      results.push({ caseNumber: p.caseNumber, accepted: true, stage: view.stage });
+    } catch (err) {
+      if (!(err instanceof ProblemError) || err.status !== 409) throw err;
+      results.push({ caseNumber: p.caseNumber, accepted: false, refusal: err.detail ?? err.title });
+    }
+  }
+  return { ...suggestionView(solution), results };
+}
+
+async function ownPower(deps: ApiDeps, principal: Principal, id: string): Promise<PowerOfAttorneyRow> {
+  const poa = await findPowerOfAttorney(deps.db, id);
+  if (!poa || poa.grantor_customer_id !== principal.sub) throw notFound(`no power of attorney ${id}`);
+  return poa;
+}
+
+export type PowerOfAttorneyView = ReturnType<typeof toPower>;
+
+/**
+ * R-COLL-8: a power of attorney to a helper, pending until the grantor signs the BankID order this
+ * starts (its `qrStartSecret` is for a caller that draws the QR code itself, never sent by the API).
+ */
+export async function givePowerOfAttorney(
+  deps: ApiDeps,
+  principal: Principal,
+  body: { helperPersonnummer: string; validUntil: string },
+  ip: string,
+) {
+  if (!deps.bankId) throw new ProblemError(503, 'Service Unavailable', 'BankID is not configured');
+  const today = stockholmToday();
+  const decided = orProblem(
+    decidePowerOfAttorney({ today, helperPersonnummer: body.helperPersonnummer, validUntil: body.validUntil }),
+  );
+  const helperCustomerId = await customerIdForPersonnummer(deps.db, deps.jwtSecret, decided.helperPersonnummer);
+  if (helperCustomerId === principal.sub) {
+    throw refusalProblem({
+      kind: 'conflict',
+      message: 'a power of attorney is given to someone else',
+      field: 'helperPersonnummer',
+      rule: 'R-COLL-8',
+    });
+  }
+  const order = await deps.bankId.sign({
+    endUserIp: ip,
+    userVisibleData: powerOfAttorneySignText({
+      helperBirthDate: parsePersonnummer(decided.helperPersonnummer, today).birthDate,
+      validUntil: decided.validUntil,
+    }),
+  });
+  const id = randomUUID();
+  await insertPowerOfAttorney(deps.db, {
+    id,
+    grantor_customer_id: principal.sub,
+    helper_personnummer: decided.helperPersonnummer,
+    helper_customer_id: helperCustomerId,
+    valid_until: decided.validUntil,
+    status: 'PENDING_SIGNATURE',
+    order_ref: order.orderRef,
+    signed_at: null,
+    revoked_at: null,
+  });
+  return { id, order };
+}
+
+/** A power of attorney the caller gave; while its signature is pending, BankID is asked how it went. */
+export async function powerOfAttorneyStatus(
+  deps: ApiDeps,
+  principal: Principal,
+  id: string,
+): Promise<PowerOfAttorneyView> {
+  let poa = await ownPower(deps, principal, id);
+  if (poa.status === 'PENDING_SIGNATURE' && poa.order_ref && deps.bankId) {
+    let outcome: 'pending' | 'signed' | 'failed' = 'pending';
+    try {
+      const result = await deps.bankId.collect(poa.order_ref);
+      if (result.status === 'failed') outcome = 'failed';
+      if (result.status === 'complete') {
+        // R-COLL-8: signed by the grantor themself (the person behind the customer id), no one else.
+        const signer = await customerIdForPersonnummer(
+          deps.db,
+          deps.jwtSecret,
+          result.completionData.user.personalNumber,
+        );
+        outcome = signer === poa.grantor_customer_id ? 'signed' : 'failed';
+      }
+    } catch (err) {
+      if (!(err instanceof BankIdError) || err.errorCode !== 'notFound') throw err;
+      outcome = 'failed';
+    }
+    if (outcome !== 'pending') {
+      await updatePowerOfAttorney(
+        deps.db,
+        poa.id,
+        outcome === 'signed' ? { status: 'ACTIVE', signed_at: new Date() } : { status: 'SIGNING_FAILED' },
+        'PENDING_SIGNATURE',
+      );
+      poa = (await findPowerOfAttorney(deps.db, poa.id))!;
+    }
+  }
+  return toPower(poa, stockholmToday());
+}
+
+/** R-COLL-8: revoked, the helper can neither see nor act on the grantor's cases from now on. */
+export async function revokePowerOfAttorney(
+  deps: ApiDeps,
+  principal: Principal,
+  id: string,
+): Promise<PowerOfAttorneyView> {
+  const poa = await ownPower(deps, principal, id);
+  if (poa.status === 'REVOKED') throw conflict('the power of attorney is already revoked');
+  if (poa.status === 'PENDING_SIGNATURE' && poa.order_ref && deps.bankId) {
+    await deps.bankId.cancel(poa.order_ref).catch(() => undefined); // best effort: a finished order needs none
+  }
+  await updatePowerOfAttorney(deps.db, poa.id, { status: 'REVOKED', revoked_at: new Date() });
+  return toPower((await findPowerOfAttorney(deps.db, poa.id))!, stockholmToday());
+}
+
+/** The powers of attorney the caller gave (newest first) and holds today, with the cases they cover. */
+export async function powersOfAttorney(deps: ApiDeps, principal: Principal) {
+  const today = stockholmToday();
+  const given = await listPowersOfAttorneyGiven(deps.db, principal.sub);
+  const held = await listPowersOfAttorneyHeld(deps.db, principal.sub, today);
+  const visible = await casesVisibleTo(deps.db, principal);
+  return {
+    given: given.map((p) => toPower(p, today)),
+    held: held.map((p) => ({
+      id: p.id,
+      validUntil: p.valid_until,
+      caseNumbers: visible.filter((c) => c.customer_id === p.grantor_customer_id).map((c) => c.case_number!),
+    })),
+  };
+}
+
 export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const caseOf = async (principal: Principal | undefined, caseNumber: string) =>
     (await findCaseAccess(deps.db, principal, caseNumber)).row;
-  const handleOf = (row: CaseListRow) => deps.temporal.workflow.getHandle(collectionCaseWorkflowId(row.case_number!));
-
-  /** One of the case's updates; a refusal is the problem it names, a case that has ended a 409. */
-  const update = async <A>(row: CaseListRow, fields: RefusalFields, run: () => Promise<A>): Promise<A> => {
-    try {
-      return await run();
-    } catch (err) {
-      const refused = refusalOf(err);
-      if (refused) throw refusalProblem(refused, fields);
-      if (isWorkflowGone(err)) throw conflict(`collection case ${row.case_number} is ${row.status}`);
-      throw err;
-    }
-  };
   const stateOf = (view: CaseView) => ({
     caseNumber: view.caseNumber,
     status: view.status,
@@ -264,27 +549,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
     },
     handler: async ({ params, body, principal }) => {
       const row = await caseOf(principal, params.caseNumber);
-      if (body.fileId && !(await findReceiptFileOfCase(deps.db, row.id, body.fileId))) {
-        throw new ProblemError(400, 'Bad Request', 'no such file on this case', [
-          { field: 'body.fileId', message: 'upload the file to this case first' },
-        ]);
-      }
-      const receiptId = randomUUID();
-      await update(row, {}, () =>
-        handleOf(row).executeUpdate(submitReceiptUpdate, {
-          args: [
-            {
-              actor: principal!.sub,
-              receiptId,
-              bankReference: body.bankReference,
-              paidOn: body.paidOn,
-              amount: body.amount,
-              ...(body.fileId ? { fileId: body.fileId } : {}),
-            },
-          ],
-        }),
-      );
-      return { status: 201, body: toReceipt((await findReceipt(deps.db, receiptId))!) };
+      return { status: 201, body: await submitCollectionReceipt(deps, principal!, row, body) };
     },
   });
 
@@ -299,7 +564,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
     responses: { 200: { description: 'oldest first', schema: z.object({ items: z.array(receiptSchema) }) } },
     handler: async ({ params, principal }) => {
       const row = await caseOf(principal, params.caseNumber);
-      return { status: 200, body: { items: (await listReceipts(deps.db, row.id)).map(toReceipt) } };
+      return { status: 200, body: { items: await collectionReceipts(deps, row) } };
     },
   });
 
@@ -326,7 +591,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
       const receipt = await findReceipt(deps.db, params.receiptId);
       if (!receipt || receipt.case_id !== row.id) throw notFound(`no receipt ${params.receiptId} on this case`);
       await update(row, { params: ['receiptId'], body: ['outcome', 'reason'] }, () =>
-        handleOf(row).executeUpdate(decideReceiptUpdate, {
+        handleOf(deps, row).executeUpdate(decideReceiptUpdate, {
           args: [
             {
               actor: principal!.sub,
@@ -366,13 +631,6 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
 
   // --- messages ---------------------------------------------------------------------------------
 
-  const messagesOf = async (row: CaseListRow) =>
-    (await listCaseMessages(deps.db, row.id)).map((m) => ({
-      id: String(m.id),
-      from: m.from_role,
-      body: m.body,
-      sentAt: m.created_at.toISOString(),
-    }));
   const messageBody = z.strictObject({ body: z.string().trim().min(1).max(4000) }).openapi('CollectionMessageRequest');
 
   routes.add({
@@ -386,7 +644,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
     responses: { 200: { description: 'the thread', schema: z.object({ items: z.array(messageSchema) }) } },
     handler: async ({ params, principal }) => {
       const row = await caseOf(principal, params.caseNumber);
-      return { status: 200, body: { items: await messagesOf(row) } };
+      return { status: 200, body: { items: await collectionMessages(deps, row) } };
     },
   });
 
@@ -394,12 +652,8 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
     (as: 'customer' | 'operator') =>
     async (ctx: { params: { caseNumber: string }; body: { body: string }; principal: Principal | undefined }) => {
       const row = await caseOf(ctx.principal, ctx.params.caseNumber);
-      const view = await update(row, { body: ['body'] }, () =>
-        handleOf(row).executeUpdate(as === 'customer' ? sendCaseMessageUpdate : answerCaseMessageUpdate, {
-          args: [{ actor: ctx.principal!.sub, messageId: randomUUID(), body: ctx.body.body }],
-        }),
-      );
-      return { status: 201, body: { case: stateOf(view), items: await messagesOf(row) } };
+      const view = await sendCollectionMessage(deps, ctx.principal!, row, ctx.body.body, as);
+      return { status: 201, body: { case: stateOf(view), items: await collectionMessages(deps, row) } };
     };
   const threadAnswer = z.object({ case: caseStateSchema, items: z.array(messageSchema) });
 
@@ -437,62 +691,9 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
 
   // --- suggested solution -----------------------------------------------------------------------
 
-  /** The caller's own open cases with the claim exact to today (R-COLL-1). */
-  const openCasesOf = async (principal: Principal) => {
-    const today = stockholmToday();
-    const rows = (await casesVisibleTo(deps.db, principal)).filter(
-      (r) => r.customer_id === principal.sub && r.status === 'OPEN',
-    );
-    return Promise.all(
-      rows.map(async (row) => {
-        const loan = (await findLoan(deps.db, row.loan_id))!;
-        const posted = claimFromLines(await caseLedgerLines(deps.db, row.id));
-        const accruedUntil = row.default_interest_accrued_until ?? today;
-        const claim =
-          compareDates(accruedUntil, today) < 0
-            ? claimOn({
-                claim: posted,
-                nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-                accruedUntil,
-                date: today,
-              })
-            : posted;
-        return {
-          row,
-          caseNumber: row.case_number!,
-          claimTotal: claimTotal(claim),
-          standing: {
-            stage: row.stage ?? 'DEMAND',
-            deadline: row.deadline,
-            postponementsUsed: row.postponements_used,
-          },
-        };
-      }),
-    );
-  };
   const suggestionBody = z
     .strictObject({ monthlyAmount: positiveAmountString, dayOfMonth: z.number().int().min(1).max(28) })
     .openapi('CollectionSuggestionRequest');
-  const suggest = async (principal: Principal, body: { monthlyAmount: string; dayOfMonth: number }) => {
-    const cases = await openCasesOf(principal);
-    if (cases.length === 0) throw notFound('you have no open collection cases');
-    const solution = orProblem(
-      suggestSolution({
-        today: stockholmToday(),
-        monthlyAmount: new Decimal(body.monthlyAmount),
-        dayOfMonth: body.dayOfMonth,
-        cases,
-      }),
-    );
-    return { cases, solution };
-  };
-  const suggestionView = (solution: Awaited<ReturnType<typeof suggest>>['solution']) => ({
-    monthlyAmount: solution.monthlyAmount,
-    dayOfMonth: solution.dayOfMonth,
-    plans: solution.plans.map(({ plan: _plan, ...p }) => p),
-    excluded: solution.excluded,
-  });
-
   routes.add({
     method: 'post',
     path: '/v1/collection-cases/suggested-solution',
@@ -510,8 +711,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
       409: { description: 'too low' },
     },
     handler: async ({ body, principal }) => {
-      const { solution } = await suggest(principal!, body);
-      return { status: 200, body: suggestionView(solution) };
+      return { status: 200, body: await suggestCollectionSolution(deps, principal!, body) };
     },
   });
 
@@ -544,33 +744,11 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
       409: { description: 'too low' },
     },
     handler: async ({ body, principal }) => {
-      const { cases, solution } = await suggest(principal!, body);
-      const results = [];
-      for (const p of solution.plans) {
-        const row = cases.find((c) => c.caseNumber === p.caseNumber)!.row;
-        try {
-          const view = await update(row, {}, () =>
-            handleOf(row).executeUpdate(proposePlanUpdate, {
-              args: [{ actor: principal!.sub, monthlyAmount: p.monthlyAmount, dayOfMonth: solution.dayOfMonth }],
-            }),
-          );
-          results.push({ caseNumber: p.caseNumber, accepted: true, stage: view.stage });
-        } catch (err) {
-          if (!(err instanceof ProblemError) || err.status !== 409) throw err;
-          results.push({ caseNumber: p.caseNumber, accepted: false, refusal: err.detail ?? err.title });
-        }
-      }
-      return { status: 200, body: { ...suggestionView(solution), results } };
+      return { status: 200, body: await acceptCollectionSolution(deps, principal!, body) };
     },
   });
 
   // --- powers of attorney -----------------------------------------------------------------------
-
-  const ownPower = async (principal: Principal, id: string): Promise<PowerOfAttorneyRow> => {
-    const poa = await findPowerOfAttorney(deps.db, id);
-    if (!poa || poa.grantor_customer_id !== principal.sub) throw notFound(`no power of attorney ${id}`);
-    return poa;
-  };
 
   routes.add({
     method: 'post',
@@ -591,39 +769,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
       409: { description: 'refused (R-COLL-8)' },
     },
     handler: async ({ body, principal, req }) => {
-      if (!deps.bankId) throw new ProblemError(503, 'Service Unavailable', 'BankID is not configured');
-      const today = stockholmToday();
-      const decided = orProblem(
-        decidePowerOfAttorney({ today, helperPersonnummer: body.helperPersonnummer, validUntil: body.validUntil }),
-      );
-      const helperCustomerId = await customerIdForPersonnummer(deps.db, deps.jwtSecret, decided.helperPersonnummer);
-      if (helperCustomerId === principal!.sub) {
-        throw refusalProblem({
-          kind: 'conflict',
-          message: 'a power of attorney is given to someone else',
-          field: 'helperPersonnummer',
-          rule: 'R-COLL-8',
-        });
-      }
-      const order = await deps.bankId.sign({
-        endUserIp: endUserIp(req),
-        userVisibleData: powerOfAttorneySignText({
-          helperBirthDate: parsePersonnummer(decided.helperPersonnummer, today).birthDate,
-          validUntil: decided.validUntil,
-        }),
-      });
-      const id = randomUUID();
-      await insertPowerOfAttorney(deps.db, {
-        id,
-        grantor_customer_id: principal!.sub,
-        helper_personnummer: decided.helperPersonnummer,
-        helper_customer_id: helperCustomerId,
-        valid_until: decided.validUntil,
-        status: 'PENDING_SIGNATURE',
-        order_ref: order.orderRef,
-        signed_at: null,
-        revoked_at: null,
-      });
+      const { id, order } = await givePowerOfAttorney(deps, principal!, body, endUserIp(req));
       return {
         status: 202,
         body: {
@@ -650,23 +796,7 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
         schema: z.object({ given: z.array(powerOfAttorneySchema), held: z.array(heldPowerSchema) }),
       },
     },
-    handler: async ({ principal }) => {
-      const today = stockholmToday();
-      const given = await listPowersOfAttorneyGiven(deps.db, principal!.sub);
-      const held = await listPowersOfAttorneyHeld(deps.db, principal!.sub, today);
-      const visible = await casesVisibleTo(deps.db, principal!);
-      return {
-        status: 200,
-        body: {
-          given: given.map((p) => toPower(p, today)),
-          held: held.map((p) => ({
-            id: p.id,
-            validUntil: p.valid_until,
-            caseNumbers: visible.filter((c) => c.customer_id === p.grantor_customer_id).map((c) => c.case_number!),
-          })),
-        },
-      };
-    },
+    handler: async ({ principal }) => ({ status: 200, body: await powersOfAttorney(deps, principal!) }),
   });
 
   routes.add({
@@ -678,38 +808,10 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
     auth: ['customer'],
     params: z.object({ id: uuid }),
     responses: { 200: { description: 'the power of attorney', schema: powerOfAttorneySchema } },
-    handler: async ({ params, principal }) => {
-      let poa = await ownPower(principal!, params.id);
-      if (poa.status === 'PENDING_SIGNATURE' && poa.order_ref && deps.bankId) {
-        let outcome: 'pending' | 'signed' | 'failed' = 'pending';
-        try {
-          const result = await deps.bankId.collect(poa.order_ref);
-          if (result.status === 'failed') outcome = 'failed';
-          if (result.status === 'complete') {
-            // R-COLL-8: signed by the grantor themself (the person behind the customer id), no one else.
-            const signer = await customerIdForPersonnummer(
-              deps.db,
-              deps.jwtSecret,
-              result.completionData.user.personalNumber,
-            );
-            outcome = signer === poa.grantor_customer_id ? 'signed' : 'failed';
-          }
-        } catch (err) {
-          if (!(err instanceof BankIdError) || err.errorCode !== 'notFound') throw err;
-          outcome = 'failed';
-        }
-        if (outcome !== 'pending') {
-          await updatePowerOfAttorney(
-            deps.db,
-            poa.id,
-            outcome === 'signed' ? { status: 'ACTIVE', signed_at: new Date() } : { status: 'SIGNING_FAILED' },
-            'PENDING_SIGNATURE',
-          );
-          poa = (await findPowerOfAttorney(deps.db, poa.id))!;
-        }
-      }
-      return { status: 200, body: toPower(poa, stockholmToday()) };
-    },
+    handler: async ({ params, principal }) => ({
+      status: 200,
+      body: await powerOfAttorneyStatus(deps, principal!, params.id),
+    }),
   });
 
   routes.add({
@@ -724,14 +826,9 @@ export function collectionSelfServiceRoutes(routes: ApiRoutes, deps: ApiDeps): v
       200: { description: 'revoked', schema: powerOfAttorneySchema },
       409: { description: 'already revoked' },
     },
-    handler: async ({ params, principal }) => {
-      const poa = await ownPower(principal!, params.id);
-      if (poa.status === 'REVOKED') throw conflict('the power of attorney is already revoked');
-      if (poa.status === 'PENDING_SIGNATURE' && poa.order_ref && deps.bankId) {
-        await deps.bankId.cancel(poa.order_ref).catch(() => undefined); // best effort: a finished order needs none
-      }
-      await updatePowerOfAttorney(deps.db, poa.id, { status: 'REVOKED', revoked_at: new Date() });
-      return { status: 200, body: toPower((await findPowerOfAttorney(deps.db, poa.id))!, stockholmToday()) };
-    },
+    handler: async ({ params, principal }) => ({
+      status: 200,
+      body: await revokePowerOfAttorney(deps, principal!, params.id),
+    }),
   });
 }

@@ -90,64 +90,144 @@ const signingSchema = z
   })
   .openapi('DirectDebitMandateSigning');
 
+export type DirectDebitMandateView = z.infer<typeof mandateSchema>;
+type MandateInput = z.infer<typeof mandateBody>;
+
+const caseNumberOfId = (deps: ApiDeps, caseId: string) =>
+  deps.db.selectFrom('collection_cases').select('case_number').where('id', '=', caseId).executeTakeFirst();
+
+/** The mandate as the API answers it. */
+export async function directDebitMandateView(deps: ApiDeps, row: MandateRow): Promise<DirectDebitMandateView> {
+  const caseRow = row.case_id ? await caseNumberOfId(deps, row.case_id) : undefined;
+  return {
+    mandateId: row.id,
+    status: row.status,
+    loanId: row.loan_id,
+    caseNumber: caseRow?.case_number ?? null,
+    account: maskedAccount(row.clearing_number, row.account_number),
+    failureReason: row.failure_reason,
+    cancelledBy: row.cancelled_by,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** The loan if it is the customer's own (operators see any); a 404 otherwise. */
+async function ownLoan(deps: ApiDeps, principal: Principal | undefined, loanId: string): Promise<LoanRow> {
+  const loan = await findLoan(deps.db, loanId);
+  if (!loan || !mayAccessLoan(principal, loan)) throw notFound(`no loan ${loanId}`);
+  return loan;
+}
+
+/** Records the mandate, starts its signing and answers with the BankID order. */
+async function give(
+  deps: ApiDeps,
+  input: { loan: LoanRow; caseId: string | null; for: MandateFor; endUserIp: string },
+  body: MandateInput,
+) {
+  const mandateId = randomUUID();
+  const row = await insertMandate(deps.db, {
+    id: mandateId,
+    customerId: input.loan.customer_id,
+    loanId: input.loan.id,
+    caseId: input.caseId,
+    clearingNumber: body.clearingNumber,
+    accountNumber: body.accountNumber,
+    payerPersonnummer: body.payerPersonnummer,
+  });
+  if (!row) throw refused('a direct-debit mandate is already given or being signed: cancel it first');
+  const handle = await deps.temporal.workflow.start(directDebitMandateWorkflow, {
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    workflowId: mandateWorkflowId(mandateId),
+    args: [
+      {
+        mandateId,
+        personnummer: body.payerPersonnummer,
+        endUserIp: input.endUserIp,
+        userVisibleData: mandateSigningText({ for: input.for, ...body }),
+      },
+    ],
+  });
+  const order = await handle.executeUpdate(mandateSigningOrderUpdate);
+  const now = (await findMandate(deps.db, mandateId))!;
+  if (!order) throw refused('the BankID signature could not be started: try again');
+  return { mandate: await directDebitMandateView(deps, now), bankId: order };
+}
+
+/** R-PAY-3: an autogiro mandate for the loan's invoices, waiting for the account holder's BankID. */
+export async function giveLoanDirectDebitMandate(
+  deps: ApiDeps,
+  principal: Principal | undefined,
+  loanId: string,
+  body: MandateInput,
+  ip: string,
+) {
+  const loan = await ownLoan(deps, principal, loanId);
+  if (loan.status !== 'ACTIVE') throw refused(`the loan is ${loan.status}: it is not invoiced any more`);
+  return give(
+    deps,
+    { loan, caseId: null, for: { kind: 'loan', contractNumber: loan.contract_number }, endUserIp: ip },
+    body,
+  );
+}
+
+/** R-COLL-6, R-PAY-3: an autogiro mandate for the case's plan, waiting for the account holder's BankID. */
+export async function giveCaseDirectDebitMandate(
+  deps: ApiDeps,
+  principal: Principal | undefined,
+  caseNumber: string,
+  body: MandateInput,
+  ip: string,
+) {
+  const caseRow = await findCollectionCaseByNumber(deps.db, caseNumber);
+  const loan = caseRow ? await findLoan(deps.db, caseRow.loan_id) : undefined;
+  if (!caseRow || !loan || !mayAccessLoan(principal, loan)) throw notFound(`no collection case ${caseNumber}`);
+  if (caseRow.status !== 'OPEN') throw refused(`the case is ${caseRow.status}: nothing is drawn for it`);
+  return give(deps, { loan, caseId: caseRow.id, for: { kind: 'case', caseNumber }, endUserIp: ip }, body);
+}
+
+/** The loan's mandates (and its collection case's), newest first. */
+export async function directDebitMandatesOfLoan(
+  deps: ApiDeps,
+  principal: Principal | undefined,
+  loanId: string,
+): Promise<DirectDebitMandateView[]> {
+  const loan = await ownLoan(deps, principal, loanId);
+  const rows = await listMandatesOfLoan(deps.db, loan.id);
+  return Promise.all(rows.map((r) => directDebitMandateView(deps, r)));
+}
+
+/** The mandate if the principal may see it (the borrower or an operator); a 404 otherwise. */
+async function visibleMandate(deps: ApiDeps, principal: Principal | undefined, mandateId: string): Promise<MandateRow> {
+  const row = await findMandate(deps.db, mandateId);
+  const mayRead =
+    row && (principal?.role === 'operator' || (principal?.role === 'customer' && row.customer_id === principal.sub));
+  if (!row || !mayRead) throw notFound(`no mandate ${mandateId}`);
+  return row;
+}
+
+/** One mandate the principal may see. */
+export async function directDebitMandate(deps: ApiDeps, principal: Principal | undefined, mandateId: string) {
+  return directDebitMandateView(deps, await visibleMandate(deps, principal, mandateId));
+}
+
+/** R-PAY-3: an active mandate cancelled; nothing more is drawn under it. */
+export async function cancelDirectDebitMandate(
+  deps: ApiDeps,
+  principal: Principal | undefined,
+  mandateId: string,
+): Promise<DirectDebitMandateView> {
+  const row = await visibleMandate(deps, principal, mandateId);
+  if (row.status !== 'ACTIVE') throw refused(`the mandate is ${row.status}: only an active mandate can be cancelled`);
+  await deps.temporal.workflow.execute(cancelDirectDebitMandateWorkflow, {
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    workflowId: mandateCancelWorkflowId(row.id),
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    args: [{ mandateId: row.id, by: principal?.role === 'operator' ? 'operator' : 'customer' }],
+  });
+  return directDebitMandateView(deps, (await findMandate(deps.db, row.id))!);
+}
+
 export function directDebitRoutes(routes: ApiRoutes, deps: ApiDeps): void {
-  const view = async (row: MandateRow): Promise<z.infer<typeof mandateSchema>> => {
-    const caseRow = row.case_id ? await findCollectionCaseByNumberOfId(row.case_id) : undefined;
-    return {
-      mandateId: row.id,
-      status: row.status,
-      loanId: row.loan_id,
-      caseNumber: caseRow?.case_number ?? null,
-      account: maskedAccount(row.clearing_number, row.account_number),
-      failureReason: row.failure_reason,
-      cancelledBy: row.cancelled_by,
-      createdAt: row.created_at.toISOString(),
-    };
-  };
-  const findCollectionCaseByNumberOfId = (caseId: string) =>
-    deps.db.selectFrom('collection_cases').select('case_number').where('id', '=', caseId).executeTakeFirst();
-
-  /** The loan if it is the customer's own (operators see any); a 404 otherwise. */
-  const ownLoan = async (principal: Principal | undefined, loanId: string): Promise<LoanRow> => {
-    const loan = await findLoan(deps.db, loanId);
-    if (!loan || !mayAccessLoan(principal, loan)) throw notFound(`no loan ${loanId}`);
-    return loan;
-  };
-
-  /** Records the mandate, starts its signing and answers with the BankID order. */
-  const give = async (
-    input: { loan: LoanRow; caseId: string | null; for: MandateFor; endUserIp: string },
-    body: z.infer<typeof mandateBody>,
-  ) => {
-    const mandateId = randomUUID();
-    const row = await insertMandate(deps.db, {
-      id: mandateId,
-      customerId: input.loan.customer_id,
-      loanId: input.loan.id,
-      caseId: input.caseId,
-      clearingNumber: body.clearingNumber,
-      accountNumber: body.accountNumber,
-      payerPersonnummer: body.payerPersonnummer,
-    });
-    if (!row) throw refused('a direct-debit mandate is already given or being signed: cancel it first');
-    const handle = await deps.temporal.workflow.start(directDebitMandateWorkflow, {
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      workflowId: mandateWorkflowId(mandateId),
-      args: [
-        {
-          mandateId,
-          personnummer: body.payerPersonnummer,
-          endUserIp: input.endUserIp,
-          userVisibleData: mandateSigningText({ for: input.for, ...body }),
-        },
-      ],
-    });
-    const order = await handle.executeUpdate(mandateSigningOrderUpdate);
-    const now = (await findMandate(deps.db, mandateId))!;
-    if (!order) throw refused('the BankID signature could not be started: try again');
-    return { status: 201, body: { mandate: await view(now), bankId: order } };
-  };
-
   routes.add({
     method: 'post',
     path: '/v1/loans/:loanId/direct-debit-mandate',
@@ -165,14 +245,10 @@ export function directDebitRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       404: { description: 'no such loan of yours' },
       409: { description: 'the loan has ended, or a mandate is already live (R-PAY-3)' },
     },
-    handler: async ({ principal, params, body, req }) => {
-      const loan = await ownLoan(principal, params.loanId);
-      if (loan.status !== 'ACTIVE') throw refused(`the loan is ${loan.status}: it is not invoiced any more`);
-      return give(
-        { loan, caseId: null, for: { kind: 'loan', contractNumber: loan.contract_number }, endUserIp: endUserIp(req) },
-        body,
-      );
-    },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 201,
+      body: await giveLoanDirectDebitMandate(deps, principal, params.loanId, body, endUserIp(req)),
+    }),
   });
 
   routes.add({
@@ -192,22 +268,10 @@ export function directDebitRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       404: { description: 'no such case of yours' },
       409: { description: 'the case is closed, or a mandate is already live (R-PAY-3)' },
     },
-    handler: async ({ principal, params, body, req }) => {
-      const caseRow = await findCollectionCaseByNumber(deps.db, params.caseNumber);
-      const loan = caseRow ? await findLoan(deps.db, caseRow.loan_id) : undefined;
-      if (!caseRow || !loan || !mayAccessLoan(principal, loan))
-        throw notFound(`no collection case ${params.caseNumber}`);
-      if (caseRow.status !== 'OPEN') throw refused(`the case is ${caseRow.status}: nothing is drawn for it`);
-      return give(
-        {
-          loan,
-          caseId: caseRow.id,
-          for: { kind: 'case', caseNumber: params.caseNumber },
-          endUserIp: endUserIp(req),
-        },
-        body,
-      );
-    },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 201,
+      body: await giveCaseDirectDebitMandate(deps, principal, params.caseNumber, body, endUserIp(req)),
+    }),
   });
 
   routes.add({
@@ -222,23 +286,13 @@ export function directDebitRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       200: { description: 'the mandates', schema: z.object({ items: z.array(mandateSchema) }) },
       404: { description: 'no such loan of yours' },
     },
-    handler: async ({ principal, params }) => {
-      const loan = await ownLoan(principal, params.loanId);
-      const rows = await listMandatesOfLoan(deps.db, loan.id);
-      return { status: 200, body: { items: await Promise.all(rows.map(view)) } };
-    },
+    handler: async ({ principal, params }) => ({
+      status: 200,
+      body: { items: await directDebitMandatesOfLoan(deps, principal, params.loanId) },
+    }),
   });
 
   const mandateParams = z.object({ mandateId: z.string().uuid('not a mandate id') });
-  /** The mandate if the principal may see it (the borrower or an operator); a 404 otherwise. */
-  const visibleMandate = async (principal: Principal | undefined, mandateId: string): Promise<MandateRow> => {
-    const row = await findMandate(deps.db, mandateId);
-    const mayRead =
-      row && (principal?.role === 'operator' || (principal?.role === 'customer' && row.customer_id === principal.sub));
-    if (!row || !mayRead) throw notFound(`no mandate ${mandateId}`);
-    return row;
-  };
-
   routes.add({
     method: 'get',
     path: '/v1/direct-debit-mandates/:mandateId',
@@ -250,7 +304,7 @@ export function directDebitRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     responses: { 200: { description: 'the mandate', schema: mandateSchema }, 404: { description: 'no such mandate' } },
     handler: async ({ principal, params }) => ({
       status: 200,
-      body: await view(await visibleMandate(principal, params.mandateId)),
+      body: await directDebitMandate(deps, principal, params.mandateId),
     }),
   });
 
@@ -269,17 +323,9 @@ export function directDebitRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       404: { description: 'no such mandate' },
       409: { description: 'the mandate is not active (R-PAY-3)' },
     },
-    handler: async ({ principal, params }) => {
-      const row = await visibleMandate(principal, params.mandateId);
-      if (row.status !== 'ACTIVE')
-        throw refused(`the mandate is ${row.status}: only an active mandate can be cancelled`);
-      await deps.temporal.workflow.execute(cancelDirectDebitMandateWorkflow, {
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowId: mandateCancelWorkflowId(row.id),
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        args: [{ mandateId: row.id, by: principal?.role === 'operator' ? 'operator' : 'customer' }],
-      });
-      return { status: 200, body: await view((await findMandate(deps.db, row.id))!) };
-    },
+    handler: async ({ principal, params }) => ({
+      status: 200,
+      body: await cancelDirectDebitMandate(deps, principal, params.mandateId),
+    }),
   });
 }
