@@ -133,7 +133,9 @@ async function main(): Promise<void> {
 
   const submitToPayout: number[] = [];
   let activitiesPerApplication = 0;
+  let localActivitiesPerApplication = 0;
   let eventsPerApplication = 0;
+  const eventsByType = new Map<string, number>();
   const one = async () => {
     const p = newPerson();
     await sandbox.sandbox.bureau.registerPerson(p.personnummer, { taxedAnnualIncome: '540000.00' });
@@ -168,7 +170,14 @@ async function main(): Promise<void> {
     if (activitiesPerApplication === 0) {
       const events = (await h.fetchHistory()).events ?? [];
       eventsPerApplication = events.length;
+      for (const e of events) {
+        const type = Object.keys(e).find((k) => k.endsWith('EventAttributes')) ?? 'other';
+        eventsByType.set(type, (eventsByType.get(type) ?? 0) + 1);
+      }
       activitiesPerApplication = events.filter((e) => e.activityTaskScheduledEventAttributes).length;
+      localActivitiesPerApplication = events.filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+      ).length;
     }
   };
 
@@ -192,14 +201,14 @@ async function main(): Promise<void> {
     await pool(items, concurrency, one);
     const appSeconds = (performance.now() - appStart) / 1000;
     progress(
-      `${options.applications} baseline workflows of ${activitiesPerApplication} no-op activities, ${concurrency} at a time`,
+      `${options.applications} baseline workflows of ${activitiesPerApplication} no-op activities and ${localActivitiesPerApplication} local ones, ${concurrency} at a time`,
     );
     const baseStart = performance.now();
     await pool(items, concurrency, async () => {
       await client.workflow.execute(applicationBaselineWorkflow, {
         taskQueue,
         workflowId: `bench-baseline-${randomUUID()}`,
-        args: [activitiesPerApplication],
+        args: [activitiesPerApplication, localActivitiesPerApplication],
       });
     });
     const baseSeconds = (performance.now() - baseStart) / 1000;
@@ -232,7 +241,7 @@ async function main(): Promise<void> {
   const header = [
     'concurrency',
     'applications/s',
-    `baseline/s (${activitiesPerApplication} no-op activities)`,
+    `baseline/s (${activitiesPerApplication} + ${localActivitiesPerApplication} local no-op activities)`,
     'ratio',
     'submit→payout p50 s',
     'p99 s',
@@ -249,7 +258,11 @@ async function main(): Promise<void> {
     ...rows.map(line),
     '',
     `plateau: applications ${rate(appPlateau.appSeconds).toFixed(2)}/s (concurrency ${appPlateau.concurrency}), baseline ${rate(basePlateau.baseSeconds).toFixed(2)}/s (concurrency ${basePlateau.concurrency}); ratio at the plateaus ${(rate(appPlateau.appSeconds) / rate(basePlateau.baseSeconds)).toFixed(2)} (target ≥ 0.80)`,
-    `per application: ${activitiesPerApplication} activities, ${eventsPerApplication} history events (target ≤ 120); payouts at the bank: ${payouts} (one per application, the warm-up's included)`,
+    `per application: ${activitiesPerApplication} activities and ${localActivitiesPerApplication} local ones, ${eventsPerApplication} history events (target ≤ 120); payouts at the bank: ${payouts} (one per application, the warm-up's included)`,
+    `history events by type: ${[...eventsByType]
+      .sort((a, b) => b[1] - a[1])
+      .map(([type, n]) => `${type.replace(/EventAttributes$/, '')} ${n}`)
+      .join(', ')}`,
     '',
   ];
   process.stdout.write(out.join('\n'));

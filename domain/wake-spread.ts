@@ -8,13 +8,14 @@
 import type { IsoDate } from './dates';
 
 /**
- * The default window: 0, every loan at 05:00 UTC as before. A spread default (240: 05:00–09:00)
- * made test/workflows/loan.test.ts's simulated borrower miss invoices on the time-skipping server
- * (not understood yet, see docs/benchmarks.md); until that is, spreading is per loan, by the
- * loan workflow's `wakeWindowMinutes` input. `SUGGESTED_WAKE_WINDOW_MINUTES` is the window to use.
+ * The default window: 180 minutes, 05:00–08:00 UTC (issue 16). It ends an hour before anything in
+ * the day that assumes the loan's events are done: the simulated borrower acts from 09:00 UTC and
+ * the simulator's scenario actions at 10:00 UTC (workflows/simulated-borrower.ts,
+ * simulator/runner.ts), and a customer's bank file of the day arrives later still. A loan's input
+ * `wakeWindowMinutes` overrides it (0: every loan at 05:00 UTC, as before).
  */
-export const DEFAULT_WAKE_WINDOW_MINUTES = 0;
-export const SUGGESTED_WAKE_WINDOW_MINUTES = 240;
+export const SUGGESTED_WAKE_WINDOW_MINUTES = 180;
+export const DEFAULT_WAKE_WINDOW_MINUTES = SUGGESTED_WAKE_WINDOW_MINUTES;
 export const MAX_WAKE_WINDOW_MINUTES = 16 * 60;
 
 /** FNV-1a (32 bit) of the id: cheap, stable across processes and SDK versions. */

@@ -3,13 +3,34 @@
  * with the timeouts and retries its kind of call needs. Every call carries an idempotency key from
  * the workflow id and the step, so a retry is the same call.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { ApplicationActivities } from '../activities/application';
 import type { NoticeActivities } from '../activities/notices';
 
 export const acts = proxyActivities<ApplicationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * The short steps as local activities, behind `patched('application-local-steps')`
+ * (workflows/application-run.ts): the PostgreSQL ones (the projection, the contract number, the
+ * prefill lookup, the contact details) and single deliveries (an email, an SMS, a mailbox notice).
+ * Each leaves one marker in history instead of three events and a workflow task of its own (issue
+ * 16: the application's history). Each is idempotent (a versioned write, a key), so a local retry
+ * or a retried workflow task is the same write or the same message. Calls that wait (BankID, the
+ * bureau, the bank, income verification) stay ordinary activities.
+ */
+export const localActs = proxyLocalActivities<ApplicationActivities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export const localNoticeActs = proxyLocalActivities<NoticeActivities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
 /** Collecting a BankID order lasts until the user acts (BankID ends an order after 3 minutes). */

@@ -58,7 +58,7 @@ async function watchOrder(app: ApplicationRun, orderRef: string): Promise<void> 
   }
   if (ctx.kind === 'auth') {
     // R-APP-6: earlier answers of the same person, shown only once they have identified.
-    a.prefill = await acts.findPrefill({
+    a.prefill = await app.quickActs.findPrefill({
       applicationId: app.input.applicationId,
       personnummer: a.personnummer,
       today: today(),

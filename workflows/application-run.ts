@@ -7,6 +7,7 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
@@ -34,7 +35,7 @@ import type {
 } from '../domain/application-state';
 import { stockholmDate } from '../domain/dates';
 import { applicationLink, type MailboxText, type Message } from '../texts/application';
-import { acts, noticeActs } from './application-activities';
+import { acts, localActs, localNoticeActs, noticeActs } from './application-activities';
 import type { ApplicantAction } from './application-messages';
 import { refuseUpdate } from './refusal';
 import { ApplicationStatus as ApplicationStatusKey } from './search-attributes';
@@ -62,6 +63,13 @@ export function today(): string {
 }
 
 const nowIso = () => new Date().toISOString();
+
+/**
+ * Versioned (issue 16): the short steps (PostgreSQL writes and reads, one email, one SMS, one
+ * mailbox notice) run as local activities. Decided once, at the start: histories recorded before
+ * the change replay with every step an activity, as they ran.
+ */
+const LOCAL_STEPS_PATCH = 'application-local-steps';
 
 export class ApplicationRun {
   readonly workflowId = workflowInfo().workflowId;
@@ -97,6 +105,8 @@ export class ApplicationRun {
 
   readonly applicants: ApplicantState[];
   readonly orders = new Map<string, OrderContext>();
+  /** `application-local-steps`: the short steps as local activities (workflows/application-activities.ts). */
+  readonly localSteps = patched(LOCAL_STEPS_PATCH);
 
   constructor(readonly input: ApplicationInput) {
     this.createdAtMs = input.createdAt ? Date.parse(input.createdAt) : Date.now();
@@ -121,6 +131,16 @@ export class ApplicationRun {
       prefill: null,
       bureau: null,
     }));
+  }
+
+  /** The application activities for the short steps: local ones in workflows started since the change. */
+  get quickActs(): typeof acts {
+    return this.localSteps ? localActs : acts;
+  }
+
+  /** The notice activities for the short steps (a mailbox notice, the customer's contact details). */
+  get quickNoticeActs(): typeof noticeActs {
+    return this.localSteps ? localNoticeActs : noticeActs;
   }
 
   // --- the Temporal UI's status line and the search attribute -----------------------------------
@@ -223,7 +243,7 @@ export class ApplicationRun {
   async project(type: string, detail: Record<string, unknown> = {}, actor: string | null = null): Promise<void> {
     this.version += 1;
     this.seq += 1;
-    await acts.projectApplication({
+    await this.quickActs.projectApplication({
       snapshot: this.snapshot(),
       event: { seq: this.seq, type, status: this.status, actor, detail, occurredAt: nowIso() },
     });
@@ -238,7 +258,7 @@ export class ApplicationRun {
     const sent = { email: false, sms: false };
     try {
       if (channels.email) {
-        await acts.sendEmail({
+        await this.quickActs.sendEmail({
           idempotencyKey: idempotencyKey(this.workflowId, key, 'email'),
           to: a.email,
           subject: message.subject,
@@ -247,7 +267,7 @@ export class ApplicationRun {
         sent.email = true;
       }
       if (channels.sms) {
-        await acts.sendSms({
+        await this.quickActs.sendSms({
           idempotencyKey: idempotencyKey(this.workflowId, key, 'sms'),
           to: a.phone,
           text: message.sms,
@@ -265,7 +285,7 @@ export class ApplicationRun {
     for (const a of this.applicants) {
       if (a.customerId === null) continue;
       try {
-        await noticeActs.sendNotice({
+        await this.quickNoticeActs.sendNotice({
           idempotencyKey: idempotencyKey(this.workflowId, 'mailbox', kind, a.index),
           customerId: a.customerId,
           applicationId: this.input.applicationId,

@@ -51,7 +51,7 @@ import {
   rejectedNotice,
   vendorSubmittedMessage,
 } from '../texts/application';
-import { acts, noticeActs, payoutActs, payoutReconcileActs, payoutWaitActs } from './application-activities';
+import { acts, payoutActs, payoutReconcileActs, payoutWaitActs } from './application-activities';
 import { registerApplicationHandlers } from './application-handlers';
 import { ApplicationRun, today } from './application-run';
 import type { loanWorkflow } from './loan';
@@ -169,7 +169,7 @@ async function open(app: ApplicationRun): Promise<void> {
 /** R-APP-2, R-APP-4: the contract number at submission; the vendor is told. */
 async function submit(app: ApplicationRun): Promise<void> {
   const { input, workflowId } = app;
-  app.contractNumber = await acts.assignContractNumber({ applicationId: input.applicationId });
+  app.contractNumber = await app.quickActs.assignContractNumber({ applicationId: input.applicationId });
   app.submittedAt = new Date().toISOString();
   app.setStatus('SUBMITTED', 'credit check at the bureau');
   await app.project('submitted', { contractNumber: app.contractNumber });
@@ -418,7 +418,7 @@ async function startLoan(app: ApplicationRun, nominalRatePercent: string, execut
   if (mailboxNotices)
     for (const a of app.applicants)
       if (a.customerId !== null)
-        await noticeActs.recordCustomerContact({ id: a.customerId, email: a.email, phone: a.phone });
+        await app.quickNoticeActs.recordCustomerContact({ id: a.customerId, email: a.email, phone: a.phone });
 
   const loanId = uuid4();
   const signingMandate = mandateAtSigning(app);

@@ -67,7 +67,8 @@ export interface LoanWorkflowInput {
   state?: LoanState;
   /**
    * Wake-ups spread over this many minutes from 05:00 UTC, per loan (domain/wake-spread.ts);
-   * default DEFAULT_WAKE_WINDOW_MINUTES (0 = all at 05:00, as before). Carried into each continued run.
+   * default DEFAULT_WAKE_WINDOW_MINUTES (180: 05:00–08:00 UTC; 0 = all at 05:00, as before). Carried
+   * into each continued run.
    */
   wakeWindowMinutes?: number;
   /** R-PROD-2: an autogiro loan's mandate given at signing; registered at opening (first run only). */
@@ -218,8 +219,9 @@ export async function loanWorkflow(input: LoanWorkflowInput): Promise<{ status: 
       const wakeOn = drawOn && (!eventOn || compareDates(drawOn, eventOn) < 0) ? drawOn : eventOn;
       setStep(wakeOn ? `waiting until ${wakeOn}` : 'waiting for payment');
       const wakeUp = () => state.pendingPayments.length > 0 || lateAnnounced || directDebit.takeChange();
-      // Month-end spread: a loan given a wake window wakes at its own moment of it, not at 05:00 (behind the
-      // patch; without a window nothing changes, and no marker is added to the history).
+      // Month-end spread: a loan wakes at its own moment of its window (by default 05:00–08:00 UTC), not
+      // at 05:00 (behind the patch: histories recorded before it replay at 05:00; with window 0 nothing
+      // changes, and no marker is added to the history).
       const wakeWindow = input.wakeWindowMinutes ?? DEFAULT_WAKE_WINDOW_MINUTES;
       const wakeAt = !wakeOn
         ? undefined

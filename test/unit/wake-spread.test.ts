@@ -23,8 +23,8 @@ describe('wake-up spreading (issue 16, R-TIME-1)', () => {
     );
   });
 
-  it('window 0 (the default) is the old 05:00 UTC for every loan; windows beyond 16 h are cut to 16 h', () => {
-    expect(DEFAULT_WAKE_WINDOW_MINUTES).toBe(0);
+  it('the default window is 05:00–08:00 UTC; window 0 is the old 05:00 UTC for every loan; beyond 16 h is cut to 16 h', () => {
+    expect(DEFAULT_WAKE_WINDOW_MINUTES).toBe(180);
     expect(wakeInstant('2026-03-15', randomUUID(), 0)).toBe(Date.parse('2026-03-15T05:00:00Z'));
     const id = randomUUID();
     expect(wakeOffsetMs(id, 10_000)).toBe(wakeOffsetMs(id, MAX_WAKE_WINDOW_MINUTES));
