@@ -12,11 +12,23 @@
  * out of the loan workflow's input and history; nothing returned or logged names a person.
  * A loan with no known identity is not reported (status `SKIPPED`, reason `no-borrower-identity`),
  * so the caller can record that instead of retrying forever.
+ *
+ * Each report the bureau confirms is recorded with its id (db/bureau-report-repository.ts), so a
+ * report a value-dated payment would have prevented (R-PAY-1) can be withdrawn:
+ * `withdrawPreventedBureauReports` runs after the payment's transaction marked them.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Adapters } from '../adapters';
 import { failFastOnAdapterRefusal } from './adapter-failure';
+import type { BureauClient } from '../adapters/bureau';
+import { AdapterError } from '../adapters/shared/errors';
 import { findLoanBorrowers } from '../db/borrower-repository';
+import {
+  markReportWithdrawn,
+  markWithdrawalRefused,
+  pendingWithdrawals,
+  recordLatePaymentReport,
+} from '../db/bureau-report-repository';
 import type { Db } from '../db/database';
 import { compareDates, isIsoDate, type IsoDate } from '../domain/dates';
 import { idempotencyKey as stepKey } from '../domain/idempotency';
@@ -78,11 +90,49 @@ export function createBureauReportingActivities(db: Db, adapters: Adapters) {
             reportedOn: input.reportedOn,
           }),
         );
+        await recordLatePaymentReport(db, {
+          idempotencyKey,
+          loanId: input.loanId,
+          borrower,
+          reportId: receipt.reportId,
+          dueDate: input.dueDate,
+          reportedOn: input.reportedOn,
+        });
         reports.push({ borrower, idempotencyKey, reportId: receipt.reportId, replayed: receipt.replayed });
       }
       return { status: 'REPORTED', reports };
     },
   };
+}
+
+/**
+ * R-PAY-1: withdraws at the bureau every report of the loan a payment marked for withdrawal, each
+ * under its own idempotency key (so a retry never withdraws twice). A refusal the bureau would
+ * repeat (not retryable) is recorded on the report for an operator and the others go on; any other
+ * failure is thrown for the caller's activity to be retried, after the rest were tried.
+ */
+export async function withdrawPreventedBureauReports(
+  db: Db,
+  bureau: BureauClient,
+  loanId: string,
+): Promise<{ withdrawn: number; refused: number }> {
+  let withdrawn = 0;
+  let refused = 0;
+  let retry: unknown;
+  for (const report of await pendingWithdrawals(db, loanId)) {
+    try {
+      const receipt = await bureau.withdrawReport(report.report_id, report.withdrawal_key!);
+      await markReportWithdrawn(db, report.idempotency_key, new Date(receipt.withdrawnAt));
+      withdrawn += 1;
+    } catch (err) {
+      if (err instanceof AdapterError && !err.retryable) {
+        await markWithdrawalRefused(db, report.idempotency_key, err.code);
+        refused += 1;
+      } else retry ??= err;
+    }
+  }
+  if (retry !== undefined) throw retry;
+  return { withdrawn, refused };
 }
 
 export type BureauReportingActivities = ReturnType<typeof createBureauReportingActivities>;

@@ -33,7 +33,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosticsActivities(deps.db),
     // R-LOAN-11: loan notices are announced by SMS/email when adapters are present; without them
     // (some tests) the mailbox message is recorded and stays un-notified.
-    ...createLoanActivities(deps.db, deps.adapters ? newMailNotifier(deps.db, deps.adapters) : undefined),
+    // R-PAY-1: with adapters, bureau reports a value-dated payment prevented are withdrawn.
+    ...createLoanActivities(
+      deps.db,
+      deps.adapters ? newMailNotifier(deps.db, deps.adapters) : undefined,
+      deps.adapters?.bureau,
+    ),
     ...createCollectionActivities(
       deps.db,
       deps.adapters ? newMailNotifier(deps.db, deps.adapters) : undefined,

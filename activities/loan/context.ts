@@ -1,4 +1,5 @@
 /** What every loan activity works with: the database, and notices announced after their transaction commits. */
+import type { BureauClient } from '../../adapters/bureau';
 import type { Db } from '../../db/database';
 import { recordMailboxMessage } from '../../db/mailbox-repository';
 import type { Notice } from '../../domain/notice';
@@ -13,11 +14,18 @@ export interface LoanActivityContext {
    * then announces them once the transaction has committed.
    */
   withNotices<T>(work: (trx: Db, notices: Notice[]) => Promise<T>): Promise<T>;
+  /** R-PAY-1: where prevented bureau reports are withdrawn; absent without adapters. */
+  bureau?: BureauClient;
 }
 
-export function loanActivityContext(db: Db, notifyNewMail?: NewMailNotifier): LoanActivityContext {
+export function loanActivityContext(
+  db: Db,
+  notifyNewMail?: NewMailNotifier,
+  bureau?: BureauClient,
+): LoanActivityContext {
   return {
     db,
+    ...(bureau ? { bureau } : {}),
     async withNotices(work) {
       const notices: Notice[] = [];
       const ids: string[] = [];

@@ -5,6 +5,7 @@
  * dates come from the workflow, never from the wall clock. Notices to the borrower are recorded in
  * the customer mailbox in the same transaction (R-LOAN-11) and announced after it commits.
  */
+import type { BureauClient } from '../../adapters/bureau';
 import type { Db } from '../../db/database';
 import { createLoanChangeActivities } from './changes';
 import { loanActivityContext, type NewMailNotifier } from './context';
@@ -17,8 +18,8 @@ import { createLoanRefundActivities } from './refunds';
 import { createTerminationActivities } from './termination';
 import { createWithdrawalActivities } from './withdrawal';
 
-export function createLoanActivities(db: Db, notifyNewMail?: NewMailNotifier) {
-  const context = loanActivityContext(db, notifyNewMail);
+export function createLoanActivities(db: Db, notifyNewMail?: NewMailNotifier, bureau?: BureauClient) {
+  const context = loanActivityContext(db, notifyNewMail, bureau);
   return {
     ...createLoanLifecycleActivities(context),
     ...createInvoicingActivities(context),

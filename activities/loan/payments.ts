@@ -3,6 +3,8 @@
  * first becomes the payoff invoice when the payment covers it, R-LOAN-7; after a withdrawal the
  * interest is cut to the payment date, R-LOAN-8).
  */
+import type { BureauClient } from '../../adapters/bureau';
+import { markReportsForWithdrawal } from '../../db/bureau-report-repository';
 import type { Db } from '../../db/database';
 import { findConfirmedOrderPayableOn, markEarlyRepaymentSettled } from '../../db/early-repayment-repository';
 import {
@@ -40,6 +42,7 @@ import { Decimal, formatAmount, sumAmounts, ZERO } from '../../domain/money';
 import { lineRemaining, overdueItems } from '../../domain/overdue';
 import { withdrawalSettlement } from '../../domain/withdrawal';
 import { businessMetrics, sek } from '../../platform/metrics';
+import { withdrawPreventedBureauReports } from '../bureau-reporting';
 import { applyPaymentToCase, openCaseOfLoan } from '../collection/payments';
 import { computePayoff, settlePayoff } from './early-repayment';
 import { accrueDefaultInterest, chargeLateFeesOfLateInvoices } from './ledger-steps';
@@ -60,8 +63,16 @@ export interface PaymentOutcome {
   creditOnEndedLoan?: boolean;
 }
 
-/** R-LOAN-2: applies the payment once; a repeat changes nothing and returns the first outcome. */
-export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<PaymentOutcome> {
+/**
+ * R-LOAN-2: applies the payment once; a repeat changes nothing and returns the first outcome.
+ * R-PAY-1: with `bureau`, the bureau reports the payment would have prevented (marked in its
+ * transaction) are withdrawn once it has committed; a repeat sends the ones still pending.
+ */
+export async function applyPaymentToLoan(
+  db: Db,
+  paymentId: string,
+  options: { bureau?: BureauClient } = {},
+): Promise<PaymentOutcome> {
   let applied: 'loan' | 'collection-case' | undefined; // counted once committed, first time only
   const outcome = await db.transaction().execute(async (trx) => {
     const assigned = await findPayment(trx, paymentId);
@@ -190,6 +201,7 @@ export async function applyPaymentToLoan(db: Db, paymentId: string): Promise<Pay
     businessMetrics.paymentsApplied.inc({ to: applied });
     businessMetrics.paymentsAppliedAmount.inc({ to: applied }, sek(outcome.amount));
   }
+  if (options.bureau) await withdrawPreventedBureauReports(db, options.bureau, outcome.loanId);
   return outcome;
 }
 
@@ -234,12 +246,20 @@ async function reverseChargesPreventedBy(
     );
     if (posted) done.push({ invoiceNumber: r.invoiceNumber, kind: r.kind, amount: formatAmount(r.amount) });
   }
-  // R-LOAN-11: a bureau report the payment would have prevented is listed with the payment for the
-  // operator to withdraw (the bureau client has no withdrawal call yet).
+  // R-LOAN-11: a bureau report the payment would have prevented is listed with the payment and
+  // marked for withdrawal (once per report); applyPaymentToLoan withdraws it after the commit.
   for (const n of judgement.bureauReportsPrevented.filter((n) =>
     done.some((d) => d.kind === 'reminder-fee' && d.invoiceNumber === n),
-  ))
+  )) {
     done.push({ invoiceNumber: n, kind: 'bureau-report', amount: '0.00' });
+    const invoice = await trx
+      .selectFrom('invoices')
+      .select('due_date')
+      .where('loan_id', '=', loanId)
+      .where('number', '=', n)
+      .executeTakeFirst();
+    if (invoice) await markReportsForWithdrawal(trx, loanId, invoice.due_date, payment.id);
+  }
   return done;
 }
 
@@ -302,11 +322,14 @@ async function cutWithdrawalInterest(
   }
 }
 
-export function createPaymentActivities({ db }: { db: Db }) {
+export function createPaymentActivities({ db, bureau }: { db: Db; bureau?: BureauClient }) {
   return {
-    /** R-LOAN-2 (the payment workflow and the simulated borrower): see applyPaymentToLoan. */
+    /**
+     * R-LOAN-2 (the payment workflow and the simulated borrower): see applyPaymentToLoan. R-PAY-1:
+     * a bureau withdrawal that fails retryably fails the activity, whose retry sends it again.
+     */
     async applyPayment(input: { paymentId: string }): Promise<PaymentOutcome> {
-      return applyPaymentToLoan(db, input.paymentId);
+      return applyPaymentToLoan(db, input.paymentId, { bureau });
     },
   };
 }

@@ -26,6 +26,18 @@
  *     { reportId, receivedAt }
  *   400 invalid_request (missing field, amount not > 0, reportedOn before dueDate) · 401 unauthorized
  *   409 idempotency_conflict (same key, other report) · 422 invalid_personal_number · 5xx (retryable)
+ *
+ * Withdrawing a late-payment report a value-dated payment would have prevented (R-PAY-1):
+ *
+ *   POST {baseUrl}/v1/late-payment-reports/{reportId}/withdrawals
+ *     Authorization: Bearer <apiKey>
+ *     Idempotency-Key: <key>
+ *     { "reason": "paid-by-value-date" }
+ *   201 (new) / 200 (repeat of the same key, header Idempotent-Replayed: true)
+ *     { reportId, withdrawnAt }
+ *   400 invalid_request · 401 unauthorized · 404 unknown_report
+ *   409 idempotency_conflict (same key, other report) · 409 already_withdrawn (under another key)
+ *   5xx (retryable)
  */
 import { z } from 'zod';
 import { isAmountString, parseAmount } from '../../domain/money';
@@ -33,7 +45,13 @@ import { AdapterError } from '../shared/errors';
 import { ApiKeyHttpClient, postIdempotent, type ApiKeyClientSettings } from '../shared/http-client';
 import { assertIdempotencyKey } from '../shared/idempotency';
 import { isIsoDate } from '../../domain/dates';
-import type { BureauClient, CreditReport, LatePaymentReceipt, LatePaymentReportRequest } from './types';
+import type {
+  BureauClient,
+  CreditReport,
+  LatePaymentReceipt,
+  LatePaymentReportRequest,
+  WithdrawalReceipt,
+} from './types';
 
 export type BureauClientSettings = ApiKeyClientSettings;
 
@@ -49,6 +67,8 @@ const reportSchema = z.object({
 });
 
 const receiptSchema = z.object({ reportId: z.string().min(1), receivedAt: z.string() });
+
+const withdrawalSchema = z.object({ reportId: z.string().min(1), withdrawnAt: z.string() });
 
 export class BureauHttpClient extends ApiKeyHttpClient implements BureauClient {
   async lookup(personalNumber: string, idempotencyKey: string): Promise<CreditReport> {
@@ -91,6 +111,25 @@ export class BureauHttpClient extends ApiKeyHttpClient implements BureauClient {
         },
       },
       receiptSchema,
+    );
+    return { ...body, replayed };
+  }
+
+  /** R-PAY-1: withdraws a late-payment report once per key (the contract above). */
+  async withdrawReport(reportId: string, idempotencyKey: string): Promise<WithdrawalReceipt> {
+    assertIdempotencyKey('bureau', 'withdrawReport', idempotencyKey);
+    if (!/^[\x21-\x7e]{1,255}$/.test(reportId))
+      throw new AdapterError('bureau', 'invalid_request', false, 'bureau withdrawReport: reportId required');
+    const { body, replayed } = await postIdempotent(
+      'bureau',
+      this.http,
+      {
+        operation: 'withdrawReport',
+        path: `/v1/late-payment-reports/${encodeURIComponent(reportId)}/withdrawals`,
+        idempotencyKey,
+        body: { reason: 'paid-by-value-date' },
+      },
+      withdrawalSchema,
     );
     return { ...body, replayed };
   }

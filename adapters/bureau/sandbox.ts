@@ -5,7 +5,9 @@
  * remarks, no enforcement debt), so demos work without set-up. Late-payment reports (R-LOAN-11)
  * are recorded and readable through `listLatePaymentReports`; a repeat under the same key is the
  * first report. Reports do not change the person's profile: a payment remark is the bureau's
- * decision, not the lender's, and steering stays explicit (`registerPerson`).
+ * decision, not the lender's, and steering stays explicit (`registerPerson`). A withdrawal of a
+ * report (R-PAY-1) is recorded once per key and readable through `listReportWithdrawals`; a report
+ * is withdrawn at most once.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -56,6 +58,14 @@ export interface BureauLatePaymentReport {
   receivedAt: string;
 }
 
+/** A late-payment report the lender withdrew (R-PAY-1), as the sandbox bureau recorded it. */
+export interface BureauReportWithdrawal {
+  reportId: string;
+  idempotencyKey: string;
+  reason: string;
+  withdrawnAt: string;
+}
+
 export interface BureauSandboxSteering {
   /** Registers (or replaces) a person; fields not given take the default profile's values. */
   registerPerson(personalNumber: string, profile?: Partial<BureauPersonProfile>): Promise<BureauPersonProfile>;
@@ -64,6 +74,8 @@ export interface BureauSandboxSteering {
   listInquiries(): Promise<BureauInquiry[]>;
   /** Every late payment reported, oldest first (a repeat under the same key is not a new one). */
   listLatePaymentReports(): Promise<BureauLatePaymentReport[]>;
+  /** Every withdrawal of a report, oldest first (a repeat under the same key is not a new one). */
+  listReportWithdrawals(): Promise<BureauReportWithdrawal[]>;
 }
 
 export interface BureauSandboxOptions {
@@ -89,6 +101,8 @@ const latePaymentSchema = z.object({
   reportedOn: z.string().refine(isIsoDate, 'must be YYYY-MM-DD'),
 });
 
+const withdrawalSchema = z.object({ reason: z.string().min(1).max(100) });
+
 const nonNegativeAmount = z
   .string()
   .refine((s) => isAmountString(s) && !parseAmount(s).isNegative(), 'must be a non-negative amount string')
@@ -107,6 +121,8 @@ export class BureauSandbox extends HttpSandboxDouble implements BureauSandboxSte
   private readonly inquiries: BureauInquiry[] = [];
   private readonly latePayments = new IdempotencyStore<{ reportId: string; receivedAt: string }>();
   private readonly latePaymentLog: BureauLatePaymentReport[] = [];
+  private readonly withdrawals = new IdempotencyStore<{ reportId: string; withdrawnAt: string }>();
+  private readonly withdrawalLog: BureauReportWithdrawal[] = [];
   private readonly clock: Clock;
 
   private constructor(options: BureauSandboxOptions) {
@@ -119,6 +135,11 @@ export class BureauSandbox extends HttpSandboxDouble implements BureauSandboxSte
     await sandbox.listen(options, [
       { method: 'POST', pattern: '/v1/credit-reports', handler: (req) => sandbox.createReport(req) },
       { method: 'POST', pattern: '/v1/late-payment-reports', handler: (req) => sandbox.reportLatePayment(req) },
+      {
+        method: 'POST',
+        pattern: '/v1/late-payment-reports/:reportId/withdrawals',
+        handler: (req) => sandbox.withdrawReport(req),
+      },
     ]);
     return sandbox;
   }
@@ -172,6 +193,31 @@ export class BureauSandbox extends HttpSandboxDouble implements BureauSandboxSte
     this.latePayments.remember(key, report, receipt);
     this.latePaymentLog.push({ ...receipt, idempotencyKey: key, ...report });
     return { status: 201, body: receipt };
+  }
+
+  /** R-PAY-1: withdraws a report once per key; a report already withdrawn under another key is refused. */
+  private withdrawReport(req: SandboxRequest): SandboxResponse {
+    const key = req.headers['idempotency-key'];
+    if (!isValidIdempotencyKey(key)) return sandboxProblem(400, 'invalid_request', 'Idempotency-Key header required');
+    const parsed = withdrawalSchema.safeParse(req.body);
+    if (!parsed.success) return sandboxProblem(400, 'invalid_request', 'reason required');
+    const reportId = req.params.reportId!;
+    const request = { reportId, reason: parsed.data.reason };
+    const seen = this.withdrawals.lookup(key, request);
+    if (seen.kind === 'conflict') return sandboxProblem(409, 'idempotency_conflict', 'key used with another request');
+    if (seen.kind === 'replay') return { status: 200, body: seen.value, headers: { 'idempotent-replayed': 'true' } };
+    if (!this.latePaymentLog.some((r) => r.reportId === reportId))
+      return sandboxProblem(404, 'unknown_report', 'no such late-payment report');
+    if (this.withdrawalLog.some((w) => w.reportId === reportId))
+      return sandboxProblem(409, 'already_withdrawn', 'the report was withdrawn under another key');
+    const receipt = { reportId, withdrawnAt: this.clock().toISOString() };
+    this.withdrawals.remember(key, request, receipt);
+    this.withdrawalLog.push({ ...receipt, idempotencyKey: key, reason: parsed.data.reason });
+    return { status: 201, body: receipt };
+  }
+
+  async listReportWithdrawals(): Promise<BureauReportWithdrawal[]> {
+    return this.withdrawalLog.map((w) => ({ ...w }));
   }
 
   async listLatePaymentReports(): Promise<BureauLatePaymentReport[]> {

@@ -51,9 +51,24 @@ export interface LatePaymentReceipt {
   replayed: boolean;
 }
 
+/** R-PAY-1, R-LOAN-11: the bureau's answer to a withdrawn late-payment report. */
+export interface WithdrawalReceipt {
+  /** The bureau's id of the report withdrawn. */
+  reportId: string;
+  /** ISO instant the bureau registered the withdrawal. */
+  withdrawnAt: string;
+  /** True when this answer repeats an earlier withdrawal under the same idempotency key. */
+  replayed: boolean;
+}
+
 export interface BureauClient {
   /** `personalNumber`: 12 digits, YYYYMMDDNNNN (normalised personnummer). */
   lookup(personalNumber: string, idempotencyKey: string): Promise<CreditReport>;
   /** R-LOAN-11: reports a late payment; a repeat under the same key returns the first receipt. */
   reportLatePayment(report: LatePaymentReportRequest): Promise<LatePaymentReceipt>;
+  /**
+   * R-PAY-1: withdraws a late-payment report a value-dated payment would have prevented; a repeat
+   * under the same key returns the first receipt (never a second withdrawal).
+   */
+  withdrawReport(reportId: string, idempotencyKey: string): Promise<WithdrawalReceipt>;
 }

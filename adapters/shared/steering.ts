@@ -15,7 +15,13 @@ type MethodTable = { [K in keyof SandboxSteering]: { [M in keyof SandboxSteering
 /** Every steering method, per system (a method missing here fails to compile). */
 export const STEERING_METHODS: MethodTable = {
   bankId: { listOrders: true, getOrder: true, progressOrder: true, completeOrder: true, failOrder: true },
-  bureau: { registerPerson: true, getPerson: true, listInquiries: true, listLatePaymentReports: true },
+  bureau: {
+    registerPerson: true,
+    getPerson: true,
+    listInquiries: true,
+    listLatePaymentReports: true,
+    listReportWithdrawals: true,
+  },
   openBanking: { listVerifications: true, getVerification: true, completeVerification: true, failVerification: true },
   bankPayout: { listPayouts: true, getPayout: true, executePayout: true },
   email: { listMessages: true },

@@ -21,6 +21,7 @@ import * as collSelfService from './2026-11-30T0100_coll_self_service';
 import * as moneyValueBookingDate from './2026-11-30T0100_money_value_booking_date';
 import * as webCustomerBankIdQr from './2026-11-30T0100_web_customer_bankid_qr';
 import * as autogiroSigningRetention from './2026-11-30T0200_autogiro_signing_retention';
+import * as bureauReportWithdrawal from './2026-11-30T0300_bureau_report_withdrawal';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1300_diagnostics': diagnostics,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0100_money_value_booking_date': moneyValueBookingDate,
   '2026-11-30T0100_web_customer_bankid_qr': webCustomerBankIdQr,
   '2026-11-30T0200_autogiro_signing_retention': autogiroSigningRetention,
+  '2026-11-30T0300_bureau_report_withdrawal': bureauReportWithdrawal,
 };

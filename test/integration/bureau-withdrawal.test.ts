@@ -1,0 +1,217 @@
+/**
+ * R-PAY-1, R-LOAN-11: a late payment reported to the credit bureau with the reminder, then a
+ * payment dated on the due date arrives late (value date before the report): the report is
+ * withdrawn at the (sandbox) bureau, exactly once, from the payment activity that books the other
+ * reversals. A withdrawal the bureau refuses for good is recorded for an operator.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Adapters } from '../../adapters';
+import { BureauHttpClient, BureauSandbox } from '../../adapters/bureau';
+import { createBureauReportingActivities } from '../../activities/bureau-reporting';
+import { createLoanActivities } from '../../activities/loan';
+import { projectApplication } from '../../db/application-repository';
+import { recordLatePaymentReport, reportsOfLoan } from '../../db/bureau-report-repository';
+import type { Db } from '../../db/database';
+import { findInvoice, registerPayment } from '../../db/loan-repository';
+import { initialSnapshot } from '../../domain/application-state';
+import { invoiceIssueDate, lateFeeDate, reminderDate, reminderDueDate } from '../../domain/invoicing';
+import { Decimal, formatAmount } from '../../domain/money';
+import { buildSchedule, installmentDueDate } from '../../domain/schedule';
+import { openTestDb } from '../support/db';
+
+const API_KEY = 'bureau-withdrawal-key';
+const BORROWER = '198506151235';
+
+let db: Db;
+let sandbox: BureauSandbox;
+let bureau: BureauHttpClient;
+
+beforeAll(async () => {
+  db = await openTestDb('INTEGRATION');
+  sandbox = await BureauSandbox.start({ apiKey: API_KEY, clock: () => new Date('2027-03-01T07:00:00Z') });
+  bureau = new BureauHttpClient({ baseUrl: sandbox.url, apiKey: API_KEY });
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+  await db?.destroy();
+});
+
+/** A loan of a known borrower; invoice 1 missed, late fee, reminder and bureau report made; invoice 2 issued. */
+async function reportedLoan() {
+  const activities = createLoanActivities(db, undefined, bureau);
+  const loanId = randomUUID();
+  const terms = {
+    loanId,
+    contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
+    customerId: `customer-${loanId}`,
+    amount: '50000.00',
+    termMonths: 24,
+    nominalRatePercent: '9.95',
+    noticeChannel: 'autogiro' as const,
+    payoutDate: '2027-01-04',
+  };
+  const schedule = buildSchedule({
+    ...terms,
+    amount: new Decimal(terms.amount),
+    nominalRatePercent: new Decimal('9.95'),
+  });
+  await activities.openLoan({
+    ...terms,
+    capitalisedInterest: formatAmount(schedule.capitalisedInterest),
+    monthlyPayment: formatAmount(schedule.monthlyPayment),
+  });
+  // The application the loan came from names the borrower (activities/bureau-reporting.ts).
+  const now = new Date().toISOString();
+  const snapshot = initialSnapshot(
+    {
+      applicationId: randomUUID(),
+      reference: `R${randomUUID().slice(0, 8).toUpperCase()}`,
+      createdBy: 'customer',
+      vendorId: null,
+      creatorCustomerId: terms.customerId,
+      amount: terms.amount,
+      termMonths: terms.termMonths,
+      noticeChannel: 'e-invoice',
+      applicants: [
+        {
+          personnummer: BORROWER,
+          birthDate: '1985-06-15',
+          email: 'a@example.com',
+          phone: '+46701234567',
+          customerId: terms.customerId,
+          inviteCode: null,
+        },
+      ],
+      consolidation: [],
+      linkBaseUrl: 'http://localhost/apply',
+    },
+    now,
+    now,
+  );
+  await projectApplication(db, { ...snapshot, contractNumber: terms.contractNumber });
+
+  const due1 = installmentDueDate(terms.payoutDate, 1);
+  await activities.issueInvoice({
+    loanId,
+    idempotencyKey: `${loanId}:invoice:1`,
+    number: 1,
+    issueDate: invoiceIssueDate(due1),
+    dueDate: due1,
+    isLast: false,
+  });
+  const invoice1Total = (await findInvoice(db, loanId, 1))!.total;
+  await activities.chargeLateFee({ loanId, invoiceNumber: 1, date: lateFeeDate(due1) });
+  const reminded = reminderDate(due1);
+  await activities.sendReminder({
+    loanId,
+    idempotencyKey: `${loanId}:reminder:1`,
+    invoiceNumber: 1,
+    date: reminded,
+    newDueDate: reminderDueDate(reminded),
+  });
+  // As the loan workflow does with the reminder (R-LOAN-11).
+  const reporting = createBureauReportingActivities(db, { bureau } as unknown as Adapters);
+  const reported = await reporting.reportLatePaymentToBureau({
+    idempotencyKey: `loan-${loanId}:bureau-late:1`,
+    loanId,
+    amountOverdue: invoice1Total,
+    dueDate: due1,
+    reportedOn: reminded,
+  });
+  expect(reported.status).toBe('REPORTED');
+  const due2 = installmentDueDate(terms.payoutDate, 2);
+  await activities.issueInvoice({
+    loanId,
+    idempotencyKey: `${loanId}:invoice:2`,
+    number: 2,
+    issueDate: invoiceIssueDate(due2),
+    dueDate: due2,
+    isLast: false,
+  });
+  return {
+    loanId,
+    activities,
+    due1,
+    invoice1Total,
+    issued2: invoiceIssueDate(due2),
+    reportId: reported.reports[0]!.reportId,
+  };
+}
+
+async function registerLatePayment(loanId: string, amount: string, valueDate: string, bookingDate: string) {
+  const loan = await db.selectFrom('loans').select('ocr_reference').where('id', '=', loanId).executeTakeFirstOrThrow();
+  return registerPayment(db, {
+    id: randomUUID(),
+    bankReference: `late-file-${randomUUID()}`,
+    ocrReference: loan.ocr_reference,
+    amount,
+    paymentDate: valueDate,
+    bookingDate,
+  });
+}
+
+const withdrawalsOf = async (reportId: string) =>
+  (await sandbox.listReportWithdrawals()).filter((w) => w.reportId === reportId);
+
+it('R-PAY-1: the bureau report a value-dated payment prevented is withdrawn once at the bureau', async () => {
+  const { loanId, activities, due1, invoice1Total, issued2, reportId } = await reportedLoan();
+  const [stored] = await reportsOfLoan(db, loanId);
+  expect(stored).toMatchObject({ report_id: reportId, due_date: due1, withdrawal_key: null, withdrawn_at: null });
+  expect(await withdrawalsOf(reportId)).toEqual([]);
+
+  const payment = await registerLatePayment(loanId, invoice1Total, due1, issued2);
+  const outcome = await activities.applyPayment({ paymentId: payment.id });
+  expect(outcome.settledInvoices).toEqual([1]);
+
+  const key = `loan-${loanId}:bureau-late:1:borrower-0:withdrawal`;
+  expect(await withdrawalsOf(reportId)).toEqual([
+    { reportId, idempotencyKey: key, reason: 'paid-by-value-date', withdrawnAt: '2027-03-01T07:00:00.000Z' },
+  ]);
+  const [after] = await reportsOfLoan(db, loanId);
+  expect(after).toMatchObject({
+    withdrawal_key: key,
+    withdrawal_payment_id: payment.id,
+    withdrawn_at: new Date('2027-03-01T07:00:00.000Z'),
+    withdrawal_refused: null,
+  });
+  // Still listed with the payment's allocation.
+  const row = await db
+    .selectFrom('payments')
+    .select('allocation')
+    .where('id', '=', payment.id)
+    .executeTakeFirstOrThrow();
+  expect(JSON.stringify(row.allocation)).toContain('bureau-report');
+
+  // A retried activity (same payment) withdraws nothing again.
+  expect(await activities.applyPayment({ paymentId: payment.id })).toEqual(outcome);
+  expect(await withdrawalsOf(reportId)).toHaveLength(1);
+});
+
+it('R-PAY-1: a payment after the report date withdraws nothing', async () => {
+  const { loanId, activities, invoice1Total, issued2, reportId } = await reportedLoan();
+  const payment = await registerLatePayment(loanId, invoice1Total, issued2, issued2);
+  await activities.applyPayment({ paymentId: payment.id });
+  expect(await withdrawalsOf(reportId)).toEqual([]);
+  expect((await reportsOfLoan(db, loanId))[0]).toMatchObject({ withdrawal_key: null, withdrawn_at: null });
+});
+
+it('R-PAY-1: a withdrawal the bureau refuses for good is recorded for an operator', async () => {
+  const { loanId, activities, due1, invoice1Total, issued2 } = await reportedLoan();
+  // A second report of the loan the bureau does not know (e.g. made under another agreement).
+  await recordLatePaymentReport(db, {
+    idempotencyKey: `loan-${loanId}:bureau-late:1:borrower-9`,
+    loanId,
+    borrower: 9,
+    reportId: `unknown-${loanId}`,
+    dueDate: due1,
+    reportedOn: due1,
+  });
+  const payment = await registerLatePayment(loanId, invoice1Total, due1, issued2);
+  await activities.applyPayment({ paymentId: payment.id });
+  const rows = await reportsOfLoan(db, loanId);
+  expect(rows.map((r) => [r.borrower, r.withdrawn_at !== null, r.withdrawal_refused])).toEqual([
+    [0, true, null],
+    [9, false, 'unknown_report'],
+  ]);
+});
