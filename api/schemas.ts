@@ -1,6 +1,7 @@
 /** Wire formats shared by every endpoint (R-MONEY-1, R-TIME-1). */
 import { compareDates, type IsoDate, isIsoDate, stockholmDate } from '../domain/dates';
 import { isAmountString, parseAmount } from '../domain/money';
+import { parsePersonnummer } from '../domain/personnummer';
 import { z } from './zod';
 
 /** The largest amount a `numeric(14, 2)` column holds: every amount column in PostgreSQL is one. */
@@ -72,3 +73,20 @@ export function checkedBy<T extends z.ZodType>(schema: T, check: (value: unknown
     if (message !== null) ctx.addIssue({ code: 'custom', message });
   }) as T;
 }
+
+/** A Swedish personal identity number (Luhn-checked, not in the future), answered normalised. */
+export const personnummerString = z
+  .string()
+  .refine(
+    (s) => {
+      try {
+        parsePersonnummer(s, stockholmDate(new Date()));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid personal identity number' },
+  )
+  .transform((s) => parsePersonnummer(s, stockholmDate(new Date())).normalised)
+  .openapi({ example: '19811228-9874' });

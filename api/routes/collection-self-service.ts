@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { BankIdError } from '../../adapters/bankid';
 import type { CaseListRow } from '../../db/collection-case-repository';
-import { caseLedgerLines } from '../../db/collection-case-repository';
 import {
   findPowerOfAttorney,
   findReceipt,
@@ -27,8 +26,7 @@ import {
   updatePowerOfAttorney,
 } from '../../db/collection-self-service-repository';
 import { customerIdForPersonnummer } from '../../db/customer-identity-repository';
-import { findLoan } from '../../db/loan-repository';
-import { claimFromLines, claimOn, claimTotal } from '../../domain/collection';
+import { claimTotal } from '../../domain/collection';
 import { collectionCaseWorkflowId, COLLECTION_STAGES, type Decision } from '../../domain/collection-case';
 import {
   COLLECTION_SELF_SERVICE_PARAMETERS,
@@ -38,7 +36,6 @@ import {
   RECEIPT_FILE_TYPES,
   suggestSolution,
 } from '../../domain/collection-self-service';
-import { compareDates } from '../../domain/dates';
 import { Decimal } from '../../domain/money';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { powerOfAttorneySignText } from '../../texts/collection-self-service';
@@ -51,6 +48,7 @@ import {
 } from '../../workflows/collection-case-self-service-messages';
 import type { Principal } from '../auth';
 import { casesVisibleTo, findCaseAccess } from '../collection-access';
+import { caseClaimToday } from '../case-claim';
 import type { ApiDeps } from '../deps';
 import {
   conflict,
@@ -251,24 +249,12 @@ export async function sendCollectionMessage(
 
 /** The caller's own open cases with the claim exact to today (R-COLL-1). */
 async function openCasesOf(deps: ApiDeps, principal: Principal) {
-  const today = stockholmToday();
   const rows = (await casesVisibleTo(deps.db, principal)).filter(
     (r) => r.customer_id === principal.sub && r.status === 'OPEN',
   );
   return Promise.all(
     rows.map(async (row) => {
-      const loan = (await findLoan(deps.db, row.loan_id))!;
-      const posted = claimFromLines(await caseLedgerLines(deps.db, row.id));
-      const accruedUntil = row.default_interest_accrued_until ?? today;
-      const claim =
-        compareDates(accruedUntil, today) < 0
-          ? claimOn({
-              claim: posted,
-              nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-              accruedUntil,
-              date: today,
-            })
-          : posted;
+      const claim = await caseClaimToday(deps, row);
       return {
         row,
         caseNumber: row.case_number!,

@@ -6,23 +6,17 @@
  * case workflow's updates, whose refusals are mapped once (api/problem.ts). Someone else's case is
  * a 404; a refused action a 409 naming the rule.
  */
-import {
-  type CaseListRow,
-  caseLedgerLines,
-  findCollectionCaseByNumber,
-  listCaseEvents,
-} from '../../db/collection-case-repository';
+import { type CaseListRow, findCollectionCaseByNumber, listCaseEvents } from '../../db/collection-case-repository';
 import { caseFlags, listCasesForOperators } from '../../db/collection-self-service-repository';
-import { findInvoice, findLoan, listInvoices } from '../../db/loan-repository';
-import { claimFromLines, claimOn, claimView, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
+import { findInvoice, listInvoices } from '../../db/loan-repository';
+import { claimView, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
 import {
   COLLECTION_STAGES,
   COLLECTION_STATUSES,
   collectionCaseWorkflowId,
   daysInCollection,
 } from '../../domain/collection-case';
-import { addDays, compareDates } from '../../domain/dates';
-import { Decimal } from '../../domain/money';
+import { addDays } from '../../domain/dates';
 import {
   answerDisputeUpdate,
   type CaseView,
@@ -34,6 +28,7 @@ import {
 } from '../../workflows/collection-case-messages';
 import type { Principal } from '../auth';
 import { casesVisibleTo, findCaseAccess } from '../collection-access';
+import { caseClaimToday } from '../case-claim';
 import type { ApiDeps } from '../deps';
 import { conflict, isWorkflowGone, notFound, refusalOf, refusalProblem } from '../problem';
 import type { ApiRoutes } from '../routing';
@@ -89,19 +84,7 @@ export type CollectionCaseView = z.infer<typeof caseSchema>;
 
 /** The case as the ledger says today: default interest up to today added to what is posted (R-COLL-1, R-COLL-2). */
 export async function collectionCaseView(deps: ApiDeps, row: CaseListRow): Promise<CollectionCaseView> {
-  const loan = (await findLoan(deps.db, row.loan_id))!;
-  const posted = claimFromLines(await caseLedgerLines(deps.db, row.id));
-  const today = stockholmToday();
-  const accruedUntil = row.default_interest_accrued_until ?? today;
-  const claim =
-    row.status === 'OPEN' && compareDates(accruedUntil, today) < 0
-      ? claimOn({
-          claim: posted,
-          nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-          accruedUntil,
-          date: today,
-        })
-      : posted;
+  const claim = await caseClaimToday(deps, row);
   return {
     caseNumber: row.case_number!,
     contractNumber: row.contract_number,

@@ -9,8 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { findCollectionCaseByNumber } from '../../db/collection-case-repository';
 import { findMandate, insertMandate, listMandatesOfLoan, type MandateRow } from '../../db/direct-debit-repository';
 import { findLoan, type LoanRow } from '../../db/loan-repository';
-import { parsePersonnummer } from '../../domain/personnummer';
-import { stockholmDate } from '../../domain/dates';
 import { mandateSigningText, maskedAccount, type MandateFor } from '../../texts/direct-debit';
 import { cancelDirectDebitMandateWorkflow, directDebitMandateWorkflow } from '../../workflows/direct-debit-mandate';
 import {
@@ -23,6 +21,7 @@ import type { ApiDeps } from '../deps';
 import { mayAccessLoan } from '../loan-access';
 import { notFound, ProblemError } from '../problem';
 import type { ApiRoutes } from '../routing';
+import { personnummerString } from '../schemas';
 import { z } from '../zod';
 
 const TAG = 'direct debit';
@@ -44,27 +43,11 @@ const refused = (detail: string, field?: string) =>
     'R-PAY-3',
   );
 
-const personnummer = z
-  .string()
-  .refine(
-    (s) => {
-      try {
-        parsePersonnummer(s, stockholmDate(new Date()));
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid personal identity number' },
-  )
-  .transform((s) => parsePersonnummer(s, stockholmDate(new Date())).normalised)
-  .openapi({ example: '19811228-9874' });
-
 const mandateBody = z
   .strictObject({
     clearingNumber: z.string().regex(/^\d{4,5}$/, 'must be 4–5 digits'),
     accountNumber: z.string().regex(/^\d{1,12}$/, 'must be 1–12 digits'),
-    payerPersonnummer: personnummer.describe('the account holder, who signs the mandate with BankID'),
+    payerPersonnummer: personnummerString.describe('the account holder, who signs the mandate with BankID'),
   })
   .openapi('DirectDebitMandateRequest');
 

@@ -8,13 +8,11 @@
 import { type SandboxSteering, SandboxSteeringError } from '../../adapters';
 import { FAILED_HINT_CODES } from '../../adapters/bankid';
 import { findApplication } from '../../db/application-repository';
-import { parsePersonnummer } from '../../domain/personnummer';
-import { stockholmDate } from '../../domain/dates';
 import { incomeVerificationSignal } from '../../workflows/application-messages';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../problem';
 import type { ApiRoutes } from '../routing';
-import { amountString } from '../schemas';
+import { amountString, personnummerString } from '../schemas';
 import { z } from '../zod';
 
 const TAG = 'sandbox';
@@ -32,22 +30,6 @@ async function steer<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const personnummer = z
-  .string()
-  .refine(
-    (s) => {
-      try {
-        parsePersonnummer(s, stockholmDate(new Date()));
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid personal identity number' },
-  )
-  .transform((s) => parsePersonnummer(s, stockholmDate(new Date())).normalised)
-  .openapi({ example: '19811228-9874' });
-
 const anyList = z.object({ items: z.array(z.record(z.string(), z.unknown())) });
 const anyObject = z.record(z.string(), z.unknown());
 
@@ -64,7 +46,7 @@ export function sandboxRoutes(routes: ApiRoutes, sandbox: SandboxSteering, deps:
     auth: 'public',
     body: z
       .strictObject({
-        personnummer,
+        personnummer: personnummerString,
         registeredInSweden: z.boolean().optional(),
         taxedAnnualIncome: amountString.optional(),
         paymentRemarks: z.number().int().min(0).optional(),
@@ -120,7 +102,7 @@ export function sandboxRoutes(routes: ApiRoutes, sandbox: SandboxSteering, deps:
     tags: [TAG],
     auth: 'public',
     params: orderParams,
-    body: z.strictObject({ personnummer: personnummer.optional() }).openapi('SandboxBankIdCompletion'),
+    body: z.strictObject({ personnummer: personnummerString.optional() }).openapi('SandboxBankIdCompletion'),
     responses: { 200: { description: 'the order', schema: anyObject } },
     handler: async ({ params, body }) => ({
       status: 200,
