@@ -5,6 +5,10 @@
  * BankID; the operators' side: decide a receipt, read its file, answer a message. Who may see a
  * case is decided once (api/collection-access.ts); the case's actions are its workflow's updates,
  * whose refusals are mapped once (api/problem.ts). No business rule lives here.
+ *
+ * Longer than 400 lines: four features' customer and operator endpoints share the case access,
+ * the update-to-problem mapping and the wire schemas; split per feature (receipts, messages,
+ * suggestion, powers of attorney) when one grows further.
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
