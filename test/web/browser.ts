@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import type { Express } from 'express';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -52,18 +52,36 @@ export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   expect({ url: page.url(), scrollWidth: widths.scroll }).toEqual({ url: page.url(), scrollWidth: widths.client });
 }
 
+/**
+ * The order the BankID page in `page` waits for, in the test BankID app opened in a new tab: found
+ * by the page's own autostart token, never by its place in the list (another tab's order may be
+ * pending at the same sandbox). The app is opened plainly, as a phone would scan, so approving
+ * leaves it in the app rather than returning to the browser.
+ */
+export async function ownOrderInTestApp(page: Page, baseUrl: string): Promise<{ app: Page; order: Locator }> {
+  const href = await page.locator('#autostart').getAttribute('href');
+  const token = new URL(href ?? '', baseUrl).searchParams.get('autostarttoken');
+  if (!token) throw new Error(`no autostart token on ${page.url()}`);
+  const app = await page.context().newPage();
+  await app.goto(`${baseUrl}/sandbox/bankid-app`);
+  return { app, order: app.locator(`section.order[data-autostart-token="${token}"]`) };
+}
+
+/** Approves the order the BankID page in `page` waits for, as `personnummer`, and closes the app. */
+export async function approveInTestApp(page: Page, baseUrl: string, personnummer?: string): Promise<void> {
+  const { app, order } = await ownOrderInTestApp(page, baseUrl);
+  if (personnummer !== undefined) await order.getByLabel('Personnummer (12 siffror)').fill(personnummer);
+  await order.getByRole('button', { name: 'Godkänn' }).click();
+  await app.waitForURL(/\/sandbox\/bankid-app$/);
+  await app.close();
+}
+
 /** Logs in to Mina sidor with the sandbox test BankID app in a second tab, as `personnummer`. */
 export async function logInWithTestApp(page: Page, baseUrl: string, personnummer: string): Promise<void> {
   await page.goto(`${baseUrl}/mina-sidor`);
   await page.getByRole('heading', { level: 1, name: 'Logga in', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Logga in med BankID' }).click();
   await page.getByRole('heading', { level: 1, name: 'Logga in med BankID', exact: true }).waitFor();
-  const app = await page.context().newPage();
-  await app.goto(`${baseUrl}/sandbox/bankid-app`);
-  const order = app.locator('section.order').filter({ hasText: 'Valfri person' }).first();
-  await order.getByLabel('Personnummer (12 siffror)').fill(personnummer);
-  await order.getByRole('button', { name: 'Godkänn' }).click();
-  await app.waitForURL(/\/sandbox\/bankid-app$/);
+  await approveInTestApp(page, baseUrl, personnummer);
   await page.getByRole('heading', { level: 1, name: 'Mina sidor', exact: true }).waitFor();
-  await app.close();
 }

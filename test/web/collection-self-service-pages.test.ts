@@ -21,6 +21,7 @@ import { Decimal } from '../../domain/money';
 import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';
 import { newPerson, waitFor } from '../support/application';
 import {
+  approveInTestApp,
   expectAccessible,
   expectNoHorizontalOverflow,
   launchBrowser,
@@ -192,22 +193,7 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   await page.getByLabel('Kontoinnehavarens personnummer (ÅÅÅÅMMDD-XXXX)').fill(anna.personnummer);
   await page.getByRole('button', { name: 'Signera autogiromedgivande med BankID' }).click();
   await page.waitForURL(/\/bankid$/);
-  const app = await context.newPage();
-  await waitFor(
-    async () => {
-      await app.goto(`${baseUrl}/sandbox/bankid-app`);
-      return app.locator('section.order').filter({ hasText: first.caseNumber }).count();
-    },
-    (n) => n > 0,
-    'the mandate order in the test app',
-  );
-  await app
-    .locator('section.order')
-    .filter({ hasText: first.caseNumber })
-    .first()
-    .getByRole('button', { name: 'Godkänn' })
-    .click();
-  await app.close();
+  await approveInTestApp(page, baseUrl);
   await heading(page, `Inkassoärende ${first.caseNumber}`);
   expect(await page.locator('#case-mandates').innerText()).toContain('Aktivt');
   await checked(page);
@@ -279,12 +265,7 @@ it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case a
   await page.getByRole('button', { name: 'Signera fullmakten med BankID' }).click();
   await page.waitForURL(/\/bankid$/);
   await checked(page);
-  const app = await context.newPage();
-  await app.goto(`${baseUrl}/sandbox/bankid-app`);
-  const order = app.locator('section.order').filter({ hasText: 'Jag ger fullmakt' }).first();
-  await order.getByLabel('Personnummer (12 siffror)').fill(dora.personnummer);
-  await order.getByRole('button', { name: 'Godkänn' }).click();
-  await app.close();
+  await approveInTestApp(page, baseUrl, dora.personnummer);
   await heading(page, 'Fullmakter');
   expect(await page.locator('#given tbody').innerText()).toContain('Gäller');
   await checked(page, 'powers-of-attorney');

@@ -11,7 +11,7 @@ import request from 'supertest';
 import { qrCodeContent } from '../../adapters/bankid';
 import { type ApiHarness, startApiHarness } from '../support/api';
 import { newPerson, waitFor } from '../support/application';
-import { expectAccessible, launchBrowser, listen, screenshot } from './browser';
+import { approveInTestApp, expectAccessible, launchBrowser, listen, screenshot } from './browser';
 
 let h: ApiHarness;
 let browser: Browser;
@@ -50,17 +50,9 @@ async function logIn(page: Page, personnummer: string) {
   await heading(page, 'Logga in');
   await page.getByRole('button', { name: 'Logga in med BankID' }).click();
   await heading(page, 'Logga in med BankID');
-  // The tester's "phone": the test BankID app in another tab approves the login order.
-  const app = await page.context().newPage();
-  await app.goto(`${baseUrl}/sandbox/bankid-app`);
-  const order = app.locator('section.order').filter({ hasText: 'Valfri person' }).first();
-  await order.getByLabel('Personnummer (12 siffror)').fill(personnummer);
-  await order.getByRole('button', { name: 'Godkänn' }).click();
-  // The waiting tab may log in (a new session token) before the app shows its notice: the notice
-  // then shows on whichever page renders first, so the test waits for the result instead.
-  await app.waitForURL(/\/sandbox\/bankid-app$/);
+  // The tester's "phone": the test BankID app in another tab approves this page's login order.
+  await approveInTestApp(page, baseUrl, personnummer);
   await heading(page, 'Mina sidor');
-  await app.close();
 }
 
 it('logs in with the animated QR code, logs out, and ends an idle session', async () => {
