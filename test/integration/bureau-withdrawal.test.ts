@@ -14,10 +14,9 @@ import { recordLatePaymentReport, reportsOfLoan } from '../../db/bureau-report-r
 import type { Db } from '../../db/database';
 import { findInvoice, registerPayment } from '../../db/loan-repository';
 import { initialSnapshot } from '../../domain/application-state';
-import { invoiceIssueDate, lateFeeDate, reminderDate, reminderDueDate } from '../../domain/invoicing';
-import { Decimal, formatAmount } from '../../domain/money';
-import { buildSchedule, installmentDueDate } from '../../domain/schedule';
-import { openTestDb } from '../support/db';
+import { invoiceIssueDate, lateFeeDate } from '../../domain/invoicing';
+import { useTestDb } from '../support/db';
+import { issueInstallment, openLoanDirectly, remindOfInstallment } from '../support/loan-steps';
 
 const API_KEY = 'bureau-withdrawal-key';
 const BORROWER = '198506151235';
@@ -26,41 +25,22 @@ let db: Db;
 let sandbox: BureauSandbox;
 let bureau: BureauHttpClient;
 
+useTestDb('INTEGRATION', (opened) => (db = opened));
+
 beforeAll(async () => {
-  db = await openTestDb('INTEGRATION');
   sandbox = await BureauSandbox.start({ apiKey: API_KEY, clock: () => new Date('2027-03-01T07:00:00Z') });
   bureau = new BureauHttpClient({ baseUrl: sandbox.url, apiKey: API_KEY });
 });
 
 afterAll(async () => {
   await sandbox?.close();
-  await db?.destroy();
 });
 
 /** A loan of a known borrower; invoice 1 missed, late fee, reminder and bureau report made; invoice 2 issued. */
 async function reportedLoan() {
   const activities = createLoanActivities(db, undefined, bureau);
-  const loanId = randomUUID();
-  const terms = {
-    loanId,
-    contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
-    customerId: `customer-${loanId}`,
-    amount: '50000.00',
-    termMonths: 24,
-    nominalRatePercent: '9.95',
-    noticeChannel: 'autogiro' as const,
-    payoutDate: '2027-01-04',
-  };
-  const schedule = buildSchedule({
-    ...terms,
-    amount: new Decimal(terms.amount),
-    nominalRatePercent: new Decimal('9.95'),
-  });
-  await activities.openLoan({
-    ...terms,
-    capitalisedInterest: formatAmount(schedule.capitalisedInterest),
-    monthlyPayment: formatAmount(schedule.monthlyPayment),
-  });
+  const terms = await openLoanDirectly(activities, { payoutDate: '2027-01-04' });
+  const { loanId } = terms;
   // The application the loan came from names the borrower (activities/bureau-reporting.ts).
   const now = new Date().toISOString();
   const snapshot = initialSnapshot(
@@ -91,25 +71,10 @@ async function reportedLoan() {
   );
   await projectApplication(db, { ...snapshot, contractNumber: terms.contractNumber });
 
-  const due1 = installmentDueDate(terms.payoutDate, 1);
-  await activities.issueInvoice({
-    loanId,
-    idempotencyKey: `${loanId}:invoice:1`,
-    number: 1,
-    issueDate: invoiceIssueDate(due1),
-    dueDate: due1,
-    isLast: false,
-  });
+  const due1 = await issueInstallment(activities, terms, 1);
   const invoice1Total = (await findInvoice(db, loanId, 1))!.total;
   await activities.chargeLateFee({ loanId, invoiceNumber: 1, date: lateFeeDate(due1) });
-  const reminded = reminderDate(due1);
-  await activities.sendReminder({
-    loanId,
-    idempotencyKey: `${loanId}:reminder:1`,
-    invoiceNumber: 1,
-    date: reminded,
-    newDueDate: reminderDueDate(reminded),
-  });
+  const reminded = await remindOfInstallment(activities, loanId, 1, due1);
   // As the loan workflow does with the reminder (R-LOAN-11).
   const reporting = createBureauReportingActivities(db, { bureau } as unknown as Adapters);
   const reported = await reporting.reportLatePaymentToBureau({
@@ -120,15 +85,7 @@ async function reportedLoan() {
     reportedOn: reminded,
   });
   expect(reported.status).toBe('REPORTED');
-  const due2 = installmentDueDate(terms.payoutDate, 2);
-  await activities.issueInvoice({
-    loanId,
-    idempotencyKey: `${loanId}:invoice:2`,
-    number: 2,
-    issueDate: invoiceIssueDate(due2),
-    dueDate: due2,
-    isLast: false,
-  });
+  const due2 = await issueInstallment(activities, terms, 2);
   return {
     loanId,
     activities,

@@ -3,63 +3,28 @@
  * that fell due before the handover carries its late fee, and interest runs to the day the whole
  * debt fell due — an installment invoiced but not yet due then has its month's interest credited.
  */
-import { randomUUID } from 'node:crypto';
 import { createLoanActivities } from '../../activities/loan';
 import type { Db } from '../../db/database';
 import { loanAccountBalances } from '../../db/ledger-repository';
 import { findInvoice, listInvoices } from '../../db/loan-repository';
 import { insertTerminationNotice } from '../../db/termination-notice-repository';
 import { addDays, daysBetween } from '../../domain/dates';
-import { invoiceIssueDate, settledAfter } from '../../domain/invoicing';
+import { settledAfter } from '../../domain/invoicing';
 import { Decimal, formatAmount, roundOre, sumAmounts } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
-import { buildSchedule, installmentDueDate } from '../../domain/schedule';
-import { openTestDb } from '../support/db';
+import { useTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
+import { issueInstallment, openLoanDirectly } from '../support/loan-steps';
 
 describe('the claim handed to collection (R-LOAN-3, R-LOAN-4)', () => {
   let db: Db;
-  beforeAll(async () => {
-    db = await openTestDb('INTEGRATION');
-  });
-  afterAll(async () => {
-    await db?.destroy();
-  });
+  useTestDb('INTEGRATION', (opened) => (db = opened));
 
   it('R-LOAN-3 (defect 2), R-LOAN-4 (defect 3): late fee on the last installment due; interest to the day the debt fell due', async () => {
     const activities = createLoanActivities(db);
-    const loanId = randomUUID();
-    const terms = {
-      loanId,
-      contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
-      customerId: `customer-${loanId}`,
-      amount: '50000.00',
-      termMonths: 24,
-      nominalRatePercent: '9.95',
-      noticeChannel: 'autogiro' as const,
-      payoutDate: '2027-01-04',
-    };
-    const schedule = buildSchedule({
-      ...terms,
-      amount: new Decimal(terms.amount),
-      nominalRatePercent: new Decimal('9.95'),
-    });
-    await activities.openLoan({
-      ...terms,
-      capitalisedInterest: formatAmount(schedule.capitalisedInterest),
-      monthlyPayment: formatAmount(schedule.monthlyPayment),
-    });
-    for (const number of [1, 2, 3]) {
-      const dueDate = installmentDueDate(terms.payoutDate, number);
-      await activities.issueInvoice({
-        loanId,
-        idempotencyKey: `${loanId}:invoice:${number}`,
-        number,
-        issueDate: invoiceIssueDate(dueDate),
-        dueDate,
-        isLast: false,
-      });
-    }
+    const terms = await openLoanDirectly(activities, { payoutDate: '2027-01-04' });
+    const { loanId } = terms;
+    for (const number of [1, 2, 3]) await issueInstallment(activities, terms, number);
     // Invoice 1's fee was charged by the sweep; invoice 2 fell due 2027-03-31 and no fee yet.
     await activities.chargeLateFee({ loanId, invoiceNumber: 1, date: '2027-03-03' });
     const endsOn = '2027-04-19';

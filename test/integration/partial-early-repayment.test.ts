@@ -8,53 +8,20 @@ import { applyPaymentToLoan } from '../../activities/loan/payments';
 import type { Db } from '../../db/database';
 import { loanAccountBalances } from '../../db/ledger-repository';
 import { findInvoice, registerPayment } from '../../db/loan-repository';
-import { invoiceIssueDate } from '../../domain/invoicing';
 import { Decimal, formatAmount, roundOre } from '../../domain/money';
-import { buildSchedule, installmentDueDate } from '../../domain/schedule';
-import { openTestDb } from '../support/db';
+import { useTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
+import { issueInstallment, openLoanDirectly } from '../support/loan-steps';
 
 describe('partial early repayment (R-LOAN-7)', () => {
   let db: Db;
-  beforeAll(async () => {
-    db = await openTestDb('INTEGRATION');
-  });
-  afterAll(async () => {
-    await db?.destroy();
-  });
+  useTestDb('INTEGRATION', (opened) => (db = opened));
 
   it('R-LOAN-7 (defect 6): repaid on 20 February, the 9 days to March of February’s interest on the repaid principal are credited', async () => {
     const activities = createLoanActivities(db);
-    const loanId = randomUUID();
-    const terms = {
-      loanId,
-      contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
-      customerId: `customer-${loanId}`,
-      amount: '100000.00',
-      termMonths: 36,
-      nominalRatePercent: '9.95',
-      noticeChannel: 'autogiro' as const,
-      payoutDate: '2027-01-04',
-    };
-    const schedule = buildSchedule({
-      ...terms,
-      amount: new Decimal(terms.amount),
-      nominalRatePercent: new Decimal('9.95'),
-    });
-    await activities.openLoan({
-      ...terms,
-      capitalisedInterest: formatAmount(schedule.capitalisedInterest),
-      monthlyPayment: formatAmount(schedule.monthlyPayment),
-    });
-    const due1 = installmentDueDate(terms.payoutDate, 1);
-    await activities.issueInvoice({
-      loanId,
-      idempotencyKey: `${loanId}:invoice:1`,
-      number: 1,
-      issueDate: invoiceIssueDate(due1),
-      dueDate: due1,
-      isLast: false,
-    });
+    const terms = await openLoanDirectly(activities, { amount: '100000.00', termMonths: 36, payoutDate: '2027-01-04' });
+    const { loanId } = terms;
+    const due1 = await issueInstallment(activities, terms, 1);
     expect(due1).toBe('2027-02-26');
     const invoice1 = (await findInvoice(db, loanId, 1))!;
     const repaidOn = '2027-02-20';

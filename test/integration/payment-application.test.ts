@@ -8,55 +8,20 @@ import { applyPaymentToLoan } from '../../activities/loan/payments';
 import type { Db } from '../../db/database';
 import { findInvoice, registerPayment } from '../../db/loan-repository';
 import { addDays, stockholmDate } from '../../domain/dates';
-import { Decimal, formatAmount } from '../../domain/money';
-import { buildSchedule, installmentDueDate } from '../../domain/schedule';
-import { invoiceIssueDate } from '../../domain/invoicing';
-import { openTestDb } from '../support/db';
+import { Decimal } from '../../domain/money';
+import { useTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
+import { issueInstallment, openLoanDirectly } from '../support/loan-steps';
 
 describe('payment application (R-LOAN-2) under racing attempts', () => {
   let db: Db;
-  beforeAll(async () => {
-    db = await openTestDb('INTEGRATION');
-  });
-  afterAll(async () => {
-    await db?.destroy();
-  });
+  useTestDb('INTEGRATION', (opened) => (db = opened));
 
   it('R-LOAN-2: two attempts to apply the same payment at once allocate it once; the next invoice stays open', async () => {
     const activities = createLoanActivities(db);
-    const loanId = randomUUID();
-    const terms = {
-      loanId,
-      contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
-      customerId: `customer-${loanId}`,
-      amount: '50000.00',
-      termMonths: 24,
-      nominalRatePercent: '9.95',
-      noticeChannel: 'autogiro' as const,
-      payoutDate: stockholmDate(new Date()),
-    };
-    const schedule = buildSchedule({
-      ...terms,
-      amount: new Decimal(terms.amount),
-      nominalRatePercent: new Decimal('9.95'),
-    });
-    await activities.openLoan({
-      ...terms,
-      capitalisedInterest: formatAmount(schedule.capitalisedInterest),
-      monthlyPayment: formatAmount(schedule.monthlyPayment),
-    });
-    for (const number of [1, 2]) {
-      const dueDate = installmentDueDate(terms.payoutDate, number);
-      await activities.issueInvoice({
-        loanId,
-        idempotencyKey: `${loanId}:invoice:${number}`,
-        number,
-        issueDate: invoiceIssueDate(dueDate),
-        dueDate,
-        isLast: false,
-      });
-    }
+    const terms = await openLoanDirectly(activities, { payoutDate: stockholmDate(new Date()) });
+    const { loanId } = terms;
+    for (const number of [1, 2]) await issueInstallment(activities, terms, number);
     const invoice1 = (await findInvoice(db, loanId, 1))!;
     const invoice2 = (await findInvoice(db, loanId, 2))!;
     // Invoice 1 carries the setup fee: its amount would also settle invoice 2 if applied twice.

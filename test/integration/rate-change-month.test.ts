@@ -2,63 +2,27 @@
  * R-LOAN-5 (defect 5): a rate change effective within an installment's interest month (a calendar
  * month, R-PROD-4) does not reach back: the days before the effective date bear the old rate.
  */
-import { randomUUID } from 'node:crypto';
 import { createLoanActivities } from '../../activities/loan';
 import type { Db } from '../../db/database';
 import { loanAccountBalances } from '../../db/ledger-repository';
 import { findInvoice } from '../../db/loan-repository';
 import { monthlyRate } from '../../domain/annuity';
-import { invoiceIssueDate } from '../../domain/invoicing';
 import { Decimal, formatAmount, roundOre } from '../../domain/money';
 import { recomputeAnnuityForRateChange } from '../../domain/rate-change';
-import { buildSchedule, installmentDueDate, installmentSplit } from '../../domain/schedule';
-import { openTestDb } from '../support/db';
+import { installmentSplit } from '../../domain/schedule';
+import { useTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
+import { issueInstallment, openLoanDirectly } from '../support/loan-steps';
 
 describe('a rate change within an interest month (R-LOAN-5)', () => {
   let db: Db;
-  beforeAll(async () => {
-    db = await openTestDb('INTEGRATION');
-  });
-  afterAll(async () => {
-    await db?.destroy();
-  });
+  useTestDb('INTEGRATION', (opened) => (db = opened));
 
   it('R-LOAN-5 (defect 5): effective 10 March, March’s interest is 9 days at the old rate and the rest at the new', async () => {
     const activities = createLoanActivities(db);
-    const loanId = randomUUID();
-    const terms = {
-      loanId,
-      contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
-      customerId: `customer-${loanId}`,
-      amount: '100000.00',
-      termMonths: 36,
-      nominalRatePercent: '9.95',
-      noticeChannel: 'autogiro' as const,
-      payoutDate: '2027-01-04',
-    };
-    const schedule = buildSchedule({
-      ...terms,
-      amount: new Decimal(terms.amount),
-      nominalRatePercent: new Decimal('9.95'),
-    });
-    await activities.openLoan({
-      ...terms,
-      capitalisedInterest: formatAmount(schedule.capitalisedInterest),
-      monthlyPayment: formatAmount(schedule.monthlyPayment),
-    });
-    const issue = async (number: number) => {
-      const dueDate = installmentDueDate(terms.payoutDate, number);
-      await activities.issueInvoice({
-        loanId,
-        idempotencyKey: `${loanId}:invoice:${number}`,
-        number,
-        issueDate: invoiceIssueDate(dueDate),
-        dueDate,
-        isLast: false,
-      });
-      return dueDate;
-    };
+    const terms = await openLoanDirectly(activities, { amount: '100000.00', termMonths: 36, payoutDate: '2027-01-04' });
+    const { loanId } = terms;
+    const issue = (number: number) => issueInstallment(activities, terms, number);
     await issue(1);
     const principal = (await loanAccountBalances(db, loanId)).principal_outstanding;
     const annuity = recomputeAnnuityForRateChange({

@@ -11,58 +11,31 @@ import { openInvoiceItems } from '../../db/ledger-repository';
 import { findInvoice, findLoan, listInvoices, registerPayment } from '../../db/loan-repository';
 import { totalRemaining } from '../../domain/allocation';
 import { addDays } from '../../domain/dates';
-import { invoiceIssueDate, lateFeeChargeDate } from '../../domain/invoicing';
+import { lateFeeChargeDate } from '../../domain/invoicing';
 import { Decimal, formatAmount } from '../../domain/money';
 import { overdueItems, overdueToSettleOn } from '../../domain/overdue';
 import { DEFAULT_PRODUCT } from '../../domain/product';
-import { buildSchedule, installmentDueDate } from '../../domain/schedule';
-import { openTestDb } from '../support/db';
+import { installmentDueDate } from '../../domain/schedule';
+import { useTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
+import { issueInstallment, openLoanDirectly } from '../support/loan-steps';
 
 describe('the statement and the allocation agree (R-LOAN-2, R-LOAN-3)', () => {
   let db: Db;
-  beforeAll(async () => {
-    db = await openTestDb('INTEGRATION');
-  });
-  afterAll(async () => {
-    await db?.destroy();
-  });
+  useTestDb('INTEGRATION', (opened) => (db = opened));
 
   /** A loan whose invoice 1 was missed (late fee charged by the sweep) and invoice 2 just fell due unpaid. */
   async function lateLoan() {
     const activities = createLoanActivities(db);
-    const loanId = randomUUID();
-    const terms = {
-      loanId,
-      contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
-      customerId: `customer-${loanId}`,
+    const terms = await openLoanDirectly(activities, {
       amount: '80000.00',
       termMonths: 36,
       nominalRatePercent: '11.35',
-      noticeChannel: 'paper' as const,
+      noticeChannel: 'paper',
       payoutDate: '2027-01-04',
-    };
-    const schedule = buildSchedule({
-      ...terms,
-      amount: new Decimal(terms.amount),
-      nominalRatePercent: new Decimal('11.35'),
     });
-    await activities.openLoan({
-      ...terms,
-      capitalisedInterest: formatAmount(schedule.capitalisedInterest),
-      monthlyPayment: formatAmount(schedule.monthlyPayment),
-    });
-    for (const number of [1, 2]) {
-      const dueDate = installmentDueDate(terms.payoutDate, number);
-      await activities.issueInvoice({
-        loanId,
-        idempotencyKey: `${loanId}:invoice:${number}`,
-        number,
-        issueDate: invoiceIssueDate(dueDate),
-        dueDate,
-        isLast: false,
-      });
-    }
+    const { loanId } = terms;
+    for (const number of [1, 2]) await issueInstallment(activities, terms, number);
     await activities.chargeLateFee({
       loanId,
       invoiceNumber: 1,

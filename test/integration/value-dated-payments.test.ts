@@ -12,82 +12,29 @@ import { loanAccountBalances, openInvoiceItems } from '../../db/ledger-repositor
 import { findInvoice, registerPayment } from '../../db/loan-repository';
 import { totalRemaining } from '../../domain/allocation';
 import { addDays } from '../../domain/dates';
-import {
-  invoiceIssueDate,
-  lateFeeChargeDate,
-  lateFeeDate,
-  reminderDate,
-  reminderDueDate,
-} from '../../domain/invoicing';
+import { invoiceIssueDate, lateFeeChargeDate, lateFeeDate } from '../../domain/invoicing';
 import { customerDebt } from '../../domain/ledger';
-import { Decimal, formatAmount } from '../../domain/money';
+import { Decimal } from '../../domain/money';
 import { DEFAULT_PRODUCT } from '../../domain/product';
-import { buildSchedule, installmentDueDate, noticeFee } from '../../domain/schedule';
+import { installmentDueDate, noticeFee } from '../../domain/schedule';
 import { defaultInterestOnAmount, postedDefaultInterest } from '../../domain/default-interest';
-import { openTestDb } from '../support/db';
+import { useTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
+import { issueInstallment, openLoanDirectly, remindOfInstallment } from '../support/loan-steps';
 
 describe('value-dated payments (R-PAY-1)', () => {
   let db: Db;
-  beforeAll(async () => {
-    db = await openTestDb('INTEGRATION');
-  });
-  afterAll(async () => {
-    await db?.destroy();
-  });
+  useTestDb('INTEGRATION', (opened) => (db = opened));
 
   /** A loan paid out 2027-01-04 with invoices 1 and 2 issued; invoice 1 missed, fee and reminder charged. */
   async function lateLoan() {
     const activities = createLoanActivities(db);
-    const loanId = randomUUID();
-    const terms = {
-      loanId,
-      contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
-      customerId: `customer-${loanId}`,
-      amount: '50000.00',
-      termMonths: 24,
-      nominalRatePercent: '9.95',
-      noticeChannel: 'autogiro' as const,
-      payoutDate: '2027-01-04',
-    };
-    const schedule = buildSchedule({
-      ...terms,
-      amount: new Decimal(terms.amount),
-      nominalRatePercent: new Decimal('9.95'),
-    });
-    await activities.openLoan({
-      ...terms,
-      capitalisedInterest: formatAmount(schedule.capitalisedInterest),
-      monthlyPayment: formatAmount(schedule.monthlyPayment),
-    });
-    const due1 = installmentDueDate(terms.payoutDate, 1);
-    await activities.issueInvoice({
-      loanId,
-      idempotencyKey: `${loanId}:invoice:1`,
-      number: 1,
-      issueDate: invoiceIssueDate(due1),
-      dueDate: due1,
-      isLast: false,
-    });
+    const { loanId, payoutDate } = await openLoanDirectly(activities, { payoutDate: '2027-01-04' });
+    const due1 = await issueInstallment(activities, { loanId, payoutDate }, 1);
     const invoice1Total = (await findInvoice(db, loanId, 1))!.total;
     await activities.chargeLateFee({ loanId, invoiceNumber: 1, date: lateFeeDate(due1) });
-    const reminded = reminderDate(due1);
-    await activities.sendReminder({
-      loanId,
-      idempotencyKey: `${loanId}:reminder:1`,
-      invoiceNumber: 1,
-      date: reminded,
-      newDueDate: reminderDueDate(reminded),
-    });
-    const due2 = installmentDueDate(terms.payoutDate, 2);
-    await activities.issueInvoice({
-      loanId,
-      idempotencyKey: `${loanId}:invoice:2`,
-      number: 2,
-      issueDate: invoiceIssueDate(due2),
-      dueDate: due2,
-      isLast: false,
-    });
+    await remindOfInstallment(activities, loanId, 1, due1);
+    const due2 = await issueInstallment(activities, { loanId, payoutDate }, 2);
     return { loanId, due1, due2, invoice1Total, issued2: invoiceIssueDate(due2) };
   }
 
@@ -218,37 +165,10 @@ describe('value-dated payments (R-PAY-1)', () => {
 
   it('R-LOAN-3 (defect 1): an invoice due 2027-12-30 paid 2027-12-31 is late: one day of default interest and the late fee', async () => {
     const activities = createLoanActivities(db);
-    const loanId = randomUUID();
-    const terms = {
-      loanId,
-      contractNumber: String(500_000_000 + Math.floor(Math.random() * 499_999_999)),
-      customerId: `customer-${loanId}`,
-      amount: '50000.00',
-      termMonths: 24,
-      nominalRatePercent: '9.95',
-      noticeChannel: 'autogiro' as const,
-      payoutDate: '2027-11-04',
-    };
-    const schedule = buildSchedule({
-      ...terms,
-      amount: new Decimal(terms.amount),
-      nominalRatePercent: new Decimal('9.95'),
-    });
-    await activities.openLoan({
-      ...terms,
-      capitalisedInterest: formatAmount(schedule.capitalisedInterest),
-      monthlyPayment: formatAmount(schedule.monthlyPayment),
-    });
-    const due1 = installmentDueDate(terms.payoutDate, 1);
+    const { loanId, payoutDate } = await openLoanDirectly(activities, { payoutDate: '2027-11-04' });
+    const due1 = installmentDueDate(payoutDate, 1);
     expect(due1).toBe('2027-12-30');
-    await activities.issueInvoice({
-      loanId,
-      idempotencyKey: `${loanId}:invoice:1`,
-      number: 1,
-      issueDate: invoiceIssueDate(due1),
-      dueDate: due1,
-      isLast: false,
-    });
+    await issueInstallment(activities, { loanId, payoutDate }, 1);
     const invoice1 = (await findInvoice(db, loanId, 1))!;
     const outcome = await pay(loanId, invoice1.total, '2027-12-31', '2028-01-03');
 

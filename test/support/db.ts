@@ -16,3 +16,18 @@ export async function openDb(url: string): Promise<Db> {
   await migrateToLatest(db);
   return db;
 }
+
+/**
+ * The layer's test database for the calling describe block (or file): opened before its tests
+ * (then handed to `use`), destroyed after them.
+ */
+export function useTestDb(layer: Layer, use: (db: Db) => void): void {
+  let db: Db | undefined;
+  beforeAll(async () => {
+    db = await openTestDb(layer);
+    use(db);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+  });
+}
