@@ -8,19 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createCollectionActivities } from '../../activities/collection';
-import { insertCollectionCase } from '../../db/collection-case-repository';
 import { insertPowerOfAttorney, listCaseMessages, listHelperActs } from '../../db/collection-self-service-repository';
 import { customerIdForPersonnummer } from '../../db/customer-identity-repository';
-import { postToLedger } from '../../db/ledger-repository';
-import { insertLoan } from '../../db/loan-repository';
-import { collectionCaseWorkflowId } from '../../domain/collection-case';
-import { caseChargePosting } from '../../domain/collection-ledger';
 import { addDays, stockholmDate } from '../../domain/dates';
-import { disbursementPosting } from '../../domain/ledger';
-import { Decimal } from '../../domain/money';
 import { personnummerCheckDigit } from '../../domain/personnummer';
 import { type ApiHarness, eventually, startApiHarness, TEST_JWT_SECRET } from '../support/api';
+import { openHandedOverCase, terminateCases } from '../support/collection-case';
 import { expectLedgerBalanced } from '../support/ledger';
 
 const pnr = (yymmdd: string, nnn: string) => `19${yymmdd}${nnn}${personnummerCheckDigit(`${yymmdd}${nnn}`)}`;
@@ -48,60 +41,14 @@ describe('collection self-service API, part 2 (R-COLL-2, R-COLL-8, R-SEC-1)', ()
     // The people as the BankID login knows them (web/bankid.ts): ids derived from their numbers.
     alice = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, alicePnr);
     hugo = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, hugoPnr);
-    const contractNumber = String(100_000_000 + Math.floor(Math.random() * 800_000_000));
-    await insertLoan(h.db, {
-      id: aliceLoan,
-      contract_number: contractNumber,
-      customer_id: alice,
-      status: 'IN_COLLECTION',
-      amount: '30000.00',
-      term_months: 36,
-      nominal_rate_percent: '9.95',
-      notice_channel: 'e-invoice',
-      payout_date: '2026-01-10',
-      monthly_payment: '967.00',
-      ocr_reference: `${contractNumber}00`,
-    });
-    await postToLedger(h.db, disbursementPosting(aliceLoan, '2026-01-10', new Decimal('30000.00')));
-    const caseId = `collection-${aliceLoan}`;
-    await insertCollectionCase(h.db, {
-      id: caseId,
-      loan_id: aliceLoan,
-      opened_on: today(),
-      principal: '30000.00',
-      interest: '0.00',
-      fees: '0.00',
-      default_interest: '0.00',
-      collection_fee: '180.00',
-      total: '30180.00',
-      status: 'OPEN',
-    });
-    const opened = await createCollectionActivities(h.db).openCollectionCase({ loanId: aliceLoan, date: today() });
-    await postToLedger(
-      h.db,
-      caseChargePosting({
-        loanId: aliceLoan,
-        caseId,
-        date: today(),
-        kind: 'collection-fee',
-        amount: new Decimal('180.00'),
-        idempotencyKey: `${caseId}:collection-fee`,
-      }),
-    );
-    caseNumber = opened.caseNumber;
-    await h.client.workflow.start('collectionCaseWorkflow', {
-      taskQueue: h.config.TEMPORAL_TASK_QUEUE,
-      workflowId: collectionCaseWorkflowId(caseNumber),
-      args: [opened],
-    });
+    ({ caseNumber } = await openHandedOverCase(h, { customerId: alice, amount: '30000.00', loanId: aliceLoan }));
     await eventually(async () => {
       const res = await request(h.app).get(`/v1/collection-cases/${caseNumber}`).set('authorization', asAlice());
       return res.body.timeline?.some((e: { kind: string }) => e.kind === 'demand') ? true : undefined;
     }, 'the demand');
   });
   afterAll(async () => {
-    const handle = h?.client.workflow.getHandle(collectionCaseWorkflowId(caseNumber));
-    if (handle && (await handle.describe()).status.name === 'RUNNING') await handle.terminate('test done');
+    await terminateCases(h, [caseNumber]);
     await h?.stop();
   });
 

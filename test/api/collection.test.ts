@@ -7,16 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createCollectionActivities } from '../../activities/collection';
-import { insertCollectionCase } from '../../db/collection-case-repository';
-import { postToLedger } from '../../db/ledger-repository';
-import { insertLoan } from '../../db/loan-repository';
-import { caseChargePosting } from '../../domain/collection-ledger';
-import { collectionCaseWorkflowId } from '../../domain/collection-case';
 import { stockholmDate } from '../../domain/dates';
-import { disbursementPosting } from '../../domain/ledger';
-import { Decimal } from '../../domain/money';
 import { type ApiHarness, eventually, startApiHarness } from '../support/api';
+import { openHandedOverCase, terminateCases } from '../support/collection-case';
 import { expectLedgerBalanced } from '../support/ledger';
 
 describe('collection cases API (R-COLL-2, R-SEC-1)', () => {
@@ -35,56 +28,10 @@ describe('collection cases API (R-COLL-2, R-SEC-1)', () => {
   /** A loan of 30 000 handed over today: the case opened (claim moved under it, fee 180) and its workflow started. */
   beforeAll(async () => {
     h = await startApiHarness();
-    const contractNumber = String(100_000_000 + Math.floor(Math.random() * 800_000_000));
-    await insertLoan(h.db, {
-      id: aliceLoan,
-      contract_number: contractNumber,
-      customer_id: alice,
-      status: 'IN_COLLECTION',
-      amount: '30000.00',
-      term_months: 36,
-      nominal_rate_percent: '9.95',
-      notice_channel: 'e-invoice',
-      payout_date: '2026-01-10',
-      monthly_payment: '967.00',
-      ocr_reference: `${contractNumber}00`,
-    });
-    await postToLedger(h.db, disbursementPosting(aliceLoan, '2026-01-10', new Decimal('30000.00')));
-    const caseId = `collection-${aliceLoan}`;
-    await insertCollectionCase(h.db, {
-      id: caseId,
-      loan_id: aliceLoan,
-      opened_on: today(),
-      principal: '30000.00',
-      interest: '0.00',
-      fees: '0.00',
-      default_interest: '0.00',
-      collection_fee: '180.00',
-      total: '30180.00',
-      status: 'OPEN',
-    });
-    const opened = await createCollectionActivities(h.db).openCollectionCase({ loanId: aliceLoan, date: today() });
-    await postToLedger(
-      h.db,
-      caseChargePosting({
-        loanId: aliceLoan,
-        caseId,
-        date: today(),
-        kind: 'collection-fee',
-        amount: new Decimal('180.00'),
-        idempotencyKey: `${caseId}:collection-fee`,
-      }),
-    );
-    caseNumber = opened.caseNumber;
-    await h.client.workflow.start('collectionCaseWorkflow', {
-      taskQueue: h.config.TEMPORAL_TASK_QUEUE,
-      workflowId: collectionCaseWorkflowId(caseNumber),
-      args: [opened],
-    });
+    ({ caseNumber } = await openHandedOverCase(h, { customerId: alice, amount: '30000.00', loanId: aliceLoan }));
   });
   afterAll(async () => {
-    const handle = h?.client.workflow.getHandle(collectionCaseWorkflowId(caseNumber));
-    if (handle && (await handle.describe()).status.name === 'RUNNING') await handle.terminate('test done');
+    await terminateCases(h, [caseNumber]);
     await h?.stop();
   });
 

@@ -4,154 +4,33 @@
  * accepted as a plan on each), a receipt of a payment made elsewhere being checked (R-COLL-2), and
  * the message thread with the collector's answer. axe on every page, no horizontal overflow.
  */
-import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { createCollectionActivities } from '../../activities/collection';
-import { insertCollectionCase } from '../../db/collection-case-repository';
 import { customerIdForPersonnummer } from '../../db/customer-identity-repository';
-import { postToLedger } from '../../db/ledger-repository';
-import { insertInvoice, insertLoan } from '../../db/loan-repository';
-import { collectionCaseWorkflowId } from '../../domain/collection-case';
-import { caseChargePosting } from '../../domain/collection-ledger';
 import { addDays, stockholmDate } from '../../domain/dates';
-import { disbursementPosting } from '../../domain/ledger';
-import { Decimal } from '../../domain/money';
-import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';
-import { newPerson, waitFor } from '../support/application';
+import { TEST_JWT_SECRET } from '../support/api';
+import { newPerson } from '../support/application';
+import { approveInTestApp, logInWithTestApp } from './browser';
 import {
-  approveInTestApp,
-  expectAccessible,
-  expectNoHorizontalOverflow,
-  launchBrowser,
-  listen,
-  logInWithTestApp,
-  screenshot,
-} from './browser';
+  checked,
+  debtorWithCases,
+  heading,
+  openCase,
+  phonePage,
+  reloadUntil,
+  useMinaSidor,
+} from '../support/mina-sidor';
 
-let h: ApiHarness;
-let browser: Browser;
-let server: Server;
-let baseUrl: string;
-const caseNumbers: string[] = [];
-
-beforeAll(async () => {
-  h = await startApiHarness();
-  ({ server, baseUrl } = await listen(h.app));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const n of caseNumbers) {
-    const handle = h?.client.workflow.getHandle(collectionCaseWorkflowId(n));
-    if (handle && (await handle.describe()).status.name === 'RUNNING') await handle.terminate('test done');
-  }
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await h?.stop();
-});
+const t = useMinaSidor();
 
 const today = () => stockholmDate(new Date());
 
-/** A loan of `amount` handed over to collection today (claim under the case, fee 180), with one original invoice. */
-async function openCase(customerId: string, amount: string): Promise<{ caseNumber: string; loanId: string }> {
-  const loanId = randomUUID();
-  const contractNumber = String(100_000_000 + Math.floor(Math.random() * 800_000_000));
-  await insertLoan(h.db, {
-    id: loanId,
-    contract_number: contractNumber,
-    customer_id: customerId,
-    status: 'IN_COLLECTION',
-    amount,
-    term_months: 36,
-    nominal_rate_percent: '9.95',
-    notice_channel: 'e-invoice',
-    payout_date: '2026-01-10',
-    monthly_payment: '967.00',
-    ocr_reference: `${contractNumber}00`,
-  });
-  await insertInvoice(h.db, {
-    loan_id: loanId,
-    number: 1,
-    issue_date: '2026-01-27',
-    due_date: '2026-02-27',
-    ocr_reference: `${contractNumber}00`,
-    status: 'OPEN',
-    paid_date: null,
-    late_fee_charged_on: null,
-    reminder_sent_on: null,
-    reminder_due_date: null,
-    lines: JSON.stringify([
-      { kind: 'principal', amount: '718.25' },
-      { kind: 'interest', amount: '248.75' },
-    ]),
-    total: '967.00',
-  });
-  await postToLedger(h.db, disbursementPosting(loanId, '2026-01-10', new Decimal(amount)));
-  const caseId = `collection-${loanId}`;
-  await insertCollectionCase(h.db, {
-    id: caseId,
-    loan_id: loanId,
-    opened_on: today(),
-    principal: amount,
-    interest: '0.00',
-    fees: '0.00',
-    default_interest: '0.00',
-    collection_fee: '180.00',
-    total: new Decimal(amount).plus(180).toFixed(2),
-    status: 'OPEN',
-  });
-  const opened = await createCollectionActivities(h.db).openCollectionCase({ loanId, date: today() });
-  await postToLedger(
-    h.db,
-    caseChargePosting({
-      loanId,
-      caseId,
-      date: today(),
-      kind: 'collection-fee',
-      amount: new Decimal('180.00'),
-      idempotencyKey: `${caseId}:collection-fee`,
-    }),
-  );
-  caseNumbers.push(opened.caseNumber);
-  await h.client.workflow.start('collectionCaseWorkflow', {
-    taskQueue: h.config.TEMPORAL_TASK_QUEUE,
-    workflowId: collectionCaseWorkflowId(opened.caseNumber),
-    args: [opened],
-  });
-  return { caseNumber: opened.caseNumber, loanId };
-}
-
-async function heading(page: Page, text: string) {
-  await page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
-}
-
-async function checked(page: Page, name?: string) {
-  await expectAccessible(page);
-  await expectNoHorizontalOverflow(page);
-  if (name) await screenshot(page, name);
-}
-
-async function reloadUntil(page: Page, text: string) {
-  await waitFor(
-    async () => {
-      await page.reload();
-      return page.content();
-    },
-    (html) => html.includes(text),
-    `"${text}" on ${page.url()}`,
-  );
-}
-
 it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being checked, the message thread', async () => {
-  const anna = newPerson();
-  const annaId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, anna.personnummer);
-  const first = await openCase(annaId, '30000.00');
-  const second = await openCase(annaId, '8000.00');
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const page = await context.newPage();
-  await logInWithTestApp(page, baseUrl, anna.personnummer);
+  const {
+    person: anna,
+    cases: [first, second],
+    context,
+    page,
+  } = await debtorWithCases(t, ['30000.00', '8000.00']);
   await page.getByRole('link', { name: 'Dina inkassoärenden' }).click();
   await heading(page, 'Inkassoärenden');
 
@@ -178,13 +57,13 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   await heading(page, 'Inkassoärenden');
   await page.getByRole('status').filter({ hasText: 'Förslaget är godkänt.' }).waitFor();
   for (const n of [first.caseNumber, second.caseNumber]) {
-    await page.goto(`${baseUrl}/mina-sidor/inkasso/${n}`);
+    await page.goto(`${t.baseUrl}/mina-sidor/inkasso/${n}`);
     expect(await page.locator('#case-status').innerText()).toContain('Avbetalningsplan');
     expect(await page.locator('#case-plan tbody tr').count()).toBeGreaterThan(0);
   }
 
   // R-PAY-3: autogiro for the plan, signed by the account holder in the test BankID app; then cancelled.
-  await page.goto(`${baseUrl}/mina-sidor/inkasso/${first.caseNumber}`);
+  await page.goto(`${t.baseUrl}/mina-sidor/inkasso/${first.caseNumber}`);
   await page.getByLabel('Clearingnummer (4–5 siffror)').fill('8327');
   await page.getByLabel('Kontonummer (utan clearingnummer)').fill('12345678');
   await page.getByLabel('Kontoinnehavarens personnummer (ÅÅÅÅMMDD-XXXX)').fill('12345');
@@ -193,7 +72,7 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   await page.getByLabel('Kontoinnehavarens personnummer (ÅÅÅÅMMDD-XXXX)').fill(anna.personnummer);
   await page.getByRole('button', { name: 'Signera autogiromedgivande med BankID' }).click();
   await page.waitForURL(/\/bankid$/);
-  await approveInTestApp(page, baseUrl);
+  await approveInTestApp(page, t.baseUrl);
   await heading(page, `Inkassoärende ${first.caseNumber}`);
   expect(await page.locator('#case-mandates').innerText()).toContain('Aktivt');
   await checked(page);
@@ -202,7 +81,7 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   expect(await page.locator('#case-mandates').innerText()).toContain('Avslutat');
 
   // R-COLL-2: a receipt of a payment made elsewhere; a missing reference is named first.
-  await page.goto(`${baseUrl}/mina-sidor/inkasso/${first.caseNumber}`);
+  await page.goto(`${t.baseUrl}/mina-sidor/inkasso/${first.caseNumber}`);
   await page.getByLabel('Betalningsdag (ÅÅÅÅ-MM-DD)').fill(addDays(today(), -2));
   await page.getByLabel('Betalt belopp (kr)').fill('1 500,00');
   await page.getByRole('button', { name: 'Skicka kvitto' }).click();
@@ -219,9 +98,9 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   await page.getByRole('button', { name: 'Skicka meddelande' }).click();
   await page.getByRole('status').filter({ hasText: 'Ditt meddelande är skickat.' }).waitFor();
   expect(await page.locator('#case-messages').innerText()).toContain('Jag betalade från mitt sparkonto');
-  await request(h.app)
+  await request(t.h.app)
     .post(`/v1/operator/collection-cases/${first.caseNumber}/messages`)
-    .set('authorization', `Bearer ${h.token({ role: 'operator', sub: 'op-web' })}`)
+    .set('authorization', `Bearer ${t.h.token({ role: 'operator', sub: 'op-web' })}`)
     .send({ body: 'Tack, vi kontrollerar kvittot inom två bankdagar.' })
     .expect(201);
   await reloadUntil(page, 'inom två bankdagar');
@@ -230,10 +109,9 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
 
   // Someone else cannot post to Anna's case: the page is a 404.
   const bertil = newPerson();
-  const other = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const bertilsPage = await other.newPage();
-  await logInWithTestApp(bertilsPage, baseUrl, bertil.personnummer);
-  expect((await bertilsPage.goto(`${baseUrl}/mina-sidor/inkasso/${first.caseNumber}`))!.status()).toBe(404);
+  const { context: other, page: bertilsPage } = await phonePage(t);
+  await logInWithTestApp(bertilsPage, t.baseUrl, bertil.personnummer);
+  expect((await bertilsPage.goto(`${t.baseUrl}/mina-sidor/inkasso/${first.caseNumber}`))!.status()).toBe(404);
   await other.close();
   await context.close();
 });
@@ -241,12 +119,11 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
 it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case and writes as themself; revoked', async () => {
   const dora = newPerson();
   const erik = newPerson();
-  const doraId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, dora.personnummer);
-  const erikId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, erik.personnummer);
-  const { caseNumber } = await openCase(doraId, '12000.00');
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const page = await context.newPage();
-  await logInWithTestApp(page, baseUrl, dora.personnummer);
+  const doraId = await customerIdForPersonnummer(t.h.db, TEST_JWT_SECRET, dora.personnummer);
+  const erikId = await customerIdForPersonnummer(t.h.db, TEST_JWT_SECRET, erik.personnummer);
+  const { caseNumber } = await openCase(t, doraId, '12000.00');
+  const { context, page: page } = await phonePage(t);
+  await logInWithTestApp(page, t.baseUrl, dora.personnummer);
   await page.getByRole('link', { name: 'Dina inkassoärenden' }).click();
   await page.getByRole('link', { name: 'Fullmakter' }).click();
   await heading(page, 'Fullmakter');
@@ -265,23 +142,22 @@ it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case a
   await page.getByRole('button', { name: 'Signera fullmakten med BankID' }).click();
   await page.waitForURL(/\/bankid$/);
   await checked(page);
-  await approveInTestApp(page, baseUrl, dora.personnummer);
+  await approveInTestApp(page, t.baseUrl, dora.personnummer);
   await heading(page, 'Fullmakter');
   expect(await page.locator('#given tbody').innerText()).toContain('Gäller');
   await checked(page, 'powers-of-attorney');
 
   // Erik, logged in as himself: "Cases I help with", the case page, a message recorded as his act.
-  const other = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const eriksPage = await other.newPage();
-  await logInWithTestApp(eriksPage, baseUrl, erik.personnummer);
-  await eriksPage.goto(`${baseUrl}/mina-sidor/fullmakter`);
+  const { context: other, page: eriksPage } = await phonePage(t);
+  await logInWithTestApp(eriksPage, t.baseUrl, erik.personnummer);
+  await eriksPage.goto(`${t.baseUrl}/mina-sidor/fullmakter`);
   await eriksPage.getByRole('link', { name: `Inkassoärende ${caseNumber}` }).click();
   await heading(eriksPage, `Inkassoärende ${caseNumber}`);
   await eriksPage.getByLabel('Ditt meddelande').fill('Jag hjälper min mamma med ärendet.');
   await eriksPage.getByRole('button', { name: 'Skicka meddelande' }).click();
   await eriksPage.getByRole('status').filter({ hasText: 'Ditt meddelande är skickat.' }).waitFor();
   await checked(eriksPage);
-  const acts = await h.db
+  const acts = await t.h.db
     .selectFrom('collection_helper_acts')
     .select(['helper_customer_id', 'action', 'status'])
     .where('helper_customer_id', '=', erikId)
@@ -294,7 +170,7 @@ it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case a
   await page.getByRole('button', { name: `Återkalla fullmakten till person född ${erik.birthDate}` }).click();
   await page.getByRole('status').filter({ hasText: 'Fullmakten är återkallad.' }).waitFor();
   expect(await page.locator('#given tbody').innerText()).toContain('Återkallad');
-  expect((await eriksPage.goto(`${baseUrl}/mina-sidor/inkasso/${caseNumber}`))!.status()).toBe(404);
+  expect((await eriksPage.goto(`${t.baseUrl}/mina-sidor/inkasso/${caseNumber}`))!.status()).toBe(404);
   await other.close();
   await context.close();
 });

@@ -7,153 +7,25 @@
  * every page, no horizontal overflow.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { createCollectionActivities } from '../../activities/collection';
-import { insertCollectionCase } from '../../db/collection-case-repository';
 import { customerIdForPersonnummer } from '../../db/customer-identity-repository';
-import { postToLedger } from '../../db/ledger-repository';
-import { insertInvoice, insertLoan } from '../../db/loan-repository';
-import { collectionCaseWorkflowId } from '../../domain/collection-case';
-import { caseChargePosting } from '../../domain/collection-ledger';
 import { addDays, stockholmDate } from '../../domain/dates';
-import { disbursementPosting } from '../../domain/ledger';
-import { Decimal } from '../../domain/money';
-import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';
-import { newPerson, waitFor } from '../support/application';
+import { TEST_JWT_SECRET } from '../support/api';
+import { newPerson } from '../support/application';
 import { expectLedgerBalanced } from '../support/ledger';
-import {
-  expectAccessible,
-  expectNoHorizontalOverflow,
-  launchBrowser,
-  listen,
-  logInWithTestApp,
-  screenshot,
-} from './browser';
+import { logInWithTestApp } from './browser';
+import { checked, debtorWithCases, heading, phonePage, reloadUntil, useMinaSidor } from '../support/mina-sidor';
 
-let h: ApiHarness;
-let browser: Browser;
-let server: Server;
-let baseUrl: string;
-const caseNumbers: string[] = [];
-
-beforeAll(async () => {
-  h = await startApiHarness();
-  ({ server, baseUrl } = await listen(h.app));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const n of caseNumbers) {
-    const handle = h?.client.workflow.getHandle(collectionCaseWorkflowId(n));
-    if (handle && (await handle.describe()).status.name === 'RUNNING') await handle.terminate('test done');
-  }
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await h?.stop();
-});
+const t = useMinaSidor();
 
 const today = () => stockholmDate(new Date());
 
-/** A loan of `amount` handed over to collection today (claim under the case, fee 180), with one original invoice. */
-async function openCase(customerId: string, amount: string): Promise<{ caseNumber: string; loanId: string }> {
-  const loanId = randomUUID();
-  const contractNumber = String(100_000_000 + Math.floor(Math.random() * 800_000_000));
-  await insertLoan(h.db, {
-    id: loanId,
-    contract_number: contractNumber,
-    customer_id: customerId,
-    status: 'IN_COLLECTION',
-    amount,
-    term_months: 36,
-    nominal_rate_percent: '9.95',
-    notice_channel: 'e-invoice',
-    payout_date: '2026-01-10',
-    monthly_payment: '967.00',
-    ocr_reference: `${contractNumber}00`,
-  });
-  await insertInvoice(h.db, {
-    loan_id: loanId,
-    number: 1,
-    issue_date: '2026-01-27',
-    due_date: '2026-02-27',
-    ocr_reference: `${contractNumber}00`,
-    status: 'OPEN',
-    paid_date: null,
-    late_fee_charged_on: null,
-    reminder_sent_on: null,
-    reminder_due_date: null,
-    lines: JSON.stringify([
-      { kind: 'principal', amount: '718.25' },
-      { kind: 'interest', amount: '248.75' },
-    ]),
-    total: '967.00',
-  });
-  await postToLedger(h.db, disbursementPosting(loanId, '2026-01-10', new Decimal(amount)));
-  const caseId = `collection-${loanId}`;
-  await insertCollectionCase(h.db, {
-    id: caseId,
-    loan_id: loanId,
-    opened_on: today(),
-    principal: amount,
-    interest: '0.00',
-    fees: '0.00',
-    default_interest: '0.00',
-    collection_fee: '180.00',
-    total: new Decimal(amount).plus(180).toFixed(2),
-    status: 'OPEN',
-  });
-  const opened = await createCollectionActivities(h.db).openCollectionCase({ loanId, date: today() });
-  await postToLedger(
-    h.db,
-    caseChargePosting({
-      loanId,
-      caseId,
-      date: today(),
-      kind: 'collection-fee',
-      amount: new Decimal('180.00'),
-      idempotencyKey: `${caseId}:collection-fee`,
-    }),
-  );
-  caseNumbers.push(opened.caseNumber);
-  await h.client.workflow.start('collectionCaseWorkflow', {
-    taskQueue: h.config.TEMPORAL_TASK_QUEUE,
-    workflowId: collectionCaseWorkflowId(opened.caseNumber),
-    args: [opened],
-  });
-  return { caseNumber: opened.caseNumber, loanId };
-}
-
-async function heading(page: Page, text: string) {
-  await page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
-}
-
-async function checked(page: Page, name?: string) {
-  await expectAccessible(page);
-  await expectNoHorizontalOverflow(page);
-  if (name) await screenshot(page, name);
-}
-
-async function reloadUntil(page: Page, text: string) {
-  await waitFor(
-    async () => {
-      await page.reload();
-      return page.content();
-    },
-    (html) => html.includes(text),
-    `"${text}" on ${page.url()}`,
-  );
-}
-
 it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postponement, plan, dispute', async () => {
-  const anna = newPerson();
-  const annaId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, anna.personnummer);
-  const first = await openCase(annaId, '30000.00');
-  const second = await openCase(annaId, '8000.00');
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const page = await context.newPage();
-  await logInWithTestApp(page, baseUrl, anna.personnummer);
+  const {
+    cases: [first, second],
+    context,
+    page,
+  } = await debtorWithCases(t, ['30000.00', '8000.00']);
   await checked(page);
 
   // The overview: both cases, each claim itemised with its next due date.
@@ -174,9 +46,9 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
   await checked(page, 'collection-case');
 
   // R-COLL-9: a payment to the case's OCR shows at once, fees first.
-  await request(h.app)
+  await request(t.h.app)
     .post('/v1/payments')
-    .set('authorization', `Bearer ${h.token({ role: 'operator', sub: 'op-web' })}`)
+    .set('authorization', `Bearer ${t.h.token({ role: 'operator', sub: 'op-web' })}`)
     .send({ bankReference: `bank-${randomUUID()}`, ocrReference: ocr, amount: '1180.00', paymentDate: today() })
     .expect(201);
   await reloadUntil(page, '29 000,00 kr');
@@ -219,7 +91,7 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
   await checked(page, 'collection-plan');
 
   // R-COLL-7: the other case disputed (an empty reason is named first); collection pauses.
-  await page.goto(`${baseUrl}/mina-sidor/inkasso/${second.caseNumber}`);
+  await page.goto(`${t.baseUrl}/mina-sidor/inkasso/${second.caseNumber}`);
   await page.getByRole('button', { name: 'Bestrid kravet' }).click();
   await page.getByRole('alert').filter({ hasText: 'Varför anser du att kravet är fel?' }).waitFor();
   await page.getByLabel('Varför anser du att kravet är fel?').fill('Jag har redan betalat lånet.');
@@ -227,15 +99,14 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
   await page.getByRole('status').filter({ hasText: 'Vi har tagit emot ditt bestridande.' }).waitFor();
   expect(await page.locator('#case-status').innerText()).toContain('Bestridd');
   await checked(page);
-  await expectLedgerBalanced(h.db);
+  await expectLedgerBalanced(t.h.db);
 
   // Someone else's case does not exist for Bertil.
   const bertil = newPerson();
-  const other = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const bertilsPage = await other.newPage();
-  await logInWithTestApp(bertilsPage, baseUrl, bertil.personnummer);
+  const { context: other, page: bertilsPage } = await phonePage(t);
+  await logInWithTestApp(bertilsPage, t.baseUrl, bertil.personnummer);
   expect(await bertilsPage.locator('#collection-link').count()).toBe(0);
-  expect((await bertilsPage.goto(`${baseUrl}/mina-sidor/inkasso/${first.caseNumber}`))!.status()).toBe(404);
+  expect((await bertilsPage.goto(`${t.baseUrl}/mina-sidor/inkasso/${first.caseNumber}`))!.status()).toBe(404);
   await checked(bertilsPage);
   await other.close();
   await context.close();
@@ -243,9 +114,8 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
 
 it('R-LOAN-11: contact details on Mina sidor are shown, a wrong number is named, a right one saved', async () => {
   const cecilia = newPerson();
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const page = await context.newPage();
-  await logInWithTestApp(page, baseUrl, cecilia.personnummer);
+  const { context, page: page } = await phonePage(t);
+  await logInWithTestApp(page, t.baseUrl, cecilia.personnummer);
   await page.getByRole('link', { name: 'Kontaktuppgifter' }).click();
   await heading(page, 'Dina kontaktuppgifter');
   await checked(page);
@@ -262,11 +132,11 @@ it('R-LOAN-11: contact details on Mina sidor are shown, a wrong number is named,
   await checked(page, 'contact-details');
 
   // The same through the API, for integrations: a bad e-mail is a 400 naming the field.
-  const customerId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, cecilia.personnummer);
-  const auth = `Bearer ${h.token({ role: 'customer', sub: customerId })}`;
-  const read = await request(h.app).get('/v1/me/contact-details').set('authorization', auth).expect(200);
+  const customerId = await customerIdForPersonnummer(t.h.db, TEST_JWT_SECRET, cecilia.personnummer);
+  const auth = `Bearer ${t.h.token({ role: 'customer', sub: customerId })}`;
+  const read = await request(t.h.app).get('/v1/me/contact-details').set('authorization', auth).expect(200);
   expect(read.body).toEqual({ email: cecilia.email, phone: '+46701234567' });
-  const bad = await request(h.app)
+  const bad = await request(t.h.app)
     .put('/v1/me/contact-details')
     .set('authorization', auth)
     .send({ email: 'not-an-address' })
