@@ -82,19 +82,30 @@ export async function payToLoan(
     // R-PAY-1: booked on the simulated day (a late bank file: after its value date).
     bookingDate: stockholmDate(new Date(await env.currentTimeMs())),
   });
+  await applyThroughPaymentWorkflow(env, db, taskQueue, registered.id);
+  return registered.id;
+}
+
+/** Starts the payment workflow of a registered payment on `taskQueue` and waits until it is APPLIED. */
+export async function applyThroughPaymentWorkflow(
+  env: TestWorkflowEnvironment,
+  db: Db,
+  taskQueue: string,
+  paymentId: string,
+): Promise<void> {
   await env.client.workflow.start(paymentWorkflow, {
     taskQueue,
-    workflowId: paymentWorkflowId(registered.id),
-    args: [{ paymentId: registered.id }],
+    workflowId: paymentWorkflowId(paymentId),
+    args: [{ paymentId }],
   });
   // Real-time polling while the simulated clock stands still (awaiting the result would let the
   // time-skipping server move the loan's timers meanwhile).
   for (let i = 0; i < 400; i++) {
-    const row = await db.selectFrom('payments').select('status').where('id', '=', registered.id).executeTakeFirst();
-    if (row?.status === 'APPLIED') return registered.id;
+    const row = await db.selectFrom('payments').select('status').where('id', '=', paymentId).executeTakeFirst();
+    if (row?.status === 'APPLIED') return;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`payment ${registered.id} was not applied within 10 s`);
+  throw new Error(`payment ${paymentId} was not applied within 10 s`);
 }
 
 /**

@@ -5,121 +5,47 @@
  * Every test ends with the claim at zero and the ledger balanced.
  */
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { EnforcementHttpClient, EnforcementSandbox } from '../../adapters/enforcement';
-import { caseLedgerLines, type CollectionCaseRow, listCaseEvents } from '../../db/collection-case-repository';
-import type { Db } from '../../db/database';
-import { findLoan, registerPayment } from '../../db/loan-repository';
-import { claimFromLines, claimOn, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
+import { caseLedgerLines, type CollectionCaseRow } from '../../db/collection-case-repository';
+import { claimFromLines, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../../domain/collection';
 import { smallestAcceptableMonthlyAmount } from '../../domain/collection-case';
-import { addDays, type IsoDate, stockholmDate } from '../../domain/dates';
+import { addDays } from '../../domain/dates';
 import { Decimal, formatAmount } from '../../domain/money';
-import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import {
   type CaseView,
   caseViewQuery,
   collectionCaseWorkflowId,
   proposePlanUpdate,
 } from '../../workflows/collection-case-messages';
-import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import { eventually } from '../support/api';
-import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
-import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
-import { createTestWorker, sweepClients, testDataConverter } from '../support/temporal';
+import { newLoanTerms } from '../support/loans';
+import {
+  afterDemand,
+  caseEventKinds,
+  caseRow,
+  caseWorker,
+  claimTotalOn,
+  handOverToCollection,
+  payCase,
+  simulatedToday,
+  sleepUntil,
+  useCaseServers,
+} from '../support/collection-workflow';
+import { sweepClients } from '../support/temporal';
 
 describe('the collection case’s installment plan (R-COLL-6) to its end', () => {
-  let env: TestWorkflowEnvironment;
-  let db: Db;
-  let enforcement: EnforcementSandbox;
+  const s = useCaseServers();
+  const kinds = (caseId: string) => caseEventKinds(s.db, caseId);
 
-  beforeAll(async () => {
-    env = await startTimeSkippingServer(testDataConverter);
-    db = await openTestDb('WORKFLOWS');
-    enforcement = await EnforcementSandbox.start();
-  });
-  afterAll(async () => {
-    await env?.teardown();
-    await db?.destroy();
-    await enforcement?.close();
-  });
-
-  const today = async (): Promise<IsoDate> => stockholmDate(new Date(await env.currentTimeMs()));
-
-  /** Lets simulated time pass until noon (Stockholm) of `date`. */
-  async function sleepUntil(date: IsoDate): Promise<void> {
-    const target = Date.parse(`${date}T11:00:00Z`);
-    const now = await env.currentTimeMs();
-    if (target > now) await env.sleep(target - now);
-  }
-
-  const caseRow = (caseId: string) =>
-    db.selectFrom('collection_cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
-  const kinds = async (caseId: string) => (await listCaseEvents(db, caseId)).map((e) => e.kind);
-
-  const worker = (taskQueue: string, options: { noCache?: boolean } = {}) =>
-    createTestWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      db,
-      enforcement: new EnforcementHttpClient({ baseUrl: enforcement.url }),
-      ...options,
-    });
-
-  /** A loan that stops paying after invoice 1, run until its handover; the case's row. */
+  /** A loan that stops paying after invoice 1, run until its handover and demand; the case's row. */
   async function handedOver(w: Worker, loanId: string): Promise<CollectionCaseRow> {
-    const terms = await newLoanTerms(env, { loanId, amount: '30000.00' });
-    const { loan } = await startLoanWithBorrower(env, w.options.taskQueue, terms, {
-      daysBeforeDue: 5,
-      stopFromInvoice: 2,
-    });
-    expect((await loan.result()).status).toBe('IN_COLLECTION');
-    const row = await db
-      .selectFrom('collection_cases')
-      .selectAll()
-      .where('loan_id', '=', loanId)
-      .executeTakeFirstOrThrow();
-    await eventually(async () => ((await kinds(row.id)).includes('demand') ? true : undefined), 'the demand');
-    return caseRow(row.id);
-  }
-
-  /** The claim on `date`, as the ledger and the default interest to that day say. */
-  async function claimTotalOn(row: CollectionCaseRow, date: IsoDate): Promise<Decimal> {
-    const fresh = await caseRow(row.id);
-    const loan = (await findLoan(db, row.loan_id))!;
-    return claimTotal(
-      claimOn({
-        claim: claimFromLines(await caseLedgerLines(db, row.id)),
-        nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-        accruedUntil: fresh.default_interest_accrued_until!,
-        date,
-      }),
-    );
-  }
-
-  /** A bank payment to the case's OCR reference, through the payment path (registration, payment workflow). */
-  async function payCase(w: Worker, row: CollectionCaseRow, amount: string, paymentDate: IsoDate): Promise<void> {
-    const registered = await registerPayment(db, {
-      id: randomUUID(),
-      bankReference: `case-${row.id}-${randomUUID()}`,
-      ocrReference: row.ocr_reference!,
-      amount,
-      paymentDate,
-    });
-    await env.client.workflow.start(paymentWorkflow, {
-      taskQueue: w.options.taskQueue,
-      workflowId: paymentWorkflowId(registered.id),
-      args: [{ paymentId: registered.id }],
-    });
-    await eventually(async () => {
-      const p = await db.selectFrom('payments').select('status').where('id', '=', registered.id).executeTakeFirst();
-      return p?.status === 'APPLIED' ? true : undefined;
-    }, 'the payment');
+    const terms = await newLoanTerms(s.env, { loanId, amount: '30000.00' });
+    return afterDemand(s.db, await handOverToCollection(s, w.options.taskQueue, terms));
   }
 
   const handleOf = (row: CollectionCaseRow) =>
-    env.client.workflow.getHandle(collectionCaseWorkflowId(row.case_number!));
+    s.env.client.workflow.getHandle(collectionCaseWorkflowId(row.case_number!));
 
   /**
    * Pays the plan's installments two days before each due date, from installment `from` on, until
@@ -136,27 +62,27 @@ describe('the collection case’s installment plan (R-COLL-6) to its end', () =>
       }, `installment ${n}`);
       if (!installment) break;
       const payOn = addDays(installment.dueDate, -2);
-      await sleepUntil(payOn);
-      const claim = await claimTotalOn(row, payOn);
+      await sleepUntil(s.env, payOn);
+      const claim = await claimTotalOn(s.db, row, payOn);
       const amount = Decimal.min(new Decimal(installment.amount), claim);
-      await payCase(w, row, formatAmount(amount), payOn);
+      await payCase(s, w.options.taskQueue, row, formatAmount(amount), payOn);
       view = await eventually(async () => {
         const v = await handle.query(caseViewQuery);
         return v.claimDate === payOn ? v : undefined;
       }, `the case reads installment ${n}`);
-      if (view.status === 'OPEN') await sleepUntil(addDays(installment.dueDate, 1));
+      if (view.status === 'OPEN') await sleepUntil(s.env, addDays(installment.dueDate, 1));
     }
     return view;
   }
 
   it('R-COLL-6: a 24-month plan at the smallest acceptable amount, kept to the end → CLOSED_PAID, claim 0, ledger balanced', async () => {
     const loanId = randomUUID();
-    const w = await worker(`q-${loanId}`);
+    const w = await caseWorker(s, `q-${loanId}`);
     const row = await w.runUntil(async () => {
       const row = await handedOver(w, loanId);
       const handle = handleOf(row);
       // The claim of today, as the case decides on it (default interest may have run since the demand).
-      const claim = await claimTotalOn(row, await today());
+      const claim = await claimTotalOn(s.db, row, await simulatedToday(s.env));
       const monthly = smallestAcceptableMonthlyAmount(claim.plus(DEFAULT_COLLECTION_PRODUCT.planFee));
       const accepted = await handle.executeUpdate(proposePlanUpdate, {
         args: [{ actor: 'debtor', monthlyAmount: formatAmount(monthly), dayOfMonth: 27 }],
@@ -165,7 +91,10 @@ describe('the collection case’s installment plan (R-COLL-6) to its end', () =>
       expect(accepted.plan!.installments).toHaveLength(DEFAULT_COLLECTION_PRODUCT.planMaxMonths);
       const end = await keepPlan(w, row, 1);
       expect(end.status).toBe('CLOSED_PAID');
-      await eventually(async () => ((await caseRow(row.id)).status === 'CLOSED_PAID' ? true : undefined), 'closing');
+      await eventually(
+        async () => ((await caseRow(s.db, row.id)).status === 'CLOSED_PAID' ? true : undefined),
+        'closing',
+      );
       return row;
     });
     const events = await kinds(row.id);
@@ -175,19 +104,19 @@ describe('the collection case’s installment plan (R-COLL-6) to its end', () =>
     expect(events).not.toContain('plan-broken');
     expect(events.filter((k) => k === 'payment').length).toBeGreaterThanOrEqual(24);
     expect(events.at(-1)).toBe('closed-paid');
-    expect(claimTotal(claimFromLines(await caseLedgerLines(db, row.id))).isZero()).toBe(true);
-    await expectLedgerBalanced(db);
+    expect(claimTotal(claimFromLines(await caseLedgerLines(s.db, row.id))).isZero()).toBe(true);
+    await expectLedgerBalanced(s.db);
   });
 
   it('R-COLL-6: a worker restart mid-plan: a new worker on the same queue takes the case up and the plan is kept', async () => {
     const loanId = randomUUID();
     const taskQueue = `q-${loanId}`;
     // The first worker caches no workflow: stopped mid-plan, it leaves no task bound to it.
-    const first = await worker(taskQueue, { noCache: true });
+    const first = await caseWorker(s, taskQueue, { noCache: true });
     const row = await first.runUntil(async () => {
       const row = await handedOver(first, loanId);
       const handle = handleOf(row);
-      const claim = await claimTotalOn(row, await today());
+      const claim = await claimTotalOn(s.db, row, await simulatedToday(s.env));
       const monthly = claim.plus(DEFAULT_COLLECTION_PRODUCT.planFee).div(6).ceil();
       const accepted = await handle.executeUpdate(proposePlanUpdate, {
         args: [{ actor: 'debtor', monthlyAmount: formatAmount(monthly), dayOfMonth: 12 }],
@@ -200,23 +129,26 @@ describe('the collection case’s installment plan (R-COLL-6) to its end', () =>
     });
     expect((await handleOf(row).describe()).status.name).toBe('RUNNING');
 
-    const second = await worker(taskQueue);
-    sweepClients.set(taskQueue, env.client);
+    const second = await caseWorker(s, taskQueue);
+    sweepClients.set(taskQueue, s.env.client);
     await second.runUntil(async () => {
       const resumed = await handleOf(row).query(caseViewQuery);
       expect(resumed).toMatchObject({ status: 'OPEN', stage: 'PLAN' });
       expect(resumed.plan!.checked).toBe(3);
       const end = await keepPlan(second, row, 4);
       expect(end.status).toBe('CLOSED_PAID');
-      await eventually(async () => ((await caseRow(row.id)).status === 'CLOSED_PAID' ? true : undefined), 'closing');
+      await eventually(
+        async () => ((await caseRow(s.db, row.id)).status === 'CLOSED_PAID' ? true : undefined),
+        'closing',
+      );
     });
     expect((await handleOf(row).describe()).status.name).toBe('COMPLETED');
     const events = await kinds(row.id);
     expect(events.filter((k) => k === 'plan-installment').length).toBeGreaterThanOrEqual(6);
     expect(events).not.toContain('plan-reminder');
     expect(events.at(-1)).toBe('closed-paid');
-    expect(claimTotal(claimFromLines(await caseLedgerLines(db, row.id))).isZero()).toBe(true);
-    await expectLedgerBalanced(db);
+    expect(claimTotal(claimFromLines(await caseLedgerLines(s.db, row.id))).isZero()).toBe(true);
+    await expectLedgerBalanced(s.db);
     // Two workers and twelve simulated months: room beyond the default on a shared machine.
   }, 240_000);
 });

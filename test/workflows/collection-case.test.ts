@@ -3,152 +3,59 @@
  * and handed over; the case's workflow then runs its statutory timeline while the debtor pays,
  * postpones, agrees a plan or disputes. Every test ends with the ledger balanced.
  */
-import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { EnforcementHttpClient, EnforcementSandbox } from '../../adapters/enforcement';
-import { caseLedgerLines, type CollectionCaseRow, listCaseEvents } from '../../db/collection-case-repository';
-import type { Db } from '../../db/database';
-import { findLoan, registerPayment } from '../../db/loan-repository';
-import { claimFromLines, claimOn, claimTotal } from '../../domain/collection';
-import { addDays, type IsoDate, stockholmDate } from '../../domain/dates';
+import { caseLedgerLines, type CollectionCaseRow } from '../../db/collection-case-repository';
+import { findLoan } from '../../db/loan-repository';
+import { claimFromLines, claimTotal } from '../../domain/collection';
+import { addDays, type IsoDate } from '../../domain/dates';
 import { asRefusal } from '../../domain/refusal';
 import { Decimal, formatAmount } from '../../domain/money';
-import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import {
   answerDisputeUpdate,
   caseViewQuery,
-  collectionCaseWorkflowId,
   disputeUpdate,
   orderInvoiceCopyUpdate,
   postponeUpdate,
   proposePlanUpdate,
 } from '../../workflows/collection-case-messages';
-import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
-import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
-import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
-import { createTestWorker, testDataConverter } from '../support/temporal';
+import {
+  caseEventKinds,
+  caseHandle,
+  caseRow,
+  claimTotalOn,
+  hasCaseEvent,
+  payCase,
+  simulatedToday,
+  sleepUntil,
+  useCaseServers,
+  withCase,
+} from '../support/collection-workflow';
+import { eventually } from '../support/api';
 
 describe('the collection case (R-COLL-1…9) on the time-skipping server', () => {
-  let env: TestWorkflowEnvironment;
-  let db: Db;
-  let enforcement: EnforcementSandbox;
+  const s = useCaseServers();
+  const kinds = (caseId: string) => caseEventKinds(s.db, caseId);
 
-  beforeAll(async () => {
-    env = await startTimeSkippingServer(testDataConverter);
-    db = await openTestDb('WORKFLOWS');
-    enforcement = await EnforcementSandbox.start();
-  });
-  afterAll(async () => {
-    await env?.teardown();
-    await db?.destroy();
-    await enforcement?.close();
-  });
-
-  const today = async (): Promise<IsoDate> => stockholmDate(new Date(await env.currentTimeMs()));
-
-  /** Lets simulated time pass until noon (Stockholm) of `date`. */
-  async function sleepUntil(date: IsoDate): Promise<void> {
-    const target = Date.parse(`${date}T11:00:00Z`);
-    const now = await env.currentTimeMs();
-    if (target > now) await env.sleep(target - now);
-  }
-
-  /** Real-time polling while the simulated clock stands still. */
-  async function eventually<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-    for (let i = 0; i < 400; i++) {
-      const value = await read();
-      if (value !== undefined) return value;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`${what} did not happen within 10 s`);
-  }
-
-  const caseRow = (caseId: string) =>
-    db.selectFrom('collection_cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
-  const kinds = async (caseId: string) => (await listCaseEvents(db, caseId)).map((e) => e.kind);
-  const hasEvent = (caseId: string, kind: string) => async () =>
-    (await kinds(caseId)).includes(kind) ? true : undefined;
-
-  /**
-   * A loan that stops paying after invoice 1 is terminated and handed over to collection; `body`
-   * then plays the case on the same worker run (a worker runs once). Returns the case's row.
-   */
-  async function withCase(body: (worker: Worker, row: CollectionCaseRow) => Promise<void>): Promise<CollectionCaseRow> {
-    const terms = await newLoanTerms(env, { amount: '30000.00' });
-    const worker = await createTestWorker({
-      connection: env.nativeConnection,
-      taskQueue: `q-${terms.loanId}`,
-      db,
-      enforcement: new EnforcementHttpClient({ baseUrl: enforcement.url }),
-    });
-    return worker.runUntil(async () => {
-      const { loan } = await startLoanWithBorrower(env, worker.options.taskQueue, terms, {
-        daysBeforeDue: 5,
-        stopFromInvoice: 2,
-      });
-      expect((await loan.result()).status).toBe('IN_COLLECTION');
-      const row = await db
-        .selectFrom('collection_cases')
-        .selectAll()
-        .where('loan_id', '=', terms.loanId)
-        .executeTakeFirstOrThrow();
-      await body(worker, row);
-      return row;
-    });
-  }
-
-  /** The claim on `date`, as the ledger and the default interest to that day say. */
-  async function claimTotalOn(row: CollectionCaseRow, date: IsoDate): Promise<string> {
-    const fresh = await caseRow(row.id);
-    const loan = (await findLoan(db, row.loan_id))!;
-    const claim = claimOn({
-      claim: claimFromLines(await caseLedgerLines(db, row.id)),
-      nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-      accruedUntil: fresh.default_interest_accrued_until!,
-      date,
-    });
-    return formatAmount(claimTotal(claim));
-  }
-
-  /** A bank payment to the case's OCR reference, through the payment path (registration, payment workflow). */
-  async function payCase(worker: Worker, row: CollectionCaseRow, amount: string, paymentDate: IsoDate): Promise<void> {
-    const registered = await registerPayment(db, {
-      id: randomUUID(),
-      bankReference: `case-${row.id}-${randomUUID()}`,
-      ocrReference: (await caseRow(row.id)).ocr_reference!,
-      amount,
-      paymentDate,
-    });
+  /** A payment to the case through the payment path; it is booked to the case's loan. */
+  async function pay(worker: Worker, row: CollectionCaseRow, amount: string, paymentDate: IsoDate): Promise<void> {
+    const registered = await payCase(s, worker.options.taskQueue, row, amount, paymentDate);
     expect(registered.loan_id).toBe(row.loan_id);
-    await env.client.workflow.start(paymentWorkflow, {
-      taskQueue: worker.options.taskQueue,
-      workflowId: paymentWorkflowId(registered.id),
-      args: [{ paymentId: registered.id }],
-    });
-    await eventually(async () => {
-      const p = await db.selectFrom('payments').select('status').where('id', '=', registered.id).executeTakeFirst();
-      return p?.status === 'APPLIED' ? true : undefined;
-    }, 'the payment');
   }
-
-  const handleOf = async (row: CollectionCaseRow) =>
-    env.client.workflow.getHandle(collectionCaseWorkflowId((await caseRow(row.id)).case_number!));
 
   it('R-COLL-1, R-COLL-4, R-COLL-9: demand with the claim itemised; a part payment keeps it open; paid in full → CLOSED_PAID', async () => {
-    const row = await withCase(async (worker, row) => {
-      await eventually(hasEvent(row.id, 'demand'), 'the demand');
-      const opened = await caseRow(row.id);
+    const row = await withCase(s, async (worker, row) => {
+      await eventually(hasCaseEvent(s.db, row.id, 'demand'), 'the demand');
+      const opened = await caseRow(s.db, row.id);
       expect(opened.case_number).toMatch(/^\d{6}$/);
       expect(opened.ocr_reference).toHaveLength(8);
       expect(opened).toMatchObject({ status: 'OPEN', stage: 'DEMAND', deadline: addDays(row.opened_on, 10) });
       // The claim moved under the case: the collection fee 180 included, the debt unchanged.
-      const claim = claimFromLines(await caseLedgerLines(db, row.id));
+      const claim = claimFromLines(await caseLedgerLines(s.db, row.id));
       expect(formatAmount(claim.collectionFee)).toBe('180.00');
       expect(formatAmount(claimTotal(claim))).toBe(row.total);
-      const loan = (await findLoan(db, row.loan_id))!;
-      const demand = await db
+      const loan = (await findLoan(s.db, row.loan_id))!;
+      const demand = await s.db
         .selectFrom('mailbox_messages')
         .selectAll()
         .where('customer_id', '=', loan.customer_id)
@@ -159,12 +66,12 @@ describe('the collection case (R-COLL-1…9) on the time-skipping server', () =>
 
       // R-COLL-2: a copy of an original invoice, by post.
       const copy = await (
-        await handleOf(row)
+        await caseHandle(s, row)
       ).executeUpdate(orderInvoiceCopyUpdate, {
         args: [{ actor: 'debtor', invoiceNumber: 2 }],
       });
       expect(copy.status).toBe('OPEN');
-      const copyLetter = await db
+      const copyLetter = await s.db
         .selectFrom('mailbox_messages')
         .selectAll()
         .where('customer_id', '=', loan.customer_id)
@@ -175,18 +82,18 @@ describe('the collection case (R-COLL-1…9) on the time-skipping server', () =>
 
       // Five days on: a part payment; default interest has accrued on the principal part.
       const day5 = addDays(row.opened_on, 5);
-      await sleepUntil(day5);
-      await payCase(worker, row, '1000.00', day5);
-      const handle = await handleOf(row);
+      await sleepUntil(s.env, day5);
+      await pay(worker, row, '1000.00', day5);
+      const handle = await caseHandle(s, row);
       const afterPart = await eventually(async () => {
         const v = await handle.query(caseViewQuery);
         return v.claimDate === day5 ? v : undefined;
       }, 'the case reads the part payment');
       expect(afterPart.status).toBe('OPEN');
-      expect(afterPart.claim.total).toBe(await claimTotalOn(row, day5));
+      expect(afterPart.claim.total).toBe(formatAmount(await claimTotalOn(s.db, row, day5)));
       // Fees first, then interest (default interest accrued on the principal part to day 5) (R-COLL-9).
       expect(afterPart.claim.collectionFee).toBe('0.00');
-      const [applied] = await db
+      const [applied] = await s.db
         .selectFrom('payments')
         .select('allocation')
         .where('loan_id', '=', row.loan_id)
@@ -197,42 +104,45 @@ describe('the collection case (R-COLL-1…9) on the time-skipping server', () =>
       expect(Number(lines[2]!.amount)).toBeGreaterThan(0);
 
       const day7 = addDays(row.opened_on, 7);
-      await sleepUntil(day7);
-      await payCase(worker, row, await claimTotalOn(row, day7), day7);
-      await eventually(async () => ((await caseRow(row.id)).status === 'CLOSED_PAID' ? true : undefined), 'closing');
+      await sleepUntil(s.env, day7);
+      await pay(worker, row, formatAmount(await claimTotalOn(s.db, row, day7)), day7);
+      await eventually(
+        async () => ((await caseRow(s.db, row.id)).status === 'CLOSED_PAID' ? true : undefined),
+        'closing',
+      );
     });
     expect(await kinds(row.id)).toEqual(['opened', 'demand', 'invoice-copy', 'payment', 'payment', 'closed-paid']);
-    expect(claimTotal(claimFromLines(await caseLedgerLines(db, row.id))).isZero()).toBe(true);
-    await expectLedgerBalanced(db);
+    expect(claimTotal(claimFromLines(await caseLedgerLines(s.db, row.id))).isZero()).toBe(true);
+    await expectLedgerBalanced(s.db);
   });
 
   it('R-COLL-3, R-COLL-4: no reaction: last reminder after the deadline, then a payment order → SENT_TO_ENFORCEMENT', async () => {
-    const row = await withCase(async (worker, row) => {
-      await eventually(hasEvent(row.id, 'demand'), 'the demand');
-      await sleepUntil(addDays(row.opened_on, 10));
+    const row = await withCase(s, async (worker, row) => {
+      await eventually(hasCaseEvent(s.db, row.id, 'demand'), 'the demand');
+      await sleepUntil(s.env, addDays(row.opened_on, 10));
       expect(await kinds(row.id)).not.toContain('last-reminder');
-      await sleepUntil(addDays(row.opened_on, 11));
-      expect((await caseRow(row.id)).stage).toBe('LAST_REMINDER');
-      await sleepUntil(addDays(row.opened_on, 22));
+      await sleepUntil(s.env, addDays(row.opened_on, 11));
+      expect((await caseRow(s.db, row.id)).stage).toBe('LAST_REMINDER');
+      await sleepUntil(s.env, addDays(row.opened_on, 22));
       await eventually(
-        async () => ((await caseRow(row.id)).status === 'SENT_TO_ENFORCEMENT' ? true : undefined),
+        async () => ((await caseRow(s.db, row.id)).status === 'SENT_TO_ENFORCEMENT' ? true : undefined),
         'enforcement',
       );
     });
-    const done = await caseRow(row.id);
-    const [application] = await enforcement.listApplications({ caseNumber: done.case_number! });
+    const done = await caseRow(s.db, row.id);
+    const [application] = await s.enforcement.listApplications({ caseNumber: done.case_number! });
     expect(application).toBeDefined();
     expect(done.enforcement_reference).toBe(application!.applicationId);
     expect(application!.claim.collectionFee).toBe('180.00');
     expect(await kinds(row.id)).toEqual(['opened', 'demand', 'last-reminder', 'sent-to-enforcement']);
-    await expectLedgerBalanced(db);
+    await expectLedgerBalanced(s.db);
   });
 
   it('R-COLL-5: a postponement moves the timeline; a second one is refused', async () => {
-    await withCase(async (worker, row) => {
-      await eventually(hasEvent(row.id, 'demand'), 'the demand');
-      const handle = await handleOf(row);
-      const now = await today();
+    await withCase(s, async (worker, row) => {
+      await eventually(hasCaseEvent(s.db, row.id, 'demand'), 'the demand');
+      const handle = await caseHandle(s, row);
+      const now = await simulatedToday(s.env);
       const newDueDate = addDays(now, 30);
       const view = await handle.executeUpdate(postponeUpdate, { args: [{ actor: 'debtor', newDueDate }] });
       expect(view).toMatchObject({ stage: 'POSTPONED', deadline: newDueDate, postponementsUsed: 1 });
@@ -243,18 +153,18 @@ describe('the collection case (R-COLL-1…9) on the time-skipping server', () =>
         kind: 'conflict',
         rule: 'R-COLL-5',
       });
-      await sleepUntil(addDays(row.opened_on, 12));
+      await sleepUntil(s.env, addDays(row.opened_on, 12));
       expect(await kinds(row.id)).not.toContain('last-reminder');
-      await sleepUntil(addDays(newDueDate, 1));
-      await eventually(hasEvent(row.id, 'last-reminder'), 'the last reminder after the new due date');
+      await sleepUntil(s.env, addDays(newDueDate, 1));
+      await eventually(hasCaseEvent(s.db, row.id, 'last-reminder'), 'the last reminder after the new due date');
     });
-    await expectLedgerBalanced(db);
+    await expectLedgerBalanced(s.db);
   });
 
   it('R-COLL-6: a plan below the smallest amount is refused with it; a kept plan pays the claim and the fee → CLOSED_PAID', async () => {
-    const row = await withCase(async (worker, row) => {
-      await eventually(hasEvent(row.id, 'demand'), 'the demand');
-      const handle = await handleOf(row);
+    const row = await withCase(s, async (worker, row) => {
+      await eventually(hasCaseEvent(s.db, row.id, 'demand'), 'the demand');
+      const handle = await caseHandle(s, row);
       const low = await handle
         .executeUpdate(proposePlanUpdate, { args: [{ actor: 'debtor', monthlyAmount: '100.00', dayOfMonth: 25 }] })
         .catch((e: unknown) => e);
@@ -270,43 +180,51 @@ describe('the collection case (R-COLL-1…9) on the time-skipping server', () =>
       expect(view.plan!.installments).toHaveLength(3);
       for (const installment of view.plan!.installments) {
         const payOn = addDays(installment.dueDate, -2);
-        await sleepUntil(payOn);
-        await payCase(worker, row, installment.amount, payOn);
+        await sleepUntil(s.env, payOn);
+        await pay(worker, row, installment.amount, payOn);
       }
       // Default interest ran during the plan: one more installment asks for the rest.
-      await sleepUntil(addDays(view.plan!.installments[2]!.dueDate, 1));
+      await sleepUntil(s.env, addDays(view.plan!.installments[2]!.dueDate, 1));
       const rest = await eventually(async () => {
         const v = await handle.query(caseViewQuery);
         return v.plan && v.plan.installments.length === 4 ? v.plan.installments[3] : undefined;
       }, 'the last installment');
-      await sleepUntil(addDays(rest.dueDate, -1));
-      await payCase(worker, row, await claimTotalOn(row, addDays(rest.dueDate, -1)), addDays(rest.dueDate, -1));
-      await eventually(async () => ((await caseRow(row.id)).status === 'CLOSED_PAID' ? true : undefined), 'closing');
+      await sleepUntil(s.env, addDays(rest.dueDate, -1));
+      await pay(
+        worker,
+        row,
+        formatAmount(await claimTotalOn(s.db, row, addDays(rest.dueDate, -1))),
+        addDays(rest.dueDate, -1),
+      );
+      await eventually(
+        async () => ((await caseRow(s.db, row.id)).status === 'CLOSED_PAID' ? true : undefined),
+        'closing',
+      );
     });
     const events = await kinds(row.id);
     expect(events).toContain('plan-accepted');
     expect(events.filter((k) => k === 'plan-installment')).toHaveLength(4);
     expect(events).not.toContain('plan-reminder');
-    await expectLedgerBalanced(db);
+    await expectLedgerBalanced(s.db);
   });
 
   it('R-COLL-6: a missed installment gets a reminder, the second miss breaks the plan; the claim goes on to enforcement', async () => {
-    const row = await withCase(async (worker, row) => {
-      await eventually(hasEvent(row.id, 'demand'), 'the demand');
-      const handle = await handleOf(row);
+    const row = await withCase(s, async (worker, row) => {
+      await eventually(hasCaseEvent(s.db, row.id, 'demand'), 'the demand');
+      const handle = await caseHandle(s, row);
       const view = await handle.executeUpdate(proposePlanUpdate, {
         args: [{ actor: 'debtor', monthlyAmount: '3000.00', dayOfMonth: 10 }],
       });
       const [first, second] = view.plan!.installments;
-      await sleepUntil(addDays(first!.dueDate, 1));
-      await eventually(hasEvent(row.id, 'plan-reminder'), 'the reminder');
-      await sleepUntil(addDays(second!.dueDate, 1));
-      await eventually(hasEvent(row.id, 'plan-broken'), 'the plan breaking');
-      const broken = await caseRow(row.id);
+      await sleepUntil(s.env, addDays(first!.dueDate, 1));
+      await eventually(hasCaseEvent(s.db, row.id, 'plan-reminder'), 'the reminder');
+      await sleepUntil(s.env, addDays(second!.dueDate, 1));
+      await eventually(hasCaseEvent(s.db, row.id, 'plan-broken'), 'the plan breaking');
+      const broken = await caseRow(s.db, row.id);
       expect(broken).toMatchObject({ stage: 'DEMAND', plan: null });
-      await sleepUntil(addDays(broken.deadline!, 12));
+      await sleepUntil(s.env, addDays(broken.deadline!, 12));
       await eventually(
-        async () => ((await caseRow(row.id)).status === 'SENT_TO_ENFORCEMENT' ? true : undefined),
+        async () => ((await caseRow(s.db, row.id)).status === 'SENT_TO_ENFORCEMENT' ? true : undefined),
         'enforcement',
       );
     });
@@ -321,27 +239,27 @@ describe('the collection case (R-COLL-1…9) on the time-skipping server', () =>
       'last-reminder',
       'sent-to-enforcement',
     ]);
-    await expectLedgerBalanced(db);
+    await expectLedgerBalanced(s.db);
   });
 
   it('R-COLL-7: a dispute pauses the timeline (escalated, never enforced); rejected, it resumes with a fresh deadline', async () => {
-    await withCase(async (worker, row) => {
-      await eventually(hasEvent(row.id, 'demand'), 'the demand');
-      const handle = await handleOf(row);
+    await withCase(s, async (worker, row) => {
+      await eventually(hasCaseEvent(s.db, row.id, 'demand'), 'the demand');
+      const handle = await caseHandle(s, row);
       const disputed = await handle.executeUpdate(disputeUpdate, {
         args: [{ actor: 'debtor', reason: 'Jag har redan betalat.' }],
       });
       expect(disputed).toMatchObject({ stage: 'DISPUTED', deadline: null });
-      await sleepUntil(addDays(row.opened_on, 40));
+      await sleepUntil(s.env, addDays(row.opened_on, 40));
       expect(await kinds(row.id)).toEqual(['opened', 'demand', 'dispute-filed', 'dispute-escalated']);
       const answered = await handle.executeUpdate(answerDisputeUpdate, {
         args: [{ actor: 'operator', outcome: 'rejected', answer: 'Betalningen avsåg en annan faktura.' }],
       });
-      const now = await today();
+      const now = await simulatedToday(s.env);
       expect(answered).toMatchObject({ stage: 'DEMAND', deadline: addDays(now, 10) });
-      await sleepUntil(addDays(now, 11));
-      await eventually(hasEvent(row.id, 'last-reminder'), 'the last reminder after the fresh deadline');
+      await sleepUntil(s.env, addDays(now, 11));
+      await eventually(hasCaseEvent(s.db, row.id, 'last-reminder'), 'the last reminder after the fresh deadline');
     });
-    await expectLedgerBalanced(db);
+    await expectLedgerBalanced(s.db);
   });
 });

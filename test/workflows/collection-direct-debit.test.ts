@@ -4,58 +4,40 @@
  * (reminder), and a second one breaks the plan. Every test ends with the ledger balanced.
  */
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSandboxAdapters, type SandboxAdapterSet } from '../../adapters';
-import { EnforcementHttpClient, EnforcementSandbox } from '../../adapters/enforcement';
-import { type CollectionCaseRow, listCaseEvents } from '../../db/collection-case-repository';
-import type { Db } from '../../db/database';
+import { type CollectionCaseRow } from '../../db/collection-case-repository';
 import { listDrawsOfLoan } from '../../db/direct-debit-repository';
 import { findLoan } from '../../db/loan-repository';
 import { addDays, type IsoDate } from '../../domain/dates';
 import { collectionCaseWorkflowId, proposePlanUpdate } from '../../workflows/collection-case-messages';
 import { giveMandate } from '../support/direct-debit';
 import { expectLedgerBalanced } from '../support/ledger';
-import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
-import { createTestWorker, testDataConverter, useTimeSkippingServer } from '../support/temporal';
+import { newLoanTerms } from '../support/loans';
+import {
+  afterDemand,
+  caseEventKinds,
+  caseRow,
+  caseWorker,
+  handOverToCollection,
+  hasCaseEvent,
+  sleepUntil,
+  useCaseServers,
+} from '../support/collection-workflow';
+import { eventually } from '../support/api';
+import { testDataConverter } from '../support/temporal';
 
 describe('autogiro on a collection plan (R-COLL-6, R-PAY-3) on the time-skipping server', () => {
-  let env: TestWorkflowEnvironment;
-  let db: Db;
+  const s = useCaseServers();
   let client: Client; // never unlocks time skipping
   let sandbox: SandboxAdapterSet;
-  let enforcement: EnforcementSandbox;
-  useTimeSkippingServer((started, opened) => {
-    env = started;
-    db = opened;
-    client = new Client({ connection: env.connection, dataConverter: testDataConverter });
-  });
   beforeAll(async () => {
+    client = new Client({ connection: s.env.connection, dataConverter: testDataConverter });
     sandbox = await createSandboxAdapters({ bankIdOrderTtlMs: 600_000 });
-    enforcement = await EnforcementSandbox.start();
   });
   afterAll(async () => {
     await sandbox?.stop();
-    await enforcement?.close();
   });
-
-  async function sleepUntil(date: IsoDate): Promise<void> {
-    const target = Date.parse(`${date}T11:00:00Z`);
-    const now = await env.currentTimeMs();
-    if (target > now) await env.sleep(target - now);
-  }
-  async function eventually<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-    for (let i = 0; i < 400; i++) {
-      const value = await read();
-      if (value !== undefined) return value;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`${what} did not happen within 10 s`);
-  }
-  const caseRow = (caseId: string) =>
-    db.selectFrom('collection_cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
-  const kinds = async (caseId: string) => (await listCaseEvents(db, caseId)).map((e) => e.kind);
-  const hasEvent = (caseId: string, kind: string) => async () =>
-    (await kinds(caseId)).includes(kind) ? true : undefined;
+  const kinds = (caseId: string) => caseEventKinds(s.db, caseId);
 
   /**
    * A loan handed over to collection; the debtor gives a mandate for the case and agrees a plan of
@@ -64,29 +46,17 @@ describe('autogiro on a collection plan (R-COLL-6, R-PAY-3) on the time-skipping
   async function withMandatedPlan(
     body: (row: CollectionCaseRow, mandateId: string, dueDates: IsoDate[]) => Promise<void>,
   ): Promise<CollectionCaseRow> {
-    const terms = await newLoanTerms(env, { amount: '30000.00' });
+    const terms = await newLoanTerms(s.env, { amount: '30000.00' });
     const taskQueue = `cdd-${terms.loanId}`;
-    const worker = await createTestWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      db,
+    const worker = await caseWorker(s, taskQueue, {
       adapters: sandbox.adapters,
       application: { bankIdPollIntervalMs: 50 },
-      enforcement: new EnforcementHttpClient({ baseUrl: enforcement.url }),
     });
     return worker.runUntil(async () => {
-      const { loan } = await startLoanWithBorrower(env, taskQueue, terms, { daysBeforeDue: 5, stopFromInvoice: 2 });
-      expect((await loan.result()).status).toBe('IN_COLLECTION');
-      const opened = await db
-        .selectFrom('collection_cases')
-        .selectAll()
-        .where('loan_id', '=', terms.loanId)
-        .executeTakeFirstOrThrow();
-      await eventually(hasEvent(opened.id, 'demand'), 'the demand');
-      const row = await caseRow(opened.id);
-      const mandateId = await giveMandate(client, db, sandbox.sandbox, taskQueue, {
+      const row = await afterDemand(s.db, await handOverToCollection(s, taskQueue, terms));
+      const mandateId = await giveMandate(client, s.db, sandbox.sandbox, taskQueue, {
         ...terms,
-        customerId: (await findLoan(db, terms.loanId))!.customer_id,
+        customerId: (await findLoan(s.db, terms.loanId))!.customer_id,
         caseId: row.id,
         caseNumber: row.case_number!,
       });
@@ -106,13 +76,13 @@ describe('autogiro on a collection plan (R-COLL-6, R-PAY-3) on the time-skipping
     let installments: IsoDate[] = [];
     const row = await withMandatedPlan(async (row, _mandateId, dueDates) => {
       installments = dueDates;
-      await sleepUntil(addDays(dueDates[1]!, 1));
+      await sleepUntil(s.env, addDays(dueDates[1]!, 1));
       await eventually(
-        async () => ((await listDrawsOfLoan(db, row.loan_id)).length === 2 ? true : undefined),
+        async () => ((await listDrawsOfLoan(s.db, row.loan_id)).length === 2 ? true : undefined),
         'two draws',
       );
     });
-    const draws = await listDrawsOfLoan(db, row.loan_id);
+    const draws = await listDrawsOfLoan(s.db, row.loan_id);
     expect(draws.map((d) => [d.installment_number, d.status, d.due_date, d.amount])).toEqual([
       [1, 'PAID', installments[0], '3000.00'],
       [2, 'PAID', installments[1], '3000.00'],
@@ -120,24 +90,24 @@ describe('autogiro on a collection plan (R-COLL-6, R-PAY-3) on the time-skipping
     const events = await kinds(row.id);
     expect(events.filter((k) => k === 'payment')).toHaveLength(2);
     expect(events).not.toContain('plan-reminder');
-    const payments = await db.selectFrom('payments').selectAll().where('loan_id', '=', row.loan_id).execute();
+    const payments = await s.db.selectFrom('payments').selectAll().where('loan_id', '=', row.loan_id).execute();
     const autogiro = payments.filter((p) => p.bank_reference.startsWith('autogiro:'));
     expect(autogiro.map((p) => [p.ocr_reference, p.status, p.payment_date])).toEqual([
       [row.ocr_reference, 'APPLIED', installments[0]],
       [row.ocr_reference, 'APPLIED', installments[1]],
     ]);
-    await expectLedgerBalanced(db);
+    await expectLedgerBalanced(s.db);
   });
 
   it('R-COLL-6, R-PAY-3: a refused draw is a missed installment; the second refusal breaks the plan', async () => {
     const row = await withMandatedPlan(async (row, mandateId, dueDates) => {
       await sandbox.sandbox.directDebit.refuseDraws(mandateId, 'insufficient_funds');
-      await sleepUntil(addDays(dueDates[0]!, 1));
-      await eventually(hasEvent(row.id, 'plan-reminder'), 'the reminder');
-      await sleepUntil(addDays(dueDates[1]!, 1));
-      await eventually(hasEvent(row.id, 'plan-broken'), 'the plan breaking');
+      await sleepUntil(s.env, addDays(dueDates[0]!, 1));
+      await eventually(hasCaseEvent(s.db, row.id, 'plan-reminder'), 'the reminder');
+      await sleepUntil(s.env, addDays(dueDates[1]!, 1));
+      await eventually(hasCaseEvent(s.db, row.id, 'plan-broken'), 'the plan breaking');
     });
-    const draws = await listDrawsOfLoan(db, row.loan_id);
+    const draws = await listDrawsOfLoan(s.db, row.loan_id);
     expect(draws.map((d) => [d.installment_number, d.status, d.refusal_reason])).toEqual([
       [1, 'REFUSED', 'insufficient_funds'],
       [2, 'REFUSED', 'insufficient_funds'],
@@ -151,7 +121,7 @@ describe('autogiro on a collection plan (R-COLL-6, R-PAY-3) on the time-skipping
       'plan-installment',
       'plan-broken',
     ]);
-    expect(await caseRow(row.id)).toMatchObject({ stage: 'DEMAND', plan: null, status: 'OPEN' });
-    await expectLedgerBalanced(db);
+    expect(await caseRow(s.db, row.id)).toMatchObject({ stage: 'DEMAND', plan: null, status: 'OPEN' });
+    await expectLedgerBalanced(s.db);
   });
 });
