@@ -12,11 +12,11 @@ import { createLoanActivities } from '../../activities/loan';
 import { projectApplication } from '../../db/application-repository';
 import { recordLatePaymentReport, reportsOfLoan } from '../../db/bureau-report-repository';
 import type { Db } from '../../db/database';
-import { findInvoice, registerPayment } from '../../db/loan-repository';
+import { findInvoice } from '../../db/loan-repository';
 import { initialSnapshot } from '../../domain/application-state';
 import { invoiceIssueDate, lateFeeDate } from '../../domain/invoicing';
 import { useTestDb } from '../support/db';
-import { issueInstallment, openLoanDirectly, remindOfInstallment } from '../support/loan-steps';
+import { issueInstallment, openLoanDirectly, registerLoanPayment, remindOfInstallment } from '../support/loan-steps';
 
 const API_KEY = 'bureau-withdrawal-key';
 const BORROWER = '198506151235';
@@ -97,11 +97,9 @@ async function reportedLoan() {
 }
 
 async function registerLatePayment(loanId: string, amount: string, valueDate: string, bookingDate: string) {
-  const loan = await db.selectFrom('loans').select('ocr_reference').where('id', '=', loanId).executeTakeFirstOrThrow();
-  return registerPayment(db, {
-    id: randomUUID(),
+  return registerLoanPayment(db, {
+    loanId,
     bankReference: `late-file-${randomUUID()}`,
-    ocrReference: loan.ocr_reference,
     amount,
     paymentDate: valueDate,
     bookingDate,

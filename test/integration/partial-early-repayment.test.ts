@@ -7,11 +7,11 @@ import { createLoanActivities } from '../../activities/loan';
 import { applyPaymentToLoan } from '../../activities/loan/payments';
 import type { Db } from '../../db/database';
 import { loanAccountBalances } from '../../db/ledger-repository';
-import { findInvoice, registerPayment } from '../../db/loan-repository';
+import { findInvoice } from '../../db/loan-repository';
 import { Decimal, formatAmount, roundOre } from '../../domain/money';
 import { useTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
-import { issueInstallment, openLoanDirectly } from '../support/loan-steps';
+import { issueInstallment, openLoanDirectly, registerLoanPayment } from '../support/loan-steps';
 
 describe('partial early repayment (R-LOAN-7)', () => {
   let db: Db;
@@ -41,15 +41,9 @@ describe('partial early repayment (R-LOAN-7)', () => {
       date: '2027-02-18',
     });
     const before = (await loanAccountBalances(db, loanId)).principal_outstanding;
-    const loanRow = await db
-      .selectFrom('loans')
-      .select('ocr_reference')
-      .where('id', '=', loanId)
-      .executeTakeFirstOrThrow();
-    const payment = await registerPayment(db, {
-      id: randomUUID(),
+    const payment = await registerLoanPayment(db, {
+      loanId,
       bankReference: `partial-${loanId}`,
-      ocrReference: loanRow.ocr_reference,
       amount: quote.total,
       paymentDate: repaidOn,
       bookingDate: repaidOn,

@@ -8,7 +8,7 @@ import { createLoanActivities } from '../../activities/loan';
 import { applyPaymentToLoan } from '../../activities/loan/payments';
 import type { Db } from '../../db/database';
 import { openInvoiceItems } from '../../db/ledger-repository';
-import { findInvoice, findLoan, listInvoices, registerPayment } from '../../db/loan-repository';
+import { findInvoice, findLoan, listInvoices } from '../../db/loan-repository';
 import { totalRemaining } from '../../domain/allocation';
 import { addDays } from '../../domain/dates';
 import { lateFeeChargeDate } from '../../domain/invoicing';
@@ -18,7 +18,7 @@ import { DEFAULT_PRODUCT } from '../../domain/product';
 import { installmentDueDate } from '../../domain/schedule';
 import { useTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
-import { issueInstallment, openLoanDirectly } from '../support/loan-steps';
+import { issueInstallment, openLoanDirectly, registerLoanPayment } from '../support/loan-steps';
 
 describe('the statement and the allocation agree (R-LOAN-2, R-LOAN-3)', () => {
   let db: Db;
@@ -59,11 +59,9 @@ describe('the statement and the allocation agree (R-LOAN-2, R-LOAN-3)', () => {
   }
 
   async function pay(loanId: string, amount: string, date: string) {
-    const loan = (await findLoan(db, loanId))!;
-    const payment = await registerPayment(db, {
-      id: randomUUID(),
+    const payment = await registerLoanPayment(db, {
+      loanId,
       bankReference: `statement-${randomUUID()}`,
-      ocrReference: loan.ocr_reference,
       amount,
       paymentDate: date,
       bookingDate: date,

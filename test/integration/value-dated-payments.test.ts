@@ -9,7 +9,7 @@ import { createLoanActivities } from '../../activities/loan';
 import { applyPaymentToLoan } from '../../activities/loan/payments';
 import type { Db } from '../../db/database';
 import { loanAccountBalances, openInvoiceItems } from '../../db/ledger-repository';
-import { findInvoice, registerPayment } from '../../db/loan-repository';
+import { findInvoice } from '../../db/loan-repository';
 import { totalRemaining } from '../../domain/allocation';
 import { addDays } from '../../domain/dates';
 import { invoiceIssueDate, lateFeeChargeDate, lateFeeDate } from '../../domain/invoicing';
@@ -20,7 +20,7 @@ import { installmentDueDate, noticeFee } from '../../domain/schedule';
 import { defaultInterestOnAmount, postedDefaultInterest } from '../../domain/default-interest';
 import { useTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
-import { issueInstallment, openLoanDirectly, remindOfInstallment } from '../support/loan-steps';
+import { issueInstallment, openLoanDirectly, registerLoanPayment, remindOfInstallment } from '../support/loan-steps';
 
 describe('value-dated payments (R-PAY-1)', () => {
   let db: Db;
@@ -39,15 +39,9 @@ describe('value-dated payments (R-PAY-1)', () => {
   }
 
   async function pay(loanId: string, amount: string, valueDate: string, bookingDate: string) {
-    const loan = await db
-      .selectFrom('loans')
-      .select('ocr_reference')
-      .where('id', '=', loanId)
-      .executeTakeFirstOrThrow();
-    const payment = await registerPayment(db, {
-      id: randomUUID(),
+    const payment = await registerLoanPayment(db, {
+      loanId,
       bankReference: `late-file-${randomUUID()}`,
-      ocrReference: loan.ocr_reference,
       amount,
       paymentDate: valueDate,
       bookingDate,

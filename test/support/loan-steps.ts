@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { createLoanActivities } from '../../activities/loan';
+import type { Db } from '../../db/database';
+import { findLoan, type PaymentRow, registerPayment } from '../../db/loan-repository';
 import type { IsoDate } from '../../domain/dates';
 import { invoiceIssueDate, reminderDate, reminderDueDate } from '../../domain/invoicing';
 import type { LoanTerms } from '../../domain/loan-terms';
@@ -78,4 +80,24 @@ export async function remindOfInstallment(
     newDueDate: reminderDueDate(reminded),
   });
   return reminded;
+}
+
+/**
+ * A bank payment to the loan's OCR reference, registered (R-PAY-1: paid on `paymentDate`, booked
+ * on `bookingDate`) but not yet applied.
+ */
+export async function registerLoanPayment(
+  db: Db,
+  payment: { loanId: string; bankReference: string; amount: string; paymentDate: IsoDate; bookingDate: IsoDate },
+): Promise<PaymentRow> {
+  const loan = await findLoan(db, payment.loanId);
+  if (!loan) throw new Error(`no loan ${payment.loanId}`);
+  return registerPayment(db, {
+    id: randomUUID(),
+    bankReference: payment.bankReference,
+    ocrReference: loan.ocr_reference,
+    amount: payment.amount,
+    paymentDate: payment.paymentDate,
+    bookingDate: payment.bookingDate,
+  });
 }
