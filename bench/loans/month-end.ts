@@ -48,10 +48,13 @@ interface MonthEndResult {
   lateToo: boolean;
   startSeconds: number;
   invoiceSeconds: number;
+  /** CPU of this process (the worker: its workflow thread and its activities) per loan, in ms. */
+  loanCpuMs: number;
   latenciesSeconds: number[];
   postingsByType: Record<string, number>;
   baselineStartSeconds: number;
   baselineSeconds: number;
+  baselineCpuMs: number;
 }
 
 async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, fn: (t: T) => Promise<R>) {
@@ -139,6 +142,8 @@ export async function monthEndSection(
     });
     progress(`releasing them: one worker, ${os.cpus().length} CPUs`);
     const released = new Date();
+    // CPU time per loan is less at the mercy of other sessions on the machine than the wall time.
+    const cpu1 = process.cpuUsage();
     const t1 = process.hrtime.bigint();
     const invoiceSeconds = await worker.runUntil(async () => {
       for (;;) {
@@ -152,6 +157,7 @@ export async function monthEndSection(
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     });
+    const loanCpuMs = cpuMs(process.cpuUsage(cpu1)) / n;
     progress(`${n} invoices in ${invoiceSeconds.toFixed(1)} s`);
 
     // The baseline: the same number of workflows, released the same way, each a first task, one
@@ -175,11 +181,13 @@ export async function monthEndSection(
       workflowBundle,
     });
     const doneBefore = benchStepsRun.byStep.get(0) ?? 0;
+    const cpu3 = process.cpuUsage();
     const t3 = process.hrtime.bigint();
     const baselineSeconds = await baselineWorker.runUntil(async () => {
       while ((benchStepsRun.byStep.get(0) ?? 0) - doneBefore < n) await new Promise((r) => setTimeout(r, 20));
       return Number(process.hrtime.bigint() - t3) / 1e9;
     });
+    const baselineCpuMs = cpuMs(process.cpuUsage(cpu3)) / n;
     progress(`${n} baseline wake-ups in ${baselineSeconds.toFixed(1)} s`);
 
     const invoicePostings = await db
@@ -211,16 +219,22 @@ export async function monthEndSection(
       lateToo,
       startSeconds,
       invoiceSeconds,
+      loanCpuMs,
       latenciesSeconds,
       postingsByType: Object.fromEntries(postings.map((p) => [p.type, Number(p.n)])),
       baselineStartSeconds,
       baselineSeconds,
+      baselineCpuMs,
     };
   } finally {
     // The in-memory dev server goes with its loans: no need to terminate them one by one.
     await db.destroy();
     await env.teardown();
   }
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -234,7 +248,17 @@ export function printMonthEnd(r: MonthEndResult): void {
   const rate = r.loans / r.invoiceSeconds;
   const baseRate = r.loans / r.baselineSeconds;
   printTable(
-    ['section', 'workflows', 'start s', 'starts/s', 'until done s', 'per second', 'p50 s', 'p99 s'],
+    [
+      'section',
+      'workflows',
+      'start s',
+      'starts/s',
+      'until done s',
+      'per second',
+      'p50 s',
+      'p99 s',
+      'worker CPU ms each',
+    ],
     [
       [
         'loans (invoice wake-up, opened before)',
@@ -245,6 +269,7 @@ export function printMonthEnd(r: MonthEndResult): void {
         rate.toFixed(0),
         percentile(r.latenciesSeconds, 50).toFixed(1),
         percentile(r.latenciesSeconds, 99).toFixed(1),
+        r.loanCpuMs.toFixed(1),
       ],
       [
         'baseline (no-op local activity + timer)',
@@ -255,6 +280,7 @@ export function printMonthEnd(r: MonthEndResult): void {
         baseRate.toFixed(0),
         '',
         '',
+        r.baselineCpuMs.toFixed(1),
       ],
     ],
   );
