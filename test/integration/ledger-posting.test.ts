@@ -1,12 +1,15 @@
 /**
  * The ledger's write path: a posting and its entries go in one statement, once per idempotency
  * key, and the database still refuses an unbalanced posting; the snapshot an invoice returns
- * (balances carried from before the posting, not read again) equals a fresh read of the ledger.
+ * (balances carried from before the posting, not read again) equals a fresh read of the ledger;
+ * and a month-end invoice costs the statements it costs (docs/benchmarks.md (c)), no more.
  */
 import { randomUUID } from 'node:crypto';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { createLoanActivities } from '../../activities/loan';
 import { loanSnapshot } from '../../activities/loan/snapshot';
-import type { Db } from '../../db/database';
+import type { Database, Db } from '../../db/database';
 import { ledgerEntryCount, loanAccountBalances, postInTransaction } from '../../db/ledger-repository';
 import { invoiceIssueDate } from '../../domain/invoicing';
 import { balancesAfter, chargePosting } from '../../domain/ledger';
@@ -87,6 +90,37 @@ describe('ledger postings in one statement', () => {
     });
     expect(returned.openInvoices).toHaveLength(1);
     expect(returned).toEqual(await loanSnapshot(db, loanId));
+    await expectLedgerBalanced(db);
+  });
+
+  it('R-LOAN-1: a month-end invoice is one transaction of 11 statements, from BEGIN to COMMIT', async () => {
+    const { loanId, payoutDate } = await openLoan();
+    const statements: string[] = [];
+    const logged = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL_INTEGRATION, max: 1 }),
+      }),
+      log: (event) => {
+        if (event.level === 'query') statements.push(event.query.sql.split(' ').slice(0, 3).join(' '));
+      },
+    });
+    try {
+      const dueDate = installmentDueDate(payoutDate, 1);
+      await createLoanActivities(logged).issueInvoice({
+        loanId,
+        idempotencyKey: `${loanId}:invoice:1`,
+        number: 1,
+        issueDate: invoiceIssueDate(dueDate),
+        dueDate,
+        isLast: false,
+      });
+    } finally {
+      await logged.destroy();
+    }
+    // begin; lock the loan; the invoice not yet there; scheduled rate changes; balances; the invoice
+    // row; the posting with its entries; open items with dunning; early repayment; mailbox; commit.
+    expect(statements).toHaveLength(11);
+    expect([statements[0], statements[10]]).toEqual(['begin', 'commit']);
     await expectLedgerBalanced(db);
   });
 });
