@@ -24,7 +24,7 @@ import { hasForbiddenControlCharacter } from '../domain/text';
 import { fill } from '../texts/web';
 import { collectionSelfServicePageTexts } from '../texts/web-collection-self-service';
 import { findCaseAccess } from '../api/collection-access';
-import { casePage, done, myCase } from './collection';
+import { acceptableFreeText, caseForm, casePage, done, fieldError, refusedOrInvalid } from './collection';
 import { directDebitPages } from './direct-debit';
 import { customerOf, form, page } from './handler';
 import { powerOfAttorneyPages } from './powers-of-attorney';
@@ -35,11 +35,6 @@ function amountOf(value: string): string | undefined {
   const amount = value.replace(/\s/g, '').replace(',', '.');
   if (!/^\d+(\.\d{1,2})?$/.test(amount) || Number(amount) <= 0) return undefined;
   return formatAmount(new Decimal(amount));
-}
-
-/** A 409 (refused, or the case has ended) or a 400 the workflow found. */
-function refusedOrInvalid(err: unknown): ProblemError | undefined {
-  return err instanceof ProblemError && (err.status === 409 || err.status === 400) ? err : undefined;
 }
 
 /**
@@ -164,11 +159,7 @@ export function collectionSelfServicePages(router: Router, deps: ApiDeps): void 
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/kvitto',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    caseForm(deps, async (req, res, { customer, row }) => {
       const p = collectionSelfServicePageTexts(langOf(req));
       const values = {
         bankReference: String(req.body.bankReference ?? '').trim(),
@@ -197,7 +188,7 @@ export function collectionSelfServicePages(router: Router, deps: ApiDeps): void 
         if (!refused) throw err;
         await recordIfHelper(deps, customer, row, 'POST /mina-sidor/inkasso/{caseNumber}/kvitto', refused.status);
         const message = refused.status === 400 ? p.receiptInvalid : p.receiptRefused;
-        return casePage(deps, req, res, row, { values, errors: [{ field: 'bankReference', message }] }, refused.status);
+        return fieldError(deps, req, res, row, values, { field: 'bankReference', message }, refused.status);
       }
       await recordIfHelper(deps, customer, row, 'POST /mina-sidor/inkasso/{caseNumber}/kvitto', 201);
       await done(req, res, row.case_number!, p.receiptSent);
@@ -206,25 +197,12 @@ export function collectionSelfServicePages(router: Router, deps: ApiDeps): void 
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/meddelanden',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    caseForm(deps, async (req, res, { customer, row }) => {
       const p = collectionSelfServicePageTexts(langOf(req));
       const body = String(req.body.messageBody ?? '').trim();
       const invalid = (message: string, status: number) =>
-        casePage(
-          deps,
-          req,
-          res,
-          row,
-          { values: { messageBody: body }, errors: [{ field: 'messageBody', message }] },
-          status,
-        );
-      // Free text reaches the workflow and the database: no control characters (as the API's edge check).
-      if (body.length === 0 || body.length > 4000 || hasForbiddenControlCharacter(body))
-        return invalid(p.messageInvalid, 400);
+        fieldError(deps, req, res, row, { messageBody: body }, { field: 'messageBody', message }, status);
+      if (!acceptableFreeText(body)) return invalid(p.messageInvalid, 400);
       try {
         await sendCollectionMessage(deps, customer, row, body, 'customer');
       } catch (err) {

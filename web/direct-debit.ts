@@ -12,8 +12,7 @@ import { parsePersonnummer } from '../domain/personnummer';
 import { stockholmToday } from '../api/schemas';
 import { collectionSelfServicePageTexts } from '../texts/web-collection-self-service';
 import { awaitBankId } from './bankid';
-import { casePage, done, myCase } from './collection';
-import { customerOf, form } from './handler';
+import { caseForm, casePage, done, fieldError } from './collection';
 import { langOf, render } from './render';
 
 const MANDATE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -30,11 +29,7 @@ function personnummerOf(value: string): string | undefined {
 export function directDebitPages(router: Router, deps: ApiDeps): void {
   router.post(
     '/mina-sidor/inkasso/:caseNumber/autogiro',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    caseForm(deps, async (req, res, { customer, row }) => {
       const p = collectionSelfServicePageTexts(langOf(req));
       const values = {
         clearingNumber: String(req.body.clearingNumber ?? '').replace(/[\s-]/g, ''),
@@ -58,8 +53,7 @@ export function directDebitPages(router: Router, deps: ApiDeps): void {
         );
       } catch (err) {
         if (!(err instanceof ProblemError) || err.status !== 409) throw err;
-        const errors = [{ field: 'clearingNumber', message: p.mandateRefused }];
-        return casePage(deps, req, res, row, { values, errors }, 409);
+        return fieldError(deps, req, res, row, values, { field: 'clearingNumber', message: p.mandateRefused }, 409);
       }
       await awaitBankId(req, res, {
         kind: 'direct-debit',
@@ -74,11 +68,7 @@ export function directDebitPages(router: Router, deps: ApiDeps): void {
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/autogiro/:mandateId/avsluta',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    caseForm(deps, async (req, res, { customer, row }) => {
       const mandateId = req.params.mandateId!;
       try {
         if (!MANDATE_ID.test(mandateId)) throw new ProblemError(404, 'Not Found');
