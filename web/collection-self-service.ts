@@ -18,15 +18,26 @@ import {
 } from '../api/routes/collection-self-service';
 import type { CaseListRow } from '../db/collection-case-repository';
 import { recordHelperAct } from '../db/collection-self-service-repository';
+import { storeCollectionReceiptFile } from '../api/collection-receipt-files';
+import { COLLECTION_SELF_SERVICE_PARAMETERS } from '../domain/collection-self-service';
 import { isIsoDate } from '../domain/dates';
 import { Decimal, formatAmount } from '../domain/money';
 import { hasForbiddenControlCharacter } from '../domain/text';
 import { fill } from '../texts/web';
 import { collectionSelfServicePageTexts } from '../texts/web-collection-self-service';
 import { findCaseAccess } from '../api/collection-access';
-import { acceptableFreeText, caseForm, casePage, done, fieldError, refusedOrInvalid } from './collection';
+import {
+  acceptableFreeText,
+  caseForm,
+  casePage,
+  done,
+  fieldError,
+  receiptFileMaxMb,
+  refusedOrInvalid,
+} from './collection';
 import { directDebitPages } from './direct-debit';
 import { customerOf, form, page } from './handler';
+import { multipartForm, uploadOf } from './multipart';
 import { powerOfAttorneyPages } from './powers-of-attorney';
 import { type FieldError, langOf, render } from './render';
 
@@ -159,6 +170,7 @@ export function collectionSelfServicePages(router: Router, deps: ApiDeps): void 
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/kvitto',
+    multipartForm({ fileField: 'receiptFile', maxFileBytes: COLLECTION_SELF_SERVICE_PARAMETERS.receiptFileMaxBytes }),
     caseForm(deps, async (req, res, { customer, row }) => {
       const p = collectionSelfServicePageTexts(langOf(req));
       const values = {
@@ -177,11 +189,19 @@ export function collectionSelfServicePages(router: Router, deps: ApiDeps): void 
       if (!isIsoDate(values.paidOn)) errors.push({ field: 'paidOn', message: p.paidOn });
       if (!amount) errors.push({ field: 'receiptAmount', message: p.receiptAmount });
       if (errors.length > 0) return casePage(deps, req, res, row, { values, errors }, 400);
+      // R-COLL-2: the scan of the receipt, if one is attached, is decided and stored first, then named by the receipt.
+      const upload = uploadOf(req);
+      const file = upload ? await storeCollectionReceiptFile(deps, customer, row, upload) : undefined;
+      if (file && !file.ok) {
+        const message = fill(upload!.tooLarge ? p.receiptFileTooLarge : p.receiptFileType, { mb: receiptFileMaxMb() });
+        return fieldError(deps, req, res, row, values, { field: 'receiptFile', message }, 400);
+      }
       try {
         await submitCollectionReceipt(deps, customer, row, {
           bankReference: values.bankReference,
           paidOn: values.paidOn,
           amount: amount!,
+          fileId: file?.value.fileId,
         });
       } catch (err) {
         const refused = refusedOrInvalid(err);

@@ -24,6 +24,7 @@ import { type CaseListRow, listCaseEvents, listCollectionCases } from '../db/col
 import { listInvoices } from '../db/loan-repository';
 import { DEFAULT_COLLECTION_PRODUCT } from '../domain/collection';
 import { smallestAcceptableMonthlyAmount } from '../domain/collection-case';
+import { COLLECTION_SELF_SERVICE_PARAMETERS } from '../domain/collection-self-service';
 import { addDays, isIsoDate } from '../domain/dates';
 import { Decimal, formatAmount } from '../domain/money';
 import { hasForbiddenControlCharacter } from '../domain/text';
@@ -70,6 +71,11 @@ function planTerms(view: CollectionCaseView) {
   return { smallest: formatAmount(smallest), months: p.planMaxMonths, min: p.planMinMonthlyAmount, fee: p.planFee };
 }
 
+/** R-COLL-2: the receipt file's size cap as the page says it, in whole megabytes. */
+export function receiptFileMaxMb(): number {
+  return Math.floor(COLLECTION_SELF_SERVICE_PARAMETERS.receiptFileMaxBytes / (1024 * 1024));
+}
+
 export interface CaseFormState {
   values?: Record<string, string>;
   errors?: FieldError[];
@@ -111,6 +117,7 @@ export async function casePage(
       messages,
       mandates: mandates.filter((m) => m.caseNumber === row.case_number),
       p: collectionSelfServicePageTexts(lang),
+      receiptFileLabel: fill(collectionSelfServicePageTexts(lang).receiptFile, { mb: receiptFileMaxMb() }),
       open: view.status === 'OPEN',
       postponeLead: fill(s.postponeLead, {
         days: DEFAULT_COLLECTION_PRODUCT.postponementMaxDays,
