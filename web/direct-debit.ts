@@ -87,6 +87,23 @@ async function cancelled(
   }
 }
 
+/** The account holder signs the mandate on the BankID waiting page, then comes back to `page`. */
+function signOnBankIdPage(
+  req: Request,
+  res: Response,
+  given: Awaited<ReturnType<typeof giveLoanDirectDebitMandate>>,
+  page: string,
+): Promise<void> {
+  return awaitBankId(req, res, {
+    kind: 'direct-debit',
+    ...given.bankId,
+    startedAt: new Date().toISOString(),
+    mandateId: given.mandate.mandateId,
+    returnTo: page,
+    backTo: page,
+  });
+}
+
 export function directDebitPages(router: Router, deps: ApiDeps): void {
   router.post(
     '/mina-sidor/inkasso/:caseNumber/autogiro',
@@ -99,14 +116,7 @@ export function directDebitPages(router: Router, deps: ApiDeps): void {
       } catch (err) {
         return fieldError(deps, req, res, row, values, mandateRefusal(req, err), 409);
       }
-      await awaitBankId(req, res, {
-        kind: 'direct-debit',
-        ...given.bankId,
-        startedAt: new Date().toISOString(),
-        mandateId: given.mandate.mandateId,
-        returnTo: `/mina-sidor/inkasso/${row.case_number}`,
-        backTo: `/mina-sidor/inkasso/${row.case_number}`,
-      });
+      await signOnBankIdPage(req, res, given, `/mina-sidor/inkasso/${row.case_number}`);
     }),
   );
 
@@ -135,14 +145,7 @@ export function directDebitPages(router: Router, deps: ApiDeps): void {
           return render(req, res, 'message.njk', { kind: 'notFound' }, 404);
         return loanPage(deps, req, res, loan, { values, errors: [mandateRefusal(req, err)] }, 409);
       }
-      await awaitBankId(req, res, {
-        kind: 'direct-debit',
-        ...given.bankId,
-        startedAt: new Date().toISOString(),
-        mandateId: given.mandate.mandateId,
-        returnTo: `/mina-sidor/lan/${loan.id}`,
-        backTo: `/mina-sidor/lan/${loan.id}`,
-      });
+      await signOnBankIdPage(req, res, given, `/mina-sidor/lan/${loan.id}`);
     }),
   );
 

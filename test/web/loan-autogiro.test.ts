@@ -4,60 +4,29 @@
  * is signed by the account holder on the BankID page (animated QR and "open on this device"),
  * shows as active, and is ended by the customer. axe on every page, no horizontal overflow.
  */
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
 import { customerIdForPersonnummer } from '../../db/customer-identity-repository';
 import { postToLedger } from '../../db/ledger-repository';
 import { disbursementPosting } from '../../domain/ledger';
 import { Decimal } from '../../domain/money';
-import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';
+import { TEST_JWT_SECRET } from '../support/api';
 import { newPerson } from '../support/application';
 import { insertTestLoan } from '../support/loans';
-import {
-  approveInTestApp,
-  expectAccessible,
-  expectNoHorizontalOverflow,
-  launchBrowser,
-  listen,
-  logInWithTestApp,
-  screenshot,
-} from './browser';
+import { approveInTestApp, checkedPage, logInWithTestApp, useWebApp } from './browser';
 
-let h: ApiHarness;
-let browser: Browser;
-let server: Server;
-let baseUrl: string;
-
-beforeAll(async () => {
-  h = await startApiHarness();
-  ({ server, baseUrl } = await listen(h.app));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await h?.stop();
-});
-
-async function checked(page: Page, name?: string) {
-  await expectAccessible(page);
-  await expectNoHorizontalOverflow(page);
-  if (name) await screenshot(page, name);
-}
+const web = useWebApp();
 
 it('R-PAY-3: a loan’s autogiro given with BankID from the loan page, shown active, then ended', async () => {
   const hanna = newPerson();
-  const hannaId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, hanna.personnummer);
-  const { loanId, contractNumber } = await insertTestLoan(h.db, { customer_id: hannaId });
-  await postToLedger(h.db, disbursementPosting(loanId, '2026-01-10', new Decimal('100000.00')));
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const hannaId = await customerIdForPersonnummer(web.h.db, TEST_JWT_SECRET, hanna.personnummer);
+  const { loanId, contractNumber } = await insertTestLoan(web.h.db, { customer_id: hannaId });
+  await postToLedger(web.h.db, disbursementPosting(loanId, '2026-01-10', new Decimal('100000.00')));
+  const context = await web.browser.newContext({ viewport: { width: 375, height: 812 } });
   const page = await context.newPage();
-  await logInWithTestApp(page, baseUrl, hanna.personnummer);
-  await page.goto(`${baseUrl}/mina-sidor/lan/${loanId}`);
+  await logInWithTestApp(page, web.baseUrl, hanna.personnummer);
+  await page.goto(`${web.baseUrl}/mina-sidor/lan/${loanId}`);
   await page.getByRole('heading', { level: 1, name: `Avtal ${contractNumber}`, exact: true }).waitFor();
   expect(await page.locator('#autogiro-status').innerText()).toBe('Lånet betalas inte med autogiro.');
-  await checked(page, 'loan-autogiro-none');
+  await checkedPage(page, 'loan-autogiro-none');
 
   // A clearing number of three digits is named on its field; the typed values stay.
   await page.getByLabel('Clearingnummer (4–5 siffror)').fill('832');
@@ -66,7 +35,7 @@ it('R-PAY-3: a loan’s autogiro given with BankID from the loan page, shown act
   await page.getByRole('button', { name: 'Signera autogiromedgivande med BankID' }).click();
   await page.getByRole('alert').filter({ hasText: 'Clearingnummer (4–5 siffror)' }).waitFor();
   expect(await page.getByLabel('Kontonummer (utan clearingnummer)').inputValue()).toBe('9912345678');
-  await checked(page);
+  await checkedPage(page);
 
   // Signed by the account holder on the BankID page: the QR code and the link to open BankID here.
   await page.getByLabel('Clearingnummer (4–5 siffror)').fill('8327');
@@ -74,16 +43,16 @@ it('R-PAY-3: a loan’s autogiro given with BankID from the loan page, shown act
   await page.waitForURL(/\/bankid$/);
   await page.locator('#qr').waitFor();
   await page.locator('#autostart').waitFor();
-  await checked(page, 'loan-autogiro-bankid');
-  await approveInTestApp(page, baseUrl);
+  await checkedPage(page, 'loan-autogiro-bankid');
+  await approveInTestApp(page, web.baseUrl);
   await page.waitForURL(new RegExp(`/mina-sidor/lan/${loanId}$`));
   expect(await page.locator('#autogiro-status').innerText()).toBe(
     'Fakturorna dras med autogiro från konto 8327-******5678.',
   );
   expect(await page.locator('#loan-mandates tbody').innerText()).toContain('Aktivt');
   expect(await page.getByRole('button', { name: 'Signera autogiromedgivande med BankID' }).count()).toBe(0);
-  await checked(page, 'loan-autogiro-active');
-  const mandates = await h.db
+  await checkedPage(page, 'loan-autogiro-active');
+  const mandates = await web.h.db
     .selectFrom('direct_debit_mandates')
     .select(['status', 'case_id'])
     .where('loan_id', '=', loanId)
@@ -92,10 +61,10 @@ it('R-PAY-3: a loan’s autogiro given with BankID from the loan page, shown act
 
   // Someone else neither sees the loan nor can end its autogiro.
   const ivar = newPerson();
-  const other = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const other = await web.browser.newContext({ viewport: { width: 375, height: 812 } });
   const ivarsPage = await other.newPage();
-  await logInWithTestApp(ivarsPage, baseUrl, ivar.personnummer);
-  expect((await ivarsPage.goto(`${baseUrl}/mina-sidor/lan/${loanId}`))!.status()).toBe(404);
+  await logInWithTestApp(ivarsPage, web.baseUrl, ivar.personnummer);
+  expect((await ivarsPage.goto(`${web.baseUrl}/mina-sidor/lan/${loanId}`))!.status()).toBe(404);
   await other.close();
 
   // Ended by Hanna: nothing more is drawn, and a new mandate can be given.
@@ -104,6 +73,6 @@ it('R-PAY-3: a loan’s autogiro given with BankID from the loan page, shown act
   expect(await page.locator('#autogiro-status').innerText()).toBe('Lånet betalas inte med autogiro.');
   expect(await page.locator('#loan-mandates tbody').innerText()).toContain('Avslutat');
   await page.getByRole('button', { name: 'Signera autogiromedgivande med BankID' }).waitFor();
-  await checked(page, 'loan-autogiro-ended');
+  await checkedPage(page, 'loan-autogiro-ended');
   await context.close();
 });
