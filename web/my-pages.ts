@@ -1,7 +1,7 @@
 /**
  * Mina sidor (logged in with BankID): the customer's applications, loans (balance, next invoice
- * with OCR, invoices, payment plan R-LOAN-12, the autogiro mandate R-PAY-3) and the mailbox (R-LOAN-11). Reads go through the
- * same functions as GET /v1/loans… and /v1/mailbox….
+ * with OCR, invoices, payment plan R-LOAN-12, the autogiro mandate R-PAY-3) and the mailbox
+ * (R-LOAN-11). Reads go through the same functions as GET /v1/loans… and /v1/mailbox….
  */
 import type { Request, Response, Router } from 'express';
 import type { Principal } from '../api/auth';
