@@ -2,7 +2,7 @@
  * The simulated debtor's activities (workflows/simulated-debtor.ts), run only by the simulator's
  * worker: a payment is registered like a bank file's (to the case's OCR reference) and applied by
  * the function the payment workflow runs; every other act is the case workflow's update, sent with
- * the Temporal client as the API sends it (api/routes/collection.ts). A refusal is a result.
+ * the Temporal client as the API sends it (api/routes/collection/). A refusal is a result.
  */
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';

@@ -133,6 +133,15 @@ const sv = {
     invalidAmount: 'Ange ett belopp i kronor, t.ex. 5 000',
     refused: 'Beloppet går inte att betala in som extra amortering. Det måste vara mindre än skulden.',
   },
+  directDebit: {
+    title: 'Autogiro',
+    lead: 'Med autogiro dras varje faktura för lånet från ditt konto på förfallodagen, och du behöver inte betala in själv. Kontots ägare signerar medgivandet med BankID. Du kan avsluta autogirot när du vill.',
+    none: 'Lånet betalas inte med autogiro.',
+    active: 'Fakturorna dras med autogiro från konto {account}.',
+    mandatesCaption: 'Autogiromedgivanden för lånet',
+    heads: ['Konto', 'Status', 'Skapat'],
+    cancelled: 'Autogirot är avslutat. Betala kommande fakturor till bankgiro med OCR-numret.',
+  },
   income: {
     title: 'Verifiera din inkomst',
     lead: 'För att kunna ge dig ett erbjudande behöver vi se din inkomst. Du ger din bank tillåtelse att visa oss dina löneinsättningar de senaste månaderna, en gång. Vi ser inga andra uppgifter om ditt konto.',
@@ -283,6 +292,15 @@ const en: SelfServiceTexts = {
     lastDueDate: 'Last payment',
     invalidAmount: 'Enter an amount in kronor, e.g. 5 000',
     refused: 'That amount cannot be paid as an extra repayment. It must be less than the debt.',
+  },
+  directDebit: {
+    title: 'Direct debit',
+    lead: 'With direct debit (autogiro) each invoice of the loan is drawn from your account on its due date, and you need not pay it yourself. The account holder signs the mandate with BankID. You can end direct debit whenever you like.',
+    none: 'The loan is not paid by direct debit.',
+    active: 'The invoices are drawn by direct debit from account {account}.',
+    mandatesCaption: 'Direct debit mandates for the loan',
+    heads: ['Account', 'Status', 'Created'],
+    cancelled: 'Direct debit has ended. Pay coming invoices to our bankgiro with the OCR reference.',
   },
   income: {
     title: 'Verify your income',

@@ -238,7 +238,9 @@ export function bankIdRoutes(router: Router, deps: ApiDeps, options: BankIdPageO
     form(async (req, res) => {
       const session = req.webSession!;
       const order = session.data.bankid;
-      if ((order?.kind === 'login' || order?.kind === 'power-of-attorney') && deps.bankId) {
+      // A signing that ends here fails at once (a mandate, R-PAY-3: the customer may give a new one).
+      const cancellable = ['login', 'power-of-attorney', 'direct-debit'];
+      if (order && cancellable.includes(order.kind) && deps.bankId) {
         await deps.bankId.cancel(order.orderRef).catch(() => undefined); // already finished: nothing to cancel
       }
       delete session.data.bankid;

@@ -18,15 +18,26 @@ import {
 } from '../api/routes/collection-self-service';
 import type { CaseListRow } from '../db/collection-case-repository';
 import { recordHelperAct } from '../db/collection-self-service-repository';
+import { storeCollectionReceiptFile } from '../api/collection-receipt-files';
+import { COLLECTION_SELF_SERVICE_PARAMETERS } from '../domain/collection-self-service';
 import { isIsoDate } from '../domain/dates';
 import { Decimal, formatAmount } from '../domain/money';
 import { hasForbiddenControlCharacter } from '../domain/text';
 import { fill } from '../texts/web';
 import { collectionSelfServicePageTexts } from '../texts/web-collection-self-service';
 import { findCaseAccess } from '../api/collection-access';
-import { casePage, done, myCase } from './collection';
+import {
+  acceptableFreeText,
+  caseForm,
+  casePage,
+  done,
+  fieldError,
+  receiptFileMaxMb,
+  refusedOrInvalid,
+} from './collection';
 import { directDebitPages } from './direct-debit';
 import { customerOf, form, page } from './handler';
+import { multipartForm, uploadOf } from './multipart';
 import { powerOfAttorneyPages } from './powers-of-attorney';
 import { type FieldError, langOf, render } from './render';
 
@@ -35,11 +46,6 @@ function amountOf(value: string): string | undefined {
   const amount = value.replace(/\s/g, '').replace(',', '.');
   if (!/^\d+(\.\d{1,2})?$/.test(amount) || Number(amount) <= 0) return undefined;
   return formatAmount(new Decimal(amount));
-}
-
-/** A 409 (refused, or the case has ended) or a 400 the workflow found. */
-function refusedOrInvalid(err: unknown): ProblemError | undefined {
-  return err instanceof ProblemError && (err.status === 409 || err.status === 400) ? err : undefined;
 }
 
 /**
@@ -164,11 +170,8 @@ export function collectionSelfServicePages(router: Router, deps: ApiDeps): void 
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/kvitto',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    multipartForm({ fileField: 'receiptFile', maxFileBytes: COLLECTION_SELF_SERVICE_PARAMETERS.receiptFileMaxBytes }),
+    caseForm(deps, async (req, res, { customer, row }) => {
       const p = collectionSelfServicePageTexts(langOf(req));
       const values = {
         bankReference: String(req.body.bankReference ?? '').trim(),
@@ -186,18 +189,26 @@ export function collectionSelfServicePages(router: Router, deps: ApiDeps): void 
       if (!isIsoDate(values.paidOn)) errors.push({ field: 'paidOn', message: p.paidOn });
       if (!amount) errors.push({ field: 'receiptAmount', message: p.receiptAmount });
       if (errors.length > 0) return casePage(deps, req, res, row, { values, errors }, 400);
+      // R-COLL-2: the scan of the receipt, if one is attached, is decided and stored first, then named by the receipt.
+      const upload = uploadOf(req);
+      const file = upload ? await storeCollectionReceiptFile(deps, customer, row, upload) : undefined;
+      if (file && !file.ok) {
+        const message = fill(upload!.tooLarge ? p.receiptFileTooLarge : p.receiptFileType, { mb: receiptFileMaxMb() });
+        return fieldError(deps, req, res, row, values, { field: 'receiptFile', message }, 400);
+      }
       try {
         await submitCollectionReceipt(deps, customer, row, {
           bankReference: values.bankReference,
           paidOn: values.paidOn,
           amount: amount!,
+          fileId: file?.value.fileId,
         });
       } catch (err) {
         const refused = refusedOrInvalid(err);
         if (!refused) throw err;
         await recordIfHelper(deps, customer, row, 'POST /mina-sidor/inkasso/{caseNumber}/kvitto', refused.status);
         const message = refused.status === 400 ? p.receiptInvalid : p.receiptRefused;
-        return casePage(deps, req, res, row, { values, errors: [{ field: 'bankReference', message }] }, refused.status);
+        return fieldError(deps, req, res, row, values, { field: 'bankReference', message }, refused.status);
       }
       await recordIfHelper(deps, customer, row, 'POST /mina-sidor/inkasso/{caseNumber}/kvitto', 201);
       await done(req, res, row.case_number!, p.receiptSent);
@@ -206,25 +217,12 @@ export function collectionSelfServicePages(router: Router, deps: ApiDeps): void 
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/meddelanden',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    caseForm(deps, async (req, res, { customer, row }) => {
       const p = collectionSelfServicePageTexts(langOf(req));
       const body = String(req.body.messageBody ?? '').trim();
       const invalid = (message: string, status: number) =>
-        casePage(
-          deps,
-          req,
-          res,
-          row,
-          { values: { messageBody: body }, errors: [{ field: 'messageBody', message }] },
-          status,
-        );
-      // Free text reaches the workflow and the database: no control characters (as the API's edge check).
-      if (body.length === 0 || body.length > 4000 || hasForbiddenControlCharacter(body))
-        return invalid(p.messageInvalid, 400);
+        fieldError(deps, req, res, row, { messageBody: body }, { field: 'messageBody', message }, status);
+      if (!acceptableFreeText(body)) return invalid(p.messageInvalid, 400);
       try {
         await sendCollectionMessage(deps, customer, row, body, 'customer');
       } catch (err) {

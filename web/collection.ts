@@ -6,7 +6,7 @@
  * dispute (R-COLL-7). Every read and action is the shared function the API route calls
  * (api/routes/collection.ts); the rules live in the case workflow and domain/.
  */
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Principal } from '../api/auth';
 import type { ApiDeps } from '../api/deps';
 import { ProblemError } from '../api/problem';
@@ -24,6 +24,7 @@ import { type CaseListRow, listCaseEvents, listCollectionCases } from '../db/col
 import { listInvoices } from '../db/loan-repository';
 import { DEFAULT_COLLECTION_PRODUCT } from '../domain/collection';
 import { smallestAcceptableMonthlyAmount } from '../domain/collection-case';
+import { COLLECTION_SELF_SERVICE_PARAMETERS } from '../domain/collection-self-service';
 import { addDays, isIsoDate } from '../domain/dates';
 import { Decimal, formatAmount } from '../domain/money';
 import { hasForbiddenControlCharacter } from '../domain/text';
@@ -70,6 +71,11 @@ function planTerms(view: CollectionCaseView) {
   return { smallest: formatAmount(smallest), months: p.planMaxMonths, min: p.planMinMonthlyAmount, fee: p.planFee };
 }
 
+/** R-COLL-2: the receipt file's size cap as the page says it, in whole megabytes. */
+export function receiptFileMaxMb(): number {
+  return Math.floor(COLLECTION_SELF_SERVICE_PARAMETERS.receiptFileMaxBytes / (1024 * 1024));
+}
+
 export interface CaseFormState {
   values?: Record<string, string>;
   errors?: FieldError[];
@@ -111,6 +117,7 @@ export async function casePage(
       messages,
       mandates: mandates.filter((m) => m.caseNumber === row.case_number),
       p: collectionSelfServicePageTexts(lang),
+      receiptFileLabel: fill(collectionSelfServicePageTexts(lang).receiptFile, { mb: receiptFileMaxMb() }),
       open: view.status === 'OPEN',
       postponeLead: fill(s.postponeLead, {
         days: DEFAULT_COLLECTION_PRODUCT.postponementMaxDays,
@@ -139,8 +146,51 @@ export async function done(req: Request, res: Response, caseNumber: string, noti
 }
 
 /** A refusal (409) or a value the workflow found invalid (400) comes back as the field's error. */
-function refusedOrInvalid(err: unknown): ProblemError | undefined {
+export function refusedOrInvalid(err: unknown): ProblemError | undefined {
   return err instanceof ProblemError && (err.status === 409 || err.status === 400) ? err : undefined;
+}
+
+/**
+ * A free text (a dispute's reason, a message) as the API's edge takes it: 1–4000 characters and
+ * no control characters, since it reaches the workflow and the database.
+ */
+export function acceptableFreeText(text: string): boolean {
+  return text.length > 0 && text.length <= 4000 && !hasForbiddenControlCharacter(text);
+}
+
+/** Who acts on which case: the logged-in customer (the debtor or their helper, R-COLL-8) and the case. */
+export interface CaseActor {
+  customer: Principal;
+  row: CaseListRow;
+}
+
+/**
+ * A form posted from a case page: the CSRF token checked, then the logged-in customer (else the
+ * login page) and a case they may see (else the not-found page), then `fn`.
+ */
+export function caseForm(
+  deps: ApiDeps,
+  fn: (req: Request, res: Response, actor: CaseActor) => Promise<void>,
+): RequestHandler {
+  return form(async (req, res) => {
+    const customer = customerOf(req, res);
+    if (!customer) return;
+    const row = await myCase(deps, req, res, customer);
+    if (row) await fn(req, res, { customer, row });
+  });
+}
+
+/** The case page again with the form's values and one field's error (400 invalid, 409 refused). */
+export function fieldError(
+  deps: ApiDeps,
+  req: Request,
+  res: Response,
+  row: CaseListRow,
+  values: Record<string, string>,
+  error: FieldError,
+  status: number,
+): Promise<void> {
+  return casePage(deps, req, res, row, { values, errors: [error] }, status);
 }
 
 export function collectionPages(router: Router, deps: ApiDeps): void {
@@ -174,15 +224,11 @@ export function collectionPages(router: Router, deps: ApiDeps): void {
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/uppskov',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    caseForm(deps, async (req, res, { customer, row }) => {
       const s = selfServiceTexts(langOf(req)).collection;
       const newDueDate = String(req.body.newDueDate ?? '').trim();
       const invalid = (message: string, status: number) =>
-        casePage(deps, req, res, row, { values: { newDueDate }, errors: [{ field: 'newDueDate', message }] }, status);
+        fieldError(deps, req, res, row, { newDueDate }, { field: 'newDueDate', message }, status);
       if (!isIsoDate(newDueDate)) return invalid(s.newDueDate, 400);
       try {
         await actOnCollectionCase(deps, row, (h) =>
@@ -199,11 +245,7 @@ export function collectionPages(router: Router, deps: ApiDeps): void {
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/avbetalningsplan',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    caseForm(deps, async (req, res, { customer, row }) => {
       const s = selfServiceTexts(langOf(req)).collection;
       const values = {
         monthlyAmount: String(req.body.monthlyAmount ?? '').trim(),
@@ -231,7 +273,7 @@ export function collectionPages(router: Router, deps: ApiDeps): void {
         const terms = planTerms(await collectionCaseView(deps, row));
         const tooLow = tooSmall && new Decimal(amount).lessThan(terms.smallest);
         const message = tooLow ? fill(s.planRefusedAmount, { smallest: formatKronor(terms.smallest) }) : s.planRefused;
-        return casePage(deps, req, res, row, { values, errors: [{ field: 'monthlyAmount', message }] }, 409);
+        return fieldError(deps, req, res, row, values, { field: 'monthlyAmount', message }, 409);
       }
       const fresh = await freshCollectionCase(deps, row);
       const first = (fresh.plan as { installments?: { amount: string; dueDate: string }[] } | null)?.installments?.[0];
@@ -248,37 +290,19 @@ export function collectionPages(router: Router, deps: ApiDeps): void {
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/bestrid',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    caseForm(deps, async (req, res, { customer, row }) => {
       const s = selfServiceTexts(langOf(req)).collection;
       const reason = String(req.body.reason ?? '').trim();
-      // Free text reaches the workflow and the database: no control characters (as the API's edge check).
-      if (reason.length === 0 || reason.length > 4000 || hasForbiddenControlCharacter(reason))
-        return casePage(
-          deps,
-          req,
-          res,
-          row,
-          { values: { reason }, errors: [{ field: 'reason', message: s.disputeReason }] },
-          400,
-        );
+      const invalid = (message: string, status: number) =>
+        fieldError(deps, req, res, row, { reason }, { field: 'reason', message }, status);
+      if (!acceptableFreeText(reason)) return invalid(s.disputeReason, 400);
       try {
         await actOnCollectionCase(deps, row, (h) =>
           h.executeUpdate(disputeUpdate, { args: [{ actor: customer.sub, reason }] }),
         );
       } catch (err) {
         if (!refusedOrInvalid(err)) throw err;
-        return casePage(
-          deps,
-          req,
-          res,
-          row,
-          { values: { reason }, errors: [{ field: 'reason', message: s.disputeRefused }] },
-          409,
-        );
+        return invalid(s.disputeRefused, 409);
       }
       await done(req, res, row.case_number!, s.disputed);
     }),
@@ -286,11 +310,7 @@ export function collectionPages(router: Router, deps: ApiDeps): void {
 
   router.post(
     '/mina-sidor/inkasso/:caseNumber/fakturor/:invoiceNumber/kopia',
-    form(async (req, res) => {
-      const customer = customerOf(req, res);
-      if (!customer) return;
-      const row = await myCase(deps, req, res, customer);
-      if (!row) return;
+    caseForm(deps, async (req, res, { customer, row }) => {
       const s = selfServiceTexts(langOf(req)).collection;
       const invoiceNumber = Number(req.params.invoiceNumber);
       const invoices = await listInvoices(deps.db, row.loan_id);

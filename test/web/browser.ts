@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import type { Express } from 'express';
+import { type ApiHarness, startApiHarness } from '../support/api';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -84,4 +85,35 @@ export async function logInWithTestApp(page: Page, baseUrl: string, personnummer
   await page.getByRole('heading', { level: 1, name: 'Logga in med BankID', exact: true }).waitFor();
   await approveInTestApp(page, baseUrl, personnummer);
   await page.getByRole('heading', { level: 1, name: 'Mina sidor', exact: true }).waitFor();
+}
+
+/** What a browser test file works with: the API harness, listening, and a browser. */
+export interface WebApp {
+  h: ApiHarness;
+  browser: Browser;
+  baseUrl: string;
+}
+
+/** Starts the app and a browser before the file's tests and stops them after; read the fields inside tests. */
+export function useWebApp(): WebApp {
+  const app = {} as WebApp;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    app.h = await startApiHarness();
+    ({ server, baseUrl: app.baseUrl } = await listen(app.h.app));
+    app.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    await app.h?.stop();
+  });
+  return app;
+}
+
+/** axe at WCAG 2.1 AA, nothing wider than the phone, and a screenshot when named. */
+export async function checkedPage(page: Page, name?: string): Promise<void> {
+  await expectAccessible(page);
+  await expectNoHorizontalOverflow(page);
+  if (name) await screenshot(page, name);
 }

@@ -174,3 +174,75 @@ it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case a
   await other.close();
   await context.close();
 });
+
+it('R-COLL-2: the receipt form attaches the file; too big or not a PDF/JPEG/PNG is the file field’s error', async () => {
+  const greta = newPerson();
+  const gretaId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, greta.personnummer);
+  const { caseNumber } = await openCase(gretaId, '9000.00');
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  await logInWithTestApp(page, baseUrl, greta.personnummer);
+  await page.goto(`${baseUrl}/mina-sidor/inkasso/${caseNumber}`);
+  const fileLabel = 'Kvittot som fil (valfritt): PDF, JPEG eller PNG, högst 5 MB';
+  const fillReceipt = async () => {
+    await page.getByLabel('Bankens referens för betalningen').fill('Nordea 4712');
+    await page.getByLabel('Betalningsdag (ÅÅÅÅ-MM-DD)').fill(addDays(today(), -1));
+    await page.getByLabel('Betalt belopp (kr)').fill('2 000');
+  };
+  const send = async (expectedStatus: number) => {
+    const posted = page.waitForResponse((r) => r.url().endsWith('/kvitto') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Skicka kvitto' }).click();
+    expect((await posted).status()).toBe(expectedStatus);
+  };
+
+  // A text file is refused by its type; a "PDF" whose first bytes are not a PDF's, by its content.
+  await fillReceipt();
+  await page
+    .getByLabel(fileLabel)
+    .setInputFiles({ name: 'kvitto.txt', mimeType: 'text/plain', buffer: Buffer.from('hej') });
+  await send(400);
+  await page.getByRole('alert').filter({ hasText: 'Filen måste vara en PDF, JPEG eller PNG.' }).waitFor();
+  expect(await page.getByLabel(fileLabel).getAttribute('aria-invalid')).toBe('true');
+  expect(await page.getByLabel('Bankens referens för betalningen').inputValue()).toBe('Nordea 4712');
+  await checked(page, 'collection-receipt-file-type');
+  await page.getByLabel(fileLabel).setInputFiles({
+    name: 'kvitto.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('MZ\x90\x00 not a pdf'),
+  });
+  await send(400);
+  await page.getByRole('alert').filter({ hasText: 'Filen måste vara en PDF, JPEG eller PNG.' }).waitFor();
+
+  // Over 5 MB: named as too big, never a server error.
+  const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5 * 1024 * 1024)]);
+  await page.getByLabel(fileLabel).setInputFiles({ name: 'stor.pdf', mimeType: 'application/pdf', buffer: big });
+  await send(400);
+  await page.getByRole('alert').filter({ hasText: 'Filen är större än 5 MB.' }).waitFor();
+  await checked(page, 'collection-receipt-file-too-big');
+
+  // The CSRF token is still checked on the multipart form.
+  const forged = await page.request.post(`${baseUrl}/mina-sidor/inkasso/${caseNumber}/kvitto`, {
+    multipart: { _csrf: 'forged', bankReference: 'x', paidOn: today(), receiptAmount: '1' },
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(403);
+
+  // A PNG scan: stored on the case and named by the receipt being checked.
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+  await page.getByLabel(fileLabel).setInputFiles({ name: 'kvitto.png', mimeType: 'image/png', buffer: png });
+  await send(303);
+  await page.getByRole('status').filter({ hasText: 'Vi har tagit emot ditt kvitto' }).waitFor();
+  expect(await page.locator('#case-receipts tbody').innerText()).toContain('Kontrolleras (med fil)');
+  await checked(page, 'collection-receipt-file-sent');
+  const stored = await h.db
+    .selectFrom('collection_receipt_files as f')
+    .innerJoin('collection_receipts as r', 'r.file_id', 'f.id')
+    .innerJoin('collection_cases as c', 'c.id', 'f.case_id')
+    .select(['f.content_type', 'f.size', 'f.uploaded_by', 'r.bank_reference'])
+    .where('c.case_number', '=', caseNumber)
+    .execute();
+  expect(stored).toEqual([
+    { content_type: 'image/png', size: png.length, uploaded_by: gretaId, bank_reference: 'Nordea 4712' },
+  ]);
+  await context.close();
+});
