@@ -1,52 +1,30 @@
 /**
  * What the Mina sidor browser tests share: the API harness served on a port with a browser for the
- * file, debtors with collection cases logged in at phone width (375 px), and the checks every page
- * gets (its heading, axe, no horizontal overflow).
+ * file, debtors with collection cases logged in at phone width (375 px), and waits for a page's
+ * heading or text.
  */
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { customerIdForPersonnummer } from '../../db/customer-identity-repository';
-import {
-  expectAccessible,
-  expectNoHorizontalOverflow,
-  launchBrowser,
-  listen,
-  logInWithTestApp,
-  screenshot,
-} from '../web/browser';
-import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from './api';
+import { logInWithTestApp, useWebApp, type WebApp } from '../web/browser';
+import { TEST_JWT_SECRET } from './api';
 import { newPerson, type TestPerson, waitFor } from './application';
 import { openHandedOverCase, terminateCases } from './collection-case';
 
-export interface MinaSidorHarness {
-  h: ApiHarness;
-  browser: Browser;
-  baseUrl: string;
+export interface MinaSidorHarness extends WebApp {
   /** The cases the file's tests opened: their workflows are ended before the harness stops. */
   caseNumbers: string[];
 }
 
-/**
- * The API harness listening on an ephemeral port and a browser, for the calling file (or describe
- * block): its fields are filled before the tests run and stopped after them.
- */
+/** `useWebApp`, with the cases the tests open (`openCase`) ended while the app's worker still runs. */
 export function useMinaSidor(): MinaSidorHarness {
-  const t = { caseNumbers: [] as string[] } as MinaSidorHarness;
-  let server: Server | undefined;
-  beforeAll(async () => {
-    t.h = await startApiHarness();
-    const listening = await listen(t.h.app);
-    server = listening.server;
-    t.baseUrl = listening.baseUrl;
-    t.browser = await launchBrowser();
-  });
+  const caseNumbers: string[] = [];
+  const started: { web?: WebApp } = {};
+  // Declared before useWebApp's: jest runs a block's afterAll hooks in the order they were added.
   afterAll(async () => {
-    await terminateCases(t.h, t.caseNumbers);
-    await t.browser?.close();
-    await new Promise((r) => server?.close(r));
-    await t.h?.stop();
+    if (started.web?.h) await terminateCases(started.web.h, caseNumbers);
   });
-  return t;
+  started.web = useWebApp();
+  return Object.assign(started.web, { caseNumbers });
 }
 
 export interface OpenedCase {
@@ -81,13 +59,6 @@ export async function debtorWithCases<const Amounts extends readonly string[]>(t
 /** Waits for the page's level-1 heading `text`. */
 export async function heading(page: Page, text: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
-}
-
-/** The page as it is now has no axe violations and no horizontal overflow; with `name`, a screenshot. */
-export async function checked(page: Page, name?: string): Promise<void> {
-  await expectAccessible(page);
-  await expectNoHorizontalOverflow(page);
-  if (name) await screenshot(page, name);
 }
 
 /** Reloads the page until it shows `text` (a workflow moves on in the background). */

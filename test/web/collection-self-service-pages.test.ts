@@ -9,16 +9,8 @@ import { customerIdForPersonnummer } from '../../db/customer-identity-repository
 import { addDays, stockholmDate } from '../../domain/dates';
 import { TEST_JWT_SECRET } from '../support/api';
 import { newPerson } from '../support/application';
-import { approveInTestApp, logInWithTestApp } from './browser';
-import {
-  checked,
-  debtorWithCases,
-  heading,
-  openCase,
-  phonePage,
-  reloadUntil,
-  useMinaSidor,
-} from '../support/mina-sidor';
+import { approveInTestApp, checkedPage, logInWithTestApp } from './browser';
+import { debtorWithCases, heading, openCase, phonePage, reloadUntil, useMinaSidor } from '../support/mina-sidor';
 
 const t = useMinaSidor();
 
@@ -37,13 +29,13 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   // R-COLL-6: the suggested solution. Too low for both cases is refused; enough is shared per case.
   await page.getByRole('link', { name: 'Få ett förslag för alla dina ärenden' }).click();
   await heading(page, 'Förslag på lösning');
-  await checked(page);
+  await checkedPage(page);
   await page.getByLabel('Belopp per månad för alla ärenden (kr)').fill('100');
   const refused = page.waitForResponse((r) => r.url().endsWith('/forslag') && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Visa förslag' }).click();
   expect((await refused).status()).toBe(409);
   await page.getByRole('alert').filter({ hasText: 'Beloppet räcker inte' }).waitFor();
-  await checked(page);
+  await checkedPage(page);
   await page.getByLabel('Belopp per månad för alla ärenden (kr)').fill('3 000');
   await page.getByRole('button', { name: 'Visa förslag' }).click();
   await page.locator('#suggestion').waitFor();
@@ -52,7 +44,7 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   const shown = await rows.allInnerTexts();
   expect(shown.some((r) => r.includes(first.caseNumber))).toBe(true);
   expect(shown.some((r) => r.includes(second.caseNumber))).toBe(true);
-  await checked(page, 'collection-suggestion');
+  await checkedPage(page, 'collection-suggestion');
   await page.getByRole('button', { name: 'Godkänn förslaget' }).click();
   await heading(page, 'Inkassoärenden');
   await page.getByRole('status').filter({ hasText: 'Förslaget är godkänt.' }).waitFor();
@@ -75,7 +67,7 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   await approveInTestApp(page, t.baseUrl);
   await heading(page, `Inkassoärende ${first.caseNumber}`);
   expect(await page.locator('#case-mandates').innerText()).toContain('Aktivt');
-  await checked(page);
+  await checkedPage(page);
   await page.getByRole('button', { name: 'Avsluta autogiro' }).click();
   await page.getByRole('status').filter({ hasText: 'Autogirot är avslutat.' }).waitFor();
   expect(await page.locator('#case-mandates').innerText()).toContain('Avslutat');
@@ -86,7 +78,7 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
   await page.getByLabel('Betalt belopp (kr)').fill('1 500,00');
   await page.getByRole('button', { name: 'Skicka kvitto' }).click();
   await page.getByRole('alert').filter({ hasText: 'Bankens referens för betalningen' }).waitFor();
-  await checked(page);
+  await checkedPage(page);
   await page.getByLabel('Bankens referens för betalningen').fill('SEB 2026-11-27 4711');
   await page.getByRole('button', { name: 'Skicka kvitto' }).click();
   await page.getByRole('status').filter({ hasText: 'Vi har tagit emot ditt kvitto' }).waitFor();
@@ -105,7 +97,7 @@ it('R-COLL-6, R-COLL-2: suggested solution over two cases, a receipt being check
     .expect(201);
   await reloadUntil(page, 'inom två bankdagar');
   expect(await page.locator('#case-messages li.message-operator').innerText()).toContain('Handläggare');
-  await checked(page, 'collection-case-receipt-messages');
+  await checkedPage(page, 'collection-case-receipt-messages');
 
   // Someone else cannot post to Anna's case: the page is a 404.
   const bertil = newPerson();
@@ -127,7 +119,7 @@ it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case a
   await page.getByRole('link', { name: 'Dina inkassoärenden' }).click();
   await page.getByRole('link', { name: 'Fullmakter' }).click();
   await heading(page, 'Fullmakter');
-  await checked(page);
+  await checkedPage(page);
 
   // To oneself is refused, naming the field.
   const validUntil = addDays(today(), 90);
@@ -135,17 +127,17 @@ it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case a
   await page.getByLabel('Gäller till och med (ÅÅÅÅ-MM-DD)').fill(validUntil);
   await page.getByRole('button', { name: 'Signera fullmakten med BankID' }).click();
   await page.getByRole('alert').filter({ hasText: 'Du kan inte ge fullmakt till dig själv.' }).waitFor();
-  await checked(page);
+  await checkedPage(page);
 
   // Signed by Dora in the test BankID app: in force.
   await page.getByLabel('Personnummer för den du ger fullmakt (ÅÅÅÅMMDD-XXXX)').fill(erik.personnummer);
   await page.getByRole('button', { name: 'Signera fullmakten med BankID' }).click();
   await page.waitForURL(/\/bankid$/);
-  await checked(page);
+  await checkedPage(page);
   await approveInTestApp(page, t.baseUrl, dora.personnummer);
   await heading(page, 'Fullmakter');
   expect(await page.locator('#given tbody').innerText()).toContain('Gäller');
-  await checked(page, 'powers-of-attorney');
+  await checkedPage(page, 'powers-of-attorney');
 
   // Erik, logged in as himself: "Cases I help with", the case page, a message recorded as his act.
   const { context: other, page: eriksPage } = await phonePage(t);
@@ -156,7 +148,7 @@ it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case a
   await eriksPage.getByLabel('Ditt meddelande').fill('Jag hjälper min mamma med ärendet.');
   await eriksPage.getByRole('button', { name: 'Skicka meddelande' }).click();
   await eriksPage.getByRole('status').filter({ hasText: 'Ditt meddelande är skickat.' }).waitFor();
-  await checked(eriksPage);
+  await checkedPage(eriksPage);
   const acts = await t.h.db
     .selectFrom('collection_helper_acts')
     .select(['helper_customer_id', 'action', 'status'])
@@ -176,13 +168,13 @@ it('R-COLL-8: a power of attorney signed with BankID; the helper sees the case a
 });
 
 it('R-COLL-2: the receipt form attaches the file; too big or not a PDF/JPEG/PNG is the file field’s error', async () => {
-  const greta = newPerson();
-  const gretaId = await customerIdForPersonnummer(h.db, TEST_JWT_SECRET, greta.personnummer);
-  const { caseNumber } = await openCase(gretaId, '9000.00');
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const page = await context.newPage();
-  await logInWithTestApp(page, baseUrl, greta.personnummer);
-  await page.goto(`${baseUrl}/mina-sidor/inkasso/${caseNumber}`);
+  const {
+    customerId: gretaId,
+    cases: [{ caseNumber }],
+    context,
+    page,
+  } = await debtorWithCases(t, ['9000.00']);
+  await page.goto(`${t.baseUrl}/mina-sidor/inkasso/${caseNumber}`);
   const fileLabel = 'Kvittot som fil (valfritt): PDF, JPEG eller PNG, högst 5 MB';
   const fillReceipt = async () => {
     await page.getByLabel('Bankens referens för betalningen').fill('Nordea 4712');
@@ -204,7 +196,7 @@ it('R-COLL-2: the receipt form attaches the file; too big or not a PDF/JPEG/PNG 
   await page.getByRole('alert').filter({ hasText: 'Filen måste vara en PDF, JPEG eller PNG.' }).waitFor();
   expect(await page.getByLabel(fileLabel).getAttribute('aria-invalid')).toBe('true');
   expect(await page.getByLabel('Bankens referens för betalningen').inputValue()).toBe('Nordea 4712');
-  await checked(page, 'collection-receipt-file-type');
+  await checkedPage(page, 'collection-receipt-file-type');
   await page.getByLabel(fileLabel).setInputFiles({
     name: 'kvitto.pdf',
     mimeType: 'application/pdf',
@@ -218,10 +210,10 @@ it('R-COLL-2: the receipt form attaches the file; too big or not a PDF/JPEG/PNG 
   await page.getByLabel(fileLabel).setInputFiles({ name: 'stor.pdf', mimeType: 'application/pdf', buffer: big });
   await send(400);
   await page.getByRole('alert').filter({ hasText: 'Filen är större än 5 MB.' }).waitFor();
-  await checked(page, 'collection-receipt-file-too-big');
+  await checkedPage(page, 'collection-receipt-file-too-big');
 
   // The CSRF token is still checked on the multipart form.
-  const forged = await page.request.post(`${baseUrl}/mina-sidor/inkasso/${caseNumber}/kvitto`, {
+  const forged = await page.request.post(`${t.baseUrl}/mina-sidor/inkasso/${caseNumber}/kvitto`, {
     multipart: { _csrf: 'forged', bankReference: 'x', paidOn: today(), receiptAmount: '1' },
     maxRedirects: 0,
   });
@@ -233,8 +225,8 @@ it('R-COLL-2: the receipt form attaches the file; too big or not a PDF/JPEG/PNG 
   await send(303);
   await page.getByRole('status').filter({ hasText: 'Vi har tagit emot ditt kvitto' }).waitFor();
   expect(await page.locator('#case-receipts tbody').innerText()).toContain('Kontrolleras (med fil)');
-  await checked(page, 'collection-receipt-file-sent');
-  const stored = await h.db
+  await checkedPage(page, 'collection-receipt-file-sent');
+  const stored = await t.h.db
     .selectFrom('collection_receipt_files as f')
     .innerJoin('collection_receipts as r', 'r.file_id', 'f.id')
     .innerJoin('collection_cases as c', 'c.id', 'f.case_id')

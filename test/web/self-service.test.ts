@@ -13,8 +13,8 @@ import { addDays, stockholmDate } from '../../domain/dates';
 import { TEST_JWT_SECRET } from '../support/api';
 import { newPerson } from '../support/application';
 import { expectLedgerBalanced } from '../support/ledger';
-import { logInWithTestApp } from './browser';
-import { checked, debtorWithCases, heading, phonePage, reloadUntil, useMinaSidor } from '../support/mina-sidor';
+import { checkedPage, logInWithTestApp } from './browser';
+import { debtorWithCases, heading, phonePage, reloadUntil, useMinaSidor } from '../support/mina-sidor';
 
 const t = useMinaSidor();
 
@@ -26,7 +26,7 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
     context,
     page,
   } = await debtorWithCases(t, ['30000.00', '8000.00']);
-  await checked(page);
+  await checkedPage(page);
 
   // The overview: both cases, each claim itemised with its next due date.
   await page.getByRole('link', { name: 'Dina inkassoärenden' }).click();
@@ -34,7 +34,7 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
   expect(await page.locator('#cases > li').count()).toBe(2);
   expect(await page.locator(`#claim-total-${first.caseNumber}`).innerText()).toBe('30 180,00 kr');
   expect(await page.locator(`#claim-total-${second.caseNumber}`).innerText()).toBe('8 180,00 kr');
-  await checked(page, 'collection-cases');
+  await checkedPage(page, 'collection-cases');
 
   // The case page: OCR and bankgiro to pay, the demand on the timeline.
   await page.getByRole('link', { name: `Inkassoärende ${first.caseNumber}` }).click();
@@ -43,7 +43,7 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
   expect(ocr).toMatch(/^\d{8}$/);
   expect(await page.locator('#pay-to').innerText()).toContain('5050-1055');
   await reloadUntil(page, 'Inkassokrav skickat');
-  await checked(page, 'collection-case');
+  await checkedPage(page, 'collection-case');
 
   // R-COLL-9: a payment to the case's OCR shows at once, fees first.
   await request(t.h.app)
@@ -72,7 +72,7 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
   await page.getByRole('button', { name: 'Begär uppskov' }).click();
   expect((await refusedPostponement).status()).toBe(409);
   await page.getByRole('alert').filter({ hasText: 'Uppskov gick inte att bevilja' }).waitFor();
-  await checked(page);
+  await checkedPage(page);
 
   // R-COLL-6: too small an amount is refused with the smallest acceptable one (29 000 + fee 170 over 24 months).
   await page.getByLabel('Belopp per månad (kr)').fill('100');
@@ -81,14 +81,14 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
     .getByRole('alert')
     .filter({ hasText: 'Det minsta belopp vi kan godta är 1 216,00 kr i månaden.' })
     .waitFor();
-  await checked(page, 'collection-plan-refused');
+  await checkedPage(page, 'collection-plan-refused');
   await page.getByLabel('Belopp per månad (kr)').fill('2 000');
   await page.getByLabel('Betalningsdag i månaden (1–28)').fill('25');
   await page.getByRole('button', { name: 'Föreslå avbetalningsplan' }).click();
   await page.getByRole('status').filter({ hasText: 'Din avbetalningsplan är godkänd.' }).waitFor();
   expect(await page.locator('#case-plan tbody tr').count()).toBe(15);
   expect(await page.locator('#case-status').innerText()).toContain('Avbetalningsplan');
-  await checked(page, 'collection-plan');
+  await checkedPage(page, 'collection-plan');
 
   // R-COLL-7: the other case disputed (an empty reason is named first); collection pauses.
   await page.goto(`${t.baseUrl}/mina-sidor/inkasso/${second.caseNumber}`);
@@ -98,7 +98,7 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
   await page.getByRole('button', { name: 'Bestrid kravet' }).click();
   await page.getByRole('status').filter({ hasText: 'Vi har tagit emot ditt bestridande.' }).waitFor();
   expect(await page.locator('#case-status').innerText()).toContain('Bestridd');
-  await checked(page);
+  await checkedPage(page);
   await expectLedgerBalanced(t.h.db);
 
   // Someone else's case does not exist for Bertil.
@@ -107,7 +107,7 @@ it('R-COLL-2: the debtor’s cases on Mina sidor — pay, invoice copy, postpone
   await logInWithTestApp(bertilsPage, t.baseUrl, bertil.personnummer);
   expect(await bertilsPage.locator('#collection-link').count()).toBe(0);
   expect((await bertilsPage.goto(`${t.baseUrl}/mina-sidor/inkasso/${first.caseNumber}`))!.status()).toBe(404);
-  await checked(bertilsPage);
+  await checkedPage(bertilsPage);
   await other.close();
   await context.close();
 });
@@ -118,18 +118,18 @@ it('R-LOAN-11: contact details on Mina sidor are shown, a wrong number is named,
   await logInWithTestApp(page, t.baseUrl, cecilia.personnummer);
   await page.getByRole('link', { name: 'Kontaktuppgifter' }).click();
   await heading(page, 'Dina kontaktuppgifter');
-  await checked(page);
+  await checkedPage(page);
   await page.getByLabel('E-post').fill(cecilia.email);
   await page.getByLabel('Mobilnummer').fill('12345');
   await page.getByRole('button', { name: 'Spara kontaktuppgifter' }).click();
   await page.getByRole('alert').filter({ hasText: 'Ange ett svenskt mobilnummer' }).waitFor();
-  await checked(page);
+  await checkedPage(page);
   await page.getByLabel('Mobilnummer').fill('070-123 45 67');
   await page.getByRole('button', { name: 'Spara kontaktuppgifter' }).click();
   await page.getByRole('status').filter({ hasText: 'Dina kontaktuppgifter är sparade.' }).waitFor();
   expect(await page.locator('#contact-now').innerText()).toContain('+46701234567');
   expect(await page.locator('#contact-now').innerText()).toContain(cecilia.email);
-  await checked(page, 'contact-details');
+  await checkedPage(page, 'contact-details');
 
   // The same through the API, for integrations: a bad e-mail is a 400 naming the field.
   const customerId = await customerIdForPersonnummer(t.h.db, TEST_JWT_SECRET, cecilia.personnummer);
