@@ -195,7 +195,7 @@ export async function runScenario(
     },
     workflowBundle: ctx.workflowBundle ?? (await bundleWorkflows()),
     interceptors: ctx.workerInterceptors,
-    toolActivities: { ...createDebtorActivities(ctx.db) },
+    toolActivities: { ...createDebtorActivities(ctx.db, adapters?.adapters.bureau) },
   });
 
   const client = ctx.env.client;
