@@ -1,9 +1,12 @@
 /**
  * R-PAY-1, R-SEC-1: a bureau withdrawal the bureau refused for good is shown to operators with
  * what to do — on the back-office's own page, counted on its start page, on the loan's page, and
- * in the operator API — and every one of those requests is in the operator audit.
+ * in the operator API — and every one of those requests is in the operator audit. axe checks the
+ * page in a real browser.
  */
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import {
   markReportsForWithdrawal,
@@ -14,13 +17,21 @@ import { listOperatorAudit } from '../../db/audit-repository';
 import { registerPayment } from '../../db/loan-repository';
 import { type ApiHarness, eventually, startApiHarness } from '../support/api';
 import { insertTestLoan } from '../support/loans';
+import { expectAccessible, launchBrowser, listen } from './browser';
 
 let h: ApiHarness;
+let browser: Browser;
+let server: Server;
+let baseUrl: string;
 
 beforeAll(async () => {
   h = await startApiHarness();
+  ({ server, baseUrl } = await listen(h.app));
+  browser = await launchBrowser();
 }, 120_000);
 afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
   await h?.stop();
 });
 
@@ -161,4 +172,17 @@ it('R-PAY-1: the operator API lists them with the action; a customer is refused 
     ['/v1/operator/bureau-withdrawals/refused', 200],
     ['/v1/operator/bureau-withdrawals/refused', 200],
   ]);
+});
+
+it('the refused withdrawals page is reachable from the navigation and passes axe', async () => {
+  const refused = await refusedLoan('unknown_report');
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${baseUrl}/operator/logga-in`);
+  await page.getByLabel('Your name').fill(`axe-${randomUUID().slice(0, 8)}`);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Back-office', exact: true }).waitFor();
+  await page.getByRole('navigation', { name: 'Back-office' }).getByRole('link', { name: 'Bureau' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Refused bureau withdrawals', exact: true }).waitFor();
+  await page.getByRole('heading', { level: 2, name: new RegExp(`Report ${refused.reportId}`) }).waitFor();
+  await expectAccessible(page);
 });
