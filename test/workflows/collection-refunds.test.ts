@@ -22,6 +22,7 @@ import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { casePaymentSignal, collectionCaseWorkflowId } from '../../workflows/collection-case-messages';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import { eventually } from '../support/api';
+import { recordHistory } from '../support/application';
 import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
 import { newLoanTerms, startLoanWithBorrower } from '../support/loans';
@@ -135,18 +136,26 @@ describe('refunds of collection cases (R-PAY-4, R-COLL-9) on the time-skipping s
       const claim = await claimOnDay(row, day3);
       const paymentId = await payThroughWorkflow(worker, row, formatAmount(claim.plus('250.37')), day3);
 
-      const refundId = `${row.loan_id}:refund:payment:${paymentId}`;
-      const refund = await paidRefund(refundId);
-      expect(refund).toMatchObject({ amount: '250.37', reason: 'collection-overpayment', attempt: 1 });
-      expect((await payoutsOf(refundId)).map((p) => [p.amount, p.toAccount])).toEqual([
-        ['250.37', { kind: 'bankAccount', ...ACCOUNT }],
-      ]);
+      // The payment's own step and the case's close both open a refund of the credit; whichever runs
+      // first takes it all and the other opens nothing: one refund, one payout, exact to the öre.
       await eventually(async () => ((await caseRow(row.id)).status === 'CLOSED_PAID' ? true : undefined), 'close');
       const caseNumber = (await caseRow(row.id)).case_number!;
       await env.client.workflow.getHandle(collectionCaseWorkflowId(caseNumber)).result();
-      // The case's own refund at its close found the credit taken: one refund, one payout.
-      expect(await findRefund(db, `collection-${caseNumber}:refund:close`)).toBeUndefined();
-      expect(await refundsOf(row.loan_id)).toHaveLength(1);
+      await eventually(async () => {
+        const p = await env.client.workflow.getHandle(paymentWorkflowId(paymentId)).describe();
+        return p.status.name === 'COMPLETED' ? true : undefined;
+      }, 'the payment workflow to end');
+      const [opened, ...others] = await refundsOf(row.loan_id);
+      expect(others).toEqual([]);
+      expect([`${row.loan_id}:refund:payment:${paymentId}`, `collection-${caseNumber}:refund:close`]).toContain(
+        opened!.id,
+      );
+      const refund = await paidRefund(opened!.id);
+      expect(refund).toMatchObject({ amount: '250.37', reason: 'collection-overpayment', attempt: 1 });
+      expect((await payoutsOf(refund.id)).map((p) => [p.amount, p.toAccount])).toEqual([
+        ['250.37', { kind: 'bankAccount', ...ACCOUNT }],
+      ]);
+      await recordHistory(env.client, paymentWorkflowId(paymentId), 'payment-to-case-overpaid-refunded');
       const again = await createCollectionRefundActivities({ db }).openCaseRefund({
         caseId: row.id,
         idempotencyKey: `collection-${caseNumber}:refund:again`,
@@ -188,6 +197,7 @@ describe('refunds of collection cases (R-PAY-4, R-COLL-9) on the time-skipping s
       const handle = env.client.workflow.getHandle(collectionCaseWorkflowId(caseNumber));
       await handle.signal(casePaymentSignal, { paymentId: payment.id, paymentDate: day2 });
       expect(await handle.result()).toEqual({ status: 'CLOSED_PAID' });
+      await recordHistory(env.client, handle.workflowId, 'collection-overpaid-refunded-at-close');
 
       const refundId = `collection-${caseNumber}:refund:close`;
       const refund = await paidRefund(refundId);
