@@ -3,7 +3,7 @@
  * workflows/month-end-bench.ts).
  */
 
-/** No-op steps run in this process so far (the month-end baseline counts its second steps). */
+/** No-op steps run in this process so far (the month-end baseline counts its steps). */
 export const benchStepsRun = { total: 0, byStep: new Map<number, number>() };
 
 export function createBenchActivities() {

@@ -13,7 +13,6 @@ import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
 import { contactRoutes } from './routes/contact';
 import { collectionRoutes } from './routes/collection';
-import { collectionSelfServiceRoutes } from './routes/collection-self-service';
 import { helperActAudit } from './collection-access';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { directDebitRoutes } from './routes/direct-debit';
@@ -88,7 +87,6 @@ export function createApp(deps: ApiDeps): Express {
   bureauReportRoutes(routes, deps); // R-PAY-1: refused bureau withdrawals, for operators
   complaintRoutes(routes, deps);
   collectionRoutes(routes, deps);
-  collectionSelfServiceRoutes(routes, deps);
   contactRoutes(routes, deps);
   directDebitRoutes(routes, deps); // R-PAY-3
 

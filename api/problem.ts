@@ -267,6 +267,15 @@ export function refusalProblem(refusal: Refusal, fields: RefusalFields = {}): Pr
   return new ProblemError(status, title, refusal.message, errors.length > 0 ? errors : undefined, type, refusal.rule);
 }
 
+/** A domain decision's value; a refusal is thrown as its problem (fields placed by `fields`). */
+export function orProblem<T>(
+  decision: { ok: true; value: T } | { ok: false; refusal: Refusal },
+  fields: RefusalFields = {},
+): T {
+  if (decision.ok) return decision.value;
+  throw refusalProblem(decision.refusal, fields);
+}
+
 /** gRPC's NOT_FOUND: what an update to a workflow that has just completed is answered with. */
 const GRPC_NOT_FOUND = 5;
 

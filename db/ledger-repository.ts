@@ -3,7 +3,7 @@
  * with their entries; the database refuses an unbalanced posting (deferred trigger).
  */
 import { sql } from 'kysely';
-import type { OpenItem, OpenLineKind } from '../domain/allocation';
+import type { OpenItem, OpenLine, OpenLineKind } from '../domain/allocation';
 import { balancesByAccount, type LedgerAccount, type Posting, RECEIVABLE_ACCOUNTS } from '../domain/ledger';
 import { Decimal } from '../domain/money';
 import type { Db } from './database';
@@ -13,35 +13,31 @@ export async function postToLedger(db: Db, posting: Posting): Promise<boolean> {
   return db.transaction().execute(async (trx) => postInTransaction(trx, posting));
 }
 
-/** For callers that combine a posting with other writes in one transaction. */
+/**
+ * For callers that combine a posting with other writes in one transaction. One statement: the
+ * posting and its entries are inserted together (a data-modifying WITH), so a posting costs one
+ * round trip, not two; when the idempotency key exists nothing is inserted and no row returns.
+ */
 export async function postInTransaction(trx: Db, posting: Posting): Promise<boolean> {
-  const inserted = await trx
-    .insertInto('ledger_postings')
-    .values({
-      idempotency_key: posting.idempotencyKey,
-      loan_id: posting.loanId,
-      type: posting.type,
-      business_date: posting.businessDate,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) return false;
-  await trx
-    .insertInto('ledger_entries')
-    .values(
-      posting.entries.map((e) => ({
-        posting_id: inserted.id,
-        loan_id: posting.loanId,
-        account: e.account,
-        amount: e.amount.toFixed(2),
-        invoice_number: e.invoiceNumber ?? null,
-        line_kind: e.lineKind ?? null,
-        case_id: e.caseId ?? null,
-      })),
+  if (posting.entries.length === 0) throw new Error(`posting ${posting.idempotencyKey} has no entries`);
+  const entries = sql.join(
+    posting.entries.map(
+      (e) =>
+        sql`(${e.account}, ${e.amount.toFixed(2)}::numeric, ${e.invoiceNumber ?? null}::integer, ${e.lineKind ?? null}::text, ${e.caseId ?? null}::text)`,
+    ),
+  );
+  const { rows } = await sql<{ posting_id: string }>`
+    with posting as (
+      insert into ledger_postings (idempotency_key, loan_id, type, business_date)
+      values (${posting.idempotencyKey}, ${posting.loanId}, ${posting.type}, ${posting.businessDate})
+      on conflict (idempotency_key) do nothing
+      returning id
     )
-    .execute();
-  return true;
+    insert into ledger_entries (posting_id, loan_id, account, amount, invoice_number, line_kind, case_id)
+    select posting.id, ${posting.loanId}, e.account, e.amount, e.invoice_number, e.line_kind, e.case_id
+    from posting cross join (values ${entries}) as e (account, amount, invoice_number, line_kind, case_id)
+    returning posting_id`.execute(trx);
+  return rows.length > 0;
 }
 
 export async function loanAccountBalances(db: Db, loanId: string): Promise<Record<LedgerAccount, Decimal>> {
@@ -59,6 +55,16 @@ export async function loanAccountBalances(db: Db, loanId: string): Promise<Recor
  * receivable entries tagged with invoice and line, oldest due date first.
  */
 export async function openInvoiceItems(db: Db, loanId: string): Promise<OpenItem[]> {
+  return (await openInvoiceItemsWithDunning(db, loanId)).map(({ id, dueDate, lines }) => ({ id, dueDate, lines }));
+}
+
+export type OpenItemWithDunning = OpenItem & { lateFeeChargedOn: string | null; reminderSentOn: string | null };
+
+/**
+ * The open items (openInvoiceItems) with their invoices' dunning dates (R-LOAN-3), read by the same
+ * query: what a loan's snapshot needs, in one round trip.
+ */
+export async function openInvoiceItemsWithDunning(db: Db, loanId: string): Promise<OpenItemWithDunning[]> {
   // Sum the loan's entries per invoice line first, then look up the due dates of the few open
   // lines: joining before grouping lets the planner pick a nested loop over every entry × invoice
   // when the statistics are young (a new book, a simulation), which grows with the square of the loan's age.
@@ -74,14 +80,27 @@ export async function openInvoiceItems(db: Db, loanId: string): Promise<OpenItem
   const rows = await db
     .selectFrom(open)
     .innerJoin('invoices as i', (j) => j.onRef('i.number', '=', 'o.invoice_number').on('i.loan_id', '=', loanId))
-    .select(['o.invoice_number', 'o.line_kind', 'i.due_date', 'o.remaining'])
+    .select([
+      'o.invoice_number',
+      'o.line_kind',
+      'i.due_date',
+      'o.remaining',
+      'i.late_fee_charged_on',
+      'i.reminder_sent_on',
+    ])
     .orderBy('i.due_date')
     .orderBy('o.invoice_number')
     .execute();
-  const items = new Map<number, { id: string; dueDate: string; lines: { kind: OpenLineKind; remaining: Decimal }[] }>();
+  const items = new Map<number, OpenItemWithDunning & { lines: OpenLine[] }>();
   for (const r of rows) {
     const number = r.invoice_number!;
-    const item = items.get(number) ?? { id: String(number), dueDate: r.due_date, lines: [] };
+    const item = items.get(number) ?? {
+      id: String(number),
+      dueDate: r.due_date,
+      lines: [],
+      lateFeeChargedOn: r.late_fee_charged_on,
+      reminderSentOn: r.reminder_sent_on,
+    };
     item.lines.push({ kind: r.line_kind as OpenLineKind, remaining: new Decimal(r.remaining) });
     items.set(number, item);
   }

@@ -78,21 +78,6 @@ export async function nextInvoiceNumber(db: Db, loanId: string): Promise<number>
   return Number(row.n ?? 0) + 1;
 }
 
-/** The dunning dates (R-LOAN-3) of the given invoices. */
-export async function invoiceDunning(
-  db: Db,
-  loanId: string,
-  numbers: readonly number[],
-): Promise<Pick<InvoiceRow, 'number' | 'late_fee_charged_on' | 'reminder_sent_on'>[]> {
-  if (numbers.length === 0) return [];
-  return db
-    .selectFrom('invoices')
-    .select(['number', 'late_fee_charged_on', 'reminder_sent_on'])
-    .where('loan_id', '=', loanId)
-    .where('number', 'in', [...numbers])
-    .execute();
-}
-
 export async function listInstallmentInvoices(
   db: Db,
   loanId: string,

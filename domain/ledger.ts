@@ -376,6 +376,17 @@ export function balancesByAccount(
   return out;
 }
 
+/** The balances once `postings` are written on top of `balances` (exact: the same sums the ledger makes). */
+export function balancesAfter(
+  balances: Readonly<Record<LedgerAccount, Decimal>>,
+  postings: readonly Pick<Posting, 'entries'>[],
+): Record<LedgerAccount, Decimal> {
+  return balancesByAccount([
+    ...LEDGER_ACCOUNTS.map((account) => ({ account, amount: balances[account] })),
+    ...postings.flatMap((p) => p.entries),
+  ]);
+}
+
 /** What the customer owes: the sum of the receivable accounts. */
 export function customerDebt(balances: Record<LedgerAccount, Decimal>): Decimal {
   return sumAmounts(RECEIVABLE_ACCOUNTS.map((a) => balances[a]));

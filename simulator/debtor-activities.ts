@@ -1,8 +1,9 @@
 /**
  * The simulated debtor's activities (workflows/simulated-debtor.ts), run only by the simulator's
  * worker: a payment is registered like a bank file's (to the case's OCR reference) and applied as
- * the payment workflow applies one (`registerAndApplyPayment`); every other act is the case workflow's update, sent with
- * the Temporal client as the API sends it (api/routes/collection.ts). A refusal is a result.
+ * the payment workflow applies one (`registerAndApplyPayment`); every other act is the case
+ * workflow's update, sent with the Temporal client as the API sends it (api/routes/collection/).
+ * A refusal is a result.
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';

@@ -5,6 +5,7 @@ import { markRateChangeApplied, scheduledRateChangesUpTo } from '../../db/rate-c
 import { monthlyRate } from '../../domain/annuity';
 import { installmentInvoiceLines } from '../../domain/invoicing';
 import { isInvoicedLoanStatus } from '../../domain/loan-statuses';
+import { balancesAfter } from '../../domain/ledger';
 import { Decimal, ZERO } from '../../domain/money';
 import { DEFAULT_PRODUCT, type NoticeChannel } from '../../domain/product';
 import { rateChangeMonthAdjustment, rateInForce } from '../../domain/rate-change';
@@ -36,14 +37,17 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
       const snapshot = await withNotices(async (trx, notices) => {
         const loan = await lockLoan(trx, input.loanId);
         const existing = await findInvoice(trx, input.loanId, input.number);
-        if (existing || !isInvoicedLoanStatus(loan.status)) return loanSnapshot(trx, input.loanId);
+        // The snapshot reuses the locked row (nothing here changes its status or term) and the
+        // balances read once below: no statement reads again what this transaction knows.
+        if (existing || !isInvoicedLoanStatus(loan.status)) return loanSnapshot(trx, input.loanId, { loan });
+        const balances = await loanAccountBalances(trx, input.loanId);
         const scheduled = await scheduledRateChangesUpTo(trx, input.loanId, input.number);
         const inForce = rateInForce({
           number: input.number,
           termMonths: loan.term_months,
           nominalRatePercent: loan.nominal_rate_percent,
           monthlyPayment: loan.monthly_payment,
-          principalOutstanding: (await loanAccountBalances(trx, input.loanId)).principal_outstanding,
+          principalOutstanding: balances.principal_outstanding,
           scheduled: scheduled.map((c) => ({
             changeId: c.change_id,
             firstInstallment: c.first_installment,
@@ -58,8 +62,9 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
             nominal_rate_percent: inForce.nominalRatePercent,
             monthly_payment: inForce.monthlyPayment,
           });
-        const { principal_outstanding } = await loanAccountBalances(trx, input.loanId);
-        if (!principal_outstanding.greaterThan(0)) return loanSnapshot(trx, input.loanId);
+        // Applying a rate change moves no money: the balances read above still hold.
+        const { principal_outstanding } = balances;
+        if (!principal_outstanding.greaterThan(0)) return loanSnapshot(trx, input.loanId, { loan, balances });
         const split = installmentSplit(
           principal_outstanding,
           monthlyRate(new Decimal(inForce.nominalRatePercent)),
@@ -83,7 +88,7 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
           noticeFee: noticeFee(loan.notice_channel as NoticeChannel),
           setupFee: input.number === 1 ? new Decimal(DEFAULT_PRODUCT.fees.setup) : ZERO,
         });
-        const { ocrReference, total } = await writeInvoice(
+        const { ocrReference, total, posting } = await writeInvoice(
           trx,
           loan,
           { number: input.number, issueDate: input.issueDate, dueDate: input.dueDate, kind: 'installment' },
@@ -106,7 +111,7 @@ export function createInvoicingActivities({ withNotices }: LoanActivityContext) 
           date: input.issueDate,
           byPost: loan.notice_channel === 'paper',
         });
-        return loanSnapshot(trx, input.loanId);
+        return loanSnapshot(trx, input.loanId, { loan, balances: balancesAfter(balances, [posting]) });
       });
       if (issued !== undefined) {
         businessMetrics.invoicesIssued.inc();

@@ -12,7 +12,7 @@ import { DEFAULT_PRODUCT } from '../../domain/product';
 import type { OpenLineKind } from '../../domain/allocation';
 import type { IsoDate } from '../../domain/dates';
 import { installmentInvoiceLines, invoiceTotal, remainingPaymentPlan } from '../../domain/invoicing';
-import { chargePosting, invoicePosting } from '../../domain/ledger';
+import { chargePosting, invoicePosting, type Posting } from '../../domain/ledger';
 import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import { invoiceOcrReference } from '../../domain/ocr';
 import { idempotencyKey } from '../../domain/idempotency';
@@ -83,13 +83,13 @@ export async function chargeLateFeesOfLateInvoices(trx: Db, loanId: string, date
   }
 }
 
-/** An invoice document and its ledger posting (R-LOAN-1), once per invoice number. */
+/** An invoice document and its ledger posting (R-LOAN-1), once per invoice number; returns the posting too. */
 export async function writeInvoice(
   trx: Db,
   loan: Pick<LoanRow, 'id' | 'contract_number'>,
   invoice: { number: number; issueDate: IsoDate; dueDate: IsoDate; kind: string },
   lines: { kind: OpenLineKind; amount: Decimal }[],
-): Promise<{ ocrReference: string; total: Decimal }> {
+): Promise<{ ocrReference: string; total: Decimal; posting: Posting }> {
   const total = invoiceTotal(lines);
   const ocrReference = invoiceOcrReference(loan.contract_number, invoice.number);
   await insertInvoice(trx, {
@@ -107,8 +107,9 @@ export async function writeInvoice(
     total: formatAmount(total),
     kind: invoice.kind,
   });
-  await postInTransaction(trx, invoicePosting(loan.id, invoice.number, invoice.issueDate, lines));
-  return { ocrReference, total };
+  const posting = invoicePosting(loan.id, invoice.number, invoice.issueDate, lines);
+  await postInTransaction(trx, posting);
+  return { ocrReference, total, posting };
 }
 
 /** A payoff or withdrawal invoice: the principal and interest given, no fees. */

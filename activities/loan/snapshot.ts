@@ -1,12 +1,12 @@
 /** The loan as the ledger and the loan's records say it is now: what every loan activity returns. */
 import type { Db } from '../../db/database';
 import { latestEarlyRepaymentStatus } from '../../db/early-repayment-repository';
-import { loanAccountBalances, openInvoiceItems } from '../../db/ledger-repository';
-import { findLoanOrThrow, invoiceDunning } from '../../db/loan-repository';
+import { loanAccountBalances, openInvoiceItemsWithDunning } from '../../db/ledger-repository';
+import { findLoanOrThrow, type LoanRow } from '../../db/loan-repository';
 import { totalRemaining } from '../../domain/allocation';
 import type { IsoDate } from '../../domain/dates';
-import { customerDebt } from '../../domain/ledger';
-import { formatAmount } from '../../domain/money';
+import { customerDebt, type LedgerAccount } from '../../domain/ledger';
+import { type Decimal, formatAmount } from '../../domain/money';
 import type { EarlyRepaymentOrder } from '../../domain/loan-actions';
 
 export interface LoanSnapshot {
@@ -28,19 +28,22 @@ export interface LoanSnapshot {
   earlyRepaymentStatus: EarlyRepaymentOrder['status'] | null;
 }
 
-export async function loanSnapshot(db: Db, loanId: string): Promise<LoanSnapshot> {
-  const loan = await findLoanOrThrow(db, loanId);
-  const [balances, items, orderStatus] = await Promise.all([
-    loanAccountBalances(db, loanId),
-    openInvoiceItems(db, loanId),
+/**
+ * What the transaction that calls it already holds need not be read again: `known.loan` (its
+ * locked row, when the transaction has not changed its status or term) and `known.balances` (the
+ * balances it read, plus the postings it wrote: ledgerBalancesAfter).
+ */
+export async function loanSnapshot(
+  db: Db,
+  loanId: string,
+  known: { loan?: Pick<LoanRow, 'status' | 'term_months'>; balances?: Record<LedgerAccount, Decimal> } = {},
+): Promise<LoanSnapshot> {
+  const loan = known.loan ?? (await findLoanOrThrow(db, loanId));
+  const balances = known.balances ?? (await loanAccountBalances(db, loanId));
+  const [items, orderStatus] = await Promise.all([
+    openInvoiceItemsWithDunning(db, loanId),
     latestEarlyRepaymentStatus(db, loanId),
   ]);
-  const rows = await invoiceDunning(
-    db,
-    loanId,
-    items.map((i) => Number(i.id)),
-  );
-  const byNumber = new Map(rows.map((r) => [r.number, r]));
   return {
     status: loan.status,
     principalOutstanding: formatAmount(balances.principal_outstanding),
@@ -49,8 +52,8 @@ export async function loanSnapshot(db: Db, loanId: string): Promise<LoanSnapshot
     openInvoices: items.map((i) => ({
       number: Number(i.id),
       dueDate: i.dueDate,
-      lateFeeCharged: !!byNumber.get(Number(i.id))?.late_fee_charged_on,
-      reminderSent: !!byNumber.get(Number(i.id))?.reminder_sent_on,
+      lateFeeCharged: !!i.lateFeeChargedOn,
+      reminderSent: !!i.reminderSentOn,
       remaining: formatAmount(totalRemaining([i])),
     })),
     earlyRepaymentStatus: (orderStatus as EarlyRepaymentOrder['status'] | undefined) ?? null,

@@ -17,20 +17,16 @@ import {
   mandateWorkflowId,
 } from '../../workflows/direct-debit-messages';
 import type { Principal } from '../auth';
+import { caseParams } from '../collection-case';
 import type { ApiDeps } from '../deps';
 import { mayAccessLoan } from '../loan-access';
 import { notFound, ProblemError } from '../problem';
 import type { ApiRoutes } from '../routing';
 import { personnummerString } from '../schemas';
+import { endUserIp } from '../security';
 import { z } from '../zod';
 
 const TAG = 'direct debit';
-
-/** The end user's IP as BankID wants it (as api/routes/applications.ts's endUserIp; routes never import routes). */
-function endUserIp(req: { ip?: string }): string {
-  const ip = req.ip ?? '127.0.0.1';
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip === '::1' ? '127.0.0.1' : ip;
-}
 
 /** A refusal by R-PAY-3: 409 naming the rule (and the field, when one is to blame). */
 const refused = (detail: string, field?: string) =>
@@ -244,7 +240,7 @@ export function directDebitRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       'mandate per case; a closed case takes none (409 naming R-PAY-3).',
     tags: [TAG],
     auth: ['customer'],
-    params: z.object({ caseNumber: z.string().regex(/^\d{6,9}$/, 'not a case number') }),
+    params: caseParams,
     body: mandateBody,
     responses: {
       201: { description: 'the mandate, waiting for the BankID signature', schema: signingSchema },
