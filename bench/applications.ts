@@ -45,6 +45,7 @@ import { applicationWorkflow } from '../workflows/application';
 import { acceptOfferUpdate, answersUpdate, identifyUpdate } from '../workflows/application-messages';
 import { type ApplicationInput, applicationWorkflowId } from '../domain/application-state';
 import { applicationBaselineWorkflow } from '../workflows/application-bench';
+import { loanWorkflowId } from '../workflows/loan-messages';
 import {
   type ActivityTimes,
   activityTimer,
@@ -213,6 +214,8 @@ async function main(): Promise<void> {
   let activitiesPerApplication = 0;
   let localActivitiesPerApplication = 0;
   let eventsPerApplication = 0;
+  /** The loan the first measured application started: its history so far (not in the baseline). */
+  let loanEvents = '';
   const eventsByType = new Map<string, number>();
   /** Polls the projection (what the API's GET /v1/applications/:id reads) until `done`. */
   const until = async (done: () => Promise<boolean>) => {
@@ -267,6 +270,8 @@ async function main(): Promise<void> {
         eventsByType.set(type, (eventsByType.get(type) ?? 0) + 1);
       }
       activitiesPerApplication = events.filter((e) => e.activityTaskScheduledEventAttributes).length;
+      const loan = (await client.workflow.getHandle(loanWorkflowId(outcome.loanId!)).fetchHistory()).events ?? [];
+      loanEvents = `${loan.length} history events, ${loan.filter((e) => e.activityTaskScheduledEventAttributes).length} activities, ${loan.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length} local ones`;
       localActivitiesPerApplication = events.filter(
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
       ).length;
@@ -373,6 +378,7 @@ async function main(): Promise<void> {
     '',
     `plateau: applications ${rate(appPlateau.appSeconds).toFixed(2)}/s (concurrency ${appPlateau.concurrency}), baseline ${rate(basePlateau.baseSeconds).toFixed(2)}/s (concurrency ${basePlateau.concurrency}); ratio at the plateaus ${(rate(appPlateau.appSeconds) / rate(basePlateau.baseSeconds)).toFixed(2)} (target ≥ 0.80)`,
     `per application: ${activitiesPerApplication} activities and ${localActivitiesPerApplication} local ones, ${eventsPerApplication} history events (target ≤ 120); payouts at the bank: ${payouts} (one per application, the warm-up's included)`,
+    `the loan each application starts runs on the same worker (the baseline starts none); when the application has closed it has ${loanEvents}`,
     `history events by type: ${[...eventsByType]
       .sort((a, b) => b[1] - a[1])
       .map(([type, n]) => `${type.replace(/EventAttributes$/, '')} ${n}`)
