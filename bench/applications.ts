@@ -206,7 +206,11 @@ async function main(): Promise<void> {
   const running = worker.run();
   const client = new Client({ connection: server.connection, dataConverter });
   const sampleCpu = cpuSampler(customerDb, (name, pid) =>
-    pid === doubles.pid || name === 'node' ? 'sandbox doubles (own process)' : `Temporal dev server (${name})`,
+    pid === doubles.pid
+      ? 'sandbox doubles (own process)'
+      : name.startsWith('temporal')
+        ? 'Temporal dev server'
+        : `other processes this one started (${name})`,
   );
 
   const submitToPayout: number[] = [];

@@ -113,20 +113,20 @@ function descendants(root: number): Map<number, string> {
 export type CpuSample = Map<string, number>;
 
 /**
- * Samples the CPU of this process's threads (grouped: the main JavaScript thread, the workflow
- * threads, the Temporal core's and libuv's), of the processes it started (by `childLabel`) and of
+ * Samples the CPU of this process's threads (grouped: the main JavaScript thread, Node's other
+ * threads, the rest), of the processes it started (by `childLabel`) and of
  * the PostgreSQL backends connected to `db`'s database. A backend that disconnects within a phase
  * takes its CPU along; the pool keeps its connections open while busy.
  */
 export function cpuSampler(db: Db, childLabel: (name: string, pid: number) => string) {
   const linux = os.platform() === 'linux';
   const backends = new Map<number, number>(); // pid → CPU ms at the last sample
+  // Node names its own threads "node" (the workflow thread and V8's background GC and compiler
+  // threads alike), so only the main thread is told apart by its id.
   const threadGroup = (tid: number, name: string): string => {
-    if (tid === process.pid) return 'worker process: main JS thread (activities, doubles, client)';
-    if (/^(node|tsx)$/.test(name) || name.startsWith('WorkerThread'))
-      return 'worker process: workflow threads (sandbox)';
-    if (name.startsWith('libuv')) return 'worker process: libuv pool (crypto, dns)';
-    return 'worker process: Temporal core (Rust), V8 GC and other threads';
+    if (tid === process.pid) return 'worker process: main JS thread (activities, the customer, in-process doubles)';
+    if (name === 'node') return 'worker process: workflow thread and V8 background threads (GC, compiler)';
+    return 'worker process: other threads (Temporal core in Rust, libuv pool)';
   };
   return async (): Promise<CpuSample> => {
     const sample: CpuSample = new Map();
