@@ -453,6 +453,10 @@ function attribution(app: PhaseCost, base: PhaseCost, calls: { updates: number; 
 }
 
 main().catch((err) => {
-  process.stderr.write(`bench:applications failed: ${(err as Error).stack ?? err}\n`);
+  // A failed update or workflow says why in its cause (the refusal, the activity's failure).
+  const causes: string[] = [];
+  for (let e = (err as Error).cause as Error | undefined; e; e = e.cause as Error | undefined)
+    causes.push(`caused by: ${e.stack ?? e}`);
+  process.stderr.write(`bench:applications failed: ${(err as Error).stack ?? err}\n${causes.join('\n')}\n`);
   process.exit(1);
 });
