@@ -141,8 +141,8 @@ export default tseslint.config(
   },
   {
     // A folder of routes (api/routes/collection/) has an index that registers its features: the one
-    // module that imports routes. The old self-service path re-exports it for the pages (web/).
-    files: ['api/routes/*/index.ts', 'api/routes/collection-self-service.ts'],
+    // module that imports routes.
+    files: ['api/routes/*/index.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: API_PATTERNS }] },
   },
   {

@@ -12,11 +12,10 @@ import { failFastOnAdapterRefusal } from './adapter-failure';
 import type { PayoutDestination } from '../adapters/bank-payout';
 import {
   assignContractNumber,
-  findApplication,
   findSubmittedAnswers,
   findVendor,
   listApplicationPayouts,
-  projectApplication,
+  projectApplicationOverPrevious,
   recordPayout,
 } from '../db/application-repository';
 import { saveBankIdQrSecret } from '../db/bankid-qr-repository';
@@ -64,10 +63,8 @@ export function createApplicationActivities(db: Db, adapters: Adapters, options:
     async projectApplication(input: { snapshot: ApplicationSnapshot; event?: ApplicationEvent }): Promise<boolean> {
       // Operators' counter: an application closing (PAID_OUT, REJECTED, …) is counted once, when
       // its projection first takes the terminal status.
-      const closing = TERMINAL_STATUSES.includes(input.snapshot.status);
-      const before = closing ? (await findApplication(db, input.snapshot.id))?.status : undefined;
-      const applied = await projectApplication(db, input.snapshot, input.event);
-      if (closing && applied && before !== input.snapshot.status)
+      const { applied, previousStatus } = await projectApplicationOverPrevious(db, input.snapshot, input.event);
+      if (TERMINAL_STATUSES.includes(input.snapshot.status) && applied && previousStatus !== input.snapshot.status)
         businessMetrics.applicationsClosed.inc({ outcome: input.snapshot.status });
       return applied;
     },

@@ -3,12 +3,11 @@
  * with BankID and cancelled on request; draws are requested on a due date, once per idempotency key
  * (the first attempt's amount is recorded before the service is asked, so a retry asks for the same
  * draw), and a paid draw is registered and applied exactly as a bank file's payment is
- * (db/loan-repository registerPayment, then applyPaymentToLoan) under the bank reference
+ * (activities/loan/payments registerAndApplyPayment, bureau client included) under the bank reference
  * `autogiro:<drawId>`, so it is booked once. A refused draw books nothing: the invoice stays unpaid
  * and the loan's late path follows; a plan installment counts as missed (R-COLL-6).
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { randomUUID } from 'node:crypto';
 import type { Adapters } from '../adapters';
 import type { DrawResult } from '../adapters/direct-debit';
 import { findCollectionCase } from '../db/collection-case-repository';
@@ -28,12 +27,12 @@ import {
   settleDraw,
 } from '../db/direct-debit-repository';
 import { openInvoiceItems } from '../db/ledger-repository';
-import { findInvoice, findLoan, registerPayment } from '../db/loan-repository';
+import { findInvoice, findLoan } from '../db/loan-repository';
 import { totalRemaining } from '../domain/allocation';
 import { type IsoDate, stockholmDate } from '../domain/dates';
 import { Decimal, formatAmount } from '../domain/money';
 import { failFastOnAdapterRefusal } from './adapter-failure';
-import { applyPaymentToLoan } from './loan/payments';
+import { registerAndApplyPayment } from './loan/payments';
 import { deliverNotice } from './notices';
 import {
   type DirectDebitNotice,
@@ -189,15 +188,14 @@ export function createDirectDebitActivities(db: Db, adapters: Adapters) {
       });
       return { outcome: 'refused', amount: row.amount, reason };
     }
-    // The same registration a bank file's payment gets (R-LOAN-2, R-COLL-9), once per draw.
-    const payment = await registerPayment(db, {
-      id: randomUUID(),
+    // The same registration and application a bank file's payment gets (R-LOAN-2, R-COLL-9, R-PAY-1:
+    // bureau withdrawals included), once per draw. A draw is paid only with real adapters.
+    const { payment } = await registerAndApplyPayment(db, adapters.bureau, {
       bankReference: `autogiro:${result.drawId}`,
       ocrReference: ocr,
       amount: formatAmount(new Decimal(result.amount)),
       paymentDate: row.due_date,
     });
-    await applyPaymentToLoan(db, payment.id);
     await settleDraw(db, row.idempotency_key, {
       status: 'PAID',
       draw_id: result.drawId,

@@ -1,16 +1,17 @@
 /**
  * The lifecycle simulator's borrower side (workflows/simulated-borrower.ts): payments registered
- * through the same path a bank payment file takes (`registerPayment`, matched by OCR reference)
- * and applied by the same function the payment workflow runs (`applyPaymentToLoan`), never written
- * around them. Each registration is idempotent by its bank reference, each application by payment.
+ * and applied the way every payment an activity receives is (`registerAndApplyPayment`: a bank
+ * file's registration, matched by OCR reference, and the payment workflow's application, bureau
+ * client included, R-PAY-1), never written around them. Each registration is idempotent by its
+ * bank reference, each application by payment.
  */
-import { randomUUID } from 'node:crypto';
+import type { BureauClient } from '../adapters/bureau';
 import type { Db } from '../db/database';
 import { openInvoiceItems } from '../db/ledger-repository';
-import { findInvoice, findLoan, registerPayment } from '../db/loan-repository';
+import { findInvoice, findLoan } from '../db/loan-repository';
 import { totalRemaining } from '../domain/allocation';
 import { hasLoanEnded } from '../domain/loan-statuses';
-import { applyPaymentToLoan } from './loan/payments';
+import { registerAndApplyPayment } from './loan/payments';
 import { formatAmount } from '../domain/money';
 
 export interface SimulatedPaymentResult {
@@ -23,7 +24,8 @@ export interface SimulatedPaymentResult {
   loanOpen: boolean;
 }
 
-export function createSimulationActivities(db: Db) {
+/** `bureau`: the worker's bureau client (absent when it runs without adapters). */
+export function createSimulationActivities(db: Db, bureau: BureauClient | undefined) {
   async function loanStatus(loanId: string): Promise<string> {
     const loan = await findLoan(db, loanId);
     // The loan workflow opens the loan first; until then this activity is retried.
@@ -31,9 +33,9 @@ export function createSimulationActivities(db: Db) {
     return loan.status;
   }
 
-  async function applied(paymentId: string): Promise<SimulatedPaymentResult> {
-    const outcome = await applyPaymentToLoan(db, paymentId);
-    return { paymentId, paymentDate: outcome.paymentDate, wakeLoan: outcome.wakeLoan, loanOpen: true };
+  async function pay(payment: Parameters<typeof registerAndApplyPayment>[2]): Promise<SimulatedPaymentResult> {
+    const { payment: registered, outcome } = await registerAndApplyPayment(db, bureau, payment);
+    return { paymentId: registered.id, paymentDate: outcome.paymentDate, wakeLoan: outcome.wakeLoan, loanOpen: true };
   }
 
   return {
@@ -53,15 +55,13 @@ export function createSimulationActivities(db: Db) {
       const open = (await openInvoiceItems(db, input.loanId)).filter((i) => i.id === String(input.invoiceNumber));
       const due = totalRemaining(open);
       if (due.lessThanOrEqualTo(0)) return { paymentId: null, loanOpen: true };
-      const payment = await registerPayment(db, {
-        id: randomUUID(),
+      return pay({
         bankReference: `borrower:${input.loanId}:${input.invoiceNumber}:${input.paymentDate}`,
         ocrReference: invoice.ocr_reference,
         amount: formatAmount(due),
         paymentDate: input.paymentDate,
         bookingDate: input.paymentDate, // the simulated day (the wall clock is not the simulation's)
       });
-      return applied(payment.id);
     },
 
     /**
@@ -81,15 +81,13 @@ export function createSimulationActivities(db: Db) {
       const loan = await findLoan(db, input.loanId);
       if (!loan) throw new Error(`loan ${input.loanId} is not opened yet`);
       if (hasLoanEnded(loan.status)) return { paymentId: null, loanOpen: false };
-      const payment = await registerPayment(db, {
-        id: randomUUID(),
+      return pay({
         bankReference: `simulation:${input.loanId}:${input.reference}`,
         ocrReference: loan.ocr_reference,
         amount: input.amount,
         paymentDate: input.paymentDate,
         ...(input.bookingDate ? { bookingDate: input.bookingDate } : {}),
       });
-      return applied(payment.id);
     },
   };
 }

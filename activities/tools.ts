@@ -9,7 +9,7 @@ import { createSimulationActivities } from './simulation';
 export function createToolActivities(deps: ActivityDeps) {
   return {
     ...createActivities(deps),
-    ...createSimulationActivities(deps.db),
+    ...createSimulationActivities(deps.db, deps.adapters?.bureau), // R-PAY-1: as the payment workflow applies
     ...createBenchActivities(),
   };
 }

@@ -24,6 +24,7 @@ import { paymentFileRoutes, PAYMENT_FILE_MAX_BYTES, PAYMENT_FILE_MEDIA_TYPES } f
 import { paymentRoutes } from './routes/payments';
 import { quoteRoutes } from './routes/quotes';
 import { refundRoutes } from './routes/refunds';
+import { bureauReportRoutes } from './routes/bureau-reports';
 import { applicationRoutes } from './routes/applications';
 import { sandboxRoutes } from './routes/sandbox';
 import { sandboxLoanRoutes } from './routes/sandbox-loans';
@@ -83,6 +84,7 @@ export function createApp(deps: ApiDeps): Express {
   paymentRoutes(routes, deps);
   paymentFileRoutes(routes, deps);
   refundRoutes(routes, deps);
+  bureauReportRoutes(routes, deps); // R-PAY-1: refused bureau withdrawals, for operators
   complaintRoutes(routes, deps);
   collectionRoutes(routes, deps);
   contactRoutes(routes, deps);

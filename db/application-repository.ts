@@ -41,107 +41,105 @@ const json = (v: unknown) => JSON.stringify(v);
  * Returns whether the snapshot was applied.
  */
 export async function projectApplication(
-  db: Db,
+  db: Executor,
   snapshot: ApplicationSnapshot,
   event?: ApplicationEvent,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const row = {
-      id: snapshot.id,
-      reference: snapshot.reference,
-      workflow_id: snapshot.workflowId,
-      contract_number: snapshot.contractNumber,
-      vendor_id: snapshot.vendorId,
-      created_by: snapshot.createdBy,
-      creator_customer_id: snapshot.creatorCustomerId,
-      status: snapshot.status,
-      step: snapshot.step,
-      amount: snapshot.amount,
-      term_months: snapshot.termMonths,
-      notice_channel: snapshot.noticeChannel,
-      payout_account: snapshot.payoutAccount ? json(snapshot.payoutAccount) : null,
-      consolidation_loans: json(snapshot.consolidation),
-      decision: snapshot.decision ? json(snapshot.decision) : null,
-      offer: snapshot.offer ? json(snapshot.offer) : null,
-      income_verification: snapshot.incomeVerification ? json(snapshot.incomeVerification) : null,
-      payout_status: snapshot.payoutStatus,
-      loan_id: snapshot.loanId,
-      state_version: snapshot.version,
-      created_at: snapshot.createdAt,
-      valid_until: snapshot.validUntil,
-      submitted_at: snapshot.submittedAt,
-      decided_at: snapshot.decidedAt,
-      closed_at: snapshot.closedAt,
-      updated_at: snapshot.updatedAt,
-    };
-    const { id: _id, reference: _ref, workflow_id: _wf, ...changes } = row;
-    const applied = await trx
-      .insertInto('applications')
-      .values(row)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet(changes).where('applications.state_version', '<', snapshot.version),
-      )
-      .returning('id')
-      .executeTakeFirst();
-    if (applied) {
-      for (const a of snapshot.applicants) {
-        const applicant = {
-          application_id: snapshot.id,
-          idx: a.index,
-          personnummer: a.personnummer,
-          email: a.email,
-          phone: a.phone,
-          customer_id: a.customerId,
-          status: a.status,
-          invite_code_hash: a.inviteCode ? hashInviteCode(a.inviteCode) : null,
-          identified_at: a.identifiedAt,
-          ...(a.name ? { name: a.name } : {}),
-          submitted_at: a.submittedAt,
-          signed_at: a.signedAt,
-        };
-        const { application_id: _a, idx: _i, ...applicantChanges } = applicant;
-        await trx
-          .insertInto('applicants')
-          .values(applicant)
-          .onConflict((oc) => oc.columns(['application_id', 'idx']).doUpdateSet(applicantChanges))
-          .execute();
-        if (a.answers) {
-          const answers = {
-            application_id: snapshot.id,
-            applicant_idx: a.index,
-            personnummer: a.personnummer,
-            answers: json(a.answers),
-            submitted_on: a.answersSubmittedOn,
-            updated_at: snapshot.updatedAt,
-          };
-          const { application_id: _aa, applicant_idx: _ai, ...answerChanges } = answers;
-          await trx
-            .insertInto('application_answers')
-            .values(answers)
-            .onConflict((oc) => oc.columns(['application_id', 'applicant_idx']).doUpdateSet(answerChanges))
-            .execute();
-        }
-      }
-    }
-    if (event) await insertEvent(trx, snapshot.id, event);
-    return applied !== undefined;
-  });
+  return (await projectApplicationOverPrevious(db, snapshot, event)).applied;
 }
 
-async function insertEvent(db: Executor, applicationId: string, event: ApplicationEvent): Promise<void> {
-  await db
-    .insertInto('application_events')
-    .values({
-      application_id: applicationId,
-      seq: event.seq,
-      type: event.type,
-      status: event.status,
-      actor: event.actor,
-      detail: json(event.detail),
-      occurred_at: event.occurredAt,
-    })
-    .onConflict((oc) => oc.columns(['application_id', 'seq']).doNothing())
-    .execute();
+/**
+ * `projectApplication` in one statement (one round trip, no transaction to open and commit: the
+ * application is written at every step of its workflow), which also tells the status stored
+ * before it. The applicants and answers are written only with a newer application row; the event
+ * is inserted once by (application, seq) either way.
+ */
+export async function projectApplicationOverPrevious(
+  db: Executor,
+  snapshot: ApplicationSnapshot,
+  event?: ApplicationEvent,
+): Promise<{ applied: boolean; previousStatus: ApplicationStatus | null }> {
+  const s = snapshot;
+  const jsonOrNull = (v: unknown) => (v ? json(v) : null);
+  const applicants = s.applicants.map((a) => ({
+    idx: a.index,
+    personnummer: a.personnummer,
+    email: a.email,
+    phone: a.phone,
+    customer_id: a.customerId,
+    status: a.status,
+    invite_code_hash: a.inviteCode ? hashInviteCode(a.inviteCode) : null,
+    identified_at: a.identifiedAt,
+    name: a.name ?? null,
+    submitted_at: a.submittedAt,
+    signed_at: a.signedAt,
+  }));
+  const answers = s.applicants
+    .filter((a) => a.answers)
+    .map((a) => ({
+      applicant_idx: a.index,
+      personnummer: a.personnummer,
+      answers: a.answers,
+      submitted_on: a.answersSubmittedOn,
+      updated_at: s.updatedAt,
+    }));
+  const eventRow = event
+    ? sql`, event_row as (
+        insert into application_events (application_id, seq, type, status, actor, detail, occurred_at)
+        values (${s.id}, ${event.seq}, ${event.type}, ${event.status}, ${event.actor}, ${json(event.detail)}::jsonb,
+                ${event.occurredAt})
+        on conflict (application_id, seq) do nothing)`
+    : sql``;
+  const { rows } = await sql<{ applied: boolean; previous_status: ApplicationStatus | null }>`
+    with previous as (select status from applications where id = ${s.id}),
+    applied as (
+      insert into applications (id, reference, workflow_id, contract_number, vendor_id, created_by,
+        creator_customer_id, status, step, amount, term_months, notice_channel, payout_account,
+        consolidation_loans, decision, offer, income_verification, payout_status, loan_id, state_version,
+        created_at, valid_until, submitted_at, decided_at, closed_at, updated_at)
+      values (${s.id}, ${s.reference}, ${s.workflowId}, ${s.contractNumber}, ${s.vendorId}, ${s.createdBy},
+        ${s.creatorCustomerId}, ${s.status}, ${s.step}, ${s.amount}, ${s.termMonths}, ${s.noticeChannel},
+        ${jsonOrNull(s.payoutAccount)}::jsonb, ${json(s.consolidation)}::jsonb, ${jsonOrNull(s.decision)}::jsonb,
+        ${jsonOrNull(s.offer)}::jsonb, ${jsonOrNull(s.incomeVerification)}::jsonb, ${s.payoutStatus}, ${s.loanId},
+        ${s.version}, ${s.createdAt}, ${s.validUntil}, ${s.submittedAt}, ${s.decidedAt}, ${s.closedAt},
+        ${s.updatedAt})
+      on conflict (id) do update set contract_number = excluded.contract_number, vendor_id = excluded.vendor_id,
+        created_by = excluded.created_by, creator_customer_id = excluded.creator_customer_id,
+        status = excluded.status, step = excluded.step, amount = excluded.amount,
+        term_months = excluded.term_months, notice_channel = excluded.notice_channel,
+        payout_account = excluded.payout_account, consolidation_loans = excluded.consolidation_loans,
+        decision = excluded.decision, offer = excluded.offer, income_verification = excluded.income_verification,
+        payout_status = excluded.payout_status, loan_id = excluded.loan_id, state_version = excluded.state_version,
+        created_at = excluded.created_at, valid_until = excluded.valid_until, submitted_at = excluded.submitted_at,
+        decided_at = excluded.decided_at, closed_at = excluded.closed_at, updated_at = excluded.updated_at
+      where applications.state_version < excluded.state_version
+      returning id),
+    applicant_rows as (
+      insert into applicants (application_id, idx, personnummer, email, phone, customer_id, status,
+        invite_code_hash, identified_at, name, submitted_at, signed_at)
+      select ${s.id}, r.idx, r.personnummer, r.email, r.phone, r.customer_id, r.status, r.invite_code_hash,
+        r.identified_at, r.name, r.submitted_at, r.signed_at
+      from jsonb_to_recordset(${json(applicants)}::jsonb) as r(idx smallint, personnummer text, email text,
+        phone text, customer_id text, status text, invite_code_hash text, identified_at timestamptz, name text,
+        submitted_at timestamptz, signed_at timestamptz)
+      where exists (select 1 from applied)
+      on conflict (application_id, idx) do update set personnummer = excluded.personnummer,
+        email = excluded.email, phone = excluded.phone, customer_id = excluded.customer_id,
+        status = excluded.status, invite_code_hash = excluded.invite_code_hash,
+        identified_at = excluded.identified_at, name = coalesce(excluded.name, applicants.name),
+        submitted_at = excluded.submitted_at, signed_at = excluded.signed_at),
+    answer_rows as (
+      insert into application_answers (application_id, applicant_idx, personnummer, answers, submitted_on,
+        updated_at)
+      select ${s.id}, r.applicant_idx, r.personnummer, r.answers, r.submitted_on, r.updated_at
+      from jsonb_to_recordset(${json(answers)}::jsonb) as r(applicant_idx smallint, personnummer text,
+        answers jsonb, submitted_on date, updated_at timestamptz)
+      where exists (select 1 from applied)
+      on conflict (application_id, applicant_idx) do update set personnummer = excluded.personnummer,
+        answers = excluded.answers, submitted_on = excluded.submitted_on, updated_at = excluded.updated_at)
+    ${eventRow}
+    select exists (select 1 from applied) as applied, (select status from previous) as previous_status`.execute(db);
+  return { applied: rows[0]!.applied, previousStatus: rows[0]!.previous_status };
 }
 
 /**

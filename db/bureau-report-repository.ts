@@ -126,3 +126,47 @@ export async function reportsOfLoan(db: Db, loanId: string): Promise<BureauLateP
     .orderBy('idempotency_key')
     .execute();
 }
+
+/** A withdrawal the bureau refused for good, with what an operator needs to act on it. */
+export interface RefusedWithdrawalRow {
+  idempotency_key: string;
+  loan_id: string;
+  contract_number: string;
+  report_id: string;
+  due_date: string;
+  reported_on: string;
+  withdrawal_refused: string;
+  withdrawal_payment_id: string | null;
+  /** The value date of the payment that made the report withdrawable (R-PAY-1). */
+  paid_on: string | null;
+}
+
+/**
+ * R-PAY-1: the reports whose withdrawal the bureau refused for good and that are still not
+ * withdrawn: an operator's to take up with the bureau. Oldest report first; one loan's with `loanId`.
+ */
+export async function listRefusedWithdrawals(
+  db: Db,
+  filter: { loanId?: string } = {},
+): Promise<RefusedWithdrawalRow[]> {
+  let query = db
+    .selectFrom('bureau_late_payment_reports as r')
+    .innerJoin('loans', 'loans.id', 'r.loan_id')
+    .leftJoin('payments', 'payments.id', 'r.withdrawal_payment_id')
+    .select([
+      'r.idempotency_key',
+      'r.loan_id',
+      'loans.contract_number',
+      'r.report_id',
+      'r.due_date',
+      'r.reported_on',
+      'r.withdrawal_refused',
+      'r.withdrawal_payment_id',
+      'payments.payment_date as paid_on',
+    ])
+    .where('r.withdrawal_refused', 'is not', null)
+    .where('r.withdrawn_at', 'is', null);
+  if (filter.loanId) query = query.where('r.loan_id', '=', filter.loanId);
+  const rows = await query.orderBy('r.reported_on').orderBy('r.idempotency_key').execute();
+  return rows.map((r) => ({ ...r, withdrawal_refused: r.withdrawal_refused!, paid_on: r.paid_on ?? null }));
+}

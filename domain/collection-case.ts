@@ -17,6 +17,14 @@ export const COLLECTION_STATUSES: readonly CollectionStatus[] = [
   'WRITTEN_OFF',
 ];
 
+/**
+ * R-PAY-4: a case that ended paid or written off claims nothing any more: money paid to its loan
+ * afterwards is the customer's, to refund. A case sent to the enforcement authority still claims.
+ */
+export function caseClaimsNothing(status: CollectionStatus): boolean {
+  return status === 'CLOSED_PAID' || status === 'WRITTEN_OFF';
+}
+
 /** Where an open case is on its timeline (R-COLL-4…7). */
 export type CollectionStage = 'DEMAND' | 'LAST_REMINDER' | 'POSTPONED' | 'PLAN' | 'DISPUTED';
 export const COLLECTION_STAGES: readonly CollectionStage[] = [

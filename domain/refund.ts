@@ -3,11 +3,19 @@
  * withdrawal (interest only to the day repaid, R-LOAN-8) or of an early repayment (R-LOAN-7), fees
  * refunded on withdrawal, credit on a closed loan — is paid back to the customer's stated account,
  * exactly once, with a notice. The credit is the ledger's `customer_credit`; a refund takes what
- * is not yet in another refund.
+ * is not yet in another refund. A loan in collection owes the customer what was paid beyond the
+ * case's claim (R-COLL-9) and what is paid once the case has ended without a claim left.
  */
 import { type Decimal, maxAmount, ZERO } from './money';
 
-export const REFUND_REASONS = ['overpayment', 'withdrawal', 'early-repayment', 'closed-loan-credit'] as const;
+export const REFUND_REASONS = [
+  'overpayment',
+  'withdrawal',
+  'early-repayment',
+  'closed-loan-credit',
+  'collection-overpayment',
+  'closed-case-credit',
+] as const;
 export type RefundReason = (typeof REFUND_REASONS)[number];
 
 /**
@@ -18,13 +26,23 @@ export type RefundReason = (typeof REFUND_REASONS)[number];
 export const REFUND_STATUSES = ['PENDING', 'PAID', 'FAILED'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
+/**
+ * What opens a refund: the loan closing, a payment to an ended loan (closed, withdrawn, or in
+ * collection with its case ended paid or written off: nothing is claimed any more), a collection
+ * case paid beyond its claim (R-COLL-9: the payment that did it, or the case closing paid).
+ */
+export type RefundTrigger = 'loan-closed' | 'payment-after-end' | 'case-overpaid';
+
 /** Why the credit is owed: the loan ended withdrawn, repaid early, or simply paid beyond its debt. */
 export function refundReason(loan: {
-  trigger: 'loan-closed' | 'payment-after-end';
+  trigger: RefundTrigger;
+  /** The loan was handed over to collection (its status IN_COLLECTION). */
+  inCollection: boolean;
   withdrawn: boolean;
   settledEarlyRepayment: boolean;
 }): RefundReason {
-  if (loan.trigger === 'payment-after-end') return 'closed-loan-credit';
+  if (loan.trigger === 'case-overpaid') return 'collection-overpayment';
+  if (loan.trigger === 'payment-after-end') return loan.inCollection ? 'closed-case-credit' : 'closed-loan-credit';
   if (loan.withdrawn) return 'withdrawal';
   if (loan.settledEarlyRepayment) return 'early-repayment';
   return 'overpayment';

@@ -1,17 +1,18 @@
 /**
  * The simulated debtor's activities (workflows/simulated-debtor.ts), run only by the simulator's
- * worker: a payment is registered like a bank file's (to the case's OCR reference) and applied by
- * the function the payment workflow runs; every other act is the case workflow's update, sent with
- * the Temporal client as the API sends it (api/routes/collection/). A refusal is a result.
+ * worker: a payment is registered like a bank file's (to the case's OCR reference) and applied as
+ * the payment workflow applies one (`registerAndApplyPayment`); every other act is the case
+ * workflow's update, sent with the Temporal client as the API sends it (api/routes/collection/).
+ * A refusal is a result.
  */
-import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { applyPaymentToLoan } from '../activities/loan/payments';
+import { registerAndApplyPayment } from '../activities/loan/payments';
+import type { BureauClient } from '../adapters/bureau';
 import { caseLedgerLines, casePaidTotal } from '../db/collection-case-repository';
 import type { Db } from '../db/database';
-import { findLoan, registerPayment } from '../db/loan-repository';
+import { findLoan } from '../db/loan-repository';
 import { claimFromLines, claimOn, claimTotal, DEFAULT_COLLECTION_PRODUCT } from '../domain/collection';
 import { planDueBy } from '../domain/collection-case';
 import { addDays, type IsoDate } from '../domain/dates';
@@ -62,7 +63,8 @@ function refusalOf(err: unknown): { reason: string } | undefined {
   return undefined;
 }
 
-export function createDebtorActivities(db: Db): SimulatedDebtorActivities {
+/** `bureau`: the worker's bureau client (absent when it runs without adapters), as the payment workflow's. */
+export function createDebtorActivities(db: Db, bureau: BureauClient | undefined): SimulatedDebtorActivities {
   /** A bank payment to the case's OCR reference, registered once per reference and applied at once. */
   async function pay(
     caseId: string,
@@ -71,14 +73,12 @@ export function createDebtorActivities(db: Db): SimulatedDebtorActivities {
     reference: string,
   ): Promise<{ paymentId: string; amount: string }> {
     const row = await caseRow(db, caseId);
-    const payment = await registerPayment(db, {
-      id: randomUUID(),
+    const { payment } = await registerAndApplyPayment(db, bureau, {
       bankReference: `debtor:${caseId}:${reference}`,
       ocrReference: row.ocr_reference!,
       amount: formatAmount(amount),
       paymentDate: date,
     });
-    await applyPaymentToLoan(db, payment.id);
     return { paymentId: payment.id, amount: payment.amount };
   }
 

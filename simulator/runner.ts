@@ -174,10 +174,12 @@ export async function runScenario(
   const taskQueue = `simulation-${loanId}`;
   // A complaint tells the complaints officer by email (R-LOAN-9); autogiro draws through the
   // direct-debit double (R-PAY-3); a payment, withdrawal or early repayment can leave the loan owing
-  // the borrower, who is then refunded through the (sandbox) bank (R-PAY-4).
+  // the borrower, who is then refunded through the (sandbox) bank (R-PAY-4); so can a debtor's
+  // payment of a stated amount beyond the case's claim (R-COLL-9).
   const needsAdapters =
     !!scenario.borrower.autogiro ||
-    scenario.events.some((e) => ['complaint', 'payment', 'withdrawal', 'early-repayment'].includes(e.type));
+    scenario.events.some((e) => ['complaint', 'payment', 'withdrawal', 'early-repayment'].includes(e.type)) ||
+    !!scenario.debtor?.acts.some((a) => a.type === 'pay' && a.amount !== 'all');
   const ownAdapters = !ctx.adapters && needsAdapters ? await createSandboxAdapters() : undefined;
   const adapters = ctx.adapters ?? ownAdapters;
   // R-COLL-3: a case the debtor leaves unpaid applies to the enforcement authority (a recording double).
@@ -195,7 +197,7 @@ export async function runScenario(
     },
     workflowBundle: ctx.workflowBundle ?? (await bundleWorkflows()),
     interceptors: ctx.workerInterceptors,
-    toolActivities: { ...createDebtorActivities(ctx.db) },
+    toolActivities: { ...createDebtorActivities(ctx.db, adapters?.adapters.bureau) },
   });
 
   const client = ctx.env.client;

@@ -13,6 +13,8 @@ const WHY: Record<RefundReason, string> = {
     'du betalat till oss får du tillbaka.',
   'early-repayment': 'Du har betalat mer än det som behövdes för att lösa lånet i förtid.',
   'closed-loan-credit': 'Vi har tagit emot en betalning på ett lån som redan är slutbetalt.',
+  'collection-overpayment': 'Du har betalat mer än hela skulden i inkassoärendet.',
+  'closed-case-credit': 'Vi har tagit emot en betalning i ett inkassoärende som redan är avslutat.',
 };
 
 export function refundLetter(refund: {

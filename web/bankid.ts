@@ -15,7 +15,7 @@ import QRCode from 'qrcode';
 import { autoStartLink, BankIdError, qrCodeContent } from '../adapters/bankid';
 import type { ApiDeps } from '../api/deps';
 import { endUserIp } from '../api/routes/applications';
-import { powerOfAttorneyStatus } from '../api/routes/collection-self-service';
+import { powerOfAttorneyStatus } from '../api/routes/collection';
 import { directDebitMandate } from '../api/routes/direct-debit';
 import { findBankIdQrSecret } from '../db/bankid-qr-repository';
 import { customerIdForPersonnummer } from '../db/customer-identity-repository';

@@ -15,7 +15,7 @@ import {
   sendCollectionMessage,
   submitCollectionReceipt,
   suggestCollectionSolution,
-} from '../api/routes/collection-self-service';
+} from '../api/routes/collection';
 import type { CaseListRow } from '../db/collection-case-repository';
 import { recordHelperAct } from '../db/collection-self-service-repository';
 import { storeCollectionReceiptFile } from '../api/collection-receipt-files';

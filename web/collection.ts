@@ -17,7 +17,7 @@ import {
   freshCollectionCase,
   visibleCollectionCase,
 } from '../api/routes/collection';
-import { collectionMessages, collectionReceipts } from '../api/routes/collection-self-service';
+import { collectionMessages, collectionReceipts } from '../api/routes/collection';
 import { directDebitMandatesOfLoan } from '../api/routes/direct-debit';
 import { stockholmToday } from '../api/schemas';
 import { type CaseListRow, listCaseEvents, listCollectionCases } from '../db/collection-case-repository';

@@ -2,13 +2,13 @@
  * Powers of attorney on Mina sidor (R-COLL-8): give one to a helper (their personnummer, valid
  * until) and sign it with BankID on the shared waiting page; list and revoke the ones given; and,
  * for a helper logged in as themself, "Cases I help with", whose case pages they act on as
- * themself. Every read and act is the API's function (api/routes/collection-self-service.ts).
+ * themself. Every read and act is the API's function (api/routes/collection/).
  */
 import type { Request, Response, Router } from 'express';
 import type { ApiDeps } from '../api/deps';
 import { ProblemError } from '../api/problem';
 import { endUserIp } from '../api/routes/applications';
-import { givePowerOfAttorney, powersOfAttorney, revokePowerOfAttorney } from '../api/routes/collection-self-service';
+import { givePowerOfAttorney, powersOfAttorney, revokePowerOfAttorney } from '../api/routes/collection';
 import { fill } from '../texts/web';
 import { collectionSelfServicePageTexts } from '../texts/web-collection-self-service';
 import { awaitBankId } from './bankid';

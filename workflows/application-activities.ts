@@ -18,8 +18,10 @@ export const acts = proxyActivities<ApplicationActivities>({
  * prefill lookup, the contact details) and single deliveries (an email, an SMS, a mailbox notice).
  * Each leaves one marker in history instead of three events and a workflow task of its own (issue
  * 16: the application's history). Each is idempotent (a versioned write, a key), so a local retry
- * or a retried workflow task is the same write or the same message. Calls that wait (BankID, the
- * bureau, the bank, income verification) stay ordinary activities.
+ * or a retried workflow task is the same write or the same message. Behind
+ * `patched('application-local-bankid-start')` the start of a BankID order is one too (a quick call;
+ * a repeat gets `alreadyInProgress`, retried, and BankID keeps one live order). Calls that wait
+ * (collecting a BankID order, the bureau, the bank, income verification) stay ordinary activities.
  */
 export const localActs = proxyLocalActivities<ApplicationActivities>({
   startToCloseTimeout: '30 seconds',

@@ -16,7 +16,7 @@ import {
 } from '../domain/application';
 import type { BankIdOrderSummary, BankIdStart } from '../domain/application-state';
 import { identificationText, invitationMessage, signingText } from '../texts/application';
-import { acts, bankIdActs } from './application-activities';
+import { bankIdActs } from './application-activities';
 import {
   acceptOfferUpdate,
   type ApplicantAction,
@@ -89,7 +89,7 @@ async function startOrder(
   action: ApplicantAction & { endUserIp: string },
   userVisibleData: string,
 ): Promise<BankIdStart> {
-  const order = await acts.startBankIdOrder({
+  const order = await app.bankIdStartActs.startBankIdOrder({
     kind,
     personnummer: a.personnummer,
     endUserIp: action.endUserIp,

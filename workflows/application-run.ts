@@ -71,6 +71,13 @@ const nowIso = () => new Date().toISOString();
  */
 const LOCAL_STEPS_PATCH = 'application-local-steps';
 
+/**
+ * Versioned (issue 16): a BankID order is started by a local activity (one quick call to BankID
+ * and one PostgreSQL write; the wait for the user is `awaitBankIdOrder`'s), saving an activity
+ * task and a workflow task per order. Decided once, at the start, as `application-local-steps`.
+ */
+const LOCAL_BANKID_START_PATCH = 'application-local-bankid-start';
+
 export class ApplicationRun {
   readonly workflowId = workflowInfo().workflowId;
   readonly createdAtMs: number;
@@ -107,6 +114,8 @@ export class ApplicationRun {
   readonly orders = new Map<string, OrderContext>();
   /** `application-local-steps`: the short steps as local activities (workflows/application-activities.ts). */
   readonly localSteps = patched(LOCAL_STEPS_PATCH);
+  /** `application-local-bankid-start`: BankID orders started by a local activity. */
+  readonly localBankIdStart = patched(LOCAL_BANKID_START_PATCH);
 
   constructor(readonly input: ApplicationInput) {
     this.createdAtMs = input.createdAt ? Date.parse(input.createdAt) : Date.now();
@@ -136,6 +145,11 @@ export class ApplicationRun {
   /** The application activities for the short steps: local ones in workflows started since the change. */
   get quickActs(): typeof acts {
     return this.localSteps ? localActs : acts;
+  }
+
+  /** The activity that starts a BankID order: local in workflows started since the change. */
+  get bankIdStartActs(): typeof acts {
+    return this.localBankIdStart ? localActs : acts;
   }
 
   /** The notice activities for the short steps (a mailbox notice, the customer's contact details). */

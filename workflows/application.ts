@@ -25,6 +25,8 @@
  * - `application-reminder-after-invitation` (R-APP-3, workflows/application-handlers.ts): a reminder
  *   waits until the invitations have gone out before it changes an address, and a changed address
  *   gets a fresh invitation code.
+ * - `application-local-steps` and `application-local-bankid-start` (workflows/application-run.ts):
+ *   the short steps, and the start of a BankID order, run as local activities.
  */
 import { condition, ParentClosePolicy, patched, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import { idempotencyKey } from '../domain/idempotency';

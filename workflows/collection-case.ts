@@ -23,6 +23,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CollectionActivities } from '../activities/collection';
+import type { LoanActivities } from '../activities/loan';
 import type { CaseSnapshot } from '../activities/collection/case-ledger';
 import type { CaseStep } from '../activities/collection/steps';
 import {
@@ -47,6 +48,8 @@ import { CaseNumber, CollectionStatus, ContractNumber, DaysInCollection } from '
 
 /** Fewer history events per case-month (bench/collection.ts); histories from before replay without it. */
 const FEWER_EVENTS = 'collection-case-fewer-events';
+/** R-PAY-4: a case closed paid refunds the credit left; histories from before close without it. */
+const REFUND_CREDIT = 'collection-case-refund-credit';
 
 export interface CollectionCaseInput {
   caseId: string;
@@ -66,7 +69,7 @@ function claimOfView(view: CaseSnapshot['claim']): Claim {
   };
 }
 
-const activities = proxyLocalActivities<CollectionActivities>({
+const activities = proxyLocalActivities<CollectionActivities & Pick<LoanActivities, 'startRefund'>>({
   startToCloseTimeout: '1 minute',
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -243,6 +246,18 @@ export async function collectionCaseWorkflow(input: CollectionCaseInput): Promis
       await condition(() => wake() || waiting.fired);
       if (waiting.fired) timer = undefined;
     } else await condition(wake, Math.max(1, instantOf(wakeOn) - Date.now()));
+  }
+  if (state.status === 'CLOSED_PAID' && patched(REFUND_CREDIT)) {
+    // R-PAY-4, R-COLL-9: paid beyond the claim, the case owes the customer the rest: paid back to
+    // their account by its own workflow (a payment that overpaid may have opened it already: then
+    // the credit is in that refund and nothing more is opened).
+    setStep('refunding credit');
+    const refund = await activities.openCaseRefund({
+      caseId,
+      idempotencyKey: idempotencyKey(workflowId, 'refund', 'close'),
+      date: today(),
+    });
+    if (refund) await activities.startRefund(refund);
   }
   publish();
   setStep(state.status.toLowerCase().replace(/_/g, ' '));

@@ -9,6 +9,7 @@ import type { LoanActivities } from '../activities/loan';
 import type { PaymentOutcome } from '../activities/loan/payments';
 import { casePaymentSignal, collectionCaseWorkflowId } from './collection-case-messages';
 import { idempotencyKey } from '../domain/idempotency';
+import { Decimal } from '../domain/money';
 import { loanWorkflowId, paymentReceivedSignal } from './loan-messages';
 
 const { applyPayment, openRefund, startRefund } = proxyLocalActivities<LoanActivities>({
@@ -27,10 +28,23 @@ export async function paymentWorkflow(input: { paymentId: string }): Promise<Pay
     await getExternalWorkflowHandle(collectionCaseWorkflowId(outcome.collectionCaseNumber))
       .signal(casePaymentSignal, { paymentId: outcome.paymentId, paymentDate: outcome.paymentDate })
       .catch(() => undefined); // the case has ended: the payment is in the ledger as customer credit
+    if (new Decimal(outcome.excess).greaterThan(0) && patched('refund-collection-overpayment')) {
+      // R-PAY-4: paid beyond the whole claim (the case closes paid): the rest is paid back here,
+      // whenever the case's workflow reads it (or has ended already). The case's own refund at its
+      // close then finds this credit taken and opens nothing.
+      const refund = await openRefund({
+        loanId: outcome.loanId,
+        idempotencyKey: idempotencyKey(outcome.loanId, 'refund', 'payment', outcome.paymentId),
+        trigger: 'case-overpaid',
+        date: outcome.paymentDate,
+      });
+      if (refund) await startRefund(refund);
+    }
     return outcome;
   }
   if (outcome.creditOnEndedLoan && patched('refund-ended-loan-credit')) {
-    // R-PAY-4: money for a loan that has ended (closed or withdrawn) is paid back; nothing wakes.
+    // R-PAY-4: money for a loan that has ended (closed, withdrawn, or in collection with its case
+    // ended paid or written off) is paid back; nothing wakes.
     const refund = await openRefund({
       loanId: outcome.loanId,
       idempotencyKey: idempotencyKey(outcome.loanId, 'refund', 'payment', outcome.paymentId),

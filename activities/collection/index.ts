@@ -8,6 +8,7 @@ import type { Db } from '../../db/database';
 import { loanActivityContext, type NewMailNotifier } from '../loan/context';
 import { createCollectionEnforcementActivities } from './enforcement';
 import { createCollectionOpeningActivities } from './opening';
+import { createCollectionRefundActivities } from './refunds';
 import { createCollectionSelfServiceActivities } from './self-service';
 import { createCollectionStepActivities } from './steps';
 
@@ -18,6 +19,7 @@ export function createCollectionActivities(db: Db, notifyNewMail?: NewMailNotifi
     ...createCollectionStepActivities(context),
     ...createCollectionEnforcementActivities(context, enforcement),
     ...createCollectionSelfServiceActivities(context),
+    ...createCollectionRefundActivities(context), // R-PAY-4
   };
 }
 

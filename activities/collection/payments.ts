@@ -4,7 +4,7 @@
  * payment date, then the payment allocated fees → interest → principal; anything beyond the claim
  * is owed back to the customer (R-PAY-4). A repeat returns the first outcome.
  */
-import { findCollectionCaseOfLoan, lockCollectionCase, recordCaseEvent } from '../../db/collection-case-repository';
+import { type CollectionCaseRow, lockCollectionCase, recordCaseEvent } from '../../db/collection-case-repository';
 import type { Db } from '../../db/database';
 import { postInTransaction } from '../../db/ledger-repository';
 import { findPayment, markPaymentApplied } from '../../db/loan-repository';
@@ -22,10 +22,9 @@ export interface CasePaymentOutcome {
   balance: string;
 }
 
-/** The open case of a loan (one per loan), if its claim has been moved under the case. */
-export async function openCaseOfLoan(db: Db, loanId: string) {
-  const row = await findCollectionCaseOfLoan(db, loanId);
-  return row?.case_number && row.status === 'OPEN' ? row : undefined;
+/** Whether a loan's case (one per loan) is open and its claim moved under it: payments go to it. */
+export function isCaseOpen(row: Pick<CollectionCaseRow, 'case_number' | 'status'>): boolean {
+  return !!row.case_number && row.status === 'OPEN';
 }
 
 /** Applies the payment to the case; call in the payment's transaction, with the payment row unlocked-read. */

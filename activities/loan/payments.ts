@@ -3,8 +3,10 @@
  * first becomes the payoff invoice when the payment covers it, R-LOAN-7; after a withdrawal the
  * interest is cut to the payment date, R-LOAN-8).
  */
+import { randomUUID } from 'node:crypto';
 import type { BureauClient } from '../../adapters/bureau';
 import { markReportsForWithdrawal } from '../../db/bureau-report-repository';
+import { findCollectionCaseOfLoan } from '../../db/collection-case-repository';
 import type { Db } from '../../db/database';
 import { findConfirmedOrderPayableOn, markEarlyRepaymentSettled } from '../../db/early-repayment-repository';
 import {
@@ -21,10 +23,12 @@ import {
   type LoanRow,
   markPaymentApplied,
   type PaymentRow,
+  registerPayment,
   updateInvoice,
 } from '../../db/loan-repository';
 import { findWithdrawal } from '../../db/withdrawal-repository';
 import { allocatePayment } from '../../domain/allocation';
+import { caseClaimsNothing } from '../../domain/collection-case';
 import { addMonths, compareDates, firstOfMonth, type IsoDate } from '../../domain/dates';
 import {
   creditPosting,
@@ -43,7 +47,7 @@ import { lineRemaining, overdueItems } from '../../domain/overdue';
 import { withdrawalSettlement } from '../../domain/withdrawal';
 import { businessMetrics, sek } from '../../platform/metrics';
 import { withdrawPreventedBureauReports } from '../bureau-reporting';
-import { applyPaymentToCase, openCaseOfLoan } from '../collection/payments';
+import { applyPaymentToCase, isCaseOpen } from '../collection/payments';
 import { computePayoff, settlePayoff } from './early-repayment';
 import { accrueDefaultInterest, chargeLateFeesOfLateInvoices } from './ledger-steps';
 
@@ -66,12 +70,14 @@ export interface PaymentOutcome {
 /**
  * R-LOAN-2: applies the payment once; a repeat changes nothing and returns the first outcome.
  * R-PAY-1: with `bureau`, the bureau reports the payment would have prevented (marked in its
- * transaction) are withdrawn once it has committed; a repeat sends the ones still pending.
+ * transaction) are withdrawn once it has committed; a repeat sends the ones still pending. The
+ * bureau client is a required choice: a path that applies without it (only a worker built without
+ * adapters) leaves those withdrawals to the next payment.
  */
 export async function applyPaymentToLoan(
   db: Db,
   paymentId: string,
-  options: { bureau?: BureauClient } = {},
+  options: { bureau: BureauClient | undefined },
 ): Promise<PaymentOutcome> {
   let applied: 'loan' | 'collection-case' | undefined; // counted once committed, first time only
   const outcome = await db.transaction().execute(async (trx) => {
@@ -83,11 +89,12 @@ export async function applyPaymentToLoan(
     // Read again under the lock: a retried attempt that waited for it must see the first one's APPLIED.
     const payment = (await findPayment(trx, paymentId))!;
     // R-COLL-9, R-PAY-1: once the loan is handed to collection, what it is paid goes to the case.
-    const collectionCase = await openCaseOfLoan(trx, loanId);
+    const collectionCase = await findCollectionCaseOfLoan(trx, loanId);
+    const openCase = collectionCase && isCaseOpen(collectionCase) ? collectionCase : undefined;
     const caseApplied = (payment.allocation as { caseId?: string } | null)?.caseId;
-    if (caseApplied || (collectionCase && payment.status !== 'APPLIED')) {
+    if (caseApplied || (openCase && payment.status !== 'APPLIED')) {
       if (!caseApplied) applied = 'collection-case';
-      const toCase = await applyPaymentToCase(trx, paymentId, caseApplied ?? collectionCase!.id);
+      const toCase = await applyPaymentToCase(trx, paymentId, caseApplied ?? openCase!.id);
       return {
         paymentId,
         loanId,
@@ -169,7 +176,11 @@ export async function applyPaymentToLoan(
     });
     const excess = formatAmount(allocation.excess);
     const creditOnEndedLoan =
-      (loan.status === 'CLOSED' || loan.status === 'WITHDRAWN') && allocation.excess.greaterThan(0);
+      allocation.excess.greaterThan(0) &&
+      (loan.status === 'CLOSED' ||
+        loan.status === 'WITHDRAWN' ||
+        // R-PAY-4: handed over, and the case has ended with nothing claimed (paid or written off).
+        (loan.status === 'IN_COLLECTION' && !!collectionCase?.status && caseClaimsNothing(collectionCase.status)));
     await markPaymentApplied(trx, paymentId, {
       items: allocation.items
         .filter((i) => !i.allocated.isZero())
@@ -320,6 +331,21 @@ async function cutWithdrawalInterest(
       creditPosting(loan.id, withdrawal.invoice_number, date, 'interest', credit, `${loan.id}:withdrawal:interest-cut`),
     );
   }
+}
+
+/**
+ * R-LOAN-2, R-PAY-1: money an activity receives itself (an autogiro draw, the simulator's borrower
+ * and debtor) is registered as a bank file's payment is (once per bank reference, matched by its
+ * OCR reference) and applied as the payment workflow applies one, bureau client included, so every
+ * path books a payment, and withdraws the bureau reports it makes withdrawable, the same way.
+ */
+export async function registerAndApplyPayment(
+  db: Db,
+  bureau: BureauClient | undefined,
+  payment: Omit<Parameters<typeof registerPayment>[1], 'id'>,
+): Promise<{ payment: PaymentRow; outcome: PaymentOutcome }> {
+  const registered = await registerPayment(db, { id: randomUUID(), ...payment });
+  return { payment: registered, outcome: await applyPaymentToLoan(db, registered.id, { bureau }) };
 }
 
 export function createPaymentActivities({ db, bureau }: { db: Db; bureau?: BureauClient }) {

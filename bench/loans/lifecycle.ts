@@ -3,8 +3,8 @@
  * through the lifecycle simulator, their wall time and their history events per loan-year.
  */
 import { randomBytes } from 'node:crypto';
-import { type WorkerOptions } from '@temporalio/worker';
 import { type Db } from '../../db/database';
+import { activityTimer, type ActivityTimes } from '../attribution';
 import { type IsoDate } from '../../domain/dates';
 import { encryptingDataConverter } from '../../platform/temporal-connection';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
@@ -29,30 +29,6 @@ interface LifecycleRow {
   borrowerHistories: RunHistory[];
   /** Measured in the worker (local activities leave no start/complete events to time them by). */
   activities: ActivityTimes;
-}
-
-type ActivityTimes = Record<string, { count: number; ms: number }>;
-
-/** Times every activity execution, local or not, by type. */
-function activityTimer(times: ActivityTimes): WorkerOptions['interceptors'] {
-  return {
-    activity: [
-      (ctx) => ({
-        inbound: {
-          async execute(input, next) {
-            const started = performance.now();
-            try {
-              return await next(input);
-            } finally {
-              const entry = (times[ctx.info.activityType] ??= { count: 0, ms: 0 });
-              entry.count++;
-              entry.ms += performance.now() - started;
-            }
-          },
-        },
-      }),
-    ],
-  };
 }
 
 function monthsBetween(from: IsoDate, to: IsoDate): number {

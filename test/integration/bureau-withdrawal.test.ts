@@ -2,13 +2,19 @@
  * R-PAY-1, R-LOAN-11: a late payment reported to the credit bureau with the reminder, then a
  * payment dated on the due date arrives late (value date before the report): the report is
  * withdrawn at the (sandbox) bureau, exactly once, from the payment activity that books the other
- * reversals. A withdrawal the bureau refuses for good is recorded for an operator.
+ * reversals. A withdrawal the bureau refuses for good is recorded for an operator. Every path that
+ * receives money itself (an autogiro draw, the simulator's payments) withdraws the same way.
  */
 import { randomUUID } from 'node:crypto';
 import type { Adapters } from '../../adapters';
 import { BureauHttpClient, BureauSandbox } from '../../adapters/bureau';
 import { createBureauReportingActivities } from '../../activities/bureau-reporting';
+import { unavailableAdapters } from '../../activities/application';
+import { createDirectDebitActivities } from '../../activities/direct-debit';
 import { createLoanActivities } from '../../activities/loan';
+import { createSimulationActivities } from '../../activities/simulation';
+import { DirectDebitHttpClient, DirectDebitSandbox } from '../../adapters/direct-debit';
+import { activateMandate, insertMandate } from '../../db/direct-debit-repository';
 import { projectApplication } from '../../db/application-repository';
 import { recordLatePaymentReport, reportsOfLoan } from '../../db/bureau-report-repository';
 import type { Db } from '../../db/database';
@@ -24,16 +30,21 @@ const BORROWER = '198506151235';
 let db: Db;
 let sandbox: BureauSandbox;
 let bureau: BureauHttpClient;
+let directDebitSandbox: DirectDebitSandbox;
+let directDebit: DirectDebitHttpClient;
 
 useTestDb('INTEGRATION', (opened) => (db = opened));
 
 beforeAll(async () => {
   sandbox = await BureauSandbox.start({ apiKey: API_KEY, clock: () => new Date('2027-03-01T07:00:00Z') });
   bureau = new BureauHttpClient({ baseUrl: sandbox.url, apiKey: API_KEY });
+  directDebitSandbox = await DirectDebitSandbox.start({ apiKey: API_KEY });
+  directDebit = new DirectDebitHttpClient({ baseUrl: directDebitSandbox.url, apiKey: API_KEY });
 });
 
 afterAll(async () => {
   await sandbox?.close();
+  await directDebitSandbox?.close();
 });
 
 /** A loan of a known borrower; invoice 1 missed, late fee, reminder and bureau report made; invoice 2 issued. */
@@ -88,6 +99,7 @@ async function reportedLoan() {
   const due2 = await issueInstallment(activities, terms, 2);
   return {
     loanId,
+    customerId: terms.customerId,
     activities,
     due1,
     invoice1Total,
@@ -169,4 +181,65 @@ it('R-PAY-1: a withdrawal the bureau refuses for good is recorded for an operato
     [0, true, null],
     [9, false, 'unknown_report'],
   ]);
+});
+
+it('R-PAY-1, R-PAY-3: an autogiro draw that pays the reported invoice as of its due date withdraws the report at once', async () => {
+  const { loanId, customerId, due1, reportId } = await reportedLoan();
+  // An active mandate, registered at the direct-debit service as the mandate workflow does.
+  const mandateId = randomUUID();
+  await insertMandate(db, {
+    id: mandateId,
+    customerId,
+    loanId,
+    caseId: null,
+    clearingNumber: '8327',
+    accountNumber: '9912345678',
+    payerPersonnummer: BORROWER,
+  });
+  const registered = await directDebit.registerMandate({
+    idempotencyKey: `mandate-${mandateId}:register`,
+    reference: mandateId,
+    payerPersonalNumber: BORROWER,
+    account: { clearingNumber: '8327', accountNumber: '9912345678' },
+  });
+  await activateMandate(db, mandateId, { providerMandateId: registered.mandateId, signature: 'test-signature' });
+
+  // The draw of invoice 1 under its due date (a draw carried out late: after the reminder and the report).
+  const draws = createDirectDebitActivities(db, { ...unavailableAdapters(), bureau, directDebit } as Adapters);
+  const drawn = await draws.drawLoanInvoice({
+    loanId,
+    invoiceNumber: 1,
+    idempotencyKey: `loan-${loanId}:autogiro:1`,
+    date: due1,
+  });
+  expect(drawn.outcome).toBe('paid');
+  expect(await withdrawalsOf(reportId)).toEqual([expect.objectContaining({ reportId, reason: 'paid-by-value-date' })]);
+  expect((await reportsOfLoan(db, loanId))[0]!.withdrawn_at).not.toBeNull();
+});
+
+it('R-PAY-1: the simulated borrower: a value-dated payment withdraws the report at once, as the payment workflow does', async () => {
+  const { loanId, due1, invoice1Total, issued2, reportId } = await reportedLoan();
+  const simulation = createSimulationActivities(db, bureau);
+  const paid = await simulation.registerSimulatedPayment({
+    loanId,
+    amount: invoice1Total,
+    paymentDate: due1,
+    bookingDate: issued2,
+    reference: `late-${loanId}`,
+  });
+  expect(paid.paymentId).not.toBeNull();
+  expect(await withdrawalsOf(reportId)).toEqual([expect.objectContaining({ reportId, reason: 'paid-by-value-date' })]);
+  // A retried activity registers and withdraws nothing again.
+  expect(
+    (
+      await simulation.registerSimulatedPayment({
+        loanId,
+        amount: invoice1Total,
+        paymentDate: due1,
+        bookingDate: issued2,
+        reference: `late-${loanId}`,
+      })
+    ).paymentId,
+  ).toBe(paid.paymentId);
+  expect(await withdrawalsOf(reportId)).toHaveLength(1);
 });

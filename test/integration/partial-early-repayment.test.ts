@@ -48,7 +48,7 @@ describe('partial early repayment (R-LOAN-7)', () => {
       paymentDate: repaidOn,
       bookingDate: repaidOn,
     });
-    const outcome = await applyPaymentToLoan(db, payment.id);
+    const outcome = await applyPaymentToLoan(db, payment.id, { bureau: undefined });
     expect(outcome.settledInvoices).toEqual([1]);
     expect(outcome.excess).toBe('20000.00');
 

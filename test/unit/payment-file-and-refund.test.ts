@@ -52,11 +52,29 @@ describe('refunds (R-PAY-4)', () => {
   });
 
   it('R-PAY-4, R-LOAN-7, R-LOAN-8: the reason follows how the loan ended', () => {
-    const closed = { trigger: 'loan-closed' as const, withdrawn: false, settledEarlyRepayment: false };
+    const closed = {
+      trigger: 'loan-closed' as const,
+      inCollection: false,
+      withdrawn: false,
+      settledEarlyRepayment: false,
+    };
     expect(refundReason(closed)).toBe('overpayment');
     expect(refundReason({ ...closed, withdrawn: true })).toBe('withdrawal');
     expect(refundReason({ ...closed, settledEarlyRepayment: true })).toBe('early-repayment');
     expect(refundReason({ ...closed, trigger: 'payment-after-end', withdrawn: true })).toBe('closed-loan-credit');
+  });
+
+  it('R-PAY-4, R-COLL-9: a case paid beyond its claim, or paid after it ended, is refunded as collection credit', () => {
+    const inCollection = {
+      trigger: 'case-overpaid' as const,
+      inCollection: true,
+      withdrawn: false,
+      settledEarlyRepayment: false,
+    };
+    expect(refundReason(inCollection)).toBe('collection-overpayment');
+    // A loan withdrawn and then handed over: the case is what was overpaid.
+    expect(refundReason({ ...inCollection, withdrawn: true })).toBe('collection-overpayment');
+    expect(refundReason({ ...inCollection, trigger: 'payment-after-end' })).toBe('closed-case-credit');
   });
 
   it('R-PAY-4: only a failed refund is retried, each attempt under its own key; the statement text fits the bank', () => {

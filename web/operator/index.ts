@@ -2,7 +2,7 @@
  * The operators' back-office (issue 15), under /operator: log in through the organisation's
  * OpenID Connect provider (production; web/operator/oidc.ts) or, in sandbox mode, a local login;
  * then the payments suspense list with assign, complaints to answer with their deadlines
- * (R-LOAN-9), a rate change for one or many loans with the refusals (R-LOAN-5/10), any
+ * (R-LOAN-9), the bureau withdrawals the bureau refused with what to do (R-PAY-1), a rate change for one or many loans with the refusals (R-LOAN-5/10), any
  * application, loan and collection case with its timeline and a link to its run in the Temporal
  * UI, the audit log with filters, and the shop users. Every request of a logged-in operator is
  * recorded in the operator audit as the API's are (R-SEC-1), with the page's route template.
@@ -15,6 +15,7 @@ import type { Principal } from '../../api/auth';
 import type { ApiDeps } from '../../api/deps';
 import { ProblemError } from '../../api/problem';
 import { load, toView } from '../../api/routes/applications';
+import { toRefusedWithdrawalView } from '../../api/routes/bureau-reports';
 import { answerComplaint } from '../../api/routes/complaints';
 import { bulkRateChangeRequestSchema, changeRateForLoans } from '../../api/routes/loan-actions';
 import { loanOverview, toInvoiceView } from '../../api/routes/loans';
@@ -22,6 +23,7 @@ import { assignSuspensePayment } from '../../api/routes/payments';
 import { auditOutcome } from '../../api/routing';
 import { findVendor, listAllApplications, listApplicationEvents, upsertVendor } from '../../db/application-repository';
 import { listOperatorAudit, recordOperatorRequest } from '../../db/audit-repository';
+import { listRefusedWithdrawals } from '../../db/bureau-report-repository';
 import {
   findCollectionCaseByNumber,
   findCollectionCaseOfLoan,
@@ -163,15 +165,17 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
       }
       return res.redirect(303, `${P}/collection-cases/${encodeURIComponent(q)}`);
     }
-    const [suspense, complaints, applications] = await Promise.all([
+    const [suspense, complaints, applications, refused] = await Promise.all([
       listSuspensePayments(deps.db),
       listComplaints(deps.db, {}, { limit: 100, offset: 0 }),
       listAllApplications(deps.db, {}, { limit: 20, offset: 0 }),
+      listRefusedWithdrawals(deps.db),
     ]);
     await opPage(req, res, 'home.njk', {
       title: 'Back-office',
       suspenseCount: suspense.length,
       openComplaints: complaints.filter((c) => c.status !== 'ANSWERED').length,
+      refusedWithdrawals: refused.length,
       applications,
     });
   });
@@ -211,6 +215,15 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
       }
       await flashTo(req, res, `Payment assigned to loan ${loanId}.`, `${P}/payments`);
     }).post,
+  );
+
+  // --- bureau withdrawals the bureau refused (R-PAY-1) ------------------------------------------
+  router.get(
+    `${P}/bureau-withdrawals`,
+    operatorPage(deps, `${P}/bureau-withdrawals`, async (req, res) => {
+      const withdrawals = (await listRefusedWithdrawals(deps.db)).map(toRefusedWithdrawalView);
+      await opPage(req, res, 'bureau-withdrawals.njk', { title: 'Refused bureau withdrawals', withdrawals });
+    }).get,
   );
 
   // --- complaints -------------------------------------------------------------------------------
@@ -345,12 +358,13 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
         ? await findLoan(deps.db, req.params.loanId!)
         : undefined;
       if (!loan) return render(req, res, 'message.njk', { kind: 'notFound' }, 404);
-      const [overview, invoices, payments, complaints, collectionCase] = await Promise.all([
+      const [overview, invoices, payments, complaints, collectionCase, refused] = await Promise.all([
         loanOverview(deps, loan),
         listInvoices(deps.db, loan.id),
         listPayments(deps.db, loan.id),
         listLoanComplaints(deps.db, loan.id),
         findCollectionCaseOfLoan(deps.db, loan.id),
+        listRefusedWithdrawals(deps.db, { loanId: loan.id }),
       ]);
       // The loan's timeline: invoices, payments and complaints by date.
       const timeline = [
@@ -369,6 +383,7 @@ export function operatorRoutes(router: Router, deps: ApiDeps, options: { sandbox
         loan: overview,
         timeline,
         collectionCase,
+        withdrawals: refused.map(toRefusedWithdrawalView),
         run: runLink(loanWorkflowId(loan.id)),
       });
     }).get,

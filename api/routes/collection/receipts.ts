@@ -9,20 +9,16 @@ import type { CaseListRow } from '../../../db/collection-case-repository';
 import {
   findReceipt,
   findReceiptFileOfCase,
-  insertReceiptFile,
   listReceipts,
   readReceiptFile,
   type ReceiptRow,
 } from '../../../db/collection-self-service-repository';
-import {
-  COLLECTION_SELF_SERVICE_PARAMETERS,
-  decideReceiptFile,
-  RECEIPT_FILE_TYPES,
-} from '../../../domain/collection-self-service';
+import { COLLECTION_SELF_SERVICE_PARAMETERS, RECEIPT_FILE_TYPES } from '../../../domain/collection-self-service';
 import { decideReceiptUpdate, submitReceiptUpdate } from '../../../workflows/collection-case-self-service-messages';
 import type { Principal } from '../../auth';
 import { actOnCollectionCase, caseParams, COLLECTION_TAG, money, visibleCollectionCase } from '../../collection-case';
 import type { ApiDeps } from '../../deps';
+import { storeCollectionReceiptFile } from '../../collection-receipt-files';
 import { notFound, orProblem, ProblemError } from '../../problem';
 import type { ApiRoutes } from '../../routing';
 import { isoDate, positiveAmountString } from '../../schemas';
@@ -124,19 +120,11 @@ export function receiptRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     handler: async ({ params, principal, req }) => {
       const row = await visibleCollectionCase(deps, principal, params.caseNumber);
       const bytes: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const type = orProblem(decideReceiptFile({ declaredType: req.get('content-type') ?? '', bytes }), {
-        bodyPrefix: '',
-      });
-      const fileId = randomUUID();
-      await insertReceiptFile(deps.db, {
-        id: fileId,
-        case_id: row.id,
-        uploaded_by: principal!.sub,
-        content_type: type,
-        size: bytes.length,
-        content: bytes,
-      });
-      return { status: 201, body: { fileId, contentType: type, size: bytes.length } };
+      const stored = orProblem(
+        await storeCollectionReceiptFile(deps, principal!, row, { declaredType: req.get('content-type') ?? '', bytes }),
+        { bodyPrefix: '' },
+      );
+      return { status: 201, body: stored };
     },
   });
 

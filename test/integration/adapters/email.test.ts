@@ -1,7 +1,7 @@
 /**
  * Email: nodemailer (the real client) sends over real SMTP to the local smtp-server recorder,
  * which parses what it receives. A retry under the same idempotency key carries the same
- * Message-ID and is not recorded twice.
+ * Message-ID and is not recorded twice. Connections are pooled: messages sent at once share them.
  */
 import net from 'node:net';
 import { AdapterError } from '../../../adapters/shared/errors';
@@ -75,6 +75,18 @@ it('does not record a retry with the same key twice', async () => {
     'Ansökan A43 är inskickad',
     'Ansökan A44 är inskickad',
   ]);
+});
+
+it('sends many messages at once over the pooled connections, each delivered once', async () => {
+  const keys = Array.from({ length: 12 }, (_, i) => `application-A5${i}:email:offer`);
+  const sent = await Promise.all(
+    keys.map((idempotencyKey, i) =>
+      client.send({ idempotencyKey, to: 'pool@example.com', subject: `Erbjudande ${i}`, text: `Erbjudande ${i}` }),
+    ),
+  );
+  const received = await sandbox.listMessages({ to: 'pool@example.com' });
+  expect(received.map((m) => m.messageId).sort()).toEqual(sent.map((m) => m.messageId).sort());
+  expect(received.every((m) => m.deliveries === 1)).toBe(true);
 });
 
 it('records the text and html parts of a multipart message', async () => {
