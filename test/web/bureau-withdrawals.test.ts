@@ -2,11 +2,9 @@
  * R-PAY-1, R-SEC-1: a bureau withdrawal the bureau refused for good is shown to operators with
  * what to do — on the back-office's own page, counted on its start page, on the loan's page, and
  * in the operator API — and every one of those requests is in the operator audit. axe checks the
- * page in a real browser.
+ * page in a real web.browser.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import {
   markReportsForWithdrawal,
@@ -15,33 +13,19 @@ import {
 } from '../../db/bureau-report-repository';
 import { listOperatorAudit } from '../../db/audit-repository';
 import { registerPayment } from '../../db/loan-repository';
-import { type ApiHarness, eventually, startApiHarness } from '../support/api';
+import { eventually } from '../support/api';
 import { insertTestLoan } from '../support/loans';
-import { expectAccessible, launchBrowser, listen } from './browser';
+import { expectAccessible, useWebApp } from './browser';
 
-let h: ApiHarness;
-let browser: Browser;
-let server: Server;
-let baseUrl: string;
-
-beforeAll(async () => {
-  h = await startApiHarness();
-  ({ server, baseUrl } = await listen(h.app));
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await h?.stop();
-});
+const web = useWebApp();
 
 /** A loan whose report for invoice 1 a value-dated payment made withdrawable and the bureau refused. */
 async function refusedLoan(code: string) {
   const customerId = `customer-${randomUUID()}`;
-  const { loanId, contractNumber } = await insertTestLoan(h.db, { customer_id: customerId });
+  const { loanId, contractNumber } = await insertTestLoan(web.h.db, { customer_id: customerId });
   const reportId = `report-${randomUUID()}`;
   const key = `loan-${loanId}:bureau-late:1:borrower-0`;
-  await recordLatePaymentReport(h.db, {
+  await recordLatePaymentReport(web.h.db, {
     idempotencyKey: key,
     loanId,
     borrower: 0,
@@ -49,7 +33,7 @@ async function refusedLoan(code: string) {
     dueDate: '2026-02-27',
     reportedOn: '2026-03-02',
   });
-  const payment = await registerPayment(h.db, {
+  const payment = await registerPayment(web.h.db, {
     id: randomUUID(),
     bankReference: `refused-${loanId}`,
     ocrReference: `${contractNumber}00`,
@@ -58,8 +42,8 @@ async function refusedLoan(code: string) {
     bookingDate: '2026-03-04',
   });
   expect(payment.loan_id).toBe(loanId);
-  await markReportsForWithdrawal(h.db, loanId, '2026-02-27', payment.id);
-  await markWithdrawalRefused(h.db, key, code);
+  await markReportsForWithdrawal(web.h.db, loanId, '2026-02-27', payment.id);
+  await markWithdrawalRefused(web.h.db, key, code);
   return { loanId, contractNumber, reportId, paymentId: payment.id, customerId };
 }
 
@@ -71,9 +55,9 @@ const sessionOf = (res: request.Response): string =>
 
 /** The sandbox's local operator login (outside production the cookie is `loan_session`): the logged-in session. */
 async function operatorSession(name: string): Promise<string> {
-  const loginPage = await request(h.app).get('/operator/logga-in').expect(200);
+  const loginPage = await request(web.h.app).get('/operator/logga-in').expect(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(loginPage.text)![1]!;
-  const loggedIn = await request(h.app)
+  const loggedIn = await request(web.h.app)
     .post('/operator/logga-in')
     .set('cookie', sessionOf(loginPage))
     .type('form')
@@ -84,7 +68,7 @@ async function operatorSession(name: string): Promise<string> {
 
 const auditRoutes = (operator: string, count: number) =>
   eventually(async () => {
-    const { rows } = await listOperatorAudit(h.db, { operator }, { limit: 50 });
+    const { rows } = await listOperatorAudit(web.h.db, { operator }, { limit: 50 });
     return rows.length >= count ? rows.map((r) => [r.route, r.status]) : undefined;
   }, `${count} audit rows of ${operator}`);
 
@@ -93,7 +77,7 @@ it('R-PAY-1: the back-office lists a refused bureau withdrawal with what to do, 
   const name = `bureau-${randomUUID().slice(0, 8)}`;
   const session = await operatorSession(name);
 
-  const list = await request(h.app).get('/operator/bureau-withdrawals').set('cookie', session).expect(200);
+  const list = await request(web.h.app).get('/operator/bureau-withdrawals').set('cookie', session).expect(200);
   expect(list.text).toContain('<h1>Refused bureau withdrawals</h1>');
   expect(list.text).toContain(refused.reportId);
   expect(list.text).toContain(`/operator/loans/${refused.loanId}`);
@@ -102,20 +86,20 @@ it('R-PAY-1: the back-office lists a refused bureau withdrawal with what to do, 
   expect(list.text).toContain(`The bureau does not know report ${refused.reportId}`);
   expect(list.text).toContain('was paid on 2026-02-27, so the customer was not late');
 
-  const home = await request(h.app).get('/operator').set('cookie', session).expect(200);
+  const home = await request(web.h.app).get('/operator').set('cookie', session).expect(200);
   expect(home.text).toMatch(/href="\/operator\/bureau-withdrawals">Refused bureau withdrawals<\/a>: [1-9]/);
 
-  const loan = await request(h.app).get(`/operator/loans/${refused.loanId}`).set('cookie', session).expect(200);
+  const loan = await request(web.h.app).get(`/operator/loans/${refused.loanId}`).set('cookie', session).expect(200);
   expect(loan.text).toContain(refused.reportId);
   expect(loan.text).toContain('What to do:');
 
   // Withdrawn meanwhile (by hand at the bureau, and recorded): it leaves the list.
-  await h.db
+  await web.h.db
     .updateTable('bureau_late_payment_reports')
     .set({ withdrawn_at: new Date() })
     .where('report_id', '=', refused.reportId)
     .execute();
-  const after = await request(h.app).get('/operator/bureau-withdrawals').set('cookie', session).expect(200);
+  const after = await request(web.h.app).get('/operator/bureau-withdrawals').set('cookie', session).expect(200);
   expect(after.text).not.toContain(refused.reportId);
 
   expect(await auditRoutes(`sandbox:${name}`, 4)).toEqual([
@@ -129,8 +113,8 @@ it('R-PAY-1: the back-office lists a refused bureau withdrawal with what to do, 
 it('R-PAY-1: the operator API lists them with the action; a customer is refused and a bad loan id names the field', async () => {
   const refused = await refusedLoan('already_withdrawn');
   const operator = `op-${randomUUID()}`;
-  const asOperator = `Bearer ${h.token({ role: 'operator', sub: operator })}`;
-  const res = await request(h.app)
+  const asOperator = `Bearer ${web.h.token({ role: 'operator', sub: operator })}`;
+  const res = await request(web.h.app)
     .get('/v1/operator/bureau-withdrawals/refused')
     .query({ loanId: refused.loanId })
     .set('authorization', asOperator)
@@ -149,17 +133,17 @@ it('R-PAY-1: the operator API lists them with the action; a customer is refused 
     },
   ]);
   // Without a filter the list holds it too (other tests' rows may be there as well).
-  const all = await request(h.app)
+  const all = await request(web.h.app)
     .get('/v1/operator/bureau-withdrawals/refused')
     .set('authorization', asOperator)
     .expect(200);
   expect(all.body.items.map((i: { reportId: string }) => i.reportId)).toContain(refused.reportId);
 
-  await request(h.app)
+  await request(web.h.app)
     .get('/v1/operator/bureau-withdrawals/refused')
-    .set('authorization', `Bearer ${h.token({ role: 'customer', sub: refused.customerId })}`)
+    .set('authorization', `Bearer ${web.h.token({ role: 'customer', sub: refused.customerId })}`)
     .expect(403);
-  const bad = await request(h.app)
+  const bad = await request(web.h.app)
     .get('/v1/operator/bureau-withdrawals/refused')
     .query({ loanId: 'not-a-loan' })
     .set('authorization', asOperator)
@@ -176,8 +160,8 @@ it('R-PAY-1: the operator API lists them with the action; a customer is refused 
 
 it('the refused withdrawals page is reachable from the navigation and passes axe', async () => {
   const refused = await refusedLoan('unknown_report');
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${baseUrl}/operator/logga-in`);
+  const page = await (await web.browser.newContext()).newPage();
+  await page.goto(`${web.baseUrl}/operator/logga-in`);
   await page.getByLabel('Your name').fill(`axe-${randomUUID().slice(0, 8)}`);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Back-office', exact: true }).waitFor();

@@ -10,18 +10,18 @@ import type { Worker } from '@temporalio/worker';
 import { createCollectionRefundActivities } from '../../activities/collection/refunds';
 import { applyPaymentToLoan } from '../../activities/loan/payments';
 import { createSandboxAdapters, type SandboxAdapterSet } from '../../adapters';
-import { caseLedgerLines, type CollectionCaseRow } from '../../db/collection-case-repository';
+import { type CollectionCaseRow } from '../../db/collection-case-repository';
 import type { Db } from '../../db/database';
 import { loanAccountBalances } from '../../db/ledger-repository';
-import { findLoan, registerPayment } from '../../db/loan-repository';
+import { registerPayment } from '../../db/loan-repository';
 import { findRefund } from '../../db/refund-repository';
-import { claimFromLines, claimOn, claimTotal } from '../../domain/collection';
 import { addDays, type IsoDate } from '../../domain/dates';
-import { Decimal, formatAmount } from '../../domain/money';
+import { formatAmount } from '../../domain/money';
 import { startTimeSkippingServer } from '../../platform/temporal-servers';
 import { casePaymentSignal, collectionCaseWorkflowId } from '../../workflows/collection-case-messages';
 import { paymentWorkflow, paymentWorkflowId } from '../../workflows/payment';
 import { eventually } from '../support/api';
+import { claimTotalOn } from '../support/collection-workflow';
 import { recordHistory } from '../support/application';
 import { openTestDb } from '../support/db';
 import { expectLedgerBalanced } from '../support/ledger';
@@ -83,20 +83,6 @@ describe('refunds of collection cases (R-PAY-4, R-COLL-9) on the time-skipping s
     });
   }
 
-  /** The case's claim on `date`, default interest to that day included (what paying it all takes). */
-  async function claimOnDay(row: CollectionCaseRow, date: IsoDate): Promise<Decimal> {
-    const fresh = await caseRow(row.id);
-    const loan = (await findLoan(db, row.loan_id))!;
-    return claimTotal(
-      claimOn({
-        claim: claimFromLines(await caseLedgerLines(db, row.id)),
-        nominalRatePercent: new Decimal(loan.nominal_rate_percent),
-        accruedUntil: fresh.default_interest_accrued_until!,
-        date,
-      }),
-    );
-  }
-
   /** A bank payment to the case's OCR reference, registered like a bank file's. */
   async function register(row: CollectionCaseRow, amount: string, paymentDate: IsoDate) {
     return registerPayment(db, {
@@ -133,7 +119,7 @@ describe('refunds of collection cases (R-PAY-4, R-COLL-9) on the time-skipping s
     await withCase(async (worker, row) => {
       const day3 = addDays(row.opened_on, 3);
       await sleepUntil(day3);
-      const claim = await claimOnDay(row, day3);
+      const claim = await claimTotalOn(db, row, day3);
       const paymentId = await payThroughWorkflow(worker, row, formatAmount(claim.plus('250.37')), day3);
 
       // The payment's own step and the case's close both open a refund of the credit; whichever runs
@@ -189,7 +175,7 @@ describe('refunds of collection cases (R-PAY-4, R-COLL-9) on the time-skipping s
     await withCase(async (_worker, row) => {
       const day2 = addDays(row.opened_on, 2);
       await sleepUntil(day2);
-      const claim = await claimOnDay(row, day2);
+      const claim = await claimTotalOn(db, row, day2);
       const payment = await register(row, formatAmount(claim.plus('0.01')), day2);
       const outcome = await applyPaymentToLoan(db, payment.id, { bureau: sandbox.adapters.bureau });
       expect(outcome.excess).toBe('0.01');
