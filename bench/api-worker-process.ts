@@ -5,7 +5,7 @@
  * engine process does (`connectToSandbox`, steering over the owner's steering endpoint), so their
  * work (SMTP, SMS, the bureau) does not run on the API's event loop. Once it polls it prints one
  * line, `READY <json>` with the doubles' endpoints and credentials; on SIGTERM the SDK shuts the
- * worker down.
+ * worker down. `SETTLE` on stdin is answered `SETTLED` once the worker has been idle for a second.
  *
  * Environment: TEMPORAL_ADDRESS, TASK_QUEUE, DATABASE_URL, PAYLOAD_ENCRYPTION_KEYS.
  */
@@ -35,6 +35,21 @@ async function main(): Promise<void> {
     deps: { db, adapters: sandbox.adapters, application: { bankIdPollIntervalMs: 250 } },
   });
   const running = worker.run();
+  // `SETTLE` on stdin: answer `SETTLED` once nothing has run for a second (or after two minutes),
+  // so the work an endpoint's run started does not spill into the next run's figures.
+  process.stdin.setEncoding('utf8').on('data', (text: string) => {
+    if (!text.includes('SETTLE')) return;
+    const deadline = Date.now() + 120_000;
+    let quietSince = Date.now();
+    const check = setInterval(() => {
+      const s = worker.getStatus();
+      if (s.numInFlightWorkflowActivations > 0 || s.numInFlightActivities > 0) quietSince = Date.now();
+      if (Date.now() - quietSince >= 1_000 || Date.now() > deadline) {
+        clearInterval(check);
+        process.stdout.write('SETTLED\n');
+      }
+    }, 50);
+  });
   process.stdout.write(`READY ${JSON.stringify({ endpoints: sandbox.endpoints, credentials: sandbox.credentials })}\n`);
   await running;
   await connection.close();

@@ -77,7 +77,7 @@ async function startWorkerProcess(env: Record<string, string>): Promise<{
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench/api-worker-process.ts')], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const ready = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -89,6 +89,23 @@ async function startWorkerProcess(env: Record<string, string>): Promise<{
     child.once('exit', (code) => reject(new Error(`the worker process exited (${code}) before it was ready`)));
   });
   return { child, ...(JSON.parse(ready) as { endpoints: SandboxEndpoints; credentials: SandboxCredentials }) };
+}
+
+/**
+ * Waits until the worker has been idle for a second: the workflows an endpoint's run started (a
+ * payment workflow per payment, an application's first steps) finish before the next run is timed.
+ */
+async function settle(child: ChildProcess): Promise<void> {
+  const settled = new Promise<void>((resolve) => {
+    const onData = (d: Buffer) => {
+      if (!d.toString().includes('SETTLED')) return;
+      child.stdout!.off('data', onData);
+      resolve();
+    };
+    child.stdout!.on('data', onData);
+  });
+  child.stdin!.write('SETTLE\n');
+  await settled;
 }
 
 const progress = (message: string) => process.stderr.write(`[bench:api] ${message}\n`);
@@ -261,6 +278,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const rate of options.rates) {
     for (const e of measured) {
+      await settle(worker.child);
       progress(`${e.name} at ${rate} rps for ${options.seconds} s`);
       const cpuBefore = process.cpuUsage();
       const result = await openLoad({
