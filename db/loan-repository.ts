@@ -20,9 +20,15 @@ export async function findLoan(db: Db, loanId: string): Promise<LoanRow | undefi
   return db.selectFrom('loans').selectAll().where('id', '=', loanId).executeTakeFirst();
 }
 
-/** The loan's row, locked until the transaction ends: one change of a loan at a time, even across workers. */
+/**
+ * The loan's row, locked until the transaction ends: one change of a loan at a time, even across
+ * workers. `FOR NO KEY UPDATE` excludes every other locker as `FOR UPDATE` did (no change touches
+ * the loan's id), but not the key-share lock a foreign key check takes: a payment registered for
+ * the loan (POST /v1/payments, a bank file) is stored at once instead of waiting for the loan's
+ * change in progress, and its own workflow then queues for the loan like any change.
+ */
 export async function lockLoan(trx: Db, loanId: string): Promise<LoanRow> {
-  return trx.selectFrom('loans').selectAll().where('id', '=', loanId).forUpdate().executeTakeFirstOrThrow();
+  return trx.selectFrom('loans').selectAll().where('id', '=', loanId).forNoKeyUpdate().executeTakeFirstOrThrow();
 }
 
 export async function findLoanOrThrow(db: Db, loanId: string): Promise<LoanRow> {
