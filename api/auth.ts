@@ -3,6 +3,7 @@
  * `customer` (sub = customer id), `vendor` (vendorId claim) and `operator`.
  * A token must name this engine as issuer and audience and expire within a bounded lifetime.
  */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
@@ -44,6 +45,22 @@ export function tokenPolicy(secretOrPolicy: string | TokenPolicy): TokenPolicy {
     : secretOrPolicy;
 }
 
+/**
+ * The HS256 secret as a key object, made once per secret. Given the string, jsonwebtoken first
+ * tries to read it as a PEM public key on every call and falls back to a secret key when that
+ * throws: about a millisecond of CPU per request, more than the rest of a read.
+ */
+const secretKeys = new Map<string, KeyObject>();
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    if (secretKeys.size >= 16) secretKeys.clear(); // a handful of secrets per process (tests make more)
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;
@@ -57,7 +74,7 @@ export function signToken(
 ): string {
   const policy = tokenPolicy(secretOrPolicy);
   const { sub, ...claims } = principal;
-  return jwt.sign(claims, policy.secret, {
+  return jwt.sign(claims, secretKey(policy.secret), {
     algorithm: 'HS256',
     subject: sub,
     expiresIn,
@@ -70,7 +87,7 @@ export function verifyToken(secretOrPolicy: string | TokenPolicy, token: string)
   const policy = tokenPolicy(secretOrPolicy);
   let decoded: jwt.JwtPayload | string;
   try {
-    decoded = jwt.verify(token, policy.secret, { algorithms: ['HS256'] });
+    decoded = jwt.verify(token, secretKey(policy.secret), { algorithms: ['HS256'] });
   } catch (err) {
     throw unauthorized(err instanceof jwt.TokenExpiredError ? 'token expired' : 'invalid token');
   }

@@ -7,7 +7,7 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database';
-import { type PaymentRow, registerPayment } from '../db/loan-repository';
+import { type PaymentRow, registerPaymentOnce } from '../db/loan-repository';
 import { formatAmount, parseAmount } from '../domain/money';
 import { paymentWorkflow, paymentWorkflowId } from '../workflows/payment';
 
@@ -25,29 +25,26 @@ export type Registration =
   /** The bank reference was registered with other details. */
   | { kind: 'conflict'; payment: PaymentRow };
 
-/** Registers the payment unless its bank reference is known (`db` may be a transaction). */
+/**
+ * Registers the payment unless its bank reference is known (`db` may be a transaction). A new
+ * payment costs one statement (db/loan-repository.ts registerPaymentOnce); a known reference one
+ * more, to read what was registered.
+ */
 export async function registerIncomingPayment(db: Db, input: IncomingPayment): Promise<Registration> {
   const amount = formatAmount(parseAmount(input.amount));
-  const existing = await db
-    .selectFrom('payments')
-    .selectAll()
-    .where('bank_reference', '=', input.bankReference)
-    .executeTakeFirst();
-  if (existing) {
-    const same =
-      existing.ocr_reference === input.ocrReference &&
-      existing.amount === amount &&
-      existing.payment_date === input.paymentDate;
-    return { kind: same ? 'repeat' : 'conflict', payment: existing };
-  }
-  const payment = await registerPayment(db, {
+  const { inserted, payment } = await registerPaymentOnce(db, {
     id: randomUUID(),
     bankReference: input.bankReference,
     ocrReference: input.ocrReference,
     amount,
     paymentDate: input.paymentDate,
   });
-  return { kind: 'registered', payment };
+  if (inserted) return { kind: 'registered', payment };
+  const same =
+    payment.ocr_reference === input.ocrReference &&
+    payment.amount === amount &&
+    payment.payment_date === input.paymentDate;
+  return { kind: same ? 'repeat' : 'conflict', payment };
 }
 
 /** Thrown when Temporal cannot be reached: the payment is stored, and a repeat starts its workflow. */

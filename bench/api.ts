@@ -1,56 +1,111 @@
 /**
- * API under load (issue 16): `npm run bench:api [-- --rates 50,100,200 --seconds 10]`. Not a test;
- * prints a table (stdout) and progress (stderr).
+ * API under load (issue 16): `npm run bench:api [-- --rates 50,100,200 --seconds 10 --only invoices]`.
+ * Not a test; prints a table (stdout) and progress (stderr).
  *
- * The real Express app on a loopback port, a scratch PostgreSQL, the local dev server (in memory)
- * and one worker with the sandbox doubles, all in this process but the dev server. One borrower's
- * loan is opened and invoiced twelve times through the loan activities (so the overview, the
- * invoices and the mailbox read real rows). Then autocannon drives each endpoint at fixed request
- * rates (open model: `overallRate`, 50 connections), one endpoint and rate at a time:
+ * The real Express app on a loopback port in this process, a scratch PostgreSQL, the local dev
+ * server (in memory), and the worker in a process of its own as in production
+ * (bench/api-worker-process.ts, which also runs the sandbox doubles; this process reaches them as
+ * `npm run api` reaches a worker's). One borrower's loan is opened and invoiced twelve times
+ * through the loan activities (so the overview, the invoices and the mailbox read real rows). Then
+ * each endpoint is driven at fixed request rates, one endpoint and rate at a time, by an open
+ * model (bench/open-load.ts: requests evenly spaced, at most 50 in flight, latency from when each
+ * was due):
  *  - reads: the loan overview, its invoices, the borrower's mailbox (as the borrower);
  *  - writes: create an application (a vendor; a new person each request: a workflow starts), register
  *    a payment (an operator; a new bank reference each request: a payment workflow starts), a quote.
  * Targets at 200 rps on 2 cores: reads p99 ≤ 25 ms, writes p99 ≤ 60 ms, 0 errors.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { Client } from '@temporalio/client';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import autocannon from 'autocannon';
 import { createLoanActivities } from '../activities/loan';
-import { createSandboxAdapters } from '../adapters';
+import { connectToSandbox, type SandboxCredentials, type SandboxEndpoints } from '../adapters';
+import { remoteSandboxSteering } from '../adapters/shared/steering';
 import { createApp } from '../api/app';
 import { signToken } from '../api/auth';
 import { createDb } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { addMonths } from '../domain/dates';
-import { encryptionKeysSchema, parseConfig } from '../platform/config';
+import { encryptionKeysSchema, parseConfig, PROJECT_ROOT } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { EncryptionCodec, generateEncryptionKeySpec } from '../platform/payload-codec';
 import { createScratchDatabase } from '../platform/scratch-database';
-import { encryptingDataConverter } from '../platform/temporal-connection';
+import { apiConnectionOptions, encryptingDataConverter } from '../platform/temporal-connection';
 import { startDevServer } from '../platform/temporal-servers';
 import { newPerson } from '../test/support/application';
-import { createToolWorker } from '../workers/create-worker';
+import { openLoad, quantile } from './open-load';
 
 interface Options {
   rates: number[];
   seconds: number;
+  /** Only the endpoints whose name contains this (profiling one path). */
+  only?: string;
 }
 
 function parseArgs(argv: string[]): Options {
   const options: Options = { rates: [50, 100, 200], seconds: 10 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--only') {
+      options.only = argv[++i] ?? '';
+      continue;
+    }
     const values = (argv[i + 1] ?? '').split(',').map(Number);
     if (values.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${arg} needs whole numbers ≥ 1`);
     if (arg === '--rates') options.rates = values;
     else if (arg === '--seconds') options.seconds = values[0]!;
-    else throw new Error(`unknown option ${arg} (known: --rates R1,R2,…, --seconds S)`);
+    else throw new Error(`unknown option ${arg} (known: --rates R1,R2,…, --seconds S, --only TEXT)`);
     i++;
   }
   return options;
+}
+
+/**
+ * The worker process (bench/api-worker-process.ts): started with tsx like `npm run worker`, ready
+ * once it polls; it answers with where its sandbox doubles listen.
+ */
+async function startWorkerProcess(env: Record<string, string>): Promise<{
+  child: ChildProcess;
+  endpoints: SandboxEndpoints;
+  credentials: SandboxCredentials;
+}> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench/api-worker-process.ts')], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const ready = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = /^READY (.*)$/m.exec(out);
+      if (line) resolve(line[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the worker process exited (${code}) before it was ready`)));
+  });
+  return { child, ...(JSON.parse(ready) as { endpoints: SandboxEndpoints; credentials: SandboxCredentials }) };
+}
+
+/**
+ * Waits until the worker has been idle for a second: the workflows an endpoint's run started (a
+ * payment workflow per payment, an application's first steps) finish before the next run is timed.
+ */
+async function settle(child: ChildProcess): Promise<void> {
+  const settled = new Promise<void>((resolve) => {
+    const onData = (d: Buffer) => {
+      if (!d.toString().includes('SETTLED')) return;
+      child.stdout!.off('data', onData);
+      resolve();
+    };
+    child.stdout!.on('data', onData);
+  });
+  child.stdin!.write('SETTLE\n');
+  await settled;
 }
 
 const progress = (message: string) => process.stderr.write(`[bench:api] ${message}\n`);
@@ -65,25 +120,25 @@ interface Endpoint {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const keys = encryptionKeysSchema.parse(generateEncryptionKeySpec('bench'));
+  const keySpec = generateEncryptionKeySpec('bench');
+  const keys = encryptionKeysSchema.parse(keySpec);
   const dataConverter = encryptingDataConverter(keys);
 
-  progress('starting PostgreSQL (scratch database), the dev server, the worker and the API');
+  progress('starting PostgreSQL (scratch database), the dev server, the worker process and the API');
   const scratch = await createScratchDatabase('bench_api');
-  const db = createDb(scratch.url, 20);
+  const db = createDb(scratch.url, 10); // as `npm run api`
   await migrateToLatest(db);
   const server = await startDevServer({ dataConverter });
-  const sandbox = await createSandboxAdapters();
   const taskQueue = `bench-api-${randomUUID()}`;
-  const worker = await createToolWorker({
-    connection: server.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    dataConverter,
-    deps: { db, adapters: sandbox.adapters, application: { bankIdPollIntervalMs: 250 } },
+  const worker = await startWorkerProcess({
+    TEMPORAL_ADDRESS: server.address,
+    TASK_QUEUE: taskQueue,
+    DATABASE_URL: scratch.url,
+    PAYLOAD_ENCRYPTION_KEYS: keySpec,
   });
-  const running = worker.run();
-  const client = new Client({ connection: server.connection, dataConverter });
+  const sandbox = connectToSandbox(worker.endpoints, worker.credentials);
+  const connection = await Connection.connect({ address: server.address, ...apiConnectionOptions() });
+  const client = new Client({ connection, dataConverter });
   const config = parseConfig({
     ENGINE_MODE: 'sandbox',
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -100,7 +155,7 @@ async function main(): Promise<void> {
     codec: new EncryptionCodec(keys),
     jwtSecret: JWT_SECRET,
     logger: createLogger('silent'),
-    sandbox: sandbox.sandbox,
+    sandbox: remoteSandboxSteering(worker.endpoints.steeringBaseUrl, worker.credentials.steeringToken),
     bankId: sandbox.adapters.bankId,
   });
   const http = app.listen(0, '127.0.0.1');
@@ -215,46 +270,45 @@ async function main(): Promise<void> {
     if (!res.ok) throw new Error(`${e.name} answered ${res.status}: ${await res.text()}`);
   }
 
+  // Warm-up, not measured: each endpoint for 2 s at 50 rps, so the first rows do not time the JIT.
+  const measured = endpoints.filter((x) => !options.only || x.name.includes(options.only));
+  for (const e of measured)
+    await openLoad({ base, rate: 50, seconds: 2, connections: 50, drainMs: 10_000, request: e.request });
+
   const rows: string[][] = [];
   for (const rate of options.rates) {
-    for (const e of endpoints) {
+    for (const e of measured) {
+      await settle(worker.child);
       progress(`${e.name} at ${rate} rps for ${options.seconds} s`);
-      const result = await autocannon({
-        url: base,
+      const cpuBefore = process.cpuUsage();
+      const result = await openLoad({
+        base,
+        rate,
+        seconds: options.seconds,
         connections: 50,
-        overallRate: rate,
-        duration: options.seconds,
-        requests: [{ setupRequest: (req) => ({ ...req, ...e.request() }) }],
+        drainMs: 10_000,
+        request: e.request,
       });
-      // Requests still unanswered when the run ends count as errors too (a stalled server).
-      const unanswered = Math.max(0, Math.round(rate * options.seconds * 0.9) - result.requests.total);
-      const errors = result.errors + result.timeouts + result.non2xx + unanswered;
+      // Requests still unanswered 10 s after the last was due count as errors too (a stalled server).
+      const cpu = process.cpuUsage(cpuBefore);
+      const errors = result.errors + result.non2xx + result.unanswered;
+      const answered = result.latencies.length;
+      const p99 = quantile(result.latencies, 0.99);
       const target = e.kind === 'read' ? 25 : 60;
       rows.push([
         e.name,
         e.kind,
         `${rate}`,
-        (result.requests.total / options.seconds).toFixed(0),
-        result.latency.p50.toFixed(0),
-        result.latency.p99.toFixed(0),
-        result.latency.max.toFixed(0),
+        (answered / options.seconds).toFixed(0),
+        quantile(result.latencies, 0.5).toFixed(0),
+        p99.toFixed(0),
+        quantile(result.latencies, 1).toFixed(0),
         `${errors}`,
-        rate === 200
-          ? result.requests.total > 0 && result.latency.p99 <= target && errors === 0
-            ? 'met'
-            : `missed (p99 ≤ ${target})`
-          : '',
+        answered > 0 ? ((cpu.user + cpu.system) / 1000 / answered).toFixed(2) : '',
+        rate === 200 ? (answered > 0 && p99 <= target && errors === 0 ? 'met' : `missed (p99 ≤ ${target})`) : '',
       ]);
     }
   }
-
-  http.close();
-  worker.shutdown();
-  await running;
-  await sandbox.stop();
-  await server.teardown();
-  await db.destroy();
-  await scratch.drop();
 
   const header = [
     'endpoint',
@@ -265,16 +319,22 @@ async function main(): Promise<void> {
     'p99 ms',
     'max ms',
     'errors + unanswered',
+    'cpu ms/req',
     'target at 200',
   ];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) =>
-    cells.map((s, c) => (c < 2 || c === 8 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ');
+    cells.map((s, c) => (c < 2 || c === 9 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ');
   process.stdout.write(
     [
       '',
       `bench:api — ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ${options.seconds} s per endpoint and rate, 50 connections`,
-      `PostgreSQL: ${scratch.server}; Temporal: dev server (in memory); the API and the worker share this process`,
+      `PostgreSQL: ${scratch.server}; Temporal: dev server (in memory); the API and the worker in processes of their own`,
+      'cpu ms/req: this process (the API and the load) per answered request, on any core; the worker runs apart',
+      `load: open model, evenly spaced requests, latency from when each was due; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
       '',
       line(header),
       widths.map((w) => '-'.repeat(w)).join('  '),
@@ -282,6 +342,21 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+
+  // A request still waiting on Temporal may retry its call after the last row: the connection is
+  // left to the process's exit, closing it under a pending retry throws from a timer.
+  http.closeAllConnections();
+  http.close();
+  await sandbox.stop();
+  if (worker.child.exitCode === null) {
+    const exited = once(worker.child, 'exit');
+    worker.child.kill('SIGTERM');
+    await exited;
+  }
+  await server.teardown();
+  await db.destroy();
+  await scratch.drop();
+  process.exit(0);
 }
 
 main().catch((err) => {

@@ -2,7 +2,7 @@
 import type { LoanStatus } from '../domain/loan-statuses';
 import { stockholmDate } from '../domain/dates';
 import type { Db, InvoiceTable, LoanTable, PaymentTable } from './database';
-import type { Insertable, Selectable } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 
 export type LoanRow = Selectable<LoanTable>;
 export type InvoiceRow = Selectable<InvoiceTable>;
@@ -20,9 +20,15 @@ export async function findLoan(db: Db, loanId: string): Promise<LoanRow | undefi
   return db.selectFrom('loans').selectAll().where('id', '=', loanId).executeTakeFirst();
 }
 
-/** The loan's row, locked until the transaction ends: one change of a loan at a time, even across workers. */
+/**
+ * The loan's row, locked until the transaction ends: one change of a loan at a time, even across
+ * workers. `FOR NO KEY UPDATE` excludes every other locker as `FOR UPDATE` did (no change touches
+ * the loan's id), but not the key-share lock a foreign key check takes: a payment registered for
+ * the loan (POST /v1/payments, a bank file) is stored at once instead of waiting for the loan's
+ * change in progress, and its own workflow then queues for the loan like any change.
+ */
 export async function lockLoan(trx: Db, loanId: string): Promise<LoanRow> {
-  return trx.selectFrom('loans').selectAll().where('id', '=', loanId).forUpdate().executeTakeFirstOrThrow();
+  return trx.selectFrom('loans').selectAll().where('id', '=', loanId).forNoKeyUpdate().executeTakeFirstOrThrow();
 }
 
 export async function findLoanOrThrow(db: Db, loanId: string): Promise<LoanRow> {
@@ -129,60 +135,70 @@ export async function updateInvoice(
   await db.updateTable('invoices').set(changes).where('loan_id', '=', loanId).where('number', '=', number).execute();
 }
 
+/** A payment to register (registerPayment, registerPaymentOnce). */
+export interface NewPayment {
+  id: string;
+  bankReference: string;
+  ocrReference: string;
+  amount: string;
+  /** R-PAY-1: the value date, the day the customer paid (a bank file's payment date). */
+  paymentDate: string;
+  /** R-PAY-1: the day it is registered; default today (Europe/Stockholm). */
+  bookingDate?: string;
+}
+
 /**
  * Registers an incoming bank payment once per bank reference and matches its OCR reference to an
  * invoice or a loan; unmatched payments wait in suspense for an operator.
  */
-export async function registerPayment(
+export async function registerPayment(db: Db, payment: NewPayment): Promise<PaymentRow> {
+  return (await registerPaymentOnce(db, payment)).payment;
+}
+
+/**
+ * registerPayment, saying whether this call registered it (`inserted`) or found the bank reference
+ * registered already (the row as it was, whatever this call's details). The match and the insert
+ * are one statement: the OCR reference is an invoice's, else a loan's, else (R-COLL-9) a collection
+ * case's own, which pays the case through its loan.
+ */
+export async function registerPaymentOnce(
   db: Db,
-  payment: {
-    id: string;
-    bankReference: string;
-    ocrReference: string;
-    amount: string;
-    /** R-PAY-1: the value date, the day the customer paid (a bank file's payment date). */
-    paymentDate: string;
-    /** R-PAY-1: the day it is registered; default today (Europe/Stockholm). */
-    bookingDate?: string;
-  },
-): Promise<PaymentRow> {
-  const byInvoice = await db
-    .selectFrom('invoices')
-    .select('loan_id')
-    .where('ocr_reference', '=', payment.ocrReference)
-    .executeTakeFirst();
-  const loanId =
-    byInvoice?.loan_id ??
-    (await db.selectFrom('loans').select('id').where('ocr_reference', '=', payment.ocrReference).executeTakeFirst())
-      ?.id ??
-    // R-COLL-9: a collection case's own OCR reference pays the case (through its loan).
-    (
-      await db
-        .selectFrom('collection_cases')
-        .select('loan_id')
-        .where('ocr_reference', '=', payment.ocrReference)
-        .executeTakeFirst()
-    )?.loan_id;
-  await db
+  payment: NewPayment,
+): Promise<{ inserted: boolean; payment: PaymentRow }> {
+  const ocr = payment.ocrReference;
+  const bookingDate = payment.bookingDate ?? stockholmDate(new Date());
+  const inserted = await db
     .insertInto('payments')
-    .values({
-      id: payment.id,
-      bank_reference: payment.bankReference,
-      ocr_reference: payment.ocrReference,
-      amount: payment.amount,
-      payment_date: payment.paymentDate,
-      booking_date: payment.bookingDate ?? stockholmDate(new Date()),
-      loan_id: loanId ?? null,
-      status: loanId ? 'RECEIVED' : 'SUSPENSE',
-      allocation: null,
-    })
+    .columns([
+      'id',
+      'bank_reference',
+      'ocr_reference',
+      'amount',
+      'payment_date',
+      'booking_date',
+      'loan_id',
+      'status',
+      'allocation',
+    ])
+    .expression(
+      sql`select ${payment.id}::text, ${payment.bankReference}::text, ${ocr}::text, ${payment.amount}::numeric,
+        ${payment.paymentDate}::date, ${bookingDate}::date, m.loan_id,
+        case when m.loan_id is null then 'SUSPENSE' else 'RECEIVED' end, null::jsonb
+      from (select coalesce(
+        (select loan_id from invoices where ocr_reference = ${ocr}),
+        (select id from loans where ocr_reference = ${ocr}),
+        (select loan_id from collection_cases where ocr_reference = ${ocr})) as loan_id) m`,
+    )
     .onConflict((oc) => oc.column('bank_reference').doNothing())
-    .execute();
-  return db
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { inserted: true, payment: inserted };
+  const existing = await db
     .selectFrom('payments')
     .selectAll()
     .where('bank_reference', '=', payment.bankReference)
     .executeTakeFirstOrThrow();
+  return { inserted: false, payment: existing };
 }
 
 export async function findPayment(db: Db, paymentId: string): Promise<PaymentRow | undefined> {

@@ -330,10 +330,10 @@ export interface Loaded {
 
 /** R-SEC-1: operators see everything, vendors their own, customers theirs; anything else is a 404. */
 export async function load(deps: ApiDeps, id: string, principal: Principal): Promise<Loaded> {
-  const row = await findApplication(deps.db, id);
+  // Both at once: one round trip's wait (an unknown id finds no applicants either).
+  const [row, applicants] = await Promise.all([findApplication(deps.db, id), listApplicants(deps.db, id)]);
   const missing = notFound(`no application ${id}`);
   if (!row) throw missing;
-  const applicants = await listApplicants(deps.db, id);
   const own = applicants.find((a) => principal.role === 'customer' && a.customer_id === principal.sub);
   if (principal.role === 'vendor' && row.vendor_id !== principal.vendorId) throw missing;
   if (principal.role === 'customer' && !own && row.creator_customer_id !== principal.sub) throw missing;
