@@ -90,7 +90,12 @@ describe('autogiro on a collection plan (R-COLL-6, R-PAY-3) on the time-skipping
     const events = await kinds(row.id);
     expect(events.filter((k) => k === 'payment')).toHaveLength(2);
     expect(events).not.toContain('plan-reminder');
-    const payments = await s.db.selectFrom('payments').selectAll().where('loan_id', '=', row.loan_id).execute();
+    const payments = await s.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('loan_id', '=', row.loan_id)
+      .orderBy('payment_date')
+      .execute();
     const autogiro = payments.filter((p) => p.bank_reference.startsWith('autogiro:'));
     expect(autogiro.map((p) => [p.ocr_reference, p.status, p.payment_date])).toEqual([
       [row.ocr_reference, 'APPLIED', installments[0]],

@@ -100,7 +100,13 @@ describe('autogiro on a loan (R-PAY-3) on the time-skipping server', () => {
       expect(invoice).toMatchObject({ status: 'PAID', paid_date: installmentDueDate(terms.payoutDate, n) });
       expect(invoice?.late_fee_charged_on).toBeNull();
     }
-    const payments = await db.selectFrom('payments').selectAll().where('loan_id', '=', terms.loanId).execute();
+    // In value-date order, as the draws: a table has no order of its own.
+    const payments = await db
+      .selectFrom('payments')
+      .selectAll()
+      .where('loan_id', '=', terms.loanId)
+      .orderBy('payment_date')
+      .execute();
     expect(payments.map((p) => [p.bank_reference, p.status, p.amount])).toEqual(
       draws.map((d) => [`autogiro:${d.draw_id}`, 'APPLIED', d.amount]),
     );
