@@ -21,6 +21,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createLoanActivities } from '../activities/loan';
@@ -349,9 +350,15 @@ async function main(): Promise<void> {
   http.close();
   await sandbox.stop();
   if (worker.child.exitCode === null) {
+    // The worker drains what it is running on SIGTERM; a backlog of payment workflows on the one
+    // loan can take minutes, so after 10 s it is killed (the dev server and its state go next).
     const exited = once(worker.child, 'exit');
     worker.child.kill('SIGTERM');
-    await exited;
+    const drained = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+    if (!drained) {
+      worker.child.kill('SIGKILL');
+      await exited;
+    }
   }
   await server.teardown();
   await db.destroy();
