@@ -126,7 +126,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
 
     await t.sign(h, 0, customer);
     const outcome = await t.closed(h);
-    await recordHistory(t.client, h.workflowId, 'application-one-applicant-mailbox-payout-execution');
+    await recordHistory(t.client, h.workflowId, 'application-v3-one-applicant-local-bankid-start');
     expect(outcome).toMatchObject({ status: 'PAID_OUT', contractNumber: submitted.contractNumber, reasons: [] });
 
     // Exactly one payout, to the account in the application, for the next banking day (R-APP-9).
@@ -329,7 +329,7 @@ describe('application workflow (time-skipping server, clock held)', () => {
     await t.sign(h, 1, 'c-co');
     const outcome = await t.closed(h);
     expect(outcome.status).toBe('PAID_OUT');
-    await recordHistory(t.client, h.workflowId, 'application-two-applicants-consolidation');
+    await recordHistory(t.client, h.workflowId, 'application-v3-two-applicants-local-bankid-start');
 
     // R-APP-10: creditors first, in order, then the rest to the applicant; each exactly once.
     const wf = applicationWorkflowId(input.reference);
