@@ -15,7 +15,7 @@ import { parseConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { EncryptionCodec } from '../../platform/payload-codec';
 import { loopbackHttp } from '../../web/operator/oidc';
-import { type ApiHarness, startApiHarness, TEST_JWT_SECRET } from '../support/api';
+import { type ApiHarness, eventually, startApiHarness, TEST_JWT_SECRET } from '../support/api';
 import { TEST_KEYS } from '../support/temporal';
 
 const REDIRECT = 'https://backoffice.example.com/operator/oidc/callback';
@@ -116,8 +116,13 @@ it('logs an operator in with the authorization code flow, state, nonce and PKCE;
   const home = await request(app).get('/operator').set('cookie', loggedIn).expect(200);
   expect(home.text).toContain('<h1>Back-office</h1>');
   const operator = `${new URL(idp.issuer).host}:karin.k`;
-  const { rows } = await listOperatorAudit(h.db, { operator }, { limit: 10 });
-  expect(rows.map((r) => `${r.method} ${r.route} ${r.status}`)).toContain('GET /operator 200');
+  // The audit row is written when the response has finished, so after the client has its answer.
+  const audited = await eventually(async () => {
+    const { rows } = await listOperatorAudit(h.db, { operator }, { limit: 10 });
+    const lines = rows.map((r) => `${r.method} ${r.route} ${r.status}`);
+    return lines.includes('GET /operator 200') ? lines : undefined;
+  }, 'the audit row of GET /operator');
+  expect(audited).toContain('GET /operator 200');
 
   // The same callback again (a replayed code) does not log anyone in.
   const replay = await callback(session, back).expect(401);
