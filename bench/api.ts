@@ -1,5 +1,5 @@
 /**
- * API under load (issue 16): `npm run bench:api [-- --rates 50,100,200 --seconds 10 --only invoices]`.
+ * API under load: `npm run bench:api [-- --rates 50,100,200 --seconds 10 --only invoices]`.
  * Not a test; prints a table (stdout) and progress (stderr).
  *
  * The real Express app on a loopback port in this process, a scratch PostgreSQL, the local dev

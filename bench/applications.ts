@@ -10,7 +10,7 @@
  * steering, and reads the application's progress from the projection, as the API's GET does).
  * Then, on the same server in the same run, N baseline workflows with as many no-op activities as
  * one application runs. Both at each concurrency of a sweep (default 20, 50, 100, 200), so each
- * one's plateau shows (issue 16: at low concurrency the run measures waiting, not the engine).
+ * one's plateau shows (at low concurrency the run measures waiting, not the engine).
  * Prints both rates per level, their ratio, each plateau, the p50/p99 time from submission to
  * payout, and where the time goes (bench/attribution.ts): CPU by thread and process, activities,
  * statements. The sandbox doubles run in a child process (`--doubles own-process`, the default, as

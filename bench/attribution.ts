@@ -1,5 +1,5 @@
 /**
- * Where a benchmark's time goes (issue 16): CPU by thread of this process and by process around it
+ * Where a benchmark's time goes: CPU by thread of this process and by process around it
  * (the Temporal dev server, a child running the sandbox doubles, the PostgreSQL backends serving
  * the scratch database), the wall time of every activity execution by type (local or not), the
  * statements the activities send through Kysely and PostgreSQL's own counters for the database.

@@ -1,5 +1,5 @@
 /**
- * Vendor users' password login (issue 15): after MAX_FAILED_LOGINS failures in a row the account is
+ * Vendor users' password login: after MAX_FAILED_LOGINS failures in a row the account is
  * locked for LOCK_MINUTES (a correct password does not open it meanwhile); a success resets the
  * count. Password-reset links are valid RESET_LINK_MINUTES and once.
  */

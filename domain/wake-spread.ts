@@ -8,7 +8,7 @@
 import type { IsoDate } from './dates';
 
 /**
- * The default window: 180 minutes, 05:00–08:00 UTC (issue 16). It ends an hour before anything in
+ * The default window: 180 minutes, 05:00–08:00 UTC. It ends an hour before anything in
  * the day that assumes the loan's events are done: the simulated borrower acts from 09:00 UTC and
  * the simulator's scenario actions at 10:00 UTC (workflows/simulated-borrower.ts,
  * simulator/runner.ts), and a customer's bank file of the day arrives later still. A loan's input

@@ -25,7 +25,7 @@ export function applicationLink(linkBaseUrl: string, applicationId: string, invi
 }
 
 /**
- * The link to an applicant. A vendor's application names the shop and the amount (issue 15), so
+ * The link to an applicant. A vendor's application names the shop and the amount, so
  * the customer recognises the purchase; `amount` is the decimal string of the application.
  */
 export function invitationMessage(input: {

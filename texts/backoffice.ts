@@ -1,5 +1,5 @@
 /**
- * The copy of the back-office pages (web/vendor, web/operator; issue 15): the vendor's pages in
+ * The copy of the back-office pages (web/vendor, web/operator): the vendor's pages in
  * Swedish first with English, the operators' (staff only) in English. Pure: no I/O; the password
  * reset e-mail is here too.
  */

@@ -66,7 +66,7 @@ async function watchOrder(app: ApplicationRun, orderRef: string): Promise<void> 
     summary.state = 'COMPLETE';
     a.customerId = ctx.customerId;
     a.identifiedAt = nowIso();
-    if (outcome.name) a.name = outcome.name; // shown to the creating vendor (issue 15)
+    if (outcome.name) a.name = outcome.name; // shown to the creating vendor
     await app.project(
       'applicant-identified',
       { applicantIndex: a.index, prefilled: a.prefill !== null },

@@ -65,14 +65,14 @@ export function today(): string {
 const nowIso = () => new Date().toISOString();
 
 /**
- * Versioned (issue 16): the short steps (PostgreSQL writes and reads, one email, one SMS, one
+ * Versioned: the short steps (PostgreSQL writes and reads, one email, one SMS, one
  * mailbox notice) run as local activities. Decided once, at the start: histories recorded before
  * the change replay with every step an activity, as they ran.
  */
 const LOCAL_STEPS_PATCH = 'application-local-steps';
 
 /**
- * Versioned (issue 16): a BankID order is started by a local activity (one quick call to BankID
+ * Versioned: a BankID order is started by a local activity (one quick call to BankID
  * and one PostgreSQL write; the wait for the user is `awaitBankIdOrder`'s), saving an activity
  * task and a workflow task per order. Decided once, at the start, as `application-local-steps`.
  */

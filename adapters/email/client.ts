@@ -3,7 +3,7 @@
  * TLS on 465 with `secure: true`). The Message-ID is derived from the idempotency key, so a
  * retried send carries the same Message-ID and is recognisable as the same message. Connections
  * are pooled: a message costs MAIL, RCPT and DATA on an open, authenticated connection rather than
- * a connect, a TLS handshake, EHLO and AUTH of its own (issue 16: a worker sends one or more per
+ * a connect, a TLS handshake, EHLO and AUTH of its own (a worker sends one or more per
  * application).
  */
 import { createHash } from 'node:crypto';

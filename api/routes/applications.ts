@@ -546,7 +546,7 @@ export async function createApplication(deps: ApiDeps, principal: Principal, bod
     consolidation: (body.consolidation ?? []).map((l) => ({ ...l, amount: formatAmount(parseAmount(l.amount)) })),
     linkBaseUrl: deps.config.APPLICATION_LINK_BASE_URL,
     createdAt: now.toISOString(),
-    // The invitation names the shop (issue 15).
+    // The invitation names the shop.
     ...(isVendor ? { vendorName: (await findVendor(deps.db, p.vendorId))?.name ?? null } : {}),
   };
   // The projection first, so the application can be read as soon as this answers.

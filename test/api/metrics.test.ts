@@ -1,5 +1,5 @@
 /**
- * Operators' metrics (issue 16): `GET /metrics` in Prometheus' text format, scraped before and
+ * Operators' metrics: `GET /metrics` in Prometheus' text format, scraped before and
  * after one application's whole journey (created → identified → submitted → offered → signed →
  * paid out) through the real app, dev server, worker and sandbox doubles. The activities' counters
  * move, the book gauges read PostgreSQL, and request durations carry route templates, never ids.
@@ -28,7 +28,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return found ? total : 0;
 }
 
-describe('GET /metrics (issue 16)', () => {
+describe('GET /metrics', () => {
   let h: ApiHarness;
   beforeAll(async () => {
     h = await startApiHarness();

@@ -1,5 +1,5 @@
 /**
- * The back-office's small rules (issue 15): the vendor login's lock-out, the days left of R-APP-5 in
+ * The back-office's small rules: the vendor login's lock-out, the days left of R-APP-5 in
  * the shop's pending list, and the invitation that names the shop and the amount (R-APP-3).
  */
 import { DAY_MS } from '../../domain/application';

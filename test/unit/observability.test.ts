@@ -1,5 +1,5 @@
 /**
- * The operators' stack in docker-compose.yml (issue 16), without a Docker engine: Prometheus
+ * The operators' stack in docker-compose.yml, without a Docker engine: Prometheus
  * scrapes the api's and the worker's /metrics where they listen, Grafana is provisioned with that
  * Prometheus and the "Loan engine" dashboard, and every query of the dashboard names a metric the
  * engine exports (platform/metrics.ts) or the Temporal SDK's exporter does; together the panels
@@ -62,7 +62,7 @@ const queries = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ 
 const metricNames = (expr: string): string[] =>
   [...expr.matchAll(/\b((?:loan_engine|temporal)_[a-z0-9_]+)\b/g)].map((m) => m[1]!);
 
-describe('Prometheus and Grafana in docker-compose.yml (issue 16)', () => {
+describe('Prometheus and Grafana in docker-compose.yml', () => {
   it('scrapes the api on its PORT and the worker on WORKER_METRICS_PORT, both at /metrics', () => {
     const prometheus = service('prometheus');
     expect(prometheus.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);

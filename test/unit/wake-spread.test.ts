@@ -10,7 +10,7 @@ import {
 } from '../../domain/wake-spread';
 import { stockholmDate } from '../../domain/dates';
 
-describe('wake-up spreading (issue 16, R-TIME-1)', () => {
+describe('wake-up spreading (R-TIME-1)', () => {
   it('gives a loan the same offset every time, inside the window, in whole seconds', () => {
     fc.assert(
       fc.property(fc.uuid(), fc.integer({ min: 1, max: MAX_WAKE_WINDOW_MINUTES }), (loanId, window) => {

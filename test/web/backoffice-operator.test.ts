@@ -1,5 +1,5 @@
 /**
- * The operators' back-office pages in a real browser (issue 15), beyond suspense and complaints
+ * The operators' back-office pages in a real browser, beyond suspense and complaints
  * (test/web/backoffice.test.ts): a rate change for one loan (from the loan's page) and for many,
  * the refusals shown with their reason (R-LOAN-5/10); an application, a loan and a collection case
  * each with its timeline and the link to its run in the Temporal UI; the audit log's filters by

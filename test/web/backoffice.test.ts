@@ -1,5 +1,5 @@
 /**
- * The back-office in a real browser (issue 15): a shop's user logs in, creates an application and
+ * The back-office in a real browser: a shop's user logs in, creates an application and
  * follows it in "Förmedlade avtal" as NOT_STARTED → STARTED → SUBMITTED without a reload while the
  * applicant acts through the API (R-APP-4), sends a reminder to a changed e-mail (a fresh link,
  * R-APP-3), deletes another application; repeated wrong passwords lock the account; another

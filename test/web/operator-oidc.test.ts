@@ -1,5 +1,5 @@
 /**
- * The operators' OpenID Connect login (issue 15, web/operator/oidc.ts) on the production-mode app,
+ * The operators' OpenID Connect login (web/operator/oidc.ts) on the production-mode app,
  * against the provider double of adapters/oidc/sandbox.ts with the real client (openid-client,
  * loaded through jest's transform of the ES-only packages, jest.config.js): the authorization
  * code flow with state, nonce and PKCE (S256) logs the operator in; a wrong state, a wrong nonce

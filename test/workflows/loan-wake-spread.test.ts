@@ -17,7 +17,7 @@ import { eventually } from '../support/api';
 import { newLoanTerms } from '../support/loans';
 import { createTestWorker, useTimeSkippingServer } from '../support/temporal';
 
-describe('loan wake-up spreading (issue 16)', () => {
+describe('loan wake-up spreading', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
   useTimeSkippingServer((started, opened) => {

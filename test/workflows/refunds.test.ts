@@ -1,6 +1,6 @@
 /**
  * R-PAY-4 on the time-skipping server: what a loan ends owing the customer — an overpayment, the
- * excess of a withdrawal repaid early (R-LOAN-8, defect 4 of issue 13), money paid to a closed loan —
+ * excess of a withdrawal repaid early (R-LOAN-8), money paid to a closed loan —
  * is paid back to the stated account through the bank payout adapter exactly once, with a posting
  * and a mailbox notice; a refund with no known account fails and is paid on an operator's retry.
  */

@@ -1,5 +1,5 @@
 /**
- * The operators' back-office (issue 15), under /operator: log in through the organisation's
+ * The operators' back-office, under /operator: log in through the organisation's
  * OpenID Connect provider (production; web/operator/oidc.ts) or, in sandbox mode, a local login;
  * then the payments suspense list with assign, complaints to answer with their deadlines
  * (R-LOAN-9), the bureau withdrawals the bureau refused with what to do (R-PAY-1), a rate change for one or many loans with the refusals (R-LOAN-5/10), any

@@ -1,5 +1,5 @@
 /**
- * The vendor's back-office (issue 15), under /butik: log in with e-mail and password (argon2id;
+ * The vendor's back-office, under /butik: log in with e-mail and password (argon2id;
  * lock-out after repeated failures, a rate limit per address, reset by an e-mailed link), the two
  * lists of R-APP-4 ("Förmedlade avtal": pending with days left of the 7 of R-APP-5, submitted with
  * contract number) refreshed in place every few seconds, a new application, the detail page with
